@@ -1,0 +1,81 @@
+import type { Handle, HandleServerError } from '@sveltejs/kit';
+import { sequence } from '@sveltejs/kit/hooks';
+import { paraglideMiddleware } from '$lib/paraglide/server';
+import { defineCustomServerStrategy, toLocale } from '$lib/paraglide/runtime';
+import { getDatabase } from '$lib/server/db';
+import { config, sessionPolicy } from '$lib/server/config';
+import { SESSION_COOKIE, staffActor, validateSessionToken } from '$lib/server/auth/session';
+import { sessionCookieOptions } from '$lib/server/auth/cookie';
+
+// The saved language of the signed-in person comes first (then the cookie, Accept-Language, English).
+// paraglideMiddleware hands the same Request to strategies, so a WeakMap keyed by it carries the choice.
+const savedLocale = new WeakMap<Request, string>();
+defineCustomServerStrategy('custom-user', { getLocale: (request) => (request ? savedLocale.get(request) : undefined) });
+
+/** Headers every response carries. CSP itself comes from kit.csp (svelte.config.js). */
+const securityHeaders: Handle = async ({ event, resolve }) => {
+	const response = await resolve(event);
+	response.headers.set('X-Content-Type-Options', 'nosniff');
+	response.headers.set('Referrer-Policy', 'same-origin');
+	response.headers.set('X-Frame-Options', 'DENY');
+	response.headers.set('Permissions-Policy', 'camera=(), microphone=(), geolocation=()');
+	response.headers.set('Cross-Origin-Opener-Policy', 'same-origin');
+	// Signed-in pages hold case data: never cache them (shared family computers, back button after sign-out).
+	if (event.locals.session) response.headers.set('Cache-Control', 'no-store');
+	return response;
+};
+
+/**
+ * SvelteKit's origin check covers form posts only. Anything else that changes state (JSON endpoints)
+ * must come from our own pages: same Origin, or Sec-Fetch-Site: same-origin.
+ */
+const requestOrigin: Handle = async ({ event, resolve }) => {
+	const method = event.request.method;
+	if (method !== 'GET' && method !== 'HEAD' && method !== 'OPTIONS') {
+		const origin = event.request.headers.get('origin');
+		const site = event.request.headers.get('sec-fetch-site');
+		const ok = origin ? origin === event.url.origin : site === 'same-origin';
+		if (!ok) return new Response('Cross-site request refused', { status: 403, headers: { 'content-type': 'text/plain' } });
+	}
+	return resolve(event);
+};
+
+const authenticate: Handle = async ({ event, resolve }) => {
+	const db = getDatabase();
+	const token = event.cookies.get(SESSION_COOKIE);
+	const session = token ? validateSessionToken(db, token, sessionPolicy()) : null;
+	if (token && !session) event.cookies.delete(SESSION_COOKIE, sessionCookieOptions(event.url));
+	if (session) {
+		event.cookies.set(SESSION_COOKIE, token!, { ...sessionCookieOptions(event.url), expires: new Date(session.expiresAt) });
+		if (session.user.locale) savedLocale.set(event.request, session.user.locale);
+	}
+	const actor = session ? staffActor(db, session.user) : ({ kind: 'anonymous' } as const);
+	let clientAddress: string | null = null;
+	try {
+		clientAddress = event.getClientAddress();
+	} catch {
+		clientAddress = null;
+	}
+	event.locals.session = session;
+	event.locals.actor = actor;
+	event.locals.ctx = { db, actor, sessionId: session?.sessionId ?? null, clientAddress };
+	return resolve(event);
+};
+
+const handleParaglide: Handle = ({ event, resolve }) =>
+	paraglideMiddleware(event.request, ({ request, locale }) => {
+		event.request = request;
+		return resolve(event, {
+			transformPageChunk: ({ html }) => html.replace('%paraglide.lang%', toLocale(locale) ?? 'en')
+		});
+	});
+
+export const handle = sequence(securityHeaders, requestOrigin, authenticate, handleParaglide);
+
+export const handleError: HandleServerError = ({ error, status }) => {
+	if (status !== 404) console.error(error);
+	return { message: 'error', code: status === 404 ? 'not-found' : 'server' };
+};
+
+// Validate configuration at startup, not at the first request.
+config();

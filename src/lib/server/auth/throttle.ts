@@ -1,0 +1,63 @@
+// Sign-in throttling with growing delays, per client address and per account. Never a lockout an
+// attacker can trigger: the per-account delay from all addresses together is capped low, so someone
+// guessing from elsewhere can slow the real person down by seconds, never keep them out; the long
+// delays apply only to the address that keeps failing.
+
+type Entry = { failures: number; nextAllowedAt: number; lastFailureAt: number };
+
+export type ThrottleRule = { free: number; baseMs: number; capMs: number };
+
+export const RULES = {
+	/** One client address, all accounts. */
+	address: { free: 10, baseMs: 1_000, capMs: 15 * 60_000 },
+	/** One account from one address. */
+	accountAddress: { free: 5, baseMs: 2_000, capMs: 15 * 60_000 },
+	/** One account from everywhere: capped low on purpose (see above). */
+	account: { free: 20, baseMs: 1_000, capMs: 10_000 }
+} satisfies Record<string, ThrottleRule>;
+
+const FORGET_AFTER_MS = 60 * 60_000;
+
+export class SignInThrottle {
+	private readonly entries = new Map<string, Entry>();
+
+	private keys(address: string, account: string): [string, ThrottleRule][] {
+		return [
+			[`a:${address}`, RULES.address],
+			[`aa:${account}|${address}`, RULES.accountAddress],
+			[`u:${account}`, RULES.account]
+		];
+	}
+
+	/** Milliseconds to wait before this attempt may be checked; 0 when it may go ahead. */
+	retryAfter(address: string, account: string, now = Date.now()): number {
+		let wait = 0;
+		for (const [key] of this.keys(address, account)) {
+			const e = this.entries.get(key);
+			if (e) wait = Math.max(wait, e.nextAllowedAt - now);
+		}
+		return Math.max(0, wait);
+	}
+
+	fail(address: string, account: string, now = Date.now()): void {
+		this.prune(now);
+		for (const [key, rule] of this.keys(address, account)) {
+			const e = this.entries.get(key) ?? { failures: 0, nextAllowedAt: 0, lastFailureAt: now };
+			e.failures++;
+			e.lastFailureAt = now;
+			const over = e.failures - rule.free;
+			e.nextAllowedAt = over > 0 ? now + Math.min(rule.baseMs * 2 ** (over - 1), rule.capMs) : 0;
+			this.entries.set(key, e);
+		}
+	}
+
+	succeed(address: string, account: string): void {
+		this.entries.delete(`aa:${account}|${address}`);
+		this.entries.delete(`u:${account}`);
+	}
+
+	private prune(now: number): void {
+		if (this.entries.size < 10_000) return;
+		for (const [key, e] of this.entries) if (now - e.lastFailureAt > FORGET_AFTER_MS) this.entries.delete(key);
+	}
+}

@@ -1,0 +1,38 @@
+import { config, sessionPolicy } from './config.ts';
+import { migrateDatabase, openDatabase, setDatabase, type Db } from './db/index.ts';
+import { seedDemo, isEmpty } from './services/seed.ts';
+import { CollabServer } from './collab/server.ts';
+import { setCollabControl } from './collab/registry.ts';
+
+export type Hearth = { db: Db; collab: CollabServer; seeded: boolean; close: () => Promise<void> };
+
+/**
+ * Opens and migrates the database, seeds the demo agency into an empty one (unless HEARTH_DEMO=0), and
+ * starts the collab server. Used by the production server (server/index.ts) and by dev mode (vite.config.ts).
+ */
+export async function bootHearth(): Promise<Hearth> {
+	const c = config();
+	const db = openDatabase(c.DATABASE_PATH);
+	migrateDatabase(db);
+	setDatabase(db);
+	let seeded = false;
+	if (c.HEARTH_DEMO && isEmpty(db)) seeded = (await seedDemo(db)) !== null;
+	const collab = new CollabServer({
+		db,
+		sessionPolicy: sessionPolicy(),
+		origin: c.ORIGIN,
+		unloadMs: c.COLLAB_UNLOAD_MS,
+		compactAfter: c.COLLAB_COMPACT_AFTER
+	});
+	setCollabControl(collab);
+	return {
+		db,
+		collab,
+		seeded,
+		close: async () => {
+			await collab.shutdown();
+			setCollabControl(undefined);
+			db.$client.close();
+		}
+	};
+}

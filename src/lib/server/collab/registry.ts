@@ -1,0 +1,22 @@
+// The running collab server, reachable from SvelteKit's bundle (its own copy of these modules) so that
+// signing out, or disabling an account, closes that person's open sockets at once.
+
+export interface CollabControl {
+	/** Closes every socket opened with one of these sessions. Returns how many were closed. */
+	closeSessions(sessionIds: readonly string[], reason: 'session-ended' | 'access-revoked'): number;
+	/** Closes every socket of this user. */
+	closeUser(userId: string, reason: 'session-ended' | 'access-revoked'): number;
+	/** People connected to a document now (for pages that show presence without a socket). */
+	connectedCount(docId: string): number;
+}
+
+const KEY = Symbol.for('hearth.collab');
+type Holder = { [KEY]?: CollabControl };
+
+export function setCollabControl(control: CollabControl | undefined): void {
+	(globalThis as Holder)[KEY] = control;
+}
+
+export function collabControl(): CollabControl | undefined {
+	return (globalThis as Holder)[KEY];
+}

@@ -1,0 +1,286 @@
+import * as Y from 'yjs';
+import * as awarenessProtocol from 'y-protocols/awareness';
+import * as encoding from 'lib0/encoding';
+import * as decoding from 'lib0/decoding';
+import type { WebSocket } from 'ws';
+import type { UpdateLog } from './update-log.ts';
+import type { Bus } from './bus.ts';
+import {
+	decodeAwarenessUpdate,
+	encodeAwarenessUpdate,
+	guardAwareness,
+	type AwarenessUser
+} from './awareness-guard.ts';
+
+// The y-websocket wire protocol (what the stock WebsocketProvider speaks).
+export const MESSAGE_SYNC = 0;
+export const MESSAGE_AWARENESS = 1;
+export const MESSAGE_AUTH = 2;
+export const MESSAGE_QUERY_AWARENESS = 3;
+const SYNC_STEP1 = 0;
+const SYNC_STEP2 = 1;
+const SYNC_UPDATE = 2;
+
+/** WebSocket close codes used here. */
+export const CLOSE = {
+	malformed: 1007,
+	policy: 1008,
+	tooBig: 1009,
+	internal: 1011,
+	restart: 1012,
+	sessionEnded: 4401,
+	accessRevoked: 4403
+} as const;
+
+export class ProtocolError extends Error {
+	readonly code: number;
+	constructor(code: number, message: string) {
+		super(message);
+		this.code = code;
+	}
+}
+
+export type Connection = {
+	ws: WebSocket;
+	readOnly: boolean;
+	user: AwarenessUser;
+	userId: string;
+	sessionId: string;
+	role: string;
+	clientIds: Set<number>;
+	lastActiveAt: number;
+};
+
+const LOADED = Symbol('loaded');
+
+/** One shared document in memory, with the connections editing or following it. */
+export class Room {
+	readonly docId: string;
+	readonly doc = new Y.Doc();
+	readonly awareness: awarenessProtocol.Awareness;
+	readonly connections = new Map<WebSocket, Connection>();
+	private readonly log: UpdateLog;
+	private readonly bus: Bus;
+	private readonly unsubscribe: () => void;
+	private lastLoggedId = 0;
+	private loggedSinceCompaction = 0;
+	private readonly compactAfter: number;
+	unloadTimer: ReturnType<typeof setTimeout> | undefined;
+
+	constructor(docId: string, log: UpdateLog, bus: Bus, compactAfter: number) {
+		this.docId = docId;
+		this.log = log;
+		this.bus = bus;
+		this.compactAfter = compactAfter;
+		this.awareness = new awarenessProtocol.Awareness(this.doc);
+		this.awareness.setLocalState(null);
+
+		// Load = compacted state + the log after it. Synchronous (better-sqlite3), so the room is complete
+		// before it answers anyone's first sync step.
+		const { snapshot, updates } = log.load(docId);
+		Y.transact(
+			this.doc,
+			() => {
+				if (snapshot) Y.applyUpdate(this.doc, snapshot, LOADED);
+				for (const u of updates) {
+					try {
+						Y.applyUpdate(this.doc, u.update, LOADED);
+					} catch (err) {
+						console.error(`collab: skipped unreadable update ${u.id} of ${docId}`, err);
+					}
+				}
+			},
+			LOADED
+		);
+		this.lastLoggedId = updates.at(-1)?.id ?? 0;
+		this.loggedSinceCompaction = updates.length;
+
+		this.doc.on('update', (update: Uint8Array, origin: unknown) => {
+			if (origin === LOADED) return;
+			// Durable before broadcast: nobody sees this update until its row is committed.
+			this.log.append(docId, update).then(
+				(id) => {
+					this.lastLoggedId = Math.max(this.lastLoggedId, id);
+					this.bus.publish(docId, { kind: 'update', payload: syncUpdateMessage(update), origin });
+					if (++this.loggedSinceCompaction >= this.compactAfter) this.compact();
+				},
+				(err) => {
+					console.error(`collab: could not store an update of ${docId}`, err);
+					// The sender's edit is not saved: make it reconnect and resend (Yjs sync does that).
+					const conn = origin && typeof origin === 'object' && 'ws' in origin ? this.connections.get((origin as Connection).ws) : undefined;
+					if (conn) conn.ws.close(CLOSE.internal, 'could not save');
+				}
+			);
+		});
+
+		this.awareness.on(
+			'update',
+			({ added, updated, removed }: { added: number[]; updated: number[]; removed: number[] }, origin: unknown) => {
+				const changed = added.concat(updated, removed);
+				if (changed.length === 0) return;
+				const message = encoding.createEncoder();
+				encoding.writeVarUint(message, MESSAGE_AWARENESS);
+				encoding.writeVarUint8Array(message, awarenessProtocol.encodeAwarenessUpdate(this.awareness, changed));
+				this.bus.publish(docId, { kind: 'awareness', payload: encoding.toUint8Array(message), origin });
+			}
+		);
+
+		this.unsubscribe = bus.subscribe(docId, ({ kind, payload, origin }) => {
+			for (const conn of this.connections.values()) {
+				// The sender already has its own update; everyone (the sender too) gets awareness.
+				if (kind === 'update' && conn === origin) continue;
+				send(conn.ws, payload);
+			}
+		});
+	}
+
+	join(conn: Connection): void {
+		if (this.unloadTimer) {
+			clearTimeout(this.unloadTimer);
+			this.unloadTimer = undefined;
+		}
+		this.connections.set(conn.ws, conn);
+		// Our sync step 1: the client answers with whatever we lack.
+		const step1 = encoding.createEncoder();
+		encoding.writeVarUint(step1, MESSAGE_SYNC);
+		encoding.writeVarUint(step1, SYNC_STEP1);
+		encoding.writeVarUint8Array(step1, Y.encodeStateVector(this.doc));
+		send(conn.ws, encoding.toUint8Array(step1));
+		const states = this.awareness.getStates();
+		if (states.size > 0) send(conn.ws, awarenessMessage(this.awareness, [...states.keys()]));
+	}
+
+	/** Removes a connection and its presence. Returns true when the room is now empty. */
+	leave(ws: WebSocket): boolean {
+		const conn = this.connections.get(ws);
+		if (!conn) return this.connections.size === 0;
+		this.connections.delete(ws);
+		awarenessProtocol.removeAwarenessStates(this.awareness, [...conn.clientIds], null);
+		return this.connections.size === 0;
+	}
+
+	/** Handles one binary message from a connection. Throws ProtocolError to close that connection. */
+	receive(conn: Connection, data: Uint8Array): void {
+		let decoder: decoding.Decoder;
+		let type: number;
+		try {
+			decoder = decoding.createDecoder(data);
+			type = decoding.readVarUint(decoder);
+		} catch {
+			throw new ProtocolError(CLOSE.malformed, 'malformed message');
+		}
+		switch (type) {
+			case MESSAGE_SYNC:
+				return this.receiveSync(conn, decoder);
+			case MESSAGE_AWARENESS:
+				return this.receiveAwareness(conn, decoder);
+			case MESSAGE_QUERY_AWARENESS: {
+				const ids = [...this.awareness.getStates().keys()];
+				if (ids.length > 0) send(conn.ws, awarenessMessage(this.awareness, ids));
+				return;
+			}
+			case MESSAGE_AUTH:
+				// Authentication happens at the upgrade, with the session cookie; this message is not used.
+				return;
+			default:
+				throw new ProtocolError(CLOSE.policy, 'unknown message type');
+		}
+	}
+
+	private receiveSync(conn: Connection, decoder: decoding.Decoder): void {
+		let step: number;
+		let payload: Uint8Array;
+		try {
+			step = decoding.readVarUint(decoder);
+			payload = decoding.readVarUint8Array(decoder);
+		} catch {
+			throw new ProtocolError(CLOSE.malformed, 'malformed sync message');
+		}
+		if (step === SYNC_STEP1) {
+			try {
+				Y.decodeStateVector(payload);
+			} catch {
+				throw new ProtocolError(CLOSE.malformed, 'malformed state vector');
+			}
+			// Answer only with committed state: wait until anything applied but not yet logged is committed.
+			// (The continuation runs right after that commit, before any further message is read.)
+			this.log.committed().then(() => {
+				const message = encoding.createEncoder();
+				encoding.writeVarUint(message, MESSAGE_SYNC);
+				encoding.writeVarUint(message, SYNC_STEP2);
+				encoding.writeVarUint8Array(message, Y.encodeStateAsUpdate(this.doc, payload));
+				send(conn.ws, encoding.toUint8Array(message));
+			});
+			return;
+		}
+		if (step !== SYNC_STEP2 && step !== SYNC_UPDATE) throw new ProtocolError(CLOSE.malformed, 'unknown sync step');
+		// y-websocket has no read-only mode: drop viewers' sync step 2 and updates here.
+		if (conn.readOnly) return;
+		try {
+			// Decode fully before touching the document, so garbage never half-applies.
+			Y.decodeUpdate(payload);
+			Y.applyUpdate(this.doc, payload, conn);
+		} catch {
+			throw new ProtocolError(CLOSE.malformed, 'malformed update');
+		}
+		conn.lastActiveAt = Date.now();
+	}
+
+	private receiveAwareness(conn: Connection, decoder: decoding.Decoder): void {
+		let entries;
+		try {
+			entries = decodeAwarenessUpdate(decoding.readVarUint8Array(decoder));
+		} catch {
+			throw new ProtocolError(CLOSE.malformed, 'malformed awareness message');
+		}
+		const kept = guardAwareness(
+			entries,
+			conn.clientIds,
+			(id) => [...this.connections.values()].some((c) => c !== conn && c.clientIds.has(id)),
+			conn.user
+		);
+		if (kept.length > 0) awarenessProtocol.applyAwarenessUpdate(this.awareness, encodeAwarenessUpdate(kept), conn);
+	}
+
+	/** Folds the log into one snapshot (one transaction). Everything up to lastLoggedId is in the doc. */
+	compact(): void {
+		if (this.loggedSinceCompaction === 0 || this.lastLoggedId === 0) return;
+		this.log.compact(this.docId, Y.encodeStateAsUpdate(this.doc), this.lastLoggedId);
+		this.loggedSinceCompaction = 0;
+	}
+
+	destroy(): void {
+		if (this.unloadTimer) clearTimeout(this.unloadTimer);
+		this.unsubscribe();
+		this.awareness.destroy();
+		this.doc.destroy();
+	}
+}
+
+function awarenessMessage(awareness: awarenessProtocol.Awareness, clients: number[]): Uint8Array {
+	const message = encoding.createEncoder();
+	encoding.writeVarUint(message, MESSAGE_AWARENESS);
+	encoding.writeVarUint8Array(message, awarenessProtocol.encodeAwarenessUpdate(awareness, clients));
+	return encoding.toUint8Array(message);
+}
+
+function syncUpdateMessage(update: Uint8Array): Uint8Array {
+	const message = encoding.createEncoder();
+	encoding.writeVarUint(message, MESSAGE_SYNC);
+	encoding.writeVarUint(message, SYNC_UPDATE);
+	encoding.writeVarUint8Array(message, update);
+	return encoding.toUint8Array(message);
+}
+
+/** A slow or gone client must never stall or crash the room. */
+const MAX_BUFFERED = 16 * 1024 * 1024;
+function send(ws: WebSocket, data: Uint8Array): void {
+	if (ws.readyState !== 1) return;
+	if (ws.bufferedAmount > MAX_BUFFERED) {
+		ws.close(CLOSE.policy, 'too slow');
+		return;
+	}
+	ws.send(data, (err) => {
+		if (err) ws.terminate();
+	});
+}

@@ -1,0 +1,47 @@
+import { z } from 'zod';
+
+// Configuration from the environment, validated once. Imported by server/index.ts (plain Node) and by
+// SvelteKit, so it reads process.env rather than $env.
+
+const flag = z
+	.enum(['0', '1', 'true', 'false', 'yes', 'no', ''])
+	.optional()
+	.transform((v) => (v === undefined || v === '' ? undefined : v === '1' || v === 'true' || v === 'yes'));
+
+const schema = z.object({
+	PORT: z.coerce.number().int().min(0).max(65535).default(3000),
+	HOST: z.string().min(1).default('0.0.0.0'),
+	DATABASE_PATH: z.string().min(1).default('./data/hearth.db'),
+	/** The public origin, e.g. https://hearth.example.org. Without it, the request's own host is trusted. */
+	ORIGIN: z.url().optional(),
+	HEARTH_DEMO: flag.transform((v) => v ?? true),
+	SESSION_IDLE_MINUTES: z.coerce.number().positive().default(30),
+	SESSION_MAX_HOURS: z.coerce.number().positive().default(12),
+	/** How long a shared document stays in memory after its last connection closes. */
+	COLLAB_UNLOAD_MS: z.coerce.number().int().min(0).default(5000),
+	/** Log rows after which a loaded document is compacted into one snapshot. */
+	COLLAB_COMPACT_AFTER: z.coerce.number().int().min(1).default(500),
+	/** Set to 0 only in tests that exercise something else than sign-in throttling. */
+	SIGNIN_THROTTLE: flag.transform((v) => v ?? true)
+});
+
+export type Config = z.infer<typeof schema>;
+
+let cached: Config | undefined;
+
+export function config(): Config {
+	if (!cached) {
+		const parsed = schema.safeParse(process.env);
+		if (!parsed.success) {
+			const problems = parsed.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`).join('; ');
+			throw new Error(`Invalid configuration: ${problems}`);
+		}
+		cached = parsed.data;
+	}
+	return cached;
+}
+
+export function sessionPolicy(): { idleMs: number; maxMs: number } {
+	const c = config();
+	return { idleMs: c.SESSION_IDLE_MINUTES * 60_000, maxMs: c.SESSION_MAX_HOURS * 3_600_000 };
+}

@@ -1,0 +1,41 @@
+import { fail, redirect } from '@sveltejs/kit';
+import { z } from 'zod';
+import type { Actions, PageServerLoad } from './$types';
+import { signIn, signInSchema } from '$lib/server/services/auth';
+import { SESSION_COOKIE } from '$lib/server/auth/session';
+import { sessionCookieOptions } from '$lib/server/auth/cookie';
+import { config } from '$lib/server/config';
+import { safeNext } from '$lib/server/http';
+import { cookieName, toLocale } from '$lib/paraglide/runtime';
+
+export const load: PageServerLoad = ({ locals, url }) => {
+	if (locals.session) redirect(303, safeNext(url.searchParams.get('next')));
+	return {};
+};
+
+export const actions: Actions = {
+	default: async (event) => {
+		const form = await event.request.formData();
+		const raw = { email: String(form.get('email') ?? ''), password: String(form.get('password') ?? '') };
+		const parsed = signInSchema.safeParse(raw);
+		// The email stays in the form; the password is never sent back to the page.
+		if (!parsed.success) {
+			const missing = z.treeifyError(parsed.error).properties;
+			return fail(400, { email: raw.email, problem: missing?.email ? ('email-missing' as const) : ('password-missing' as const) });
+		}
+		const result = await signIn(event.locals.ctx.db, parsed.data, {
+			clientAddress: event.getClientAddress(),
+			userAgent: event.request.headers.get('user-agent'),
+			throttled: config().SIGNIN_THROTTLE
+		});
+		if (!result.ok) {
+			if (result.reason === 'throttled') return fail(429, { email: raw.email, problem: 'throttled' as const, retryAfterSeconds: result.retryAfterSeconds });
+			return fail(400, { email: raw.email, problem: 'invalid' as const });
+		}
+		event.cookies.set(SESSION_COOKIE, result.value.token, sessionCookieOptions(event.url));
+		// A saved language follows the person; otherwise what they chose on this page stays.
+		const saved = toLocale(result.value.locale ?? '');
+		if (saved) event.cookies.set(cookieName, saved, { path: '/', httpOnly: false, sameSite: 'lax', maxAge: 34560000 });
+		redirect(303, safeNext(event.url.searchParams.get('next')));
+	}
+};

@@ -1,0 +1,9 @@
+import type { PageServerLoad } from './$types';
+import { listCases } from '$lib/server/services/cases';
+import { refuse } from '$lib/server/http';
+
+export const load: PageServerLoad = (event) => {
+	const result = listCases(event.locals.ctx);
+	if (!result.ok) refuse(event, result);
+	return { cases: result.value, isAdmin: event.locals.session?.user.role === 'admin' };
+};
