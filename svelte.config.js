@@ -5,7 +5,9 @@ import { vitePreprocess } from '@sveltejs/vite-plugin-svelte';
 const config = {
 	preprocess: vitePreprocess(),
 	kit: {
-		adapter: adapter({ out: 'build' }),
+		// HEARTH_BUILD_DIR / HEARTH_KIT_DIR let several builds live side by side (parallel test runs).
+		adapter: adapter({ out: process.env.HEARTH_BUILD_DIR ?? 'build' }),
+		outDir: process.env.HEARTH_KIT_DIR ?? '.svelte-kit',
 		// Forms keep SvelteKit's origin check (CSRF); JSON endpoints check Origin/Sec-Fetch-Site themselves.
 		csp: {
 			mode: 'hash',

@@ -13,7 +13,7 @@ import { DEMO_PASSWORD, DEMO_SIGN_INS } from '../src/lib/server/services/seed.ts
 process.env.PROTOCOL_HEADER ??= 'x-forwarded-proto';
 
 const c = config();
-const handlerPath = resolve(process.cwd(), 'build/handler.js');
+const handlerPath = resolve(process.cwd(), process.env.HEARTH_BUILD_DIR ?? 'build', 'handler.js');
 if (!existsSync(handlerPath)) {
 	console.error('Hearth is not built yet: run `npm start` (it builds first) or `npm run build`.');
 	process.exit(1);

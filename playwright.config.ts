@@ -1,0 +1,34 @@
+import { defineConfig, devices } from '@playwright/test';
+
+// E2e runs against the built app started by the real server/index.ts on a throwaway database.
+const PORT = Number(process.env.E2E_PORT ?? 4317);
+const DB = `tests/.tmp/e2e-${process.pid}.db`;
+
+export default defineConfig({
+	testDir: 'tests/e2e',
+	testMatch: '**/*.spec.ts',
+	timeout: 30_000,
+	expect: { timeout: 5_000 },
+	fullyParallel: false,
+	workers: 2,
+	retries: 0,
+	reporter: process.env.CI ? [['list']] : [['list']],
+	use: {
+		baseURL: `http://localhost:${PORT}`,
+		trace: 'retain-on-failure',
+		launchOptions: {
+			executablePath: process.env.CHROMIUM_PATH ?? '/usr/bin/chromium',
+			args: ['--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--no-first-run']
+		}
+	},
+	projects: [{ name: 'chromium', use: { ...devices['Desktop Chrome'], channel: undefined } }],
+	webServer: {
+		command: `rm -f ${DB} ${DB}-wal ${DB}-shm && node server/index.ts`,
+		url: `http://localhost:${PORT}/sign-in`,
+		reuseExistingServer: false,
+		timeout: 60_000,
+		stdout: 'ignore',
+		stderr: 'pipe',
+		env: { PORT: String(PORT), HOST: '127.0.0.1', DATABASE_PATH: DB, HEARTH_DEMO: '1', COLLAB_UNLOAD_MS: '1000' }
+	}
+});

@@ -1,0 +1,96 @@
+// Real clients for a running Hearth: sign in over HTTP like a browser, then open y-websocket providers
+// that carry the session cookie and the app's Origin (as a browser would).
+import WebSocket from 'ws';
+import * as Y from 'yjs';
+import { WebsocketProvider } from 'y-websocket';
+
+export const DEMO_PASSWORD = 'hearth-demo';
+
+export async function signIn(baseUrl: string, email: string, password = DEMO_PASSWORD): Promise<string> {
+	const res = await fetch(`${baseUrl}/sign-in`, {
+		method: 'POST',
+		headers: { origin: baseUrl, 'content-type': 'application/x-www-form-urlencoded', accept: 'text/html' },
+		body: new URLSearchParams({ email, password }),
+		redirect: 'manual'
+	});
+	const cookie = res.headers.getSetCookie().find((c) => c.startsWith('hearth_session='));
+	if (!cookie) throw new Error(`sign-in as ${email} failed with ${res.status}`);
+	return cookie.split(';')[0];
+}
+
+/** A page of the app as the signed-in person (no redirects followed). */
+export function get(baseUrl: string, path: string, cookie?: string): Promise<Response> {
+	return fetch(`${baseUrl}${path}`, { headers: cookie ? { cookie } : {}, redirect: 'manual' });
+}
+
+/** The demo case and meeting ids, read from the pages as the caseworker sees them. */
+export async function demoIds(baseUrl: string, cookie: string): Promise<{ caseId: string; meetingId: string }> {
+	const cases = await (await get(baseUrl, '/cases', cookie)).text();
+	const caseId = /\/cases\/([a-z2-7]+)/.exec(cases)?.[1];
+	if (!caseId) throw new Error('no case on the case list');
+	const page = await (await get(baseUrl, `/cases/${caseId}`, cookie)).text();
+	const meetingId = /\/meetings\/([a-z2-7]+)/.exec(page)?.[1];
+	if (!meetingId) throw new Error('no meeting on the case page');
+	return { caseId, meetingId };
+}
+
+/** A WebSocket class for WebsocketProvider that sends the cookie and Origin a browser would send. */
+export function browserLikeWebSocket(origin: string, cookie?: string): typeof WebSocket {
+	return class extends WebSocket {
+		constructor(address: string | URL, protocols?: string | string[]) {
+			super(address, protocols, { headers: { origin, ...(cookie ? { cookie } : {}) } });
+		}
+	} as unknown as typeof WebSocket;
+}
+
+export type Client = { doc: Y.Doc; provider: WebsocketProvider; closed: Promise<{ code: number }> };
+
+export function connect(baseUrl: string, docId: string, cookie?: string, origin = baseUrl): Client {
+	const doc = new Y.Doc();
+	const provider = new WebsocketProvider(baseUrl.replace(/^http/, 'ws') + '/collab', docId, doc, {
+		WebSocketPolyfill: browserLikeWebSocket(origin, cookie) as unknown as typeof globalThis.WebSocket,
+		disableBc: true,
+		maxBackoffTime: 200
+	});
+	const closed = new Promise<{ code: number }>((resolve) => provider.on('connection-close', (e) => resolve({ code: e?.code ?? 0 })));
+	return { doc, provider, closed };
+}
+
+export function synced(client: Client, timeoutMs = 5000): Promise<void> {
+	if (client.provider.synced) return Promise.resolve();
+	return new Promise((resolve, reject) => {
+		const t = setTimeout(() => reject(new Error('not synced in time')), timeoutMs);
+		client.provider.once('sync', () => {
+			clearTimeout(t);
+			resolve();
+		});
+	});
+}
+
+export async function waitFor(check: () => boolean, timeoutMs = 5000, what = 'condition'): Promise<void> {
+	const start = Date.now();
+	while (!check()) {
+		if (Date.now() - start > timeoutMs) throw new Error(`timed out waiting for ${what}`);
+		await new Promise((r) => setTimeout(r, 10));
+	}
+}
+
+/** Opens a raw socket (no provider) and reports how the upgrade or the connection ended. */
+export function rawSocket(url: string, headers: Record<string, string>): Promise<{ ws?: WebSocket; status?: number }> {
+	return new Promise((resolve) => {
+		const ws = new WebSocket(url, { headers });
+		ws.once('open', () => resolve({ ws }));
+		ws.once('unexpected-response', (_req, res) => {
+			resolve({ status: res.statusCode });
+			ws.terminate();
+		});
+		ws.once('error', () => resolve({}));
+	});
+}
+
+export function destroy(...clients: Client[]): void {
+	for (const c of clients) {
+		c.provider.destroy();
+		c.doc.destroy();
+	}
+}

@@ -1,0 +1,85 @@
+// Starts the real production server (server/index.ts on the built app) on a free port with a throwaway
+// database, for integration tests and benchmarks. Needs `npm run build` first (the test command does it).
+import { spawn, type ChildProcess } from 'node:child_process';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { createServer } from 'node:net';
+
+export type RunningServer = {
+	url: string;
+	port: number;
+	dbPath: string;
+	dir: string;
+	process: ChildProcess;
+	output: () => string;
+	stop: (signal?: NodeJS.Signals) => Promise<number | null>;
+	restart: (signal?: NodeJS.Signals) => Promise<void>;
+};
+
+export async function freePort(): Promise<number> {
+	return new Promise((resolve, reject) => {
+		const srv = createServer();
+		srv.once('error', reject);
+		srv.listen(0, '127.0.0.1', () => {
+			const address = srv.address();
+			const port = typeof address === 'object' && address ? address.port : 0;
+			srv.close(() => resolve(port));
+		});
+	});
+}
+
+export async function startServer(env: Record<string, string> = {}, keep?: { dir: string; port: number }): Promise<RunningServer> {
+	const dir = keep?.dir ?? mkdtempSync(join(tmpdir(), 'hearth-test-'));
+	const dbPath = join(dir, 'hearth.db');
+	const port = keep?.port ?? (await freePort());
+	let log = '';
+	const child = spawn(process.execPath, ['server/index.ts'], {
+		env: { ...process.env, PORT: String(port), HOST: '127.0.0.1', DATABASE_PATH: dbPath, SIGNIN_THROTTLE: '0', ...env },
+		stdio: ['ignore', 'pipe', 'pipe']
+	});
+	child.stdout!.on('data', (d) => (log += d));
+	child.stderr!.on('data', (d) => (log += d));
+	await new Promise<void>((resolve, reject) => {
+		const timer = setTimeout(() => reject(new Error(`server did not start:\n${log}`)), 30_000);
+		const check = () => {
+			if (log.includes('Hearth is running')) {
+				clearTimeout(timer);
+				resolve();
+			}
+		};
+		child.stdout!.on('data', check);
+		child.once('exit', (code) => {
+			clearTimeout(timer);
+			reject(new Error(`server exited with ${code}:\n${log}`));
+		});
+	});
+	const stop = (signal: NodeJS.Signals = 'SIGTERM') =>
+		new Promise<number | null>((resolve) => {
+			if (child.exitCode !== null || child.signalCode !== null) return resolve(child.exitCode);
+			child.once('exit', (code) => resolve(code));
+			child.kill(signal);
+		});
+	const server: RunningServer = {
+		url: `http://127.0.0.1:${port}`,
+		port,
+		dbPath,
+		dir,
+		process: child,
+		output: () => log,
+		stop: async (signal) => {
+			const code = await stop(signal);
+			return code;
+		},
+		restart: async (signal = 'SIGTERM') => {
+			await stop(signal);
+			const next = await startServer(env, { dir, port });
+			Object.assign(server, { process: next.process, output: next.output, stop: next.stop });
+		}
+	};
+	return server;
+}
+
+export function removeServerFiles(server: RunningServer): void {
+	rmSync(server.dir, { recursive: true, force: true });
+}
