@@ -1,0 +1,68 @@
+import { describe, expect, it } from 'vitest';
+import { eq } from 'drizzle-orm';
+import { testDatabase } from '../../../../tests/support/db';
+import { agencies, sessions, users } from '../db/schema';
+import { createSession, invalidateUserSessions, readCookie, revalidateSession, validateSessionToken } from './session';
+
+const policy = { idleMs: 30 * 60_000, maxMs: 12 * 3_600_000 };
+
+function withUser() {
+	const db = testDatabase();
+	db.insert(agencies).values({ id: 'agency', name: 'Test', timeZone: 'UTC', createdAt: 0 }).run();
+	db.insert(users).values({ id: 'user1', agencyId: 'agency', email: 'a@demo.test', name: 'A', role: 'caseworker', passwordHash: 'x', createdAt: 0 }).run();
+	return db;
+}
+
+describe('staff sessions', () => {
+	it('stores only a hash of the secret, never the token', () => {
+		const db = withUser();
+		const { token, sessionId } = createSession(db, 'user1', {}, 0);
+		const row = db.select().from(sessions).where(eq(sessions.id, sessionId)).get()!;
+		const secret = token.split('.')[1];
+		expect(JSON.stringify(row)).not.toContain(secret);
+		expect(row.secretHash.length).toBe(32);
+	});
+
+	it('accepts the token and refuses a forged secret for the same id', () => {
+		const db = withUser();
+		const { token } = createSession(db, 'user1', {}, 0);
+		expect(validateSessionToken(db, token, policy, 1000)?.user.id).toBe('user1');
+		const [id] = token.split('.');
+		expect(validateSessionToken(db, `${id}.${'a'.repeat(32)}`, policy, 1000)).toBeNull();
+		expect(validateSessionToken(db, 'garbage', policy, 1000)).toBeNull();
+		expect(validateSessionToken(db, '', policy, 1000)).toBeNull();
+	});
+
+	it('ends after 30 idle minutes, and activity slides that window', () => {
+		const db = withUser();
+		const { token } = createSession(db, 'user1', {}, 0);
+		expect(validateSessionToken(db, token, policy, 25 * 60_000)).not.toBeNull(); // refreshes activity
+		expect(validateSessionToken(db, token, policy, 50 * 60_000)).not.toBeNull();
+		expect(validateSessionToken(db, token, policy, 50 * 60_000 + policy.idleMs)).toBeNull();
+		// ...and an ended session is gone for good.
+		expect(validateSessionToken(db, token, policy, 51 * 60_000)).toBeNull();
+	});
+
+	it('ends after 12 hours however active the person is', () => {
+		const db = withUser();
+		const { token } = createSession(db, 'user1', {}, 0);
+		for (let t = 20 * 60_000; t < policy.maxMs; t += 20 * 60_000) expect(validateSessionToken(db, token, policy, t)).not.toBeNull();
+		expect(validateSessionToken(db, token, policy, policy.maxMs)).toBeNull();
+	});
+
+	it('refuses a disabled account at once, and can end all of a person’s sessions', () => {
+		const db = withUser();
+		const a = createSession(db, 'user1', {}, 0);
+		const b = createSession(db, 'user1', {}, 0);
+		db.update(users).set({ disabledAt: 1 }).where(eq(users.id, 'user1')).run();
+		expect(validateSessionToken(db, a.token, policy, 10)).toBeNull();
+		expect(revalidateSession(db, b.sessionId, policy, false, 10)).toBeNull();
+		expect(invalidateUserSessions(db, 'user1').sort()).toEqual([a.sessionId, b.sessionId].sort());
+	});
+
+	it('reads one cookie from a header', () => {
+		expect(readCookie('a=1; hearth_session=x.y; b=2', 'hearth_session')).toBe('x.y');
+		expect(readCookie('hearth_sessionx=1', 'hearth_session')).toBeUndefined();
+		expect(readCookie(undefined, 'hearth_session')).toBeUndefined();
+	});
+});

@@ -1,0 +1,128 @@
+import { describe, expect, it } from 'vitest';
+import * as Y from 'yjs';
+import * as encoding from 'lib0/encoding';
+import * as decoding from 'lib0/decoding';
+import type { WebSocket } from 'ws';
+import { testDatabase } from '../../../../tests/support/db';
+import { UpdateLog } from './update-log';
+import { InProcessBus } from './bus';
+import { CLOSE, ProtocolError, Room, type Connection } from './room';
+
+/** A stand-in socket that records what the room sends. */
+function fakeSocket() {
+	const sent: Uint8Array[] = [];
+	const ws = { readyState: 1, bufferedAmount: 0, send: (d: Uint8Array) => sent.push(d), close: () => {}, terminate: () => {} };
+	return { ws: ws as unknown as WebSocket, sent };
+}
+
+function connection(readOnly = false) {
+	const { ws, sent } = fakeSocket();
+	const conn: Connection = { ws, readOnly, user: { name: 'Dana', color: '#000', role: 'facilitator' }, userId: 'u', sessionId: 's', role: 'facilitator', clientIds: new Set(), lastActiveAt: 0 };
+	return { conn, sent };
+}
+
+function updateMessage(update: Uint8Array): Uint8Array {
+	const e = encoding.createEncoder();
+	encoding.writeVarUint(e, 0);
+	encoding.writeVarUint(e, 2);
+	encoding.writeVarUint8Array(e, update);
+	return encoding.toUint8Array(e);
+}
+
+function textEdit(text: string): Uint8Array {
+	const doc = new Y.Doc();
+	doc.getText('notes').insert(0, text);
+	return Y.encodeStateAsUpdate(doc);
+}
+
+const tick = () => new Promise((r) => setImmediate(r));
+
+describe('a room', () => {
+	it('stores an update before anyone else receives it, and reloads it from the log', async () => {
+		const db = testDatabase();
+		const log = new UpdateLog(db);
+		const room = new Room('meeting:x', log, new InProcessBus(), 500);
+		const a = connection();
+		const b = connection();
+		room.join(a.conn);
+		room.join(b.conn);
+		const before = b.sent.length;
+		room.receive(a.conn, updateMessage(textEdit('hello')));
+		expect(b.sent.length).toBe(before); // not broadcast before the commit
+		await tick();
+		await tick();
+		expect(b.sent.length).toBe(before + 1);
+		expect(a.sent.length).toBe(1); // the sender got its sync step 1 only: its own update is not echoed
+		room.destroy();
+		const again = new Room('meeting:x', log, new InProcessBus(), 500);
+		expect(again.doc.getText('notes').toString()).toBe('hello');
+	});
+
+	it('drops edits from read-only connections', async () => {
+		const db = testDatabase();
+		const room = new Room('meeting:y', new UpdateLog(db), new InProcessBus(), 500);
+		const viewer = connection(true);
+		room.join(viewer.conn);
+		room.receive(viewer.conn, updateMessage(textEdit('not allowed')));
+		await tick();
+		expect(room.doc.getText('notes').toString()).toBe('');
+	});
+
+	it('closes only the sender on garbage, with 1007', () => {
+		const room = new Room('meeting:z', new UpdateLog(testDatabase()), new InProcessBus(), 500);
+		const a = connection();
+		room.join(a.conn);
+		for (const garbage of [new Uint8Array([0, 2, 5, 1, 2]), new Uint8Array([0xff, 0xff, 0xff]), new Uint8Array([0, 2, 4, 1, 2, 3, 4])]) {
+			expect(() => room.receive(a.conn, garbage)).toThrow(ProtocolError);
+		}
+		try {
+			room.receive(a.conn, new Uint8Array([9]));
+		} catch (e) {
+			expect((e as ProtocolError).code).toBe(CLOSE.policy);
+		}
+		expect(room.doc.getText('notes').toString()).toBe('');
+	});
+
+	it('compacts the log into a snapshot that loads the same document', async () => {
+		const db = testDatabase();
+		const log = new UpdateLog(db);
+		const room = new Room('plan:c', log, new InProcessBus(), 3);
+		const a = connection();
+		room.join(a.conn);
+		for (const word of ['one ', 'two ', 'three ', 'four ']) {
+			const doc = new Y.Doc();
+			Y.applyUpdate(doc, Y.encodeStateAsUpdate(room.doc));
+			doc.getText('notes').insert(doc.getText('notes').length, word);
+			room.receive(a.conn, updateMessage(Y.encodeStateAsUpdate(doc, Y.encodeStateVector(room.doc))));
+			await tick();
+			await tick();
+		}
+		const { snapshot, updates } = log.load('plan:c');
+		expect(snapshot).not.toBeNull();
+		expect(updates.length).toBeLessThan(3);
+		room.destroy();
+		expect(new Room('plan:c', log, new InProcessBus(), 3).doc.getText('notes').toString()).toBe('one two three four ');
+	});
+
+	it('answers a sync step 1 with what the client lacks', async () => {
+		const room = new Room('meeting:s', new UpdateLog(testDatabase()), new InProcessBus(), 500);
+		const a = connection();
+		room.join(a.conn);
+		room.receive(a.conn, updateMessage(textEdit('abc')));
+		await tick();
+		const b = connection();
+		room.join(b.conn);
+		const e = encoding.createEncoder();
+		encoding.writeVarUint(e, 0);
+		encoding.writeVarUint(e, 0);
+		encoding.writeVarUint8Array(e, Y.encodeStateVector(new Y.Doc()));
+		room.receive(b.conn, encoding.toUint8Array(e));
+		await tick();
+		const reply = b.sent.at(-1)!;
+		const d = decoding.createDecoder(reply);
+		expect([decoding.readVarUint(d), decoding.readVarUint(d)]).toEqual([0, 1]);
+		const doc = new Y.Doc();
+		Y.applyUpdate(doc, decoding.readVarUint8Array(d));
+		expect(doc.getText('notes').toString()).toBe('abc');
+	});
+});
