@@ -1,0 +1,204 @@
+// The collab server against real y-websocket clients, on the real production server (server/index.ts).
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import WebSocket from 'ws';
+import Database from 'better-sqlite3';
+import { removeServerFiles, startServer, type RunningServer } from '../support/server.ts';
+import { connect, demoIds, destroy, rawSocket, signIn, synced, waitFor } from '../support/clients.ts';
+
+let server: RunningServer;
+let caseworker: string;
+let facilitator: string;
+let outsider: string;
+let admin: string;
+let meetingDoc: string;
+let planDoc: string;
+
+beforeAll(async () => {
+	server = await startServer({ COLLAB_UNLOAD_MS: '200' });
+	[caseworker, facilitator, outsider, admin] = await Promise.all(
+		['caseworker@demo.test', 'facilitator@demo.test', 'outsider@demo.test', 'admin@demo.test'].map((e) => signIn(server.url, e))
+	);
+	const ids = await demoIds(server.url, caseworker);
+	meetingDoc = `meeting:${ids.meetingId}`;
+	planDoc = `plan:${ids.caseId}`;
+});
+
+afterAll(async () => {
+	await server?.stop();
+	if (server) removeServerFiles(server);
+});
+
+const wsUrl = (doc: string) => `${server.url.replace('http', 'ws')}/collab/${doc}`;
+
+function auditRows(action: string): { outcome: string; actor_id: string | null; detail: string | null }[] {
+	const db = new Database(server.dbPath, { readonly: true });
+	try {
+		return db.prepare('SELECT outcome, actor_id, detail FROM audit_events WHERE action = ? ORDER BY seq').all(action) as never;
+	} finally {
+		db.close();
+	}
+}
+
+describe('who may open a shared document', () => {
+	it('lets the caseworker and facilitator of the case edit together', async () => {
+		const a = connect(server.url, meetingDoc, caseworker);
+		const b = connect(server.url, meetingDoc, facilitator);
+		await Promise.all([synced(a), synced(b)]);
+		a.doc.getText('t').insert(0, 'from Sam ');
+		await waitFor(() => b.doc.getText('t').toString().includes('from Sam'), 2000, 'edit to reach the facilitator');
+		b.doc.getText('t').insert(0, 'from Dana ');
+		await waitFor(() => a.doc.getText('t').toString().includes('from Dana'), 2000, 'edit to reach the caseworker');
+		destroy(a, b);
+	});
+
+	it('refuses a staff member who is not on the case, and audits it', async () => {
+		expect((await rawSocket(wsUrl(meetingDoc), { origin: server.url, cookie: outsider })).status).toBe(403);
+		expect((await rawSocket(wsUrl(planDoc), { origin: server.url, cookie: outsider })).status).toBe(403);
+		const denied = auditRows('collab.join').filter((r) => r.outcome === 'denied');
+		expect(denied.length).toBeGreaterThanOrEqual(2);
+	});
+
+	it('refuses administrators: they manage accounts, not cases', async () => {
+		expect((await rawSocket(wsUrl(meetingDoc), { origin: server.url, cookie: admin })).status).toBe(403);
+	});
+
+	it('refuses a socket with no session, a forged session, or a foreign Origin', async () => {
+		expect((await rawSocket(wsUrl(meetingDoc), { origin: server.url })).status).toBe(401);
+		expect((await rawSocket(wsUrl(meetingDoc), { origin: server.url, cookie: 'hearth_session=abc.def' })).status).toBe(401);
+		expect((await rawSocket(wsUrl(meetingDoc), { origin: 'https://evil.example', cookie: caseworker })).status).toBe(403);
+		expect((await rawSocket(wsUrl(meetingDoc), { cookie: caseworker })).status).toBe(403);
+	});
+
+	it('answers an unknown document exactly like a forbidden one', async () => {
+		expect((await rawSocket(wsUrl('meeting:aaaaaaaaaaaaaaaaaaaaaaaa'), { origin: server.url, cookie: caseworker })).status).toBe(403);
+		expect((await rawSocket(wsUrl('nonsense'), { origin: server.url, cookie: caseworker })).status).toBe(404);
+	});
+
+	it('records joins and leaves with the role', async () => {
+		const a = connect(server.url, meetingDoc, facilitator);
+		await synced(a);
+		destroy(a);
+		await waitFor(() => auditRows('collab.leave').length > 0, 2000, 'leave to be audited');
+		const joins = auditRows('collab.join').filter((r) => r.outcome === 'allowed');
+		expect(joins.length).toBeGreaterThan(0);
+		const db = new Database(server.dbPath, { readonly: true });
+		const roles = db.prepare("SELECT DISTINCT actor_role FROM audit_events WHERE action = 'collab.join' AND outcome = 'allowed'").all() as { actor_role: string }[];
+		db.close();
+		expect(roles.map((r) => r.actor_role)).toContain('facilitator');
+	});
+});
+
+describe('presence', () => {
+	it('shows the name from the session, whatever name a client claims', async () => {
+		const a = connect(server.url, meetingDoc, caseworker);
+		const b = connect(server.url, meetingDoc, facilitator);
+		await Promise.all([synced(a), synced(b)]);
+		a.provider.awareness.setLocalStateField('user', { name: 'The Judge', color: '#000' });
+		const nameOfA = () => (b.provider.awareness.getStates().get(a.doc.clientID)?.user as { name?: string } | undefined)?.name;
+		await waitFor(() => nameOfA() !== undefined, 2000, 'presence to arrive');
+		expect(nameOfA()).toBe('Sam Okafor');
+		destroy(a, b);
+	});
+});
+
+describe('bad input closes one connection and nothing else', () => {
+	async function openRaw(): Promise<WebSocket> {
+		const { ws } = await rawSocket(wsUrl(meetingDoc), { origin: server.url, cookie: caseworker });
+		if (!ws) throw new Error('socket did not open');
+		return ws;
+	}
+	const closeCode = (ws: WebSocket) => new Promise<number>((resolve) => ws.once('close', (code) => resolve(code)));
+
+	it('closes a socket that sends garbage binary frames with 1007, and keeps serving the others', async () => {
+		const good = connect(server.url, meetingDoc, facilitator);
+		const other = connect(server.url, meetingDoc, caseworker);
+		await Promise.all([synced(good), synced(other)]);
+		for (const garbage of [Buffer.from([0, 2, 200, 1, 2, 3]), Buffer.from([0, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff]), Buffer.from([0, 2, 4, 9, 9, 9, 9])]) {
+			const bad = await openRaw();
+			const closed = closeCode(bad);
+			bad.send(garbage);
+			expect(await closed).toBe(1007);
+		}
+		const text = await openRaw();
+		const textClosed = closeCode(text);
+		text.send('hello');
+		expect(await textClosed).toBe(1007);
+		const unknown = await openRaw();
+		const unknownClosed = closeCode(unknown);
+		unknown.send(Buffer.from([42]));
+		expect(await unknownClosed).toBe(1008);
+
+		good.doc.getText('t').insert(0, 'still alive ');
+		await waitFor(() => other.doc.getText('t').toString().includes('still alive'), 2000, 'the others to keep syncing');
+		expect(good.provider.wsconnected && other.provider.wsconnected).toBe(true);
+		destroy(good, other);
+	});
+
+	it('closes a socket that sends more than 1 MiB in one frame with 1009', async () => {
+		const other = connect(server.url, meetingDoc, facilitator);
+		await synced(other);
+		const big = await openRaw();
+		const closed = closeCode(big);
+		big.send(Buffer.alloc(1024 * 1024 + 10, 1));
+		expect(await closed).toBe(1009);
+		other.doc.getText('t').insert(0, 'after the big one ');
+		const check = connect(server.url, meetingDoc, caseworker);
+		await synced(check);
+		await waitFor(() => check.doc.getText('t').toString().includes('after the big one'), 2000, 'the server to keep serving');
+		destroy(other, check);
+	});
+});
+
+describe('sessions and sockets', () => {
+	it('signing out closes that session’s open socket at once', async () => {
+		const cookie = await signIn(server.url, 'supervisor@demo.test');
+		const a = connect(server.url, meetingDoc, cookie);
+		await synced(a);
+		const started = Date.now();
+		const res = await fetch(`${server.url}/sign-out`, { method: 'POST', headers: { cookie, origin: server.url, 'content-type': 'application/x-www-form-urlencoded' }, redirect: 'manual' });
+		expect(res.status).toBe(303);
+		expect((await a.closed).code).toBe(4401);
+		expect(Date.now() - started).toBeLessThan(1000);
+		// ...and the provider cannot come back with that session.
+		expect((await rawSocket(wsUrl(meetingDoc), { origin: server.url, cookie })).status).toBe(401);
+		destroy(a);
+	});
+});
+
+describe('durability', () => {
+	it('keeps an edit through kill -9 and a restart', async () => {
+		const a = connect(server.url, meetingDoc, caseworker);
+		const b = connect(server.url, meetingDoc, facilitator);
+		await Promise.all([synced(a), synced(b)]);
+		const marker = `kept-${Math.random().toString(36).slice(2)}`;
+		a.doc.getText('t').insert(0, marker);
+		// Once another client has it, it was committed (durable before broadcast).
+		await waitFor(() => b.doc.getText('t').toString().includes(marker), 2000, 'broadcast');
+		destroy(a, b);
+		await server.restart('SIGKILL');
+		// Sessions live in the database: the same cookie works after the restart.
+		const c = connect(server.url, meetingDoc, caseworker);
+		await synced(c);
+		expect(c.doc.getText('t').toString()).toContain(marker);
+		destroy(c);
+	});
+
+	it('on SIGTERM closes sockets with 1012, saves what it has, and exits cleanly', async () => {
+		const a = connect(server.url, meetingDoc, caseworker);
+		const b = connect(server.url, meetingDoc, facilitator);
+		await Promise.all([synced(a), synced(b)]);
+		const marker = `term-${Math.random().toString(36).slice(2)}`;
+		a.doc.getText('t').insert(0, marker);
+		await waitFor(() => b.doc.getText('t').toString().includes(marker), 2000, 'broadcast');
+		const closed = a.closed;
+		const exit = server.stop('SIGTERM');
+		expect((await closed).code).toBe(1012);
+		expect(await exit).toBe(0);
+		destroy(a, b);
+		await server.restart();
+		const c = connect(server.url, meetingDoc, caseworker);
+		await synced(c);
+		expect(c.doc.getText('t').toString()).toContain(marker);
+		destroy(c);
+	});
+});
