@@ -3,7 +3,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import WebSocket from 'ws';
 import Database from 'better-sqlite3';
 import { removeServerFiles, startServer, type RunningServer } from '../support/server.ts';
-import { connect, demoIds, destroy, rawSocket, signIn, synced, waitFor } from '../support/clients.ts';
+import { connect, demoIds, destroy, get, rawSocket, signIn, synced, waitFor } from '../support/clients.ts';
 
 let server: RunningServer;
 let caseworker: string;
@@ -162,6 +162,40 @@ describe('sessions and sockets', () => {
 		// ...and the provider cannot come back with that session.
 		expect((await rawSocket(wsUrl(meetingDoc), { origin: server.url, cookie })).status).toBe(401);
 		destroy(a);
+	});
+	it('turning an account off closes that person’s open sockets within a second', async () => {
+		const cookie = await signIn(server.url, 'supervisor@demo.test');
+		const a = connect(server.url, meetingDoc, cookie);
+		await synced(a);
+		const users = await (await fetch(`${server.url}/admin/users`, { headers: { cookie: admin } })).text();
+		const row = users.split('<form').find((chunk) => chunk.includes('Turn off the account of Lee Chen'));
+		const supervisorId = row && /name="userId" value="([a-z2-7]+)"/.exec(row)?.[1];
+		expect(supervisorId).toBeTruthy();
+		const started = Date.now();
+		const res = await fetch(`${server.url}/admin/users?/toggle`, {
+			method: 'POST',
+			headers: { cookie: admin, origin: server.url, 'content-type': 'application/x-www-form-urlencoded', accept: 'text/html' },
+			body: new URLSearchParams({ userId: supervisorId!, disabled: 'true' }),
+			redirect: 'manual'
+		});
+		expect(res.status).toBe(200);
+		expect((await a.closed).code).toBe(4403);
+		expect(Date.now() - started).toBeLessThan(1000);
+		expect((await rawSocket(wsUrl(meetingDoc), { origin: server.url, cookie })).status).toBe(401);
+		destroy(a);
+		// Turn it back on for the other tests; the old session stays ended.
+		await fetch(`${server.url}/admin/users?/toggle`, {
+			method: 'POST',
+			headers: { cookie: admin, origin: server.url, 'content-type': 'application/x-www-form-urlencoded', accept: 'text/html' },
+			body: new URLSearchParams({ userId: supervisorId!, disabled: 'false' })
+		});
+		expect((await get(server.url, '/cases', cookie)).status).toBe(303);
+	});
+
+	it('refuses the staff-account page to everyone but administrators', async () => {
+		expect((await get(server.url, '/admin/users', caseworker)).status).toBe(403);
+		expect((await get(server.url, '/admin/users', outsider)).status).toBe(403);
+		expect((await get(server.url, '/admin/users', admin)).status).toBe(200);
 	});
 });
 

@@ -1,0 +1,40 @@
+import { fail } from '@sveltejs/kit';
+import { z } from 'zod';
+import type { Actions, PageServerLoad } from './$types';
+import { addStaff, listStaff, newStaffSchema, setStaffDisabled } from '$lib/server/services/users';
+import { refuse } from '$lib/server/http';
+
+export const load: PageServerLoad = (event) => {
+	const result = listStaff(event.locals.ctx);
+	if (!result.ok) refuse(event, result);
+	return { staff: result.value, me: event.locals.session!.user.id };
+};
+
+const toggleSchema = z.object({ userId: z.string().max(64), disabled: z.enum(['true', 'false']) });
+
+export const actions: Actions = {
+	add: async (event) => {
+		const form = await event.request.formData();
+		const values = { name: String(form.get('name') ?? ''), email: String(form.get('email') ?? ''), role: String(form.get('role') ?? '') };
+		const parsed = newStaffSchema.safeParse({ ...values, password: String(form.get('password') ?? '') });
+		// What was typed stays in the form (never the password).
+		if (!parsed.success) return fail(400, { add: { values, problems: parsed.error.issues.map((i) => String(i.path[0])) } });
+		const result = await addStaff(event.locals.ctx, parsed.data);
+		if (!result.ok) {
+			if (result.reason === 'email-taken') return fail(400, { add: { values, problems: ['email-taken'] } });
+			refuse(event, result);
+		}
+		return { added: values.name };
+	},
+	toggle: async (event) => {
+		const form = await event.request.formData();
+		const parsed = toggleSchema.safeParse({ userId: form.get('userId'), disabled: form.get('disabled') });
+		if (!parsed.success) return fail(400, { toggle: 'invalid' });
+		const result = setStaffDisabled(event.locals.ctx, parsed.data.userId, parsed.data.disabled === 'true');
+		if (!result.ok) {
+			if (result.reason === 'not-found') return fail(404, { toggle: 'invalid' });
+			refuse(event, result);
+		}
+		return { toggled: parsed.data.userId };
+	}
+};
