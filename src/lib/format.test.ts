@@ -11,6 +11,11 @@ describe('formatting for people', () => {
 		expect(text).toMatch(/5:30\s?p\.\s?m\./);
 	});
 
+	it('writes plain "es" the way Spanish speakers in the US read it, not as Spain does', () => {
+		// Bare `es` would give "17:30 GMT-6"; the English page says "5:30 PM CST".
+		expect(formatDateTime(instant, 'es', 'America/Chicago')).toMatch(/^martes, 1 de diciembre de 2026, 5:30\sp\.\s?m\.\sCST$/);
+	});
+
 	it('writes the same time in English', () => {
 		expect(formatDateTime(instant, 'en', 'America/Chicago')).toMatch(/Tuesday, December 1, 2026 at 5:30\sPM/);
 	});

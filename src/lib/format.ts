@@ -1,8 +1,18 @@
 // Dates and times for people: always Intl, in the viewer's locale and the meeting's (or viewer's) zone,
 // never by string concatenation.
 
+/**
+ * The messages' languages are plain `en` and `es`, but bare `es` formats the way Spain does ("17:30 GMT-6").
+ * Hearth's families are in the United States: format as `es-US` ("5:30 p.m. CST", like the English page).
+ * A full tag (`es-MX`) is kept as given. When agencies outside the US use Hearth, this is agency config.
+ */
+const REGION: Record<string, string> = { en: 'en-US', es: 'es-US' };
+export function formattingLocale(locale: string): string {
+	return REGION[locale] ?? locale;
+}
+
 export function formatDateTime(instant: number, locale: string, timeZone: string): string {
-	return new Intl.DateTimeFormat(locale, {
+	return new Intl.DateTimeFormat(formattingLocale(locale), {
 		weekday: 'long',
 		year: 'numeric',
 		month: 'long',
@@ -17,9 +27,9 @@ export function formatDateTime(instant: number, locale: string, timeZone: string
 /** A calendar date stored as YYYY-MM-DD, shown as a date (no time zone shift). */
 export function formatDate(isoDate: string, locale: string): string {
 	const [y, mo, d] = isoDate.split('-').map(Number);
-	return new Intl.DateTimeFormat(locale, { year: 'numeric', month: 'long', day: 'numeric', timeZone: 'UTC' }).format(new Date(Date.UTC(y, mo - 1, d)));
+	return new Intl.DateTimeFormat(formattingLocale(locale), { year: 'numeric', month: 'long', day: 'numeric', timeZone: 'UTC' }).format(new Date(Date.UTC(y, mo - 1, d)));
 }
 
 export function formatList(items: string[], locale: string): string {
-	return new Intl.ListFormat(locale, { style: 'long', type: 'conjunction' }).format(items);
+	return new Intl.ListFormat(formattingLocale(locale), { style: 'long', type: 'conjunction' }).format(items);
 }
