@@ -21,8 +21,26 @@ const schema = z.object({
 	COLLAB_UNLOAD_MS: z.coerce.number().int().min(0).default(5000),
 	/** Log rows after which a loaded document is compacted into one snapshot. */
 	COLLAB_COMPACT_AFTER: z.coerce.number().int().min(1).default(500),
+	/** Messages to people (src/lib/server/notify): `file` writes each message into OUTBOX_DIR, `log` prints it, `smtp` sends. */
+	MAIL_TRANSPORT: z.enum(['file', 'log', 'smtp']).default('file'),
+	/** `file` or `log`; a real SMS provider plugs in behind notify's Transport interface. */
+	SMS_TRANSPORT: z.enum(['file', 'log']).default('file'),
+	OUTBOX_DIR: z.string().min(1).default('./data/outbox'),
+	/** e.g. smtp://user:pass@host:587 (STARTTLS when offered) or smtps://…:465. */
+	SMTP_URL: z.url({ protocol: /^smtps?$/, error: 'must be an smtp:// or smtps:// URL' }).optional(),
+	/** The sender, `hearth@agency.org` or `Hearth <hearth@agency.org>`. */
+	MAIL_FROM: z
+		.string()
+		.regex(/^[^<>\r\n]*<[^\s<>@]+@[^\s<>@]+>$|^[^\s<>@]+@[^\s<>@]+$/, 'must be an address or "Name <address>"')
+		.optional(),
 	/** Set to 0 only in tests that exercise something else than sign-in throttling. */
 	SIGNIN_THROTTLE: flag.transform((v) => v ?? true)
+}).superRefine((c, ctx) => {
+	// Refuse at start rather than at the first invitation.
+	if (c.MAIL_TRANSPORT !== 'smtp') return;
+	for (const key of ['SMTP_URL', 'MAIL_FROM'] as const) {
+		if (!c[key]) ctx.addIssue({ code: 'custom', path: [key], message: 'required when MAIL_TRANSPORT=smtp' });
+	}
 });
 
 export type Config = z.infer<typeof schema>;
