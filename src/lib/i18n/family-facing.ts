@@ -3,14 +3,14 @@
 // sometimes in their second language.
 //
 // The rule: a message is family-facing when its key starts with one of FAMILY_FACING_PREFIXES or is listed in
-// FAMILY_FACING_KEYS. Everything else is staff-only (case lists, sign-in for staff, staff roles' admin words).
+// FAMILY_FACING_KEYS, unless it starts with one of STAFF_ONLY_PREFIXES. Everything else is staff-only.
 //
 // Adding a page families see? Name its keys `family_…` (already covered), or add its prefix or keys below,
-// with the page they belong to. Text sent to families (invitations, emails, calendar invites, summaries)
-// counts too.
+// with the page they belong to. Text sent to families (invitations, emails, texts, calendar invites,
+// summaries) counts too.
 
 export const FAMILY_FACING_PREFIXES: readonly string[] = [
-	'family_', // pages and messages made for families (invitations, family views, emails): issue 3 and on
+	'family_', // pages and messages made for families
 	'language_', // the language switch, on every page
 	'skip_', // the skip link, on every page
 	'error_', // error pages, which anyone can meet
@@ -19,7 +19,10 @@ export const FAMILY_FACING_PREFIXES: readonly string[] = [
 	'participant_', // the family team's roles: parent, relative, support person, caregiver…
 	'meeting_kind_', // family team meeting, family group conference
 	'meeting_type_', // why the meeting is held
-	'meeting_status_' // planned, held, cancelled
+	'meeting_status_', // planned, held, cancelled
+	'invite_', // the invitation page, its email and text message, its code (staff's invite form: see below)
+	'join_', // joining with a code read over the phone
+	'session_' // the parts of a meeting a family member is in (whole team, family time)
 ];
 
 export const FAMILY_FACING_KEYS: readonly string[] = [
@@ -30,14 +33,42 @@ export const FAMILY_FACING_KEYS: readonly string[] = [
 	'meeting_minutes',
 	'meeting_where',
 	'meeting_status',
+	'meeting_no_session_yet',
 	'case_removal_date', // a date families are told about
 	'case_next_meeting',
 	'case_no_meeting',
 	'role_facilitator', // staff roles shown to families next to names in the meeting
 	'role_caseworker',
-	'role_supervisor'
+	'role_supervisor',
+	'nav_family_home', // a family member's navigation
+	'nav_sessions',
+	'back_to_family_home',
+	'form_problem_generic', // any form, families' included
+	'sessions_title', // "Your devices": where a family member is signed in
+	'sessions_intro',
+	'sessions_this_device',
+	'sessions_other_device',
+	'sessions_last_used',
+	'sessions_end',
+	'sessions_ended',
+	'sessions_nav_label' // the parts of a meeting, as a family member moves between them
+];
+
+/** Staff's side of a family-facing prefix: the invitation form and list that only staff use. */
+export const STAFF_ONLY_PREFIXES: readonly string[] = [
+	'invite_form_',
+	'invite_channel_',
+	'invite_created_',
+	'invite_status_',
+	'invite_scope_',
+	'invite_revoke',
+	'invite_sent_',
+	'invite_send_failed',
+	'invite_until',
+	'invite_problem_no_destination'
 ];
 
 export function isFamilyFacing(key: string): boolean {
+	if (STAFF_ONLY_PREFIXES.some((prefix) => key.startsWith(prefix))) return false;
 	return FAMILY_FACING_KEYS.includes(key) || FAMILY_FACING_PREFIXES.some((prefix) => key.startsWith(prefix));
 }

@@ -68,5 +68,6 @@ describe('the scoring', () => {
 	it('counts a label as one sentence and each full stop after that', () => {
 		expect(countText('Planned').sentence).toBe(1);
 		expect(countText('Offline: trying to reconnect. Your typing is kept.')).toMatchObject({ sentence: 2, word: 8 });
+		expect(countText('Hello Ana,\n\nOpen this link to join: x\n\nThe link works once. It ends soon.').sentence).toBe(4);
 	});
 });

@@ -25,15 +25,16 @@ export function readableText(pattern: string): string {
 }
 
 /**
- * Counts for one message. A message is at least one sentence: a label ("Planned") is read as a unit.
- * Every word has at least one syllable (numbers included).
+ * Counts for one message. Each line is at least one sentence: a label ("Planned") or an email's greeting
+ * line is read as a unit. Every word has at least one syllable (numbers included).
  */
 export function countText(text: string): Counts {
 	const words = text.match(WORD) ?? [];
+	const lines = text.split('\n').filter((line) => line.trim() !== '');
 	return {
 		word: words.length,
 		syllable: words.reduce((sum, word) => sum + Math.max(1, syllable(word)), 0),
-		sentence: Math.max(1, (text.match(SENTENCE_END) ?? []).length)
+		sentence: Math.max(1, lines.reduce((sum, line) => sum + Math.max(1, (line.match(SENTENCE_END) ?? []).length), 0))
 	};
 }
 
