@@ -1,0 +1,65 @@
+// Scenarios shared by the Hearth-only benchmarks and the side-by-side run with the peers.
+import { runDriver, type LoadResult, type MemoryDoc } from './driver.ts';
+import type { Target } from './targets.ts';
+
+export type MemoryFigures = {
+	docs: number;
+	encodedPerDoc: number;
+	/** JS heap + memory outside the heap (buffers), after a full GC, per open document. */
+	perDoc: number;
+	rssPerDoc: number;
+	/** What is still held after every client left and the unload delay passed (vs. the baseline). */
+	afterLeave: number;
+	/** The part of what the open documents took that is still held after they were left. */
+	afterLeaveShare: number;
+	baselineHeap: number;
+	loadedWhileOpen: number;
+	loadedAfterLeave: number;
+};
+
+/** Opens `count` documents of `kind` (two clients each) on `target` and reads its memory. */
+export async function memoryPerDoc(target: Target, kind: MemoryDoc['kind'], count: number, unloadWaitMs: number): Promise<MemoryFigures> {
+	const seeded = target.seed(count, 1);
+	const docs: MemoryDoc[] =
+		kind === 'meeting'
+			? seeded.meetingIds.map((id, i) => ({ name: `meeting:${id}`, kind, seed: 1000 + i }))
+			: seeded.caseIds.map((id, i) => ({ name: `plan:${id}`, kind, seed: 2000 + i }));
+	const r = await runDriver({
+		mode: 'memory',
+		kit: target.kit,
+		httpUrl: target.httpUrl,
+		cookies: target.cookies,
+		inspector: target.inspector,
+		docs,
+		clientsPerDoc: 2,
+		unloadWaitMs,
+		loadedDocs: target.loadedDocs
+	});
+	const js = (m: { heapUsed: number; external: number }) => m.heapUsed + m.external;
+	return {
+		docs: r.docs,
+		encodedPerDoc: r.encodedBytes / r.docs,
+		perDoc: (js(r.open) - js(r.baseline)) / r.docs,
+		rssPerDoc: (r.open.rss - r.baseline.rss) / r.docs,
+		afterLeave: js(r.afterLeave) - js(r.baseline),
+		afterLeaveShare: (js(r.afterLeave) - js(r.baseline)) / (js(r.open) - js(r.baseline)),
+		baselineHeap: js(r.baseline),
+		loadedWhileOpen: r.loadedWhileOpen,
+		loadedAfterLeave: r.loadedAfterLeave
+	};
+}
+
+/** `meetings` meetings × 8 participants × 2 updates a second against `target`. */
+export async function meetingLoad(target: Target, docs: string[], opts: { warmupSeconds: number; seconds: number }): Promise<LoadResult> {
+	return runDriver({
+		mode: 'load',
+		kit: target.kit,
+		httpUrl: target.httpUrl,
+		cookies: target.cookies,
+		inspector: target.inspector,
+		docs,
+		participants: 8,
+		rate: 2,
+		...opts
+	});
+}

@@ -1,0 +1,183 @@
+// A parent joining on a phone (issue 8): Chromium with DevTools' "Slow 4G" network (562.5 ms latency,
+// 180 KB/s down, 84 KB/s up) and 4× CPU slowdown, cold cache, opening a meeting whose shared document is
+// about 200 KB. Goals: largest contentful paint ≤ 2.5 s, the document editable (editor mounted, synced)
+// ≤ 4 s, initial sync ≤ 500 ms after the socket opens. The case plan has no page yet: the meeting's notes
+// editor (the same Tiptap + y-websocket chunk) stands in for it.
+// Usage: npm run bench:phone [-- --runs=3]
+import { chromium, type CDPSession } from '@playwright/test';
+import * as Y from 'yjs';
+import { BUILD_DIR, startHearth } from './lib/targets.ts';
+import { docBuilders } from './lib/docs.ts';
+import { connect, synced, destroy, waitFor } from '../support/clients.ts';
+import { cli, header, kb, ms, percentile, sleep, table, verdict } from './lib/stats.ts';
+import { EDITOR_SRC, MEETING_ROUTE, splitForRoute, total } from './lib/bundle.ts';
+
+const args = cli('bench:phone');
+const runs = Number(args.get('runs') ?? 3);
+const GOAL = { lcp: 2500, editable: 4000, sync: 500 };
+/** Chrome DevTools' "Slow 4G" preset (front_end/core/sdk/NetworkManager.ts). */
+const SLOW_4G = { offline: false, latency: 150 * 3.75, downloadThroughput: ((1.6 * 1000 * 1000) / 8) * 0.9, uploadThroughput: ((750 * 1000) / 8) * 0.9 };
+const CPU_SLOWDOWN = 4;
+
+console.log(header(args.command));
+
+type Run = {
+	fcp: number;
+	lcp: number;
+	wsOpen: number;
+	synced: number;
+	editable: number;
+	jsBeforeEditor: number;
+	editorChunk: number;
+	syncBytes: number;
+};
+
+/** Runs in the page before its own scripts: the moments we time, on the page's clock (ms since navigation). */
+const PROBE = () => {
+	const marks: Record<string, number> = {};
+	(window as unknown as { __bench: Record<string, number> }).__bench = marks;
+	const Native = window.WebSocket;
+	window.WebSocket = class extends Native {
+		constructor(url: string | URL, protocols?: string | string[]) {
+			super(url, protocols);
+			this.addEventListener('open', () => (marks.wsOpen ??= performance.now()));
+		}
+	};
+	new PerformanceObserver((list) => {
+		for (const e of list.getEntries()) marks.lcp = e.startTime;
+	}).observe({ type: 'largest-contentful-paint', buffered: true });
+	new PerformanceObserver((list) => {
+		for (const e of list.getEntries()) if (e.name === 'first-contentful-paint') marks.fcp = e.startTime;
+	}).observe({ type: 'paint', buffered: true });
+	const poll = setInterval(() => {
+		const status = document.querySelector('[role=status][data-synced]');
+		const editor = document.querySelector('.notes-editor[contenteditable="true"]');
+		if (status?.getAttribute('data-synced') === 'true') marks.synced ??= performance.now();
+		if (editor && marks.synced !== undefined && (editor.textContent?.length ?? 0) > 1000) {
+			marks.editable ??= performance.now();
+			clearInterval(poll);
+		}
+	}, 10);
+};
+
+// The build's own account of the split (the budget test checks the same figures).
+const split = splitForRoute(MEETING_ROUTE, EDITOR_SRC, { build: BUILD_DIR });
+const editorFile = split.editor[0].file;
+
+const hearth = await startHearth({ COLLAB_UNLOAD_MS: '1000' });
+const results: Run[] = [];
+let docBytes = 0;
+try {
+	const { meetingIds } = hearth.seed(1, runs);
+	// Each run opens its own meeting, holding ~200 KB of notes (stored, then unloaded: the page load
+	// reads it back from SQLite like a real first visit of the day).
+	const { notesDocOfSize } = docBuilders(Y);
+	for (const [i, id] of meetingIds.entries()) {
+		const notes = notesDocOfSize(7000 + i, 200 * 1024);
+		const update = Y.encodeStateAsUpdate(notes);
+		docBytes = update.byteLength;
+		const writer = connect(hearth.httpUrl, `meeting:${id}`, hearth.cookies[0]);
+		Y.applyUpdate(writer.doc, update);
+		await synced(writer);
+		const reader = connect(hearth.httpUrl, `meeting:${id}`, hearth.cookies[1]);
+		await synced(reader);
+		await waitFor(() => reader.doc.getXmlFragment('notes').length === notes.getXmlFragment('notes').length, 10_000, 'the notes on the server');
+		destroy(writer, reader);
+	}
+	await sleep(2500);
+
+	const browser = await chromium.launch({
+		executablePath: process.env.CHROMIUM_PATH ?? '/usr/bin/chromium',
+		args: ['--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--no-first-run']
+	});
+	try {
+		const [name, value] = hearth.cookies[2].split('=');
+		for (const [i, id] of meetingIds.entries()) {
+			console.error(`run ${i + 1} of ${runs} …`);
+			const context = await browser.newContext({ viewport: { width: 412, height: 915 }, deviceScaleFactor: 2.6, isMobile: true, hasTouch: true });
+			await context.addCookies([{ name, value, domain: '127.0.0.1', path: '/', httpOnly: true, sameSite: 'Lax' }]);
+			const page = await context.newPage();
+			await page.addInitScript(PROBE);
+			const cdp = await context.newCDPSession(page);
+			const wire = await throttle(cdp);
+			await page.goto(`${hearth.httpUrl}/meetings/${id}`, { waitUntil: 'commit' });
+			await page.waitForFunction(() => (window as unknown as { __bench: { editable?: number } }).__bench?.editable !== undefined, null, { timeout: 60_000, polling: 100 });
+			// LCP is final once the page has had a moment without new content.
+			await sleep(500);
+			const marks = await page.evaluate(() => (window as unknown as { __bench: Record<string, number> }).__bench);
+			results.push({
+				fcp: marks.fcp,
+				lcp: marks.lcp,
+				wsOpen: marks.wsOpen,
+				synced: marks.synced,
+				editable: marks.editable,
+				...wire.bytes()
+			});
+			await context.close();
+		}
+	} finally {
+		await browser.close();
+	}
+} finally {
+	await hearth.stop();
+}
+
+/** Slow 4G + 4× CPU on this page, and a tally of script bytes over the wire before the editor chunk. */
+async function throttle(cdp: CDPSession) {
+	await cdp.send('Network.enable');
+	await cdp.send('Network.setCacheDisabled', { cacheDisabled: true });
+	await cdp.send('Network.emulateNetworkConditions', SLOW_4G);
+	await cdp.send('Emulation.setCPUThrottlingRate', { rate: CPU_SLOWDOWN });
+	const scripts = new Map<string, { url: string; bytes: number }>();
+	let editorRequested = false;
+	let jsBeforeEditor = 0;
+	let editorChunk = 0;
+	let editorRequestId = '';
+	let syncBytes = 0;
+	cdp.on('Network.requestWillBeSent', (e) => {
+		if (e.type !== 'Script') return;
+		scripts.set(e.requestId, { url: e.request.url, bytes: 0 });
+		// The editor chunk: the page imports it after hydrating, from the notes component.
+		if (!editorRequested && e.request.url.endsWith(editorFile)) {
+			editorRequested = true;
+			editorRequestId = e.requestId;
+		}
+	});
+	cdp.on('Network.loadingFinished', (e) => {
+		const s = scripts.get(e.requestId);
+		if (!s) return;
+		if (e.requestId === editorRequestId) editorChunk = e.encodedDataLength;
+		else if (!editorRequested) jsBeforeEditor += e.encodedDataLength;
+	});
+	cdp.on('Network.webSocketFrameReceived', (e) => {
+		if (e.response.opcode === 2) syncBytes += (e.response.payloadData.length * 3) / 4;
+	});
+	return { bytes: () => ({ jsBeforeEditor, editorChunk, syncBytes }) };
+}
+
+
+const median = (f: (r: Run) => number) => percentile(results.map(f), 50);
+const worst = (f: (r: Run) => number) => Math.max(...results.map(f));
+const row = (figure: string, f: (r: Run) => number, goal?: number) => ({
+	figure,
+	median: ms(median(f), 0),
+	worst: ms(worst(f), 0),
+	goal: goal === undefined ? '' : `≤ ${goal} ms`,
+	verdict: verdict(worst(f), goal)
+});
+console.log(
+	table(`A phone on Slow 4G with 4× CPU slowdown, cold cache, meeting notes of ${kb(docBytes, 0)} (${runs} runs)`, [
+		row('first contentful paint', (r) => r.fcp),
+		row('largest contentful paint', (r) => r.lcp, GOAL.lcp),
+		row('socket open (after navigation start)', (r) => r.wsOpen),
+		row('initial sync, after the socket opened', (r) => r.synced - r.wsOpen, GOAL.sync),
+		row('editable with the document shown (after navigation start)', (r) => r.editable, GOAL.editable)
+	])
+);
+console.log(
+	table('JavaScript and sync bytes', [
+		{ what: 'JavaScript before the editor', 'gzipped (build)': kb(total(split.beforeEditor)), 'over the wire (as served)': kb(median((r) => r.jsBeforeEditor)), goal: '≤ 90 KB gzipped', verdict: verdict(total(split.beforeEditor), 90 * 1024) },
+		{ what: 'the editor chunk', 'gzipped (build)': kb(total(split.editor)), 'over the wire (as served)': kb(median((r) => r.editorChunk)), goal: '≤ 180 KB gzipped', verdict: verdict(total(split.editor), 180 * 1024) },
+		{ what: 'WebSocket binary frames received (sync + presence)', 'gzipped (build)': '—', 'over the wire (as served)': kb(median((r) => r.syncBytes)), goal: '', verdict: '—' }
+	])
+);
