@@ -1,11 +1,11 @@
-import type { StaffSession } from '$lib/server/auth/session';
+import type { Session } from '$lib/server/auth/session';
 import type { Actor } from '$lib/domain/policy';
 import type { RequestContext } from '$lib/server/services/access';
 
 declare global {
 	namespace App {
 		interface Locals {
-			session: StaffSession | null;
+			session: Session | null;
 			actor: Actor;
 			/** Who asks, from where: handed to every service. */
 			ctx: RequestContext;

@@ -4,8 +4,10 @@ import { paraglideMiddleware } from '$lib/paraglide/server';
 import { defineCustomServerStrategy, toLocale } from '$lib/paraglide/runtime';
 import { getDatabase } from '$lib/server/db';
 import { config, sessionPolicy } from '$lib/server/config';
-import { SESSION_COOKIE, staffActor, validateSessionToken } from '$lib/server/auth/session';
+import { SESSION_COOKIE, actorFor, validateSessionToken } from '$lib/server/auth/session';
 import { sessionCookieOptions } from '$lib/server/auth/cookie';
+import { inviteLocale } from '$lib/server/services/invites';
+import { cookieName } from '$lib/paraglide/runtime';
 
 // The saved language of the signed-in person comes first (then the cookie, Accept-Language, English).
 // paraglideMiddleware hands the same Request to strategies, so a WeakMap keyed by it carries the choice.
@@ -47,9 +49,16 @@ const authenticate: Handle = async ({ event, resolve }) => {
 	if (token && !session) event.cookies.delete(SESSION_COOKIE, sessionCookieOptions(event.url));
 	if (session) {
 		event.cookies.set(SESSION_COOKIE, token!, { ...sessionCookieOptions(event.url), expires: new Date(session.expiresAt) });
-		if (session.user.locale) savedLocale.set(event.request, session.user.locale);
+		const saved = session.kind === 'staff' ? session.user.locale : session.participant.locale;
+		if (saved) savedLocale.set(event.request, saved);
 	}
-	const actor = session ? staffActor(db, session.user) : ({ kind: 'anonymous' } as const);
+	// An invite's landing page opens in the language the worker chose for that person, until they pick one.
+	const invitePath = /^\/invite\/([a-z2-7]{32})$/.exec(event.url.pathname);
+	if (invitePath && !event.cookies.get(cookieName)) {
+		const locale = inviteLocale(db, invitePath[1]);
+		if (locale) savedLocale.set(event.request, locale);
+	}
+	const actor = session ? actorFor(db, session) : ({ kind: 'anonymous' } as const);
 	let clientAddress: string | null = null;
 	try {
 		clientAddress = event.getClientAddress();

@@ -1,5 +1,5 @@
 import { m } from '$lib/paraglide/messages';
-import type { MeetingKind, MeetingStatus, MeetingType, ParticipantRole, StaffRole, AssignmentRole } from '$lib/domain/roles';
+import { PARTICIPANT_ROLES, STAFF_ROLES, type SensitivityLabel, type MeetingKind, type MeetingStatus, type MeetingType, type ParticipantRole, type StaffRole, type AssignmentRole } from '$lib/domain/roles';
 
 // Codes stored in the database and shared documents → words in the viewer's language (or an explicit
 // locale, for text sent to someone else).
@@ -62,5 +62,37 @@ export function meetingStatusLabel(status: MeetingStatus, o: Opts = {}): string 
 			return m.meeting_status_held({}, o);
 		case 'cancelled':
 			return m.meeting_status_cancelled({}, o);
+	}
+}
+
+/** A role code of either kind (staff or participant), e.g. for presence lists; '' for anything else. */
+export function anyRoleLabel(role: string, o: Opts = {}): string {
+	if ((STAFF_ROLES as readonly string[]).includes(role)) return roleLabel(role as StaffRole, o);
+	if ((PARTICIPANT_ROLES as readonly string[]).includes(role)) return participantRoleLabel(role as ParticipantRole, o);
+	return '';
+}
+
+export function sensitivityLabelText(label: SensitivityLabel, o: Opts = {}): string {
+	const labels: Record<SensitivityLabel, () => string> = {
+		ADDRESS_CONFIDENTIAL: () => m.label_address_confidential({}, o),
+		CONTACT_CONFIDENTIAL: () => m.label_contact_confidential({}, o),
+		AVAILABILITY_CONFIDENTIAL: () => m.label_availability_confidential({}, o),
+		DV_DISCLOSURE: () => m.label_dv_disclosure({}, o),
+		CHILD_VOICE: () => m.label_child_voice({}, o),
+		YOUTH_PRIVATE: () => m.label_youth_private({}, o)
+	};
+	return labels[label]();
+}
+
+export function inviteStatusLabel(status: 'waiting' | 'accepted' | 'expired' | 'revoked', o: Opts = {}): string {
+	switch (status) {
+		case 'waiting':
+			return m.invite_status_waiting({}, o);
+		case 'accepted':
+			return m.invite_status_accepted({}, o);
+		case 'expired':
+			return m.invite_status_expired({}, o);
+		case 'revoked':
+			return m.invite_status_revoked({}, o);
 	}
 }

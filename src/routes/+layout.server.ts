@@ -1,5 +1,9 @@
 import type { LayoutServerLoad } from './$types';
+import { sessionIdentity } from '$lib/server/auth/session';
 
-export const load: LayoutServerLoad = ({ locals }) => ({
-	user: locals.session ? { name: locals.session.user.name, role: locals.session.user.role } : null
-});
+export const load: LayoutServerLoad = ({ locals }) => {
+	const s = locals.session;
+	if (!s) return { user: null };
+	const who = sessionIdentity(s);
+	return { user: { kind: s.kind, name: who.name, role: who.role } };
+};

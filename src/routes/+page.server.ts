@@ -2,5 +2,6 @@ import { redirect } from '@sveltejs/kit';
 import type { PageServerLoad } from './$types';
 
 export const load: PageServerLoad = ({ locals }) => {
-	redirect(303, locals.session ? '/cases' : '/sign-in');
+	if (!locals.session) redirect(303, '/sign-in');
+	redirect(303, locals.session.kind === 'staff' ? '/cases' : '/family');
 };

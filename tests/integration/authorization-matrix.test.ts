@@ -4,40 +4,79 @@ import { readdirSync, statSync } from 'node:fs';
 import { join, relative, sep } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { removeServerFiles, startServer, type RunningServer } from '../support/server.ts';
-import { demoIds, rawSocket, signIn } from '../support/clients.ts';
+import { accept, demoIds, get, invite, personId, rawSocket, signIn } from '../support/clients.ts';
 
-const ROLES = ['anonymous', 'admin', 'outsider', 'caseworker', 'facilitator', 'supervisor'] as const;
+const STAFF = ['admin', 'outsider', 'caseworker', 'facilitator', 'supervisor'] as const;
+/**
+ * parent: Daniel Ortiz, invited to the demo meeting (joint session). survivor: Ana Rivera, invited to the
+ * whole case, meets in her own separate session, kept apart from Daniel. observer: Jordan Lee, a trainee
+ * observer invited to the meeting (read-only).
+ */
+const PARTICIPANTS = ['parent', 'survivor', 'observer'] as const;
+const ROLES = ['anonymous', ...STAFF, ...PARTICIPANTS] as const;
 type Role = (typeof ROLES)[number];
 type Expect = Record<Role, number>;
 
-const staffOnCase = (ok: number): Expect => ({ anonymous: 303, admin: 403, outsider: 403, caseworker: ok, facilitator: ok, supervisor: ok });
-const anySignedIn = (ok: number, anonymous: number): Expect => ({ anonymous, admin: ok, outsider: ok, caseworker: ok, facilitator: ok, supervisor: ok });
-const adminOnly = (ok: number): Expect => ({ anonymous: 303, admin: ok, outsider: 403, caseworker: 403, facilitator: 403, supervisor: 403 });
+function row(anonymous: number, staff: { onCase: number; admin: number; outsider: number }, family: { parent: number; survivor: number; observer: number }): Expect {
+	return { anonymous, admin: staff.admin, outsider: staff.outsider, caseworker: staff.onCase, facilitator: staff.onCase, supervisor: staff.onCase, ...family };
+}
+const everyone = (status: number): Expect => row(status, { onCase: status, admin: status, outsider: status }, { parent: status, survivor: status, observer: status });
+/** Staff on the case only: the admin and outsider refused, family members refused. */
+const caseStaff = (ok: number): Expect => row(303, { onCase: ok, admin: 403, outsider: 403 }, { parent: 403, survivor: 403, observer: 403 });
+const anyStaff = (ok: number): Expect => row(303, { onCase: ok, admin: ok, outsider: ok }, { parent: 403, survivor: 403, observer: 403 });
+const signedIn = (ok: number, anonymous = 303): Expect => row(anonymous, { onCase: ok, admin: ok, outsider: ok }, { parent: ok, survivor: ok, observer: ok });
+const adminOnly = (ok: number): Expect => row(303, { onCase: 403, admin: ok, outsider: 403 }, { parent: 403, survivor: 403, observer: 403 });
 
-type Ids = { caseId: string; meetingId: string };
-type Entry = { route: string; method: 'GET' | 'POST'; path: (ids: Ids) => string; body?: Record<string, string>; expect: Expect };
+type Ids = { caseId: string; meetingId: string; jointSessionId: string; anaSessionId: string; grace: string; tom: string; lucia: string; ana: string };
+type Entry = { route: string; method: 'GET' | 'POST'; path: (ids: Ids) => string; body?: (ids: Ids) => Record<string, string>; expect: Expect };
+
+const BOGUS = 'aaaaaaaaaaaaaaaaaaaaaaaa';
 
 /** Route ids as SvelteKit names them (groups stripped), with what each role gets. */
 const MATRIX: Entry[] = [
-	{ route: '/', method: 'GET', path: () => '/', expect: anySignedIn(303, 303) },
-	{ route: '/sign-in', method: 'GET', path: () => '/sign-in', expect: anySignedIn(303, 200) },
-	{ route: '/sign-in', method: 'POST', path: () => '/sign-in', body: { email: 'x@demo.test', password: 'wrong-password' }, expect: anySignedIn(303, 400) },
-	{ route: '/sign-out', method: 'POST', path: () => '/sign-out', expect: anySignedIn(303, 303) },
-	{ route: '/language', method: 'POST', path: () => '/language', body: { locale: 'en', next: '/' }, expect: anySignedIn(303, 303) },
-	{ route: '/cases', method: 'GET', path: () => '/cases', expect: anySignedIn(200, 303) },
-	{ route: '/cases/[caseId]', method: 'GET', path: (i) => `/cases/${i.caseId}`, expect: staffOnCase(200) },
-	{ route: '/meetings/[meetingId]', method: 'GET', path: (i) => `/meetings/${i.meetingId}`, expect: staffOnCase(200) },
+	{ route: '/', method: 'GET', path: () => '/', expect: everyone(303) },
+	{ route: '/sign-in', method: 'GET', path: () => '/sign-in', expect: signedIn(303, 200) },
+	{ route: '/sign-in', method: 'POST', path: () => '/sign-in', body: () => ({ email: 'x@demo.test', password: 'wrong-password' }), expect: signedIn(303, 400) },
+	{ route: '/sign-out', method: 'POST', path: () => '/sign-out', expect: everyone(303) },
+	{ route: '/language', method: 'POST', path: () => '/language', body: () => ({ locale: 'en', next: '/' }), expect: everyone(303) },
+	{ route: '/sessions', method: 'GET', path: () => '/sessions', expect: signedIn(200) },
+	{ route: '/sessions', method: 'POST', path: () => '/sessions?/end', body: () => ({ ref: 'aaaaaaaa' }), expect: signedIn(404) },
+	{ route: '/cases', method: 'GET', path: () => '/cases', expect: anyStaff(200) },
+	{ route: '/cases/[caseId]', method: 'GET', path: (i) => `/cases/${i.caseId}`, expect: caseStaff(200) },
+	{ route: '/cases/[caseId]', method: 'POST', path: (i) => `/cases/${i.caseId}?/revoke`, body: () => ({ inviteId: BOGUS }), expect: caseStaff(404) },
+	{ route: '/cases/[caseId]/invite', method: 'GET', path: (i) => `/cases/${i.caseId}/invite`, expect: caseStaff(200) },
+	{ route: '/cases/[caseId]/invite', method: 'POST', path: (i) => `/cases/${i.caseId}/invite`, body: (i) => ({ personId: i.grace, meetingId: '', channel: 'in_person', locale: 'en' }), expect: caseStaff(200) },
+	{ route: '/cases/[caseId]/safety', method: 'GET', path: (i) => `/cases/${i.caseId}/safety`, expect: caseStaff(200) },
+	{ route: '/cases/[caseId]/safety', method: 'POST', path: (i) => `/cases/${i.caseId}/safety?/labels`, body: (i) => ({ personId: i.grace }), expect: caseStaff(200) },
+	// Grace and Tom are both in the joint session: keeping them apart is refused until one is moved.
+	{ route: '/cases/[caseId]/safety', method: 'POST', path: (i) => `/cases/${i.caseId}/safety?/addPair`, body: (i) => ({ personA: i.grace, personB: i.tom }), expect: caseStaff(409) },
+	{ route: '/cases/[caseId]/safety', method: 'POST', path: (i) => `/cases/${i.caseId}/safety?/removePair`, body: (i) => ({ personA: i.grace, personB: i.tom }), expect: caseStaff(200) },
+	{ route: '/meetings/[meetingId]', method: 'GET', path: (i) => `/meetings/${i.meetingId}`, expect: row(303, { onCase: 200, admin: 403, outsider: 403 }, { parent: 200, survivor: 200, observer: 200 }) },
+	{ route: '/meetings/[meetingId]', method: 'POST', path: (i) => `/meetings/${i.meetingId}?/addMember`, body: (i) => ({ meetingSessionId: i.jointSessionId, personId: i.lucia }), expect: caseStaff(200) },
+	{ route: '/meetings/[meetingId]', method: 'POST', path: (i) => `/meetings/${i.meetingId}?/addMember`, body: (i) => ({ meetingSessionId: i.anaSessionId, personId: i.tom }), expect: caseStaff(200) },
+	{ route: '/meetings/[meetingId]', method: 'POST', path: (i) => `/meetings/${i.meetingId}?/removeMember`, body: (i) => ({ meetingSessionId: i.anaSessionId, personId: i.tom }), expect: caseStaff(200) },
+	{ route: '/meetings/[meetingId]', method: 'POST', path: (i) => `/meetings/${i.meetingId}?/separate`, body: (i) => ({ personId: i.tom }), expect: caseStaff(200) },
+	{ route: '/family', method: 'GET', path: () => '/family', expect: row(303, { onCase: 303, admin: 303, outsider: 303 }, { parent: 200, survivor: 200, observer: 200 }) },
+	{ route: '/invite/[token]', method: 'GET', path: () => `/invite/${'a'.repeat(32)}`, expect: everyone(200) },
+	{ route: '/invite/[token]', method: 'POST', path: () => `/invite/${'a'.repeat(32)}`, expect: everyone(410) },
+	{ route: '/join', method: 'GET', path: () => '/join', expect: everyone(200) },
+	{ route: '/join', method: 'POST', path: () => '/join?/lookup', body: () => ({ shortCode: 'AAAAA-AAAAA' }), expect: everyone(404) },
+	{ route: '/join', method: 'POST', path: () => '/join?/accept', body: () => ({ shortCode: 'AAAAA-AAAAA' }), expect: everyone(410) },
 	{ route: '/admin/users', method: 'GET', path: () => '/admin/users', expect: adminOnly(200) },
 	// Form actions: a refused person gets the 403 page; an administrator's empty form gets "please fix".
-	{ route: '/admin/users', method: 'POST', path: () => '/admin/users?/add', body: { name: '' }, expect: adminOnly(400) },
-	{ route: '/admin/users', method: 'POST', path: () => '/admin/users?/toggle', body: { userId: 'aaaaaaaaaaaaaaaaaaaaaaaa', disabled: 'true' }, expect: adminOnly(404) }
+	{ route: '/admin/users', method: 'POST', path: () => '/admin/users?/add', body: () => ({ name: '' }), expect: adminOnly(400) },
+	{ route: '/admin/users', method: 'POST', path: () => '/admin/users?/toggle', body: () => ({ userId: BOGUS, disabled: 'true' }), expect: adminOnly(404) }
 ];
 
-/** Shared-document kinds: 101 = the socket opens; read-only roles would be listed here as 'read'. */
-const DOCUMENTS: { kind: string; docId: (i: Ids) => string; expect: Record<Role, number> }[] = [
-	{ kind: 'meeting', docId: (i) => `meeting:${i.meetingId}`, expect: { anonymous: 401, admin: 403, outsider: 403, caseworker: 101, facilitator: 101, supervisor: 101 } },
-	{ kind: 'plan', docId: (i) => `plan:${i.caseId}`, expect: { anonymous: 401, admin: 403, outsider: 403, caseworker: 101, facilitator: 101, supervisor: 101 } }
+/** Shared documents: 101 = the socket opens (read-only roles too: their edits are dropped, see family-access tests). */
+const DOCUMENTS: { kind: string; docId: (i: Ids) => string; expect: Expect }[] = [
+	{ kind: 'meeting (joint session)', docId: (i) => `meeting:${i.meetingId}`, expect: { ...caseDoc(), parent: 101, survivor: 403, observer: 101 } },
+	{ kind: 'session (Ana’s separate session)', docId: (i) => `session:${i.anaSessionId}`, expect: { ...caseDoc(), parent: 403, survivor: 101, observer: 403 } },
+	{ kind: 'plan', docId: (i) => `plan:${i.caseId}`, expect: { ...caseDoc(), parent: 403, survivor: 101, observer: 403 } }
 ];
+function caseDoc(): Omit<Expect, (typeof PARTICIPANTS)[number]> {
+	return { anonymous: 401, admin: 403, outsider: 403, caseworker: 101, facilitator: 101, supervisor: 101 };
+}
 
 function routeIds(dir = 'src/routes'): Set<string> {
 	const ids = new Set<string>();
@@ -46,8 +85,7 @@ function routeIds(dir = 'src/routes'): Set<string> {
 			const full = join(d, name);
 			if (statSync(full).isDirectory()) walk(full);
 			else if (/^\+(page|server)\.(svelte|ts|js)$/.test(name) || /^\+page\.server\.(ts|js)$/.test(name)) {
-				const id = '/' + relative(dir, d).split(sep).filter((s) => s && !/^\(.*\)$/.test(s)).join('/');
-				ids.add(id);
+				ids.add('/' + relative(dir, d).split(sep).filter((s) => s && !/^\(.*\)$/.test(s)).join('/'));
 			}
 		}
 	};
@@ -58,12 +96,31 @@ function routeIds(dir = 'src/routes'): Set<string> {
 let server: RunningServer;
 let ids: Ids;
 const cookies = new Map<Role, string | undefined>();
+const signInAgain = new Map<Role, () => Promise<string>>();
 
 beforeAll(async () => {
 	server = await startServer();
 	cookies.set('anonymous', undefined);
-	for (const role of ROLES) if (role !== 'anonymous') cookies.set(role, await signIn(server.url, `${role}@demo.test`));
-	ids = await demoIds(server.url, cookies.get('caseworker')!);
+	for (const role of STAFF) {
+		signInAgain.set(role, () => signIn(server.url, `${role}@demo.test`));
+		cookies.set(role, await signInAgain.get(role)!());
+	}
+	const staff = cookies.get('caseworker')!;
+	const demo = await demoIds(server.url, staff);
+	const meetingHtml = await (await get(server.url, `/meetings/${demo.meetingId}`, staff)).text();
+	const sessionIds = [...meetingHtml.matchAll(/name="meetingSessionId" value="([a-z2-7]+)"/g)].map((m) => m[1]);
+	const [jointSessionId, anaSessionId] = [...new Set(sessionIds)];
+	const who = async (name: string) => personId(server.url, staff, demo.caseId, name);
+	ids = { ...demo, jointSessionId, anaSessionId, grace: await who('Grace Whitfield'), tom: await who('Tom Baker'), lucia: await who('Lucia Ortiz'), ana: await who('Ana Rivera') };
+	const invited: Record<(typeof PARTICIPANTS)[number], () => Promise<string>> = {
+		parent: async () => accept(server.url, await invite(server.url, staff, demo.caseId, await who('Daniel Ortiz'), { meetingId: demo.meetingId })),
+		survivor: async () => accept(server.url, await invite(server.url, staff, demo.caseId, ids.ana, { requireCode: true })),
+		observer: async () => accept(server.url, await invite(server.url, staff, demo.caseId, await who('Jordan Lee'), { meetingId: demo.meetingId }))
+	};
+	for (const role of PARTICIPANTS) {
+		signInAgain.set(role, invited[role]);
+		cookies.set(role, await invited[role]());
+	}
 });
 
 afterAll(async () => {
@@ -79,11 +136,12 @@ describe('authorization matrix', () => {
 	});
 
 	for (const entry of MATRIX) {
-		it(`${entry.method} ${entry.path({ caseId: '[caseId]', meetingId: '[meetingId]' })}`, async () => {
+		const label = entry.path({ caseId: '[caseId]', meetingId: '[meetingId]' } as Ids);
+		it(`${entry.method} ${label}`, async () => {
 			const got: Partial<Record<Role, number>> = {};
-			// Sign-out ends the session it is sent with: give it a fresh one per role.
 			for (const role of ROLES) {
-				const cookie = entry.route === '/sign-out' && role !== 'anonymous' ? await signIn(server.url, `${role}@demo.test`) : cookies.get(role);
+				// Sign-out ends the session it is sent with: give it a fresh one per role.
+				const cookie = entry.route === '/sign-out' && role !== 'anonymous' ? await signInAgain.get(role)!() : cookies.get(role);
 				const res = await fetch(server.url + entry.path(ids), {
 					method: entry.method,
 					headers: {
@@ -91,13 +149,15 @@ describe('authorization matrix', () => {
 						accept: 'text/html',
 						...(entry.method === 'POST' ? { origin: server.url, 'content-type': 'application/x-www-form-urlencoded' } : {})
 					},
-					body: entry.method === 'POST' ? new URLSearchParams(entry.body ?? {}) : undefined,
+					body: entry.method === 'POST' ? new URLSearchParams(entry.body?.(ids) ?? {}) : undefined,
 					redirect: 'manual'
 				});
 				got[role] = res.status;
 				if (res.status === 403) {
 					const html = await res.text();
-					expect(html, `${role} refused page leaks case data`).not.toContain('Rivera');
+					// A refusal shows nothing of the case: no address, no phone, and to staff off the case not even the family's name.
+					for (const secret of ['Example Lane', 'Sample Road', '+1555555']) expect(html, `${role} refused page leaks case data`).not.toContain(secret);
+					if (!(PARTICIPANTS as readonly string[]).includes(role)) expect(html, `${role} refused page leaks case data`).not.toContain('Rivera');
 				}
 			}
 			expect(got).toEqual(entry.expect);
@@ -105,7 +165,7 @@ describe('authorization matrix', () => {
 	}
 
 	for (const doc of DOCUMENTS) {
-		it(`shared document ${doc.kind}`, async () => {
+		it(`shared document: ${doc.kind}`, async () => {
 			const got: Partial<Record<Role, number>> = {};
 			for (const role of ROLES) {
 				const cookie = cookies.get(role);

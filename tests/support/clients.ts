@@ -94,3 +94,55 @@ export function destroy(...clients: Client[]): void {
 		c.doc.destroy();
 	}
 }
+
+/** The id of a person on the demo case, read from the case page as staff see it. */
+export async function personId(baseUrl: string, staffCookie: string, caseId: string, fullName: string): Promise<string> {
+	const html = await (await get(baseUrl, `/cases/${caseId}`, staffCookie)).text();
+	const match = new RegExp(`href="/cases/${caseId}/invite\\?person=([a-z2-7]+)" aria-label="[^"]*${fullName}"`).exec(html);
+	if (!match) throw new Error(`no person called ${fullName} on the case page`);
+	return match[1];
+}
+
+export type CreatedInvite = { link: string; token: string; shortCode: string; verifyCode: string | null };
+
+/** A worker invites someone on the case through the invite form, as a person would; returns what the page shows once. */
+export async function invite(
+	baseUrl: string,
+	staffCookie: string,
+	caseId: string,
+	person: string,
+	options: { meetingId?: string; channel?: 'email' | 'sms' | 'in_person'; locale?: 'en' | 'es'; requireCode?: boolean } = {}
+): Promise<CreatedInvite> {
+	const body = new URLSearchParams({
+		personId: person,
+		meetingId: options.meetingId ?? '',
+		channel: options.channel ?? 'in_person',
+		locale: options.locale ?? 'en'
+	});
+	if (options.requireCode ?? false) body.set('requireCode', 'on');
+	const res = await fetch(`${baseUrl}/cases/${caseId}/invite`, {
+		method: 'POST',
+		headers: { cookie: staffCookie, origin: baseUrl, 'content-type': 'application/x-www-form-urlencoded', accept: 'text/html' },
+		body,
+		redirect: 'manual'
+	});
+	const html = await res.text();
+	const pick = (id: string) => new RegExp(`data-testid="${id}">([^<]+)<`).exec(html)?.[1] ?? null;
+	const link = pick('invite-link');
+	if (!link) throw new Error(`invite failed with ${res.status}`);
+	return { link, token: link.split('/invite/')[1], shortCode: pick('invite-short-code')!, verifyCode: pick('invite-verify-code') };
+}
+
+/** The invited person opens the link and confirms; returns their session cookie. */
+export async function accept(baseUrl: string, created: CreatedInvite): Promise<string> {
+	const body = new URLSearchParams(created.verifyCode ? { code: created.verifyCode } : {});
+	const res = await fetch(`${baseUrl}/invite/${created.token}`, {
+		method: 'POST',
+		headers: { origin: baseUrl, 'content-type': 'application/x-www-form-urlencoded', accept: 'text/html' },
+		body,
+		redirect: 'manual'
+	});
+	const cookie = res.headers.getSetCookie().find((c) => c.startsWith('hearth_session='));
+	if (res.status !== 303 || !cookie) throw new Error(`accepting the invite failed with ${res.status}`);
+	return cookie.split(';')[0];
+}

@@ -2,7 +2,8 @@ import { z } from 'zod';
 
 // Shared documents are named by kind and an opaque id (never by anything guessable):
 // `meeting:<meetingId>` for a meeting's agenda, board and notes; `plan:<caseId>` for the case plan.
-export const DOC_KINDS = ['meeting', 'plan'] as const;
+// `session:<meetingSessionId>` for a separate part of a meeting (its own notes, so access is per document).
+export const DOC_KINDS = ['meeting', 'session', 'plan'] as const;
 export type DocKind = (typeof DOC_KINDS)[number];
 export type DocRef = { kind: DocKind; id: string };
 

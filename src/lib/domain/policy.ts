@@ -1,25 +1,57 @@
-import type { AssignmentRole, StaffRole } from './roles.ts';
+import type { AssignmentRole, ParticipantRole, SensitivityLabel, StaffRole } from './roles.ts';
+import { READ_ONLY_PARTICIPANT_ROLES } from './roles.ts';
 import type { DocKind } from './doc-id.ts';
 
 // The one access policy. Every load, action, endpoint and the collab server ask `can()`; nothing else
 // decides who sees case data. Pure: the caller loads the facts (who the actor is, which case a resource
-// belongs to) and this function decides.
+// belongs to, which labels a person's details carry) and this function decides.
 
-export type Actor =
-	| { kind: 'anonymous' }
-	| {
-			kind: 'staff';
-			userId: string;
-			role: StaffRole;
-			/** The cases this person is assigned to, with how. Staff see only these. */
-			assignments: ReadonlyMap<string, AssignmentRole>;
-	  };
+export type StaffActor = {
+	kind: 'staff';
+	userId: string;
+	role: StaffRole;
+	/** The cases this person is assigned to, with how. Staff see only these. */
+	assignments: ReadonlyMap<string, AssignmentRole>;
+};
+
+/** Someone who accepted an invite: a parent, relative, youth, support person, observer… */
+export type ParticipantActor = {
+	kind: 'participant';
+	participantId: string;
+	personId: string;
+	caseId: string;
+	role: ParticipantRole;
+	/** The one meeting they were invited to, or null for the whole case (its meetings and the plan). */
+	meetingId: string | null;
+	/** The meeting sessions they take part in (joint, or a separate one). */
+	meetingSessionIds: ReadonlySet<string>;
+	/** People who must never be in a session with them, and whose details they never see. */
+	keepApartWith: ReadonlySet<string>;
+};
+
+export type Actor = { kind: 'anonymous' } | StaffActor | ParticipantActor;
+
+export type PersonDetail = 'contact' | 'address' | 'availability';
 
 export type Resource =
 	| { type: 'case-list' }
 	| { type: 'case'; caseId: string }
+	/** What a participant sees of their own case: the family home page. */
+	| { type: 'family-home'; caseId: string }
 	| { type: 'meeting'; caseId: string; meetingId: string }
-	| { type: 'document'; caseId: string; docKind: DocKind }
+	/** One part of a meeting (joint, separate for a party, family alone). */
+	| { type: 'meeting-session'; caseId: string; meetingId: string; meetingSessionId: string }
+	/**
+	 * A shared document. For `meeting` and `session` documents, the meeting and the meeting session whose
+	 * document it is (the joint session's document is `meeting:<id>`).
+	 */
+	| { type: 'document'; caseId: string; docKind: DocKind; meetingId?: string; meetingSessionId?: string }
+	/** One person's details, with the labels staff put on them. */
+	| { type: 'person-detail'; caseId: string; personId: string; detail: PersonDetail; labels: ReadonlySet<SensitivityLabel> }
+	/** Inviting people to the case, and revoking invites. */
+	| { type: 'invites'; caseId: string }
+	/** Sensitivity labels, keep-apart pairs and meeting sessions of a case. */
+	| { type: 'safety-settings'; caseId: string }
 	| { type: 'user-admin' }
 	| { type: 'audit'; caseId?: string };
 
@@ -31,12 +63,22 @@ const ALLOW: Decision = { allow: true };
 const NOT_SIGNED_IN: Decision = { allow: false, reason: 'not-signed-in' };
 const FORBIDDEN: Decision = { allow: false, reason: 'forbidden' };
 
+/** Which label hides which detail from everyone but assigned staff and the person themself. */
+const HIDING_LABEL: Record<PersonDetail, SensitivityLabel> = {
+	address: 'ADDRESS_CONFIDENTIAL',
+	contact: 'CONTACT_CONFIDENTIAL',
+	availability: 'AVAILABILITY_CONFIDENTIAL'
+};
+
 export function decide(actor: Actor, action: Action, resource: Resource): Decision {
 	if (actor.kind === 'anonymous') return NOT_SIGNED_IN;
+	return actor.kind === 'staff' ? decideStaff(actor, action, resource) : decideParticipant(actor, action, resource);
+}
 
+function decideStaff(actor: StaffActor, action: Action, resource: Resource): Decision {
 	switch (resource.type) {
 		case 'case-list':
-			// Everyone signed in has a home page; what it lists is filtered by `case` below.
+			// Everyone on staff has a home page; what it lists is filtered by `case` below.
 			return action === 'view' ? ALLOW : FORBIDDEN;
 		case 'user-admin':
 			// Admins manage accounts, not cases.
@@ -45,16 +87,59 @@ export function decide(actor: Actor, action: Action, resource: Resource): Decisi
 			if (actor.role === 'admin') return action === 'view' && !resource.caseId ? ALLOW : FORBIDDEN;
 			if (actor.role !== 'supervisor' || action !== 'view') return FORBIDDEN;
 			return !resource.caseId || actor.assignments.has(resource.caseId) ? ALLOW : FORBIDDEN;
+		case 'family-home':
+			return FORBIDDEN;
 		case 'case':
 		case 'meeting':
-		case 'document': {
+		case 'meeting-session':
+		case 'document':
+		case 'person-detail':
+		case 'invites':
+		case 'safety-settings': {
 			if (actor.role === 'admin') return FORBIDDEN;
 			const assignment = actor.assignments.get(resource.caseId);
 			if (!assignment) return FORBIDDEN;
 			if (action === 'view' || action === 'edit') return ALLOW;
-			// Managing a case (assigning staff, closing it) is for its caseworker and supervisor.
-			return assignment === 'caseworker' || assignment === 'supervisor' ? ALLOW : FORBIDDEN;
+			// Managing a case (assigning staff, labels, keep-apart pairs, invites) is for all of its staff
+			// except that closing or reassigning the case itself is the caseworker's and supervisor's.
+			if (resource.type === 'case') return assignment === 'caseworker' || assignment === 'supervisor' ? ALLOW : FORBIDDEN;
+			return ALLOW;
 		}
+	}
+}
+
+function decideParticipant(actor: ParticipantActor, action: Action, resource: Resource): Decision {
+	// A participant never reaches beyond their own case.
+	if ('caseId' in resource && resource.caseId !== actor.caseId) return FORBIDDEN;
+	const readOnly = READ_ONLY_PARTICIPANT_ROLES.includes(actor.role);
+	const meetingInScope = (meetingId: string) => actor.meetingId === null || actor.meetingId === meetingId;
+
+	switch (resource.type) {
+		case 'family-home':
+			return action === 'view' ? ALLOW : FORBIDDEN;
+		case 'meeting':
+			return action === 'view' && meetingInScope(resource.meetingId) ? ALLOW : FORBIDDEN;
+		case 'meeting-session':
+			return action === 'view' && meetingInScope(resource.meetingId) && actor.meetingSessionIds.has(resource.meetingSessionId) ? ALLOW : FORBIDDEN;
+		case 'document': {
+			if (action === 'manage' || (action === 'edit' && readOnly)) return FORBIDDEN;
+			if (resource.docKind === 'plan') return actor.meetingId === null ? ALLOW : FORBIDDEN;
+			// Meeting documents belong to one meeting session: only its members open them.
+			if (!resource.meetingId || !resource.meetingSessionId) return FORBIDDEN;
+			return meetingInScope(resource.meetingId) && actor.meetingSessionIds.has(resource.meetingSessionId) ? ALLOW : FORBIDDEN;
+		}
+		case 'person-detail': {
+			if (action !== 'view') return resource.personId === actor.personId && action === 'edit' ? ALLOW : FORBIDDEN;
+			if (resource.personId === actor.personId) return ALLOW;
+			// Domestic violence: never show one of a keep-apart pair anything of the other's details.
+			if (actor.keepApartWith.has(resource.personId)) return FORBIDDEN;
+			if (resource.labels.has(HIDING_LABEL[resource.detail])) return FORBIDDEN;
+			// Observers and professionals invited by the agency do not get the family's contact details.
+			if (readOnly || actor.role === 'SERVICE_PROVIDER' || actor.role === 'INTERPRETER') return FORBIDDEN;
+			return ALLOW;
+		}
+		default:
+			return FORBIDDEN;
 	}
 }
 

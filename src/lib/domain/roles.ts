@@ -40,3 +40,28 @@ export type MeetingType = (typeof MEETING_TYPES)[number];
 
 export const MEETING_STATUSES = ['scheduled', 'held', 'cancelled'] as const;
 export type MeetingStatus = (typeof MEETING_STATUSES)[number];
+
+/**
+ * Sensitivity labels on a person's details, set by staff (domain.md §6). A labelled detail reaches only
+ * the staff assigned to the case and the person themself: never another participant, a shared
+ * document, a notification or a calendar invitation.
+ */
+export const SENSITIVITY_LABELS = [
+	'ADDRESS_CONFIDENTIAL',
+	'CONTACT_CONFIDENTIAL',
+	'AVAILABILITY_CONFIDENTIAL',
+	'DV_DISCLOSURE',
+	'CHILD_VOICE',
+	'YOUTH_PRIVATE'
+] as const;
+export type SensitivityLabel = (typeof SENSITIVITY_LABELS)[number];
+
+/** Separate parts of one meeting (domain.md §6: MeetingSession sub-sessions). */
+export const MEETING_SESSION_KINDS = ['JOINT', 'SEPARATE', 'FAMILY_ALONE'] as const;
+export type MeetingSessionKind = (typeof MEETING_SESSION_KINDS)[number];
+
+export const INVITE_CHANNELS = ['email', 'sms', 'in_person'] as const;
+export type InviteChannel = (typeof INVITE_CHANNELS)[number];
+
+/** Participants who may follow live documents but never change them. */
+export const READ_ONLY_PARTICIPANT_ROLES: readonly ParticipantRole[] = ['OBSERVER'];

@@ -21,6 +21,10 @@ const schema = z.object({
 	COLLAB_UNLOAD_MS: z.coerce.number().int().min(0).default(5000),
 	/** Log rows after which a loaded document is compacted into one snapshot. */
 	COLLAB_COMPACT_AFTER: z.coerce.number().int().min(1).default(500),
+	/** How long an invitation link works. */
+	INVITE_TTL_HOURS: z.coerce.number().positive().default(72),
+	/** Invite look-ups (links and codes opened) allowed per client address per 10 minutes. */
+	INVITE_LOOKUP_LIMIT: z.coerce.number().int().positive().default(30),
 	/** Messages to people (src/lib/server/notify): `file` writes each message into OUTBOX_DIR, `log` prints it, `smtp` sends. */
 	MAIL_TRANSPORT: z.enum(['file', 'log', 'smtp']).default('file'),
 	/** `file` or `log`; a real SMS provider plugs in behind notify's Transport interface. */

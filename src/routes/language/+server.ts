@@ -3,7 +3,7 @@ import { z } from 'zod';
 import type { RequestHandler } from './$types';
 import { cookieName } from '$lib/paraglide/runtime';
 import { safeNext } from '$lib/server/http';
-import { saveStaffLocale } from '$lib/server/services/profile';
+import { saveOwnLocale } from '$lib/server/services/profile';
 
 const schema = z.object({ locale: z.enum(['en', 'es']), next: z.string().max(2000).optional() });
 
@@ -14,6 +14,6 @@ export const POST: RequestHandler = async ({ request, cookies, locals }) => {
 	const next = safeNext(parsed.success ? parsed.data.next : String(form.get('next') ?? ''), '/');
 	if (!parsed.success) redirect(303, next);
 	cookies.set(cookieName, parsed.data.locale, { path: '/', httpOnly: false, sameSite: 'lax', maxAge: 34560000 });
-	if (locals.session) saveStaffLocale(locals.ctx, locals.session.user.id, parsed.data.locale);
+	if (locals.session) saveOwnLocale(locals.ctx, parsed.data.locale);
 	redirect(303, next);
 };

@@ -16,7 +16,7 @@ function withUser() {
 describe('staff sessions', () => {
 	it('stores only a hash of the secret, never the token', () => {
 		const db = withUser();
-		const { token, sessionId } = createSession(db, 'user1', {}, 0);
+		const { token, sessionId } = createSession(db, { userId: 'user1' }, {}, 0);
 		const row = db.select().from(sessions).where(eq(sessions.id, sessionId)).get()!;
 		const secret = token.split('.')[1];
 		expect(JSON.stringify(row)).not.toContain(secret);
@@ -25,8 +25,9 @@ describe('staff sessions', () => {
 
 	it('accepts the token and refuses a forged secret for the same id', () => {
 		const db = withUser();
-		const { token } = createSession(db, 'user1', {}, 0);
-		expect(validateSessionToken(db, token, policy, 1000)?.user.id).toBe('user1');
+		const { token } = createSession(db, { userId: 'user1' }, {}, 0);
+		const s = validateSessionToken(db, token, policy, 1000);
+		expect(s?.kind === 'staff' && s.user.id).toBe('user1');
 		const [id] = token.split('.');
 		expect(validateSessionToken(db, `${id}.${'a'.repeat(32)}`, policy, 1000)).toBeNull();
 		expect(validateSessionToken(db, 'garbage', policy, 1000)).toBeNull();
@@ -35,7 +36,7 @@ describe('staff sessions', () => {
 
 	it('ends after 30 idle minutes, and activity slides that window', () => {
 		const db = withUser();
-		const { token } = createSession(db, 'user1', {}, 0);
+		const { token } = createSession(db, { userId: 'user1' }, {}, 0);
 		expect(validateSessionToken(db, token, policy, 25 * 60_000)).not.toBeNull(); // refreshes activity
 		expect(validateSessionToken(db, token, policy, 50 * 60_000)).not.toBeNull();
 		expect(validateSessionToken(db, token, policy, 50 * 60_000 + policy.idleMs)).toBeNull();
@@ -45,19 +46,22 @@ describe('staff sessions', () => {
 
 	it('ends after 12 hours however active the person is', () => {
 		const db = withUser();
-		const { token } = createSession(db, 'user1', {}, 0);
+		const { token } = createSession(db, { userId: 'user1' }, {}, 0);
 		for (let t = 20 * 60_000; t < policy.maxMs; t += 20 * 60_000) expect(validateSessionToken(db, token, policy, t)).not.toBeNull();
 		expect(validateSessionToken(db, token, policy, policy.maxMs)).toBeNull();
 	});
 
 	it('refuses a disabled account at once, and can end all of a person’s sessions', () => {
 		const db = withUser();
-		const a = createSession(db, 'user1', {}, 0);
-		const b = createSession(db, 'user1', {}, 0);
+		const a = createSession(db, { userId: 'user1' }, {}, 0);
+		const b = createSession(db, { userId: 'user1' }, {}, 0);
+		const c = createSession(db, { userId: 'user1' }, {}, 0);
 		db.update(users).set({ disabledAt: 1 }).where(eq(users.id, 'user1')).run();
 		expect(validateSessionToken(db, a.token, policy, 10)).toBeNull();
 		expect(revalidateSession(db, b.sessionId, policy, false, 10)).toBeNull();
-		expect(invalidateUserSessions(db, 'user1').sort()).toEqual([a.sessionId, b.sessionId].sort());
+		// Refused sessions are deleted on sight; the rest go with invalidateUserSessions.
+		expect(invalidateUserSessions(db, 'user1')).toEqual([c.sessionId]);
+		expect(db.select().from(sessions).all()).toEqual([]);
 	});
 
 	it('reads one cookie from a header', () => {

@@ -1,25 +1,60 @@
 import { sha256 } from '@oslojs/crypto/sha2';
 import { constantTimeEqual } from '@oslojs/crypto/subtle';
 import { encodeBase32LowerCaseNoPadding } from '@oslojs/encoding';
-import { and, eq, isNull } from 'drizzle-orm';
+import { and, eq, inArray, or } from 'drizzle-orm';
 import type { Db } from '../db/index.ts';
-import { caseAssignments, sessions, users } from '../db/schema.ts';
+import {
+	caseAssignments,
+	casePeople,
+	keepApartPairs,
+	meetingSessionMembers,
+	meetingSessions,
+	participants,
+	sessions,
+	users
+} from '../db/schema.ts';
 import type { Actor } from '../../domain/policy.ts';
-import type { AssignmentRole, StaffRole } from '../../domain/roles.ts';
+import type { AssignmentRole, ParticipantRole, StaffRole } from '../../domain/roles.ts';
 
 // Sessions the Lucia way (lucia-auth.com): the token is `<id>.<secret>`, the database keeps the id and
 // SHA-256(secret) only, the secret is compared in constant time, and expiry slides with activity
-// (idle timeout) inside an absolute lifetime.
+// (idle timeout) inside an absolute lifetime. Staff sign in with a password; participants (family
+// members and others invited to a case) get a session when they accept an invite.
 
 export const SESSION_COOKIE = 'hearth_session';
 
 export type SessionPolicy = { idleMs: number; maxMs: number };
 
 export type StaffSession = {
+	kind: 'staff';
 	sessionId: string;
 	user: { id: string; name: string; email: string; role: StaffRole; locale: string | null };
 	expiresAt: number;
 };
+
+export type ParticipantSession = {
+	kind: 'participant';
+	sessionId: string;
+	participant: {
+		id: string;
+		personId: string;
+		caseId: string;
+		meetingId: string | null;
+		role: ParticipantRole;
+		name: string;
+		locale: string;
+	};
+	expiresAt: number;
+};
+
+export type Session = StaffSession | ParticipantSession;
+
+/** Who the session speaks for, for presence and audit: a name and a role code. */
+export function sessionIdentity(session: Session): { id: string; name: string; role: string } {
+	return session.kind === 'staff'
+		? { id: session.user.id, name: session.user.name, role: session.user.role }
+		: { id: session.participant.personId, name: session.participant.name, role: session.participant.role };
+}
 
 function randomSecret(): string {
 	const bytes = new Uint8Array(20);
@@ -33,7 +68,7 @@ function hashSecret(secret: string): Uint8Array {
 
 export function createSession(
 	db: Db,
-	userId: string,
+	owner: { userId: string } | { participantId: string },
 	meta: { clientAddress?: string | null; userAgent?: string | null } = {},
 	now = Date.now()
 ): { token: string; sessionId: string } {
@@ -43,7 +78,8 @@ export function createSession(
 		.values({
 			id,
 			secretHash: Buffer.from(hashSecret(secret)),
-			userId,
+			userId: 'userId' in owner ? owner.userId : null,
+			participantId: 'participantId' in owner ? owner.participantId : null,
 			createdAt: now,
 			lastActiveAt: now,
 			clientAddress: meta.clientAddress ?? null,
@@ -60,12 +96,7 @@ export function sessionExpiresAt(row: { createdAt: number; lastActiveAt: number 
 /** Only refresh the idle clock once a minute: one write per minute per person, not per request. */
 const TOUCH_EVERY_MS = 60_000;
 
-export function validateSessionToken(
-	db: Db,
-	token: string | undefined | null,
-	policy: SessionPolicy,
-	now = Date.now()
-): StaffSession | null {
+export function validateSessionToken(db: Db, token: string | undefined | null, policy: SessionPolicy, now = Date.now()): Session | null {
 	if (!token || token.length > 100) return null;
 	const dot = token.indexOf('.');
 	if (dot <= 0) return null;
@@ -76,37 +107,40 @@ export function validateSessionToken(
  * For a connection that was authenticated with the token already (the collab server keeps the session
  * id, never the token): is the session still alive? Counts as activity when `active`.
  */
-export function revalidateSession(db: Db, sessionId: string, policy: SessionPolicy, active: boolean, now = Date.now()): StaffSession | null {
+export function revalidateSession(db: Db, sessionId: string, policy: SessionPolicy, active: boolean, now = Date.now()): Session | null {
 	return loadSession(db, sessionId, null, policy, active ? now : null, now);
 }
 
-function loadSession(
-	db: Db,
-	id: string,
-	secret: string | null,
-	policy: SessionPolicy,
-	activeAt: number | null,
-	now = activeAt ?? Date.now()
-): StaffSession | null {
+function loadSession(db: Db, id: string, secret: string | null, policy: SessionPolicy, activeAt: number | null, now = activeAt ?? Date.now()): Session | null {
 	const row = db
 		.select({
 			id: sessions.id,
 			secretHash: sessions.secretHash,
 			createdAt: sessions.createdAt,
 			lastActiveAt: sessions.lastActiveAt,
-			userId: users.id,
-			name: users.name,
-			email: users.email,
-			role: users.role,
-			locale: users.locale
+			user: { id: users.id, name: users.name, email: users.email, role: users.role, locale: users.locale, disabledAt: users.disabledAt },
+			participant: {
+				id: participants.id,
+				personId: participants.personId,
+				caseId: participants.caseId,
+				meetingId: participants.meetingId,
+				role: participants.accessRole,
+				locale: participants.locale,
+				revokedAt: participants.revokedAt
+			},
+			givenName: casePeople.givenName,
+			familyName: casePeople.familyName
 		})
 		.from(sessions)
-		.innerJoin(users, eq(users.id, sessions.userId))
-		.where(and(eq(sessions.id, id), isNull(users.disabledAt)))
+		.leftJoin(users, eq(users.id, sessions.userId))
+		.leftJoin(participants, eq(participants.id, sessions.participantId))
+		.leftJoin(casePeople, eq(casePeople.id, participants.personId))
+		.where(eq(sessions.id, id))
 		.get();
 	if (!row) return null;
 	if (secret !== null && !constantTimeEqual(hashSecret(secret), new Uint8Array(row.secretHash))) return null;
-	if (now >= sessionExpiresAt(row, policy)) {
+	const ownerGone = row.user ? row.user.disabledAt !== null : !row.participant || row.participant.revokedAt !== null;
+	if (ownerGone || now >= sessionExpiresAt(row, policy)) {
 		db.delete(sessions).where(eq(sessions.id, id)).run();
 		return null;
 	}
@@ -115,10 +149,17 @@ function loadSession(
 		lastActiveAt = activeAt;
 		db.update(sessions).set({ lastActiveAt }).where(eq(sessions.id, id)).run();
 	}
+	const expiresAt = sessionExpiresAt({ createdAt: row.createdAt, lastActiveAt }, policy);
+	if (row.user) {
+		const { disabledAt: _disabled, ...user } = row.user;
+		return { kind: 'staff', sessionId: id, user, expiresAt };
+	}
+	const p = row.participant!;
 	return {
+		kind: 'participant',
 		sessionId: id,
-		user: { id: row.userId, name: row.name, email: row.email, role: row.role, locale: row.locale },
-		expiresAt: sessionExpiresAt({ createdAt: row.createdAt, lastActiveAt }, policy)
+		participant: { id: p.id, personId: p.personId, caseId: p.caseId, meetingId: p.meetingId, role: p.role, locale: p.locale, name: `${row.givenName} ${row.familyName}` },
+		expiresAt
 	};
 }
 
@@ -130,7 +171,38 @@ export function invalidateUserSessions(db: Db, userId: string): string[] {
 	return db.delete(sessions).where(eq(sessions.userId, userId)).returning({ id: sessions.id }).all().map((r) => r.id);
 }
 
-/** The policy's view of a signed-in staff member: who they are and which cases they are assigned to. */
+export function invalidateParticipantSessions(db: Db, participantIds: string[]): string[] {
+	if (participantIds.length === 0) return [];
+	return db.delete(sessions).where(inArray(sessions.participantId, participantIds)).returning({ id: sessions.id }).all().map((r) => r.id);
+}
+
+/** The policy's view of the person behind a session: who they are and what they are attached to. */
+export function actorFor(db: Db, session: Session): Actor {
+	if (session.kind === 'staff') return staffActor(db, session.user);
+	const p = session.participant;
+	const memberships = db
+		.select({ id: meetingSessionMembers.meetingSessionId })
+		.from(meetingSessionMembers)
+		.innerJoin(meetingSessions, eq(meetingSessions.id, meetingSessionMembers.meetingSessionId))
+		.where(eq(meetingSessionMembers.personId, p.personId))
+		.all();
+	const pairs = db
+		.select({ a: keepApartPairs.personA, b: keepApartPairs.personB })
+		.from(keepApartPairs)
+		.where(or(eq(keepApartPairs.personA, p.personId), eq(keepApartPairs.personB, p.personId)))
+		.all();
+	return {
+		kind: 'participant',
+		participantId: p.id,
+		personId: p.personId,
+		caseId: p.caseId,
+		role: p.role,
+		meetingId: p.meetingId,
+		meetingSessionIds: new Set(memberships.map((m) => m.id)),
+		keepApartWith: new Set(pairs.map((x) => (x.a === p.personId ? x.b : x.a)))
+	};
+}
+
 export function staffActor(db: Db, user: { id: string; role: StaffRole }): Actor {
 	const rows = db
 		.select({ caseId: caseAssignments.caseId, role: caseAssignments.role })
@@ -145,15 +217,31 @@ export function staffActor(db: Db, user: { id: string; role: StaffRole }): Actor
 	};
 }
 
+/** The sessions one person has open now (for "your sessions"). */
+export function listSessions(db: Db, owner: { userId: string } | { participantId: string }, policy: SessionPolicy, now = Date.now()) {
+	const rows = db
+		.select({ id: sessions.id, createdAt: sessions.createdAt, lastActiveAt: sessions.lastActiveAt, clientAddress: sessions.clientAddress, userAgent: sessions.userAgent })
+		.from(sessions)
+		.where('userId' in owner ? eq(sessions.userId, owner.userId) : eq(sessions.participantId, owner.participantId))
+		.all();
+	return rows.filter((r) => now < sessionExpiresAt(r, policy)).sort((a, b) => b.lastActiveAt - a.lastActiveAt);
+}
+
+/** Ends one of the person's own sessions; false when that session is not theirs. */
+export function endOwnSession(db: Db, owner: { userId: string } | { participantId: string }, sessionId: string): boolean {
+	const ownerMatch = 'userId' in owner ? eq(sessions.userId, owner.userId) : eq(sessions.participantId, owner.participantId);
+	return db.delete(sessions).where(and(eq(sessions.id, sessionId), ownerMatch)).returning({ id: sessions.id }).all().length > 0;
+}
+
 /** Reads one cookie from a Cookie header (used by the collab server, which has no SvelteKit `cookies`). */
 export function readCookie(header: string | undefined, name: string): string | undefined {
 	if (!header) return undefined;
 	for (const part of header.split(';')) {
-		const eq = part.indexOf('=');
-		if (eq < 0) continue;
-		if (part.slice(0, eq).trim() === name) {
+		const eqAt = part.indexOf('=');
+		if (eqAt < 0) continue;
+		if (part.slice(0, eqAt).trim() === name) {
 			try {
-				return decodeURIComponent(part.slice(eq + 1).trim());
+				return decodeURIComponent(part.slice(eqAt + 1).trim());
 			} catch {
 				return undefined;
 			}

@@ -1,7 +1,7 @@
 import type { IncomingMessage } from 'node:http';
 import type { Db } from '../db/index.ts';
 import { docIdSchema, docName, type DocRef } from '../../domain/doc-id.ts';
-import { readCookie, SESSION_COOKIE, staffActor, validateSessionToken, type SessionPolicy, type StaffSession } from '../auth/session.ts';
+import { actorFor, readCookie, SESSION_COOKIE, validateSessionToken, type Session, type SessionPolicy } from '../auth/session.ts';
 import { documentAccess } from '../services/documents.ts';
 import type { Actor } from '../../domain/policy.ts';
 
@@ -11,7 +11,7 @@ import type { Actor } from '../../domain/policy.ts';
 export const COLLAB_PATH = '/collab/';
 
 export type UpgradeVerdict =
-	| { ok: true; docId: string; ref: DocRef; session: StaffSession; actor: Actor; access: 'read' | 'write'; caseId: string }
+	| { ok: true; docId: string; ref: DocRef; session: Session; actor: Actor; access: 'read' | 'write'; caseId: string }
 	| { ok: false; status: 400 | 401 | 403 | 404; why: string; docId: string | null; actor: Actor; caseId: string | null; sessionId: string | null };
 
 /** True when the request's Origin is this app's own (`ORIGIN` when configured, else the Host it asked for). */
@@ -43,7 +43,7 @@ export function authorizeUpgrade(req: IncomingMessage, db: Db, policy: SessionPo
 	}
 	const session = validateSessionToken(db, readCookie(req.headers.cookie, SESSION_COOKIE), policy);
 	if (!session) return { ok: false, status: 401, why: 'no-session', docId, actor: anonymous, caseId: null, sessionId: null };
-	const actor = staffActor(db, session.user);
+	const actor = actorFor(db, session);
 	if (!parsed.success) {
 		return { ok: false, status: 404, why: 'bad-document-id', docId: null, actor, caseId: null, sessionId: session.sessionId };
 	}

@@ -44,6 +44,7 @@ export type Connection = {
 	ws: WebSocket;
 	readOnly: boolean;
 	user: AwarenessUser;
+	/** The staff user's id, or the person's id for a participant (what closeUser matches). */
 	userId: string;
 	sessionId: string;
 	role: string;

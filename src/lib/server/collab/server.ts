@@ -3,7 +3,7 @@ import type { Duplex } from 'node:stream';
 import { WebSocketServer, type WebSocket, type RawData } from 'ws';
 import type { Db } from '../db/index.ts';
 import { writeAudit } from '../audit.ts';
-import { staffActor, revalidateSession, type SessionPolicy } from '../auth/session.ts';
+import { actorFor, revalidateSession, sessionIdentity, type SessionPolicy } from '../auth/session.ts';
 import { documentAccess } from '../services/documents.ts';
 import { authorizeUpgrade, COLLAB_PATH, type UpgradeVerdict } from './authorize-upgrade.ts';
 import { InProcessBus, type Bus } from './bus.ts';
@@ -11,6 +11,7 @@ import { CLOSE, ProtocolError, Room, type Connection } from './room.ts';
 import { UpdateLog } from './update-log.ts';
 import type { CollabControl } from './registry.ts';
 import { colourFor } from '../../domain/colour.ts';
+import type { DocKind } from '../../domain/doc-id.ts';
 
 export type CollabOptions = {
 	db: Db;
@@ -100,13 +101,14 @@ export class CollabServer implements CollabControl {
 
 	private onConnection(ws: WebSocket, req: IncomingMessage, v: Extract<UpgradeVerdict, { ok: true }>): void {
 		const { session } = v;
+		const who = sessionIdentity(session);
 		const conn: Connection = {
 			ws,
 			readOnly: v.access === 'read',
-			userId: session.user.id,
+			userId: who.id,
 			sessionId: session.sessionId,
-			role: session.user.role,
-			user: { name: session.user.name, role: session.user.role, color: colourFor(session.user.id) },
+			role: who.role,
+			user: { name: who.name, role: who.role, color: colourFor(who.id) },
 			clientIds: new Set(),
 			lastActiveAt: Date.now()
 		};
@@ -183,8 +185,8 @@ export class CollabServer implements CollabControl {
 					conn.ws.close(CLOSE.sessionEnded, 'session ended');
 					continue;
 				}
-				const [kind, id] = room.docId.split(':') as ['meeting' | 'plan', string];
-				const access = documentAccess(this.opts.db, staffActor(this.opts.db, session.user), { kind, id });
+				const [kind, id] = room.docId.split(':') as [DocKind, string];
+				const access = documentAccess(this.opts.db, actorFor(this.opts.db, session), { kind, id });
 				if (!access.ok) conn.ws.close(CLOSE.accessRevoked, 'access revoked');
 				else conn.readOnly = access.access === 'read';
 			}

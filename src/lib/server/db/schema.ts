@@ -1,6 +1,10 @@
-import { sqliteTable, text, integer, blob, index, uniqueIndex, primaryKey } from 'drizzle-orm/sqlite-core';
+import { sqliteTable, text, integer, blob, index, uniqueIndex, primaryKey, check } from 'drizzle-orm/sqlite-core';
+import { sql } from 'drizzle-orm';
 import {
 	ASSIGNMENT_ROLES,
+	INVITE_CHANNELS,
+	MEETING_SESSION_KINDS,
+	SENSITIVITY_LABELS,
 	MEETING_KINDS,
 	MEETING_STATUSES,
 	MEETING_TYPES,
@@ -42,15 +46,19 @@ export const sessions = sqliteTable(
 	{
 		id: text('id').primaryKey(),
 		secretHash: blob('secret_hash', { mode: 'buffer' }).notNull(),
-		userId: text('user_id')
-			.notNull()
-			.references(() => users.id, { onDelete: 'cascade' }),
+		/** Exactly one of userId (staff) and participantId (a family member or other invited person). */
+		userId: text('user_id').references(() => users.id, { onDelete: 'cascade' }),
+		participantId: text('participant_id').references(() => participants.id, { onDelete: 'cascade' }),
 		createdAt: integer('created_at').notNull(),
 		lastActiveAt: integer('last_active_at').notNull(),
 		clientAddress: text('client_address'),
 		userAgent: text('user_agent')
 	},
-	(t) => [index('sessions_user').on(t.userId)]
+	(t) => [
+		index('sessions_user').on(t.userId),
+		index('sessions_participant').on(t.participantId),
+		check('sessions_one_owner', sql`(${t.userId} IS NULL) <> (${t.participantId} IS NULL)`)
+	]
 );
 
 export const cases = sqliteTable('cases', {
@@ -78,6 +86,10 @@ export const casePeople = sqliteTable(
 		/** What the person is to the children, in the family's words (e.g. "Grandmother"). */
 		relationship: text('relationship'),
 		birthDate: text('birth_date'),
+		/** Contact details: shown only as sensitivity labels and keep-apart pairs allow (policy.ts). */
+		email: text('email'),
+		phone: text('phone'),
+		address: text('address'),
 		locale: text('locale'),
 		createdAt: integer('created_at').notNull()
 	},
@@ -167,3 +179,147 @@ export const collabSnapshots = sqliteTable('collab_snapshots', {
 	throughUpdateId: integer('through_update_id').notNull(),
 	updatedAt: integer('updated_at').notNull()
 });
+
+/** A label on one person's details, set by staff. */
+export const sensitivityLabels = sqliteTable(
+	'sensitivity_labels',
+	{
+		personId: text('person_id')
+			.notNull()
+			.references(() => casePeople.id, { onDelete: 'cascade' }),
+		label: text('label', { enum: SENSITIVITY_LABELS }).notNull(),
+		setBy: text('set_by').references(() => users.id),
+		setAt: integer('set_at').notNull()
+	},
+	(t) => [primaryKey({ columns: [t.personId, t.label] })]
+);
+
+/** "These two must not be in the same session" (domain.md §6, domestic violence). Stored with personA < personB. */
+export const keepApartPairs = sqliteTable(
+	'keep_apart_pairs',
+	{
+		caseId: text('case_id')
+			.notNull()
+			.references(() => cases.id, { onDelete: 'cascade' }),
+		personA: text('person_a')
+			.notNull()
+			.references(() => casePeople.id, { onDelete: 'cascade' }),
+		personB: text('person_b')
+			.notNull()
+			.references(() => casePeople.id, { onDelete: 'cascade' }),
+		setBy: text('set_by').references(() => users.id),
+		setAt: integer('set_at').notNull()
+	},
+	(t) => [primaryKey({ columns: [t.personA, t.personB] }), index('keep_apart_case').on(t.caseId), check('keep_apart_ordered', sql`${t.personA} < ${t.personB}`)]
+);
+
+/** Parts of one meeting: the joint session, a separate one for a named party, family-alone time. */
+export const meetingSessions = sqliteTable(
+	'meeting_sessions',
+	{
+		id: text('id').primaryKey(),
+		meetingId: text('meeting_id')
+			.notNull()
+			.references(() => meetings.id, { onDelete: 'cascade' }),
+		kind: text('kind', { enum: MEETING_SESSION_KINDS }).notNull(),
+		/** For SEPARATE: the party it is held for. */
+		forPersonId: text('for_person_id').references(() => casePeople.id),
+		createdAt: integer('created_at').notNull()
+	},
+	(t) => [index('meeting_sessions_meeting').on(t.meetingId)]
+);
+
+/** Which people of the case take part in which meeting session (staff take part in all). */
+export const meetingSessionMembers = sqliteTable(
+	'meeting_session_members',
+	{
+		meetingSessionId: text('meeting_session_id')
+			.notNull()
+			.references(() => meetingSessions.id, { onDelete: 'cascade' }),
+		personId: text('person_id')
+			.notNull()
+			.references(() => casePeople.id, { onDelete: 'cascade' })
+	},
+	(t) => [primaryKey({ columns: [t.meetingSessionId, t.personId] }), index('meeting_session_members_person').on(t.personId)]
+);
+
+/**
+ * An invitation for one person on the case, to the whole case or to one meeting. The link carries a
+ * 160-bit token of which only the SHA-256 is stored; single use, expiring, revocable.
+ */
+export const invites = sqliteTable(
+	'invites',
+	{
+		id: text('id').primaryKey(),
+		caseId: text('case_id')
+			.notNull()
+			.references(() => cases.id, { onDelete: 'cascade' }),
+		personId: text('person_id')
+			.notNull()
+			.references(() => casePeople.id, { onDelete: 'cascade' }),
+		/** Null: the whole case (its meetings and the plan). Otherwise this meeting only. */
+		meetingId: text('meeting_id').references(() => meetings.id, { onDelete: 'cascade' }),
+		accessRole: text('access_role', { enum: PARTICIPANT_ROLES }).notNull(),
+		locale: text('locale').notNull(),
+		tokenHash: blob('token_hash', { mode: 'buffer' }).notNull(),
+		/** The short code that can be read over the phone instead of the link (hashed). */
+		shortCodeHash: blob('short_code_hash', { mode: 'buffer' }).notNull(),
+		/** The 6-digit code asked at first access, when required (hashed). */
+		verifyCodeHash: blob('verify_code_hash', { mode: 'buffer' }),
+		verifyAttempts: integer('verify_attempts').notNull().default(0),
+		channel: text('channel', { enum: INVITE_CHANNELS }).notNull(),
+		createdBy: text('created_by')
+			.notNull()
+			.references(() => users.id),
+		createdAt: integer('created_at').notNull(),
+		expiresAt: integer('expires_at').notNull(),
+		usedAt: integer('used_at'),
+		revokedAt: integer('revoked_at')
+	},
+	(t) => [uniqueIndex('invites_token').on(t.tokenHash), uniqueIndex('invites_short_code').on(t.shortCodeHash), index('invites_case').on(t.caseId)]
+);
+
+/** Someone who accepted an invite: their access to the case or one meeting, until revoked. */
+export const participants = sqliteTable(
+	'participants',
+	{
+		id: text('id').primaryKey(),
+		caseId: text('case_id')
+			.notNull()
+			.references(() => cases.id, { onDelete: 'cascade' }),
+		personId: text('person_id')
+			.notNull()
+			.references(() => casePeople.id, { onDelete: 'cascade' }),
+		meetingId: text('meeting_id').references(() => meetings.id, { onDelete: 'cascade' }),
+		accessRole: text('access_role', { enum: PARTICIPANT_ROLES }).notNull(),
+		inviteId: text('invite_id')
+			.notNull()
+			.references(() => invites.id),
+		/** The language they chose (the invite's, until they switch). */
+		locale: text('locale').notNull(),
+		createdAt: integer('created_at').notNull(),
+		revokedAt: integer('revoked_at')
+	},
+	(t) => [index('participants_person').on(t.personId), index('participants_invite').on(t.inviteId)]
+);
+
+/**
+ * What was sent to whom, when and how: never the text itself (it may carry a sign-in link). The
+ * transport delivers the message; this row is the record that it did.
+ */
+export const outbox = sqliteTable(
+	'outbox',
+	{
+		id: text('id').primaryKey(),
+		caseId: text('case_id').references(() => cases.id, { onDelete: 'set null' }),
+		personId: text('person_id').references(() => casePeople.id, { onDelete: 'set null' }),
+		channel: text('channel', { enum: ['email', 'sms'] }).notNull(),
+		/** What kind of message (invite, invite-code, …): a key, never the text. */
+		kind: text('kind').notNull(),
+		locale: text('locale').notNull(),
+		status: text('status', { enum: ['sent', 'failed'] }).notNull(),
+		error: text('error'),
+		createdAt: integer('created_at').notNull()
+	},
+	(t) => [index('outbox_case').on(t.caseId)]
+);

@@ -46,7 +46,7 @@ export async function signIn(
 		return { ok: false, reason: 'invalid' };
 	}
 	t.succeed(meta.clientAddress, input.email);
-	const { token, sessionId } = createSession(db, user.id, { clientAddress: meta.clientAddress, userAgent: meta.userAgent });
+	const { token, sessionId } = createSession(db, { userId: user.id }, { clientAddress: meta.clientAddress, userAgent: meta.userAgent });
 	writeAudit(db, {
 		actor: { kind: 'staff', userId: user.id, role: user.role, assignments: new Map() },
 		action: 'auth.sign-in',

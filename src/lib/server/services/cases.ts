@@ -1,5 +1,6 @@
 import { asc, eq, inArray } from 'drizzle-orm';
-import { caseAssignments, casePeople, cases, meetings, users } from '../db/schema.ts';
+import { caseAssignments, cases, meetings, users } from '../db/schema.ts';
+import { keepApartOfCase, peopleOfCase, type PersonView } from './people.ts';
 import { can } from '../../domain/policy.ts';
 import { opaqueId } from '../../domain/doc-id.ts';
 import type { MeetingKind, MeetingStatus, MeetingType } from '../../domain/roles.ts';
@@ -38,7 +39,8 @@ export type CaseDetail = {
 	id: string;
 	name: string;
 	removalDate: string | null;
-	people: { id: string; role: (typeof casePeople.$inferSelect)['role']; givenName: string; familyName: string; relationship: string | null }[];
+	people: PersonView[];
+	keepApart: { personA: string; personB: string }[];
 	staff: { name: string; role: (typeof caseAssignments.$inferSelect)['role'] }[];
 	meetings: { id: string; kind: MeetingKind; meetingType: MeetingType; startsAt: number; timeZone: string; status: MeetingStatus }[];
 };
@@ -49,12 +51,8 @@ export function getCase(ctx: RequestContext, caseId: string): Result<CaseDetail>
 	if (!row) return refuseUnknown(ctx, 'case', caseId, 'case.view');
 	const refused = authorize(ctx, 'view', { type: 'case', caseId }, 'case.view');
 	if (refused) return refused;
-	const people = ctx.db
-		.select({ id: casePeople.id, role: casePeople.role, givenName: casePeople.givenName, familyName: casePeople.familyName, relationship: casePeople.relationship })
-		.from(casePeople)
-		.where(eq(casePeople.caseId, caseId))
-		.orderBy(asc(casePeople.createdAt))
-		.all();
+	const people = peopleOfCase(ctx, caseId);
+	const keepApart = keepApartOfCase(ctx, caseId);
 	const staff = ctx.db
 		.select({ name: users.name, role: caseAssignments.role })
 		.from(caseAssignments)
@@ -67,5 +65,5 @@ export function getCase(ctx: RequestContext, caseId: string): Result<CaseDetail>
 		.where(eq(meetings.caseId, caseId))
 		.orderBy(asc(meetings.startsAt))
 		.all();
-	return { ok: true, value: { id: row.id, name: row.name, removalDate: row.removalDate, people, staff, meetings: meetingRows } };
+	return { ok: true, value: { id: row.id, name: row.name, removalDate: row.removalDate, people, keepApart, staff, meetings: meetingRows } };
 }

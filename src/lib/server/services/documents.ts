@@ -1,30 +1,56 @@
-import { eq } from 'drizzle-orm';
+import { and, eq } from 'drizzle-orm';
 import type { Db } from '../db/index.ts';
-import { cases, meetings } from '../db/schema.ts';
+import { cases, meetingSessions, meetings } from '../db/schema.ts';
 import type { DocRef } from '../../domain/doc-id.ts';
-import { decide, type Actor, type Decision } from '../../domain/policy.ts';
+import { decide, type Actor, type Decision, type Resource } from '../../domain/policy.ts';
 
-/** Which case a shared document belongs to, or null when there is no such document. */
-export function caseOfDocument(db: Db, ref: DocRef): string | null {
+/** The facts the policy needs about a shared document: its case and, for meeting documents, its session. */
+export type DocumentPlace = { caseId: string; meetingId?: string; meetingSessionId?: string };
+
+/**
+ * Where a shared document belongs, or null when there is no such document. `meeting:<id>` is the joint
+ * session's document of that meeting; `session:<id>` a separate session's; `plan:<caseId>` the plan.
+ */
+export function placeOfDocument(db: Db, ref: DocRef): DocumentPlace | null {
 	if (ref.kind === 'meeting') {
-		return db.select({ caseId: meetings.caseId }).from(meetings).where(eq(meetings.id, ref.id)).get()?.caseId ?? null;
+		const row = db
+			.select({ caseId: meetings.caseId, meetingSessionId: meetingSessions.id })
+			.from(meetings)
+			.leftJoin(meetingSessions, and(eq(meetingSessions.meetingId, meetings.id), eq(meetingSessions.kind, 'JOINT')))
+			.where(eq(meetings.id, ref.id))
+			.get();
+		return row ? { caseId: row.caseId, meetingId: ref.id, meetingSessionId: row.meetingSessionId ?? undefined } : null;
 	}
-	return db.select({ id: cases.id }).from(cases).where(eq(cases.id, ref.id)).get()?.id ?? null;
+	if (ref.kind === 'session') {
+		const row = db
+			.select({ caseId: meetings.caseId, meetingId: meetings.id })
+			.from(meetingSessions)
+			.innerJoin(meetings, eq(meetings.id, meetingSessions.meetingId))
+			.where(eq(meetingSessions.id, ref.id))
+			.get();
+		return row ? { caseId: row.caseId, meetingId: row.meetingId, meetingSessionId: ref.id } : null;
+	}
+	const row = db.select({ id: cases.id }).from(cases).where(eq(cases.id, ref.id)).get();
+	return row ? { caseId: row.id } : null;
 }
 
 export type DocumentAccess =
 	| { ok: true; access: 'write' | 'read'; caseId: string }
 	| { ok: false; reason: Exclude<Decision, { allow: true }>['reason'] | 'not-found'; caseId: string | null };
 
+export function documentResource(ref: DocRef, place: DocumentPlace): Extract<Resource, { type: 'document' }> {
+	return { type: 'document', caseId: place.caseId, docKind: ref.kind, meetingId: place.meetingId, meetingSessionId: place.meetingSessionId };
+}
+
 /** The collab server's question, answered by the one policy: may this actor read or write this document? */
 export function documentAccess(db: Db, actor: Actor, ref: DocRef): DocumentAccess {
 	if (actor.kind === 'anonymous') return { ok: false, reason: 'not-signed-in', caseId: null };
-	const caseId = caseOfDocument(db, ref);
+	const place = placeOfDocument(db, ref);
 	// An unknown document answers exactly like a forbidden one: ids are not to be probed.
-	if (!caseId) return { ok: false, reason: 'not-found', caseId: null };
-	const resource = { type: 'document', caseId, docKind: ref.kind } as const;
-	if (decide(actor, 'edit', resource).allow) return { ok: true, access: 'write', caseId };
+	if (!place) return { ok: false, reason: 'not-found', caseId: null };
+	const resource = documentResource(ref, place);
+	if (decide(actor, 'edit', resource).allow) return { ok: true, access: 'write', caseId: place.caseId };
 	const view = decide(actor, 'view', resource);
-	if (view.allow) return { ok: true, access: 'read', caseId };
-	return { ok: false, reason: view.reason, caseId };
+	if (view.allow) return { ok: true, access: 'read', caseId: place.caseId };
+	return { ok: false, reason: view.reason, caseId: place.caseId };
 }

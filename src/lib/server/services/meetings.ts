@@ -1,8 +1,21 @@
-import { eq } from 'drizzle-orm';
-import { cases, meetings } from '../db/schema.ts';
+import { and, asc, eq, inArray } from 'drizzle-orm';
+import { casePeople, cases, keepApartPairs, meetingSessionMembers, meetingSessions, meetings } from '../db/schema.ts';
 import { opaqueId, docName } from '../../domain/doc-id.ts';
 import { can } from '../../domain/policy.ts';
+import type { MeetingSessionKind } from '../../domain/roles.ts';
+import { writeAudit } from '../audit.ts';
+import { newId } from '../ids.ts';
 import { authorize, refuseUnknown, type RequestContext, type Result } from './access.ts';
+import { documentResource } from './documents.ts';
+
+export type MeetingSessionView = {
+	id: string;
+	kind: MeetingSessionKind;
+	/** For a separate session: whom it is held for (a name staff and that person see). */
+	forName: string | null;
+	members: { personId: string; name: string }[];
+	doc: { id: string; canEdit: boolean };
+};
 
 export type MeetingView = {
 	id: string;
@@ -15,9 +28,15 @@ export type MeetingView = {
 	timeZone: string;
 	location: string | null;
 	status: (typeof meetings.$inferSelect)['status'];
-	/** The shared document of this meeting, and whether this person may change it. */
-	notesDoc: { id: string; canEdit: boolean };
+	/** The meeting sessions this person may open, each with its shared document. */
+	sessions: MeetingSessionView[];
+	/** Staff only: people of the case who can be added to a session, and who must be kept apart. */
+	manage: { people: { id: string; name: string }[]; keepApart: [string, string][] } | null;
 };
+
+function personName(p: { givenName: string; familyName: string }): string {
+	return `${p.givenName} ${p.familyName}`;
+}
 
 export function getMeeting(ctx: RequestContext, meetingId: string): Result<MeetingView> {
 	if (!opaqueId.safeParse(meetingId).success) return refuseUnknown(ctx, 'meeting', meetingId, 'meeting.view');
@@ -31,6 +50,49 @@ export function getMeeting(ctx: RequestContext, meetingId: string): Result<Meeti
 	const m = row.meeting;
 	const refused = authorize(ctx, 'view', { type: 'meeting', caseId: m.caseId, meetingId }, 'meeting.view');
 	if (refused) return refused;
+
+	const sessionRows = ctx.db.select().from(meetingSessions).where(eq(meetingSessions.meetingId, meetingId)).orderBy(asc(meetingSessions.createdAt)).all();
+	const memberRows = sessionRows.length
+		? ctx.db
+				.select({ sessionId: meetingSessionMembers.meetingSessionId, personId: casePeople.id, givenName: casePeople.givenName, familyName: casePeople.familyName })
+				.from(meetingSessionMembers)
+				.innerJoin(casePeople, eq(casePeople.id, meetingSessionMembers.personId))
+				.where(inArray(meetingSessionMembers.meetingSessionId, sessionRows.map((s) => s.id)))
+				.all()
+		: [];
+	const people = ctx.db.select().from(casePeople).where(eq(casePeople.caseId, m.caseId)).all();
+	const nameOf = new Map(people.map((p) => [p.id, personName(p)]));
+	const isStaff = ctx.actor.kind === 'staff';
+
+	const visible: MeetingSessionView[] = [];
+	for (const s of sessionRows) {
+		const ref = s.kind === 'JOINT' ? { kind: 'meeting' as const, id: meetingId } : { kind: 'session' as const, id: s.id };
+		const resource = documentResource(ref, { caseId: m.caseId, meetingId, meetingSessionId: s.id });
+		if (!can(ctx.actor, 'view', resource)) continue;
+		visible.push({
+			id: s.id,
+			kind: s.kind,
+			forName: s.forPersonId ? (nameOf.get(s.forPersonId) ?? null) : null,
+			// Who else is in a session is for staff to see; a family member sees the session, not the list.
+			members: isStaff ? memberRows.filter((r) => r.sessionId === s.id).map((r) => ({ personId: r.personId, name: personName(r) })) : [],
+			doc: { id: docName(ref), canEdit: can(ctx.actor, 'edit', resource) }
+		});
+	}
+	// A meeting made before sessions existed (or by a benchmark) still has its joint document for staff.
+	if (sessionRows.length === 0 && isStaff) {
+		const ref = { kind: 'meeting' as const, id: meetingId };
+		visible.push({ id: '', kind: 'JOINT', forName: null, members: [], doc: { id: docName(ref), canEdit: can(ctx.actor, 'edit', documentResource(ref, { caseId: m.caseId, meetingId })) } });
+	}
+
+	let manage: MeetingView['manage'] = null;
+	if (can(ctx.actor, 'manage', { type: 'safety-settings', caseId: m.caseId })) {
+		const pairs = ctx.db.select({ a: keepApartPairs.personA, b: keepApartPairs.personB }).from(keepApartPairs).where(eq(keepApartPairs.caseId, m.caseId)).all();
+		manage = {
+			people: people.map((p) => ({ id: p.id, name: personName(p) })),
+			keepApart: pairs.map((p) => [nameOf.get(p.a) ?? '', nameOf.get(p.b) ?? ''] as [string, string])
+		};
+	}
+
 	return {
 		ok: true,
 		value: {
@@ -44,10 +106,87 @@ export function getMeeting(ctx: RequestContext, meetingId: string): Result<Meeti
 			timeZone: m.timeZone,
 			location: m.location,
 			status: m.status,
-			notesDoc: {
-				id: docName({ kind: 'meeting', id: m.id }),
-				canEdit: can(ctx.actor, 'edit', { type: 'document', caseId: m.caseId, docKind: 'meeting' })
-			}
+			sessions: visible,
+			manage
 		}
 	};
+}
+
+/** Why a person cannot join a session: someone they must be kept apart from is already in it. */
+export type PlacementRefusal = { ok: false; reason: 'keep-apart'; withName: string };
+
+function meetingOfSession(ctx: RequestContext, meetingSessionId: string) {
+	return ctx.db
+		.select({ id: meetingSessions.id, kind: meetingSessions.kind, meetingId: meetings.id, caseId: meetings.caseId })
+		.from(meetingSessions)
+		.innerJoin(meetings, eq(meetings.id, meetingSessions.meetingId))
+		.where(eq(meetingSessions.id, meetingSessionId))
+		.get();
+}
+
+/**
+ * Places a person in a meeting session. A keep-apart pair is never placed in one session
+ * (domain.md §6: hold separate meetings when one parent's safety depends on it).
+ */
+export function addToMeetingSession(ctx: RequestContext, meetingSessionId: string, personId: string): Result<true> | PlacementRefusal {
+	if (!opaqueId.safeParse(meetingSessionId).success || !opaqueId.safeParse(personId).success) return refuseUnknown(ctx, 'meeting-session', meetingSessionId, 'meeting.session.add');
+	const s = meetingOfSession(ctx, meetingSessionId);
+	if (!s) return refuseUnknown(ctx, 'meeting-session', meetingSessionId, 'meeting.session.add');
+	const refused = authorize(ctx, 'manage', { type: 'safety-settings', caseId: s.caseId }, 'meeting.session.add');
+	if (refused) return refused;
+	const person = ctx.db.select().from(casePeople).where(and(eq(casePeople.id, personId), eq(casePeople.caseId, s.caseId))).get();
+	if (!person) return { ok: false, reason: 'not-found' };
+	const members = ctx.db.select({ personId: meetingSessionMembers.personId }).from(meetingSessionMembers).where(eq(meetingSessionMembers.meetingSessionId, meetingSessionId)).all();
+	const pairs = ctx.db.select().from(keepApartPairs).where(eq(keepApartPairs.caseId, s.caseId)).all();
+	for (const member of members) {
+		const clash = pairs.find((p) => (p.personA === personId && p.personB === member.personId) || (p.personB === personId && p.personA === member.personId));
+		if (clash) {
+			const other = ctx.db.select().from(casePeople).where(eq(casePeople.id, member.personId)).get()!;
+			writeAudit(ctx.db, { actor: ctx.actor, action: 'meeting.session.add', resourceType: 'meeting-session', resourceId: meetingSessionId, caseId: s.caseId, outcome: 'denied', clientAddress: ctx.clientAddress, sessionId: ctx.sessionId, detail: { why: 'keep-apart' } });
+			return { ok: false, reason: 'keep-apart', withName: personName(other) };
+		}
+	}
+	ctx.db.insert(meetingSessionMembers).values({ meetingSessionId, personId }).onConflictDoNothing().run();
+	return { ok: true, value: true };
+}
+
+export function removeFromMeetingSession(ctx: RequestContext, meetingSessionId: string, personId: string): Result<true> {
+	if (!opaqueId.safeParse(meetingSessionId).success) return refuseUnknown(ctx, 'meeting-session', meetingSessionId, 'meeting.session.remove');
+	const s = meetingOfSession(ctx, meetingSessionId);
+	if (!s) return refuseUnknown(ctx, 'meeting-session', meetingSessionId, 'meeting.session.remove');
+	const refused = authorize(ctx, 'manage', { type: 'safety-settings', caseId: s.caseId }, 'meeting.session.remove');
+	if (refused) return refused;
+	ctx.db.delete(meetingSessionMembers).where(and(eq(meetingSessionMembers.meetingSessionId, meetingSessionId), eq(meetingSessionMembers.personId, personId))).run();
+	return { ok: true, value: true };
+}
+
+/** Opens a separate session of a meeting for one person (and moves them out of the joint one). */
+export function createSeparateSession(ctx: RequestContext, meetingId: string, personId: string, kind: Exclude<MeetingSessionKind, 'JOINT'> = 'SEPARATE'): Result<{ id: string }> {
+	if (!opaqueId.safeParse(meetingId).success) return refuseUnknown(ctx, 'meeting', meetingId, 'meeting.session.create');
+	const m = ctx.db.select().from(meetings).where(eq(meetings.id, meetingId)).get();
+	if (!m) return refuseUnknown(ctx, 'meeting', meetingId, 'meeting.session.create');
+	const refused = authorize(ctx, 'manage', { type: 'safety-settings', caseId: m.caseId }, 'meeting.session.create');
+	if (refused) return refused;
+	const person = kind === 'SEPARATE' ? ctx.db.select().from(casePeople).where(and(eq(casePeople.id, personId), eq(casePeople.caseId, m.caseId))).get() : null;
+	if (kind === 'SEPARATE' && !person) return { ok: false, reason: 'not-found' };
+	const id = newId();
+	ctx.db.transaction((tx) => {
+		tx.insert(meetingSessions).values({ id, meetingId, kind, forPersonId: person?.id ?? null, createdAt: Date.now() }).run();
+		if (person) {
+			const joint = tx.select({ id: meetingSessions.id }).from(meetingSessions).where(and(eq(meetingSessions.meetingId, meetingId), eq(meetingSessions.kind, 'JOINT'))).get();
+			if (joint) tx.delete(meetingSessionMembers).where(and(eq(meetingSessionMembers.meetingSessionId, joint.id), eq(meetingSessionMembers.personId, person.id))).run();
+			tx.insert(meetingSessionMembers).values({ meetingSessionId: id, personId: person.id }).run();
+		}
+	});
+	writeAudit(ctx.db, { actor: ctx.actor, action: 'meeting.session.create', resourceType: 'meeting-session', resourceId: id, caseId: m.caseId, outcome: 'allowed', clientAddress: ctx.clientAddress, sessionId: ctx.sessionId, detail: { kind } });
+	return { ok: true, value: { id } };
+}
+
+/** Every meeting has a joint session; its document is `meeting:<meetingId>`. */
+export function ensureJointSession(ctx: Pick<RequestContext, 'db'>, meetingId: string): string {
+	const existing = ctx.db.select({ id: meetingSessions.id }).from(meetingSessions).where(and(eq(meetingSessions.meetingId, meetingId), eq(meetingSessions.kind, 'JOINT'))).get();
+	if (existing) return existing.id;
+	const id = newId();
+	ctx.db.insert(meetingSessions).values({ id, meetingId, kind: 'JOINT', createdAt: Date.now() }).run();
+	return id;
 }

@@ -1,6 +1,6 @@
 import { count } from 'drizzle-orm';
 import type { Db } from '../db/index.ts';
-import { agencies, caseAssignments, casePeople, cases, meetings, users } from '../db/schema.ts';
+import { agencies, caseAssignments, casePeople, cases, keepApartPairs, meetingSessionMembers, meetingSessions, meetings, sensitivityLabels, users } from '../db/schema.ts';
 import { hashPassword } from '../auth/password.ts';
 import { newId } from '../ids.ts';
 import { zonedDate, zonedWallTimeToInstant } from '../../domain/time.ts';
@@ -55,18 +55,27 @@ export async function seedDemo(db: Db, now = Date.now()): Promise<{ caseId: stri
 			.values(DEMO_SIGN_INS.map((u) => ({ id: userIds.get(u.email)!, agencyId, email: u.email, name: u.name, role: u.role, passwordHash, createdAt: now })))
 			.run();
 		tx.insert(cases).values({ id: caseId, agencyId, name: 'Rivera family', removalDate: removal, createdAt: now }).run();
-		tx.insert(casePeople)
-			.values([
-				person('CHILD_YOUTH', 'Mateo', 'Rivera', 'Son, 9', { birthDate: '2017-03-14' }),
-				person('CHILD_YOUTH', 'Sofia', 'Rivera', 'Daughter, 14', { birthDate: '2012-08-02' }),
-				person('PARENT', 'Ana', 'Rivera', 'Mother', { locale: 'es' }),
-				person('PARENT', 'Daniel', 'Ortiz', 'Father', { locale: 'en' }),
-				person('RELATIVE_KIN', 'Rosa', 'Rivera', 'Grandmother', { locale: 'es' }),
-				person('RELATIVE_KIN', 'Lucia', 'Ortiz', 'Aunt', { locale: 'en' }),
-				person('SUPPORT_PERSON', 'Grace', 'Whitfield', 'Family friend', { locale: 'en' }),
-				person('CAREGIVER', 'Tom', 'Baker', 'Foster caregiver', { locale: 'en' })
-			])
+		const people = {
+			mateo: person('CHILD_YOUTH', 'Mateo', 'Rivera', 'Son, 9', { birthDate: '2017-03-14' }),
+			sofia: person('CHILD_YOUTH', 'Sofia', 'Rivera', 'Daughter, 14', { birthDate: '2012-08-02', locale: 'en', phone: '+15555550114' }),
+			// Ana is a survivor of domestic violence: her address, contact details and availability are
+			// confidential, and she and Daniel are never in the same session.
+			ana: person('PARENT', 'Ana', 'Rivera', 'Mother', { locale: 'es', email: 'ana.rivera@example.test', phone: '+15555550101', address: '12 Example Lane, Apt 4, Springfield' }),
+			daniel: person('PARENT', 'Daniel', 'Ortiz', 'Father', { locale: 'en', email: 'daniel.ortiz@example.test', phone: '+15555550102', address: '400 Sample Road, Springfield' }),
+			rosa: person('RELATIVE_KIN', 'Rosa', 'Rivera', 'Grandmother', { locale: 'es', email: 'rosa.rivera@example.test', phone: '+15555550103', address: '7 Placeholder Street, Springfield' }),
+			lucia: person('RELATIVE_KIN', 'Lucia', 'Ortiz', 'Aunt', { locale: 'en', email: 'lucia.ortiz@example.test', phone: '+15555550104' }),
+			grace: person('SUPPORT_PERSON', 'Grace', 'Whitfield', 'Family friend', { locale: 'en', email: 'grace.whitfield@example.test', phone: '+15555550105' }),
+			tom: person('CAREGIVER', 'Tom', 'Baker', 'Foster caregiver', { locale: 'en', email: 'tom.baker@example.test', phone: '+15555550106' }),
+			// A trainee who may follow the meeting but never change anything.
+			jordan: person('OBSERVER', 'Jordan', 'Lee', 'Trainee observer', { locale: 'en', email: 'jordan.lee@example.test' })
+		};
+		tx.insert(casePeople).values(Object.values(people)).run();
+		const staffId = userIds.get('caseworker@demo.test')!;
+		tx.insert(sensitivityLabels)
+			.values((['ADDRESS_CONFIDENTIAL', 'CONTACT_CONFIDENTIAL', 'AVAILABILITY_CONFIDENTIAL', 'DV_DISCLOSURE'] as const).map((label) => ({ personId: people.ana.id, label, setBy: staffId, setAt: now })))
 			.run();
+		const [a, b] = [people.ana.id, people.daniel.id].sort();
+		tx.insert(keepApartPairs).values({ caseId, personA: a, personB: b, setBy: staffId, setAt: now }).run();
 		tx.insert(caseAssignments)
 			.values([
 				{ caseId, userId: userIds.get('caseworker@demo.test')!, role: 'caseworker', createdAt: now },
@@ -88,6 +97,22 @@ export async function seedDemo(db: Db, now = Date.now()): Promise<{ caseId: stri
 				createdBy: userIds.get('caseworker@demo.test')!,
 				createdAt: now
 			})
+			.run();
+		// The joint session holds the family team; Ana meets in a separate session of her own.
+		const joint = newId();
+		const anaSession = newId();
+		tx.insert(meetingSessions)
+			.values([
+				{ id: joint, meetingId, kind: 'JOINT', createdAt: now },
+				{ id: anaSession, meetingId, kind: 'SEPARATE', forPersonId: people.ana.id, createdAt: now + 1 }
+			])
+			.run();
+		tx.insert(meetingSessionMembers)
+			.values([
+				...[people.sofia, people.daniel, people.rosa, people.lucia, people.grace, people.tom, people.jordan].map((p) => ({ meetingSessionId: joint, personId: p.id })),
+				{ meetingSessionId: anaSession, personId: people.ana.id },
+				{ meetingSessionId: anaSession, personId: people.rosa.id }
+			])
 			.run();
 	});
 	return { caseId, meetingId };

@@ -9,7 +9,7 @@ import { safeNext } from '$lib/server/http';
 import { cookieName, toLocale } from '$lib/paraglide/runtime';
 
 export const load: PageServerLoad = ({ locals, url }) => {
-	if (locals.session) redirect(303, safeNext(url.searchParams.get('next')));
+	if (locals.session) redirect(303, locals.session.kind === 'staff' ? safeNext(url.searchParams.get('next')) : '/family');
 	return {};
 };
 

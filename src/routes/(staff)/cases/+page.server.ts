@@ -5,5 +5,5 @@ import { refuse } from '$lib/server/http';
 export const load: PageServerLoad = (event) => {
 	const result = listCases(event.locals.ctx);
 	if (!result.ok) refuse(event, result);
-	return { cases: result.value, isAdmin: event.locals.session?.user.role === 'admin' };
+	return { cases: result.value, isAdmin: event.locals.actor.kind === 'staff' && event.locals.actor.role === 'admin' };
 };

@@ -1,11 +1,50 @@
-import type { PageServerLoad } from './$types';
-import { getMeeting } from '$lib/server/services/meetings';
+import { fail } from '@sveltejs/kit';
+import { z } from 'zod';
+import type { Actions, PageServerLoad } from './$types';
+import { addToMeetingSession, createSeparateSession, getMeeting, removeFromMeetingSession } from '$lib/server/services/meetings';
 import { refuse } from '$lib/server/http';
+import { sessionIdentity } from '$lib/server/auth/session';
 import { colourFor } from '$lib/domain/colour';
+import { opaqueId } from '$lib/domain/doc-id';
 
 export const load: PageServerLoad = (event) => {
 	const result = getMeeting(event.locals.ctx, event.params.meetingId);
 	if (!result.ok) refuse(event, result);
-	const user = event.locals.session!.user;
-	return { meeting: result.value, me: { name: user.name, color: colourFor(user.id) } };
+	const who = sessionIdentity(event.locals.session!);
+	const wanted = event.url.searchParams.get('s');
+	const current = result.value.sessions.find((s) => s.id === wanted) ?? result.value.sessions[0] ?? null;
+	return { meeting: result.value, current, me: { name: who.name, color: colourFor(who.id) } };
+};
+
+const memberSchema = z.object({ meetingSessionId: opaqueId, personId: opaqueId });
+
+export const actions: Actions = {
+	addMember: async (event) => {
+		const parsed = memberSchema.safeParse(Object.fromEntries(await event.request.formData()));
+		if (!parsed.success) return fail(400, { problem: 'invalid' as const });
+		const result = addToMeetingSession(event.locals.ctx, parsed.data.meetingSessionId, parsed.data.personId);
+		if (!result.ok) {
+			if (result.reason === 'keep-apart') return fail(409, { problem: 'keep-apart' as const, withName: result.withName });
+			if (result.reason === 'not-found') return fail(404, { problem: 'invalid' as const });
+			refuse(event, result);
+		}
+		return { done: 'added' as const };
+	},
+	removeMember: async (event) => {
+		const parsed = memberSchema.safeParse(Object.fromEntries(await event.request.formData()));
+		if (!parsed.success) return fail(400, { problem: 'invalid' as const });
+		const result = removeFromMeetingSession(event.locals.ctx, parsed.data.meetingSessionId, parsed.data.personId);
+		if (!result.ok) refuse(event, result);
+		return { done: 'removed' as const };
+	},
+	separate: async (event) => {
+		const parsed = z.object({ personId: opaqueId }).safeParse(Object.fromEntries(await event.request.formData()));
+		if (!parsed.success) return fail(400, { problem: 'invalid' as const });
+		const result = createSeparateSession(event.locals.ctx, event.params.meetingId, parsed.data.personId);
+		if (!result.ok) {
+			if (result.reason === 'not-found') return fail(404, { problem: 'invalid' as const });
+			refuse(event, result);
+		}
+		return { done: 'separated' as const };
+	}
 };

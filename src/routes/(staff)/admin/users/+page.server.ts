@@ -7,7 +7,7 @@ import { refuse } from '$lib/server/http';
 export const load: PageServerLoad = (event) => {
 	const result = listStaff(event.locals.ctx);
 	if (!result.ok) refuse(event, result);
-	return { staff: result.value, me: event.locals.session!.user.id };
+	return { staff: result.value, me: event.locals.actor.kind === 'staff' ? event.locals.actor.userId : null };
 };
 
 const toggleSchema = z.object({ userId: z.string().max(64), disabled: z.enum(['true', 'false']) });

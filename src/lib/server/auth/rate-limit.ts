@@ -1,0 +1,29 @@
+// A fixed-window counter per key (e.g. client address): for invite look-ups, where every try is a
+// guess at a secret. In memory: several app instances would move this behind the same interface to Redis.
+
+export class RateLimiter {
+	private readonly hits = new Map<string, { count: number; windowStart: number }>();
+	private readonly limit: number;
+	private readonly windowMs: number;
+
+	constructor(limit: number, windowMs: number) {
+		this.limit = limit;
+		this.windowMs = windowMs;
+	}
+
+	/** Counts a try; false when this key has used up its window. */
+	take(key: string, now = Date.now()): boolean {
+		let entry = this.hits.get(key);
+		if (!entry || now - entry.windowStart >= this.windowMs) {
+			if (this.hits.size > 10_000) this.prune(now);
+			entry = { count: 0, windowStart: now };
+			this.hits.set(key, entry);
+		}
+		entry.count++;
+		return entry.count <= this.limit;
+	}
+
+	private prune(now: number): void {
+		for (const [key, e] of this.hits) if (now - e.windowStart >= this.windowMs) this.hits.delete(key);
+	}
+}

@@ -1,0 +1,393 @@
+import { and, desc, eq, gt, isNull } from 'drizzle-orm';
+import { z } from 'zod';
+import { casePeople, cases, invites, meetings, participants, users } from '../db/schema.ts';
+import type { Db } from '../db/index.ts';
+import { config } from '../config.ts';
+import { writeAudit } from '../audit.ts';
+import { newId } from '../ids.ts';
+import { createSession, invalidateParticipantSessions } from '../auth/session.ts';
+import { hashSecret, newInviteToken, newShortCode, newVerifyCode, normalizeShortCode } from '../auth/invite-secrets.ts';
+import { RateLimiter } from '../auth/rate-limit.ts';
+import { collabControl } from '../collab/registry.ts';
+import { notify } from '../notify/index.ts';
+import { INVITE_CHANNELS, READ_ONLY_PARTICIPANT_ROLES, type MeetingKind, type MeetingType, type ParticipantRole } from '../../domain/roles.ts';
+import { opaqueId } from '../../domain/doc-id.ts';
+import { m } from '../../paraglide/messages.js';
+import { authorize, refuseUnknown, type RequestContext, type Result } from './access.ts';
+
+// Inviting people on the case (parents, kin, youth, support people, observers…) to the whole case or to
+// one meeting. They join from their own phones without an account: a link (or a short code read over
+// the phone), a plain page that says who invited them to what, and a confirmation.
+
+export const createInviteSchema = z.object({
+	personId: opaqueId,
+	/** Empty: the whole case. */
+	meetingId: z.union([opaqueId, z.literal('')]).transform((v) => v || null),
+	channel: z.enum(INVITE_CHANNELS),
+	locale: z.enum(['en', 'es']),
+	requireCode: z
+		.enum(['on', 'off'])
+		.optional()
+		.transform((v) => (v === undefined ? undefined : v === 'on'))
+});
+
+export type CreatedInvite = {
+	inviteId: string;
+	personName: string;
+	link: string;
+	shortCode: string;
+	/** Shown once to the worker, to give the person separately (and sent on a second channel when there is one). */
+	verifyCode: string | null;
+	expiresAt: number;
+	sent: { channel: 'email' | 'sms'; ok: boolean } | null;
+	codeSent: { channel: 'email' | 'sms'; ok: boolean } | null;
+};
+
+function personName(p: { givenName: string; familyName: string }): string {
+	return `${p.givenName} ${p.familyName}`;
+}
+
+function inviteTtlMs(): number {
+	return config().INVITE_TTL_HOURS * 3_600_000;
+}
+
+export async function createInvite(
+	ctx: RequestContext,
+	caseId: string,
+	input: z.infer<typeof createInviteSchema>,
+	origin: string
+): Promise<Result<CreatedInvite> | { ok: false; reason: 'no-destination' }> {
+	if (!opaqueId.safeParse(caseId).success) return refuseUnknown(ctx, 'case', caseId, 'invite.create');
+	const refused = authorize(ctx, 'manage', { type: 'invites', caseId }, 'invite.create');
+	if (refused) return refused;
+	if (ctx.actor.kind !== 'staff') return { ok: false, reason: 'forbidden' };
+	const person = ctx.db.select().from(casePeople).where(and(eq(casePeople.id, input.personId), eq(casePeople.caseId, caseId))).get();
+	if (!person) return { ok: false, reason: 'not-found' };
+	const meeting = input.meetingId ? ctx.db.select().from(meetings).where(and(eq(meetings.id, input.meetingId), eq(meetings.caseId, caseId))).get() : null;
+	if (input.meetingId && !meeting) return { ok: false, reason: 'not-found' };
+	const destination = input.channel === 'email' ? person.email : input.channel === 'sms' ? person.phone : null;
+	if (input.channel !== 'in_person' && !destination) return { ok: false, reason: 'no-destination' };
+
+	// First access asks for a 6-digit code by default for case-wide invites (they open the plan too).
+	const requireCode = input.requireCode ?? input.meetingId === null;
+	const token = newInviteToken();
+	const shortCode = newShortCode();
+	const verifyCode = requireCode ? newVerifyCode() : null;
+	const id = newId();
+	const now = Date.now();
+	const expiresAt = now + inviteTtlMs();
+	ctx.db
+		.insert(invites)
+		.values({
+			id,
+			caseId,
+			personId: person.id,
+			meetingId: meeting?.id ?? null,
+			accessRole: person.role,
+			locale: input.locale,
+			tokenHash: hashSecret(token),
+			shortCodeHash: hashSecret(normalizeShortCode(shortCode)!),
+			verifyCodeHash: verifyCode ? hashSecret(`${id}:${verifyCode}`) : null,
+			channel: input.channel,
+			createdBy: ctx.actor.userId,
+			createdAt: now,
+			expiresAt
+		})
+		.run();
+	writeAudit(ctx.db, {
+		actor: ctx.actor,
+		action: 'invite.create',
+		resourceType: 'invite',
+		resourceId: id,
+		caseId,
+		outcome: 'allowed',
+		clientAddress: ctx.clientAddress,
+		sessionId: ctx.sessionId,
+		detail: { scope: meeting ? 'meeting' : 'case', channel: input.channel, codeRequired: requireCode }
+	});
+
+	const link = `${origin}/invite/${token}`;
+	const inviter = ctx.db.select({ name: users.name }).from(users).where(eq(users.id, ctx.actor.userId)).get()?.name ?? '';
+	const locale = input.locale;
+	let sent: CreatedInvite['sent'] = null;
+	let codeSent: CreatedInvite['codeSent'] = null;
+	if (input.channel !== 'in_person' && destination) {
+		const text = m.invite_message_text({ name: person.givenName, inviter, link, code: shortCode, hours: config().INVITE_TTL_HOURS }, { locale });
+		const result = await notify(ctx.db, {
+			channel: input.channel,
+			to: destination,
+			subject: m.invite_message_subject({ inviter }, { locale }),
+			text,
+			locale,
+			kind: 'invite',
+			caseId,
+			personId: person.id
+		});
+		sent = { channel: input.channel, ok: result.ok };
+		// "Sent separately": the code travels on the other channel when the person has one.
+		const second = input.channel === 'email' ? (person.phone ? { channel: 'sms' as const, to: person.phone } : null) : person.email ? { channel: 'email' as const, to: person.email } : null;
+		if (verifyCode && second) {
+			const r = await notify(ctx.db, {
+				channel: second.channel,
+				to: second.to,
+				subject: m.invite_code_subject({}, { locale }),
+				text: m.invite_code_text({ code: verifyCode }, { locale }),
+				locale,
+				kind: 'invite-code',
+				caseId,
+				personId: person.id
+			});
+			codeSent = { channel: second.channel, ok: r.ok };
+		}
+	}
+	return { ok: true, value: { inviteId: id, personName: personName(person), link, shortCode, verifyCode, expiresAt, sent, codeSent } };
+}
+
+export type InviteCredential = { token: string } | { shortCode: string };
+
+export type InviteLanding = {
+	status: 'valid';
+	locale: 'en' | 'es';
+	inviterName: string;
+	personGivenName: string;
+	caseName: string;
+	meeting: { kind: MeetingKind; meetingType: MeetingType; startsAt: number; timeZone: string } | null;
+	role: ParticipantRole;
+	readOnly: boolean;
+	codeRequired: boolean;
+	expiresAt: number;
+};
+
+export type InviteProblem = 'unknown' | 'expired' | 'used' | 'revoked' | 'throttled' | 'bad-code' | 'code-locked';
+
+const LOOKUP_LIMIT_KEY = Symbol.for('hearth.invite-lookups');
+/** Every look-up is a guess at a secret: INVITE_LOOKUP_LIMIT (30) per address per 10 minutes. */
+function lookups(): RateLimiter {
+	const g = globalThis as { [LOOKUP_LIMIT_KEY]?: RateLimiter };
+	return (g[LOOKUP_LIMIT_KEY] ??= new RateLimiter(config().INVITE_LOOKUP_LIMIT, 10 * 60_000));
+}
+
+const MAX_CODE_ATTEMPTS = 5;
+
+function findInvite(db: Db, credential: InviteCredential) {
+	let hash: Buffer;
+	if ('token' in credential) {
+		if (!/^[a-z2-7]{32}$/.test(credential.token)) return undefined;
+		hash = hashSecret(credential.token);
+	} else {
+		const normalized = normalizeShortCode(credential.shortCode);
+		if (!normalized) return undefined;
+		hash = hashSecret(normalized);
+	}
+	return db
+		.select()
+		.from(invites)
+		.where('token' in credential ? eq(invites.tokenHash, hash) : eq(invites.shortCodeHash, hash))
+		.get();
+}
+
+function problemOf(invite: typeof invites.$inferSelect, now: number): InviteProblem | null {
+	if (invite.revokedAt !== null) return 'revoked';
+	if (invite.usedAt !== null) return 'used';
+	if (invite.verifyAttempts >= MAX_CODE_ATTEMPTS) return 'code-locked';
+	if (now >= invite.expiresAt) return 'expired';
+	return null;
+}
+
+function auditLookup(db: Db, action: string, outcome: 'allowed' | 'denied', clientAddress: string | null, invite?: typeof invites.$inferSelect, why?: string): void {
+	writeAudit(db, {
+		actor: { kind: 'anonymous' },
+		action,
+		resourceType: 'invite',
+		resourceId: invite?.id ?? null,
+		caseId: invite?.caseId ?? null,
+		outcome,
+		clientAddress,
+		detail: why ? { why } : undefined
+	});
+}
+
+/** What the landing page shows: who invited whom to what, or why the link does not work. */
+export function lookupInvite(db: Db, credential: InviteCredential, clientAddress: string | null, now = Date.now()): InviteLanding | { status: InviteProblem; locale: 'en' | 'es' | null } {
+	if (!lookups().take(clientAddress ?? 'unknown', now)) {
+		auditLookup(db, 'invite.open', 'denied', clientAddress, undefined, 'throttled');
+		return { status: 'throttled', locale: null };
+	}
+	const invite = findInvite(db, credential);
+	if (!invite) {
+		auditLookup(db, 'invite.open', 'denied', clientAddress, undefined, 'unknown');
+		return { status: 'unknown', locale: null };
+	}
+	const locale = invite.locale === 'es' ? 'es' : 'en';
+	const problem = problemOf(invite, now);
+	if (problem) {
+		auditLookup(db, 'invite.open', 'denied', clientAddress, invite, problem);
+		return { status: problem, locale };
+	}
+	const row = db
+		.select({ inviterName: users.name, givenName: casePeople.givenName, caseName: cases.name })
+		.from(invites)
+		.innerJoin(users, eq(users.id, invites.createdBy))
+		.innerJoin(casePeople, eq(casePeople.id, invites.personId))
+		.innerJoin(cases, eq(cases.id, invites.caseId))
+		.where(eq(invites.id, invite.id))
+		.get()!;
+	const meeting = invite.meetingId
+		? (db.select({ kind: meetings.kind, meetingType: meetings.meetingType, startsAt: meetings.startsAt, timeZone: meetings.timeZone }).from(meetings).where(eq(meetings.id, invite.meetingId)).get() ?? null)
+		: null;
+	auditLookup(db, 'invite.open', 'allowed', clientAddress, invite);
+	return {
+		status: 'valid',
+		locale,
+		inviterName: row.inviterName,
+		personGivenName: row.givenName,
+		caseName: row.caseName,
+		meeting,
+		role: invite.accessRole,
+		readOnly: READ_ONLY_PARTICIPANT_ROLES.includes(invite.accessRole),
+		codeRequired: invite.verifyCodeHash !== null,
+		expiresAt: invite.expiresAt
+	};
+}
+
+export type AcceptedInvite = { token: string; sessionId: string; participantId: string; meetingId: string | null; locale: 'en' | 'es' };
+
+/** Confirms an invite (POST): single use; creates the participant and their session. */
+export function acceptInvite(
+	db: Db,
+	credential: InviteCredential,
+	code: string | null,
+	meta: { clientAddress: string | null; userAgent: string | null },
+	now = Date.now()
+): { ok: true; value: AcceptedInvite } | { ok: false; reason: InviteProblem } {
+	if (!lookups().take(meta.clientAddress ?? 'unknown', now)) return { ok: false, reason: 'throttled' };
+	const invite = findInvite(db, credential);
+	if (!invite) {
+		auditLookup(db, 'invite.accept', 'denied', meta.clientAddress, undefined, 'unknown');
+		return { ok: false, reason: 'unknown' };
+	}
+	const problem = problemOf(invite, now);
+	if (problem) {
+		auditLookup(db, 'invite.accept', 'denied', meta.clientAddress, invite, problem);
+		return { ok: false, reason: problem };
+	}
+	if (invite.verifyCodeHash) {
+		const given = (code ?? '').replace(/\s/g, '');
+		const matches = /^\d{6}$/.test(given) && hashSecret(`${invite.id}:${given}`).equals(invite.verifyCodeHash);
+		if (!matches) {
+			db.update(invites).set({ verifyAttempts: invite.verifyAttempts + 1 }).where(eq(invites.id, invite.id)).run();
+			auditLookup(db, 'invite.accept', 'denied', meta.clientAddress, invite, 'bad-code');
+			return { ok: false, reason: invite.verifyAttempts + 1 >= MAX_CODE_ATTEMPTS ? 'code-locked' : 'bad-code' };
+		}
+	}
+	const participantId = newId();
+	const accepted = db.transaction((tx) => {
+		// Single use, even with two taps at once: only the request that flips usedAt goes on.
+		const claimed = tx
+			.update(invites)
+			.set({ usedAt: now })
+			.where(and(eq(invites.id, invite.id), isNull(invites.usedAt), isNull(invites.revokedAt), gt(invites.expiresAt, now)))
+			.returning({ id: invites.id })
+			.all();
+		if (claimed.length === 0) return false;
+		tx.insert(participants)
+			.values({ id: participantId, caseId: invite.caseId, personId: invite.personId, meetingId: invite.meetingId, accessRole: invite.accessRole, inviteId: invite.id, locale: invite.locale, createdAt: now })
+			.run();
+		return true;
+	});
+	if (!accepted) return { ok: false, reason: 'used' };
+	const { token, sessionId } = createSession(db, { participantId }, meta, now);
+	writeAudit(db, {
+		actor: { kind: 'participant', participantId, personId: invite.personId, caseId: invite.caseId, role: invite.accessRole, meetingId: invite.meetingId, meetingSessionIds: new Set(), keepApartWith: new Set() },
+		action: 'invite.accept',
+		resourceType: 'invite',
+		resourceId: invite.id,
+		caseId: invite.caseId,
+		outcome: 'allowed',
+		clientAddress: meta.clientAddress,
+		sessionId
+	});
+	return { ok: true, value: { token, sessionId, participantId, meetingId: invite.meetingId, locale: invite.locale === 'es' ? 'es' : 'en' } };
+}
+
+export type InviteSummary = {
+	id: string;
+	personName: string;
+	meetingId: string | null;
+	channel: (typeof invites.$inferSelect)['channel'];
+	createdAt: number;
+	expiresAt: number;
+	status: 'waiting' | 'accepted' | 'expired' | 'revoked';
+	/** For an accepted invite: whether the person still has access. */
+	active: boolean;
+};
+
+export function listInvites(ctx: RequestContext, caseId: string): Result<InviteSummary[]> {
+	const refused = authorize(ctx, 'manage', { type: 'invites', caseId }, 'invite.list');
+	if (refused) return refused;
+	const now = Date.now();
+	const rows = ctx.db
+		.select({ invite: invites, givenName: casePeople.givenName, familyName: casePeople.familyName })
+		.from(invites)
+		.innerJoin(casePeople, eq(casePeople.id, invites.personId))
+		.where(eq(invites.caseId, caseId))
+		.orderBy(desc(invites.createdAt))
+		.all();
+	const activeParticipants = new Set(
+		ctx.db
+			.select({ inviteId: participants.inviteId })
+			.from(participants)
+			.where(and(eq(participants.caseId, caseId), isNull(participants.revokedAt)))
+			.all()
+			.map((p) => p.inviteId)
+	);
+	return {
+		ok: true,
+		value: rows.map(({ invite, givenName, familyName }) => ({
+			id: invite.id,
+			personName: `${givenName} ${familyName}`,
+			meetingId: invite.meetingId,
+			channel: invite.channel,
+			createdAt: invite.createdAt,
+			expiresAt: invite.expiresAt,
+			status: invite.revokedAt !== null ? 'revoked' : invite.usedAt !== null ? 'accepted' : now >= invite.expiresAt ? 'expired' : 'waiting',
+			active: activeParticipants.has(invite.id)
+		}))
+	};
+}
+
+/**
+ * Revokes an invite: an unused link stops working, and a person who already joined with it loses
+ * access at once: their sessions end and their open sockets close.
+ */
+export function revokeInvite(ctx: RequestContext, caseId: string, inviteId: string): Result<{ closedSockets: number }> {
+	if (!opaqueId.safeParse(inviteId).success) return refuseUnknown(ctx, 'invite', inviteId, 'invite.revoke');
+	const refused = authorize(ctx, 'manage', { type: 'invites', caseId }, 'invite.revoke');
+	if (refused) return refused;
+	const now = Date.now();
+	const invite = ctx.db.select().from(invites).where(and(eq(invites.id, inviteId), eq(invites.caseId, caseId))).get();
+	if (!invite) return { ok: false, reason: 'not-found' };
+	const revokedParticipants = ctx.db.transaction((tx) => {
+		tx.update(invites).set({ revokedAt: invite.revokedAt ?? now }).where(eq(invites.id, inviteId)).run();
+		return tx
+			.update(participants)
+			.set({ revokedAt: now })
+			.where(and(eq(participants.inviteId, inviteId), isNull(participants.revokedAt)))
+			.returning({ id: participants.id })
+			.all()
+			.map((p) => p.id);
+	});
+	const sessionIds = invalidateParticipantSessions(ctx.db, revokedParticipants);
+	const closedSockets = collabControl()?.closeSessions(sessionIds, 'access-revoked') ?? 0;
+	writeAudit(ctx.db, { actor: ctx.actor, action: 'invite.revoke', resourceType: 'invite', resourceId: inviteId, caseId, outcome: 'allowed', clientAddress: ctx.clientAddress, sessionId: ctx.sessionId, detail: { closedSockets } });
+	return { ok: true, value: { closedSockets } };
+}
+
+/**
+ * The language an invite was written in, so its landing page opens in it (before the person has chosen
+ * one). Reveals nothing else; the page load that always accompanies it is rate limited.
+ */
+export function inviteLocale(db: Db, token: string): 'en' | 'es' | null {
+	const invite = findInvite(db, { token });
+	return invite ? (invite.locale === 'es' ? 'es' : 'en') : null;
+}

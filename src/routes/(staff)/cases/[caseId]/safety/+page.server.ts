@@ -1,0 +1,45 @@
+import { fail } from '@sveltejs/kit';
+import type { Actions, PageServerLoad } from './$types';
+import { getCase } from '$lib/server/services/cases';
+import { addKeepApart, labelsSchema, pairSchema, removeKeepApart, setLabels } from '$lib/server/services/people';
+import { refuse } from '$lib/server/http';
+import { can } from '$lib/domain/policy';
+
+export const load: PageServerLoad = (event) => {
+	const result = getCase(event.locals.ctx, event.params.caseId);
+	if (!result.ok) refuse(event, result);
+	if (!can(event.locals.actor, 'manage', { type: 'safety-settings', caseId: event.params.caseId })) refuse(event, { ok: false, reason: 'forbidden' });
+	return { theCase: result.value };
+};
+
+export const actions: Actions = {
+	labels: async (event) => {
+		const form = await event.request.formData();
+		const parsed = labelsSchema.safeParse({ personId: form.get('personId'), labels: form.getAll('labels') });
+		if (!parsed.success) return fail(400, { problem: 'invalid' as const });
+		const result = setLabels(event.locals.ctx, event.params.caseId, parsed.data);
+		if (!result.ok) {
+			if (result.reason === 'not-found') return fail(404, { problem: 'invalid' as const });
+			refuse(event, result);
+		}
+		return { saved: parsed.data.personId };
+	},
+	addPair: async (event) => {
+		const parsed = pairSchema.safeParse(Object.fromEntries(await event.request.formData()));
+		if (!parsed.success) return fail(400, { problem: 'same-person' as const });
+		const result = addKeepApart(event.locals.ctx, event.params.caseId, parsed.data);
+		if (!result.ok) {
+			if (result.reason === 'share-session') return fail(409, { problem: 'share-session' as const, meetingIds: result.meetingIds });
+			if (result.reason === 'not-found') return fail(404, { problem: 'invalid' as const });
+			refuse(event, result);
+		}
+		return { pairAdded: true };
+	},
+	removePair: async (event) => {
+		const parsed = pairSchema.safeParse(Object.fromEntries(await event.request.formData()));
+		if (!parsed.success) return fail(400, { problem: 'invalid' as const });
+		const result = removeKeepApart(event.locals.ctx, event.params.caseId, parsed.data);
+		if (!result.ok) refuse(event, result);
+		return { pairRemoved: true };
+	}
+};
