@@ -1,5 +1,5 @@
 import { expect, test } from '@playwright/test';
-import { english, expectAccessible, expectNotesLive, openDemoMeeting, signIn } from './helpers';
+import { english, expectAccessible, expectNotesLive, notesOf, openDemoMeeting, personAt, signIn, typeInNotes, uniqueText } from './helpers';
 
 // Issue 2, the foundation: people who use a keyboard or a screen reader can do everything the others can.
 
@@ -38,7 +38,7 @@ test('keyboard only: the skip link comes first, then the language switch, and th
 	await expect(page.getByRole('heading', { level: 1, name: english('cases_title') })).toBeVisible();
 });
 
-test('axe finds no serious or critical issue on the sign-in, case list, case and meeting pages', async ({ page }) => {
+test('axe finds no serious or critical issue on the sign-in, case list, case and meeting pages', async ({ page, browser }) => {
 	await page.goto('/sign-in');
 	await expectAccessible(page);
 
@@ -53,6 +53,16 @@ test('axe finds no serious or critical issue on the sign-in, case list, case and
 	await openDemoMeeting(page);
 	await expectNotesLive(page);
 	await expectAccessible(page);
+
+	// With someone else typing: their caret and name label show in the notes, their name in "Here now".
+	const sam = await personAt(browser, 'caseworker@demo.test');
+	await openDemoMeeting(sam.page);
+	const line = uniqueText('Sam is typing');
+	await typeInNotes(sam.page, line);
+	await expect(notesOf(page).editor).toContainText(line);
+	await expect(page.locator('.collaboration-carets__label', { hasText: 'Sam Okafor' }).first()).toBeVisible();
+	await expectAccessible(page);
+	await sam.context.close();
 
 	await page.getByRole('link', { name: english('back_to_case', { name: 'Rivera family' }) }).click();
 	await expect(page.getByRole('heading', { level: 1, name: 'Rivera family' })).toBeVisible();
