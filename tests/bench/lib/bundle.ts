@@ -73,7 +73,7 @@ export function splitForRoute(routeId: string, editorSrc: string, opts: { kit?: 
 	return { beforeEditor: [...before].map(sized), editor: editor.map(sized) };
 }
 
-export const MEETING_ROUTE = '/(staff)/meetings/[meetingId]';
+export const MEETING_ROUTE = '/meetings/[meetingId]';
 export const EDITOR_SRC = 'src/lib/collab/notes-editor.ts';
 
 export function total(files: { gzip: number }[]): number {
