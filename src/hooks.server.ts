@@ -18,7 +18,7 @@ defineCustomServerStrategy('custom-user', { getLocale: (request) => (request ? s
 const securityHeaders: Handle = async ({ event, resolve }) => {
 	const response = await resolve(event);
 	response.headers.set('X-Content-Type-Options', 'nosniff');
-	// A page may ask for stricter (the invite landing page: no-referrer).
+	// A page may ask for another policy (it keeps the header it set).
 	if (!response.headers.has('Referrer-Policy')) response.headers.set('Referrer-Policy', 'same-origin');
 	response.headers.set('X-Frame-Options', 'DENY');
 	response.headers.set('Permissions-Policy', 'camera=(), microphone=(), geolocation=()');

@@ -5,7 +5,8 @@ import { lookupInvite } from '$lib/server/services/invites';
 import { acceptFromForm } from '$lib/server/invite-route';
 
 export const load: PageServerLoad = ({ setHeaders }) => {
-	setHeaders({ 'Referrer-Policy': 'no-referrer' });
+	// `same-origin`, not `no-referrer` (which makes browsers send `Origin: null` on this page's form posts).
+	setHeaders({ 'Referrer-Policy': 'same-origin' });
 	return {};
 };
 

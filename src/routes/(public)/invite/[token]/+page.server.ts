@@ -3,8 +3,9 @@ import { lookupInvite } from '$lib/server/services/invites';
 import { acceptFromForm } from '$lib/server/invite-route';
 
 export const load: PageServerLoad = ({ params, locals, setHeaders }) => {
-	// The token is in this URL: never send it on to another site.
-	setHeaders({ 'Referrer-Policy': 'no-referrer', 'Cache-Control': 'no-store' });
+	// The token is in this URL: never send it on to another site. Not `no-referrer`: with it, browsers send
+	// `Origin: null` on the page's own form post, and SvelteKit's CSRF check refuses the Join button.
+	setHeaders({ 'Referrer-Policy': 'same-origin', 'Cache-Control': 'no-store' });
 	return { landing: lookupInvite(locals.ctx.db, { token: params.token }, locals.ctx.clientAddress) };
 };
 
