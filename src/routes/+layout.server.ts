@@ -1,9 +1,11 @@
 import type { LayoutServerLoad } from './$types';
 import { sessionIdentity } from '$lib/server/auth/session';
+import { timeZoneOf } from '$lib/server/services/profile';
 
 export const load: LayoutServerLoad = ({ locals }) => {
 	const s = locals.session;
-	if (!s) return { user: null };
+	const timeZone = timeZoneOf(locals.ctx);
+	if (!s) return { user: null, timeZone };
 	const who = sessionIdentity(s);
-	return { user: { kind: s.kind, name: who.name, role: who.role } };
+	return { user: { kind: s.kind, name: who.name, role: who.role }, timeZone };
 };
