@@ -17,7 +17,8 @@ export function startNotes(opts: {
 	element: HTMLElement;
 	docId: string;
 	editable: boolean;
-	user: { name: string; color: string };
+	/** The same fields the server puts on everyone's presence (name, colour, role). */
+	user: { name: string; color: string; role: string };
 	label: string;
 	onPresence: (people: Presence[]) => void;
 	onStatus: (status: ConnectionStatus, synced: boolean) => void;

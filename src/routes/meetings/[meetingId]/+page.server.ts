@@ -13,7 +13,7 @@ export const load: PageServerLoad = (event) => {
 	const who = sessionIdentity(event.locals.session!);
 	const wanted = event.url.searchParams.get('s');
 	const current = result.value.sessions.find((s) => s.id === wanted) ?? result.value.sessions[0] ?? null;
-	return { meeting: result.value, current, me: { name: who.name, color: colourFor(who.id) } };
+	return { meeting: result.value, current, me: { name: who.name, color: colourFor(who.id), role: who.role } };
 };
 
 const memberSchema = z.object({ meetingSessionId: opaqueId, personId: opaqueId });
