@@ -38,9 +38,13 @@ server.listen(c.PORT, c.HOST, () => {
 	const port = typeof address === 'object' && address ? address.port : c.PORT;
 	const shownHost = c.HOST === '0.0.0.0' || c.HOST === '::' ? 'localhost' : c.HOST;
 	console.log(`Hearth is running at http://${shownHost}:${port}  (database: ${c.DATABASE_PATH})`);
-	if (hearth.seeded || c.HEARTH_DEMO) {
+	if (c.HEARTH_DEMO && hearth.hasDemo) {
 		console.log(`Demo sign-ins (password "${DEMO_PASSWORD}"):`);
 		for (const u of DEMO_SIGN_INS) console.log(`  ${u.email.padEnd(24)} ${u.name} (${u.role})`);
+		console.log(`Invitations and codes sent to people are written to ${c.OUTBOX_DIR} (MAIL_TRANSPORT=${c.MAIL_TRANSPORT}).`);
+	} else if (hearth.empty) {
+		console.log('No accounts yet. Create the first administrator:');
+		console.log('  npm run admin:create -- --email you@agency.org --name "Your Name" --agency "Agency name" --time-zone America/Chicago');
 	}
 });
 

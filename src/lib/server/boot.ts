@@ -1,10 +1,12 @@
 import { config, sessionPolicy } from './config.ts';
 import { migrateDatabase, openDatabase, setDatabase, type Db } from './db/index.ts';
 import { seedDemo, isEmpty } from './services/seed.ts';
+import { users } from './db/schema.ts';
+import { eq } from 'drizzle-orm';
 import { CollabServer } from './collab/server.ts';
 import { setCollabControl } from './collab/registry.ts';
 
-export type Hearth = { db: Db; collab: CollabServer; seeded: boolean; close: () => Promise<void> };
+export type Hearth = { db: Db; collab: CollabServer; seeded: boolean; hasDemo: boolean; empty: boolean; close: () => Promise<void> };
 
 /**
  * Opens and migrates the database, seeds the demo agency into an empty one (unless HEARTH_DEMO=0), and
@@ -25,10 +27,13 @@ export async function bootHearth(): Promise<Hearth> {
 		compactAfter: c.COLLAB_COMPACT_AFTER
 	});
 	setCollabControl(collab);
+	const hasDemo = db.select({ id: users.id }).from(users).where(eq(users.email, 'caseworker@demo.test')).get() !== undefined;
 	return {
 		db,
 		collab,
 		seeded,
+		hasDemo,
+		empty: isEmpty(db),
 		close: async () => {
 			await collab.shutdown();
 			setCollabControl(undefined);
