@@ -37,6 +37,8 @@ const schema = z.object({
 		.string()
 		.regex(/^[^<>\r\n]*<[^\s<>@]+@[^\s<>@]+>$|^[^\s<>@]+@[^\s<>@]+$/, 'must be an address or "Name <address>"')
 		.optional(),
+	/** Failed sign-ins from one client address (all accounts together) before it must wait. */
+	SIGNIN_ADDRESS_FREE_FAILURES: z.coerce.number().int().min(1).default(10),
 	/** Set to 0 only in tests that exercise something else than sign-in throttling. */
 	SIGNIN_THROTTLE: flag.transform((v) => v ?? true)
 }).superRefine((c, ctx) => {

@@ -20,12 +20,17 @@ const FORGET_AFTER_MS = 60 * 60_000;
 
 export class SignInThrottle {
 	private readonly entries = new Map<string, Entry>();
+	private readonly rules: typeof RULES;
+
+	constructor(rules: typeof RULES = RULES) {
+		this.rules = rules;
+	}
 
 	private keys(address: string, account: string): [string, ThrottleRule][] {
 		return [
-			[`a:${address}`, RULES.address],
-			[`aa:${account}|${address}`, RULES.accountAddress],
-			[`u:${account}`, RULES.account]
+			[`a:${address}`, this.rules.address],
+			[`aa:${account}|${address}`, this.rules.accountAddress],
+			[`u:${account}`, this.rules.account]
 		];
 	}
 
