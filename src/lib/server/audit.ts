@@ -31,6 +31,9 @@ function rowHash(prevHash: string, fields: unknown[]): string {
 
 function actorFields(actor: Actor): { kind: string; id: string | null; role: string | null } {
 	if (actor.kind === 'staff') return { kind: 'staff', id: actor.userId, role: actor.role };
+	// A family member is named by their person on the case (as sessionIdentity does), so the trail can say
+	// who they are and be filtered by them; the participant record changes with each invite.
+	if (actor.kind === 'participant') return { kind: 'participant', id: actor.personId, role: actor.role };
 	return { kind: actor.kind, id: null, role: null };
 }
 
