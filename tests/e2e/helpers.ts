@@ -119,3 +119,116 @@ export function englishPattern(key: string): RegExp {
 	const parts = fillPlaceholders(englishText(key), () => marker).split(marker);
 	return new RegExp(`^${parts.map((part) => part.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')).join('.+')}$`);
 }
+
+// ——— Family access (issue 3): invitations as a caseworker makes them and a family member opens them ———
+
+const catalogs = { en: englishCatalog, es: loadCatalog('es') } as const;
+
+/** What the app says in `locale` for a message key, with its `{parameters}` filled in (see `english`). */
+export function message(locale: 'en' | 'es', key: string, params: Record<string, string | number> = {}): string {
+	const value = catalogs[locale][key];
+	if (typeof value !== 'string') throw new Error(`messages/${locale}.json has no plain message "${key}"`);
+	return fillPlaceholders(value, (name) => String(params[name] ?? `{${name}}`));
+}
+
+/** What the app says in Spanish for a message key. */
+export function spanish(key: string, params: Record<string, string | number> = {}): string {
+	return message('es', key, params);
+}
+
+/** The private details of Ana Rivera (a survivor of domestic violence) in the demo case. */
+export const ANA_PRIVATE = ['12 Example Lane', '+15555550101', 'ana.rivera@example.test'] as const;
+
+/** Opens the demo case from the case list and reads its id and its meeting's id from the page. */
+export async function openDemoCase(page: Page): Promise<{ caseId: string; meetingId: string }> {
+	await page.goto('/cases');
+	await page.getByRole('link', { name: 'Rivera family' }).click();
+	await expect(page).toHaveURL(/\/cases\/[a-z2-7]+$/);
+	const caseId = new URL(page.url()).pathname.split('/').pop()!;
+	const href = await page.locator('a[href^="/meetings/"]').first().getAttribute('href');
+	return { caseId, meetingId: href!.split('/').pop()! };
+}
+
+/** From the case page, the "Invite" link in the row of `person` ("Ana Rivera"): the form opens with them chosen. */
+export async function openInviteForm(page: Page, person: string): Promise<{ caseId: string; meetingId: string }> {
+	const ids = await openDemoCase(page);
+	await page.getByRole('link', { name: english('case_invite_named', { name: person }) }).click();
+	await expect(page.getByRole('heading', { level: 1, name: english('invite_form_title') })).toBeVisible();
+	return ids;
+}
+
+export type Invitation = { caseId: string; meetingId: string; inviteId: string; person: string; link: string; shortCode: string; verifyCode: string | null };
+
+/**
+ * A caseworker (on the case page's invite form) invites `person` to the whole case or to the demo
+ * meeting, to be given in person (nothing is sent), and reads what the page shows once.
+ */
+export async function invite(
+	page: Page,
+	person: string,
+	{ toMeeting = false, locale = 'en', requireCode = false }: { toMeeting?: boolean; locale?: 'en' | 'es'; requireCode?: boolean } = {}
+): Promise<Invitation> {
+	const { caseId, meetingId } = await openInviteForm(page, person);
+	return fillInviteForm(page, { caseId, meetingId, person, toMeeting, locale, requireCode });
+}
+
+/** Fills and submits the invite form already on the page (see `invite`). */
+export async function fillInviteForm(
+	page: Page,
+	{ caseId, meetingId, person, toMeeting, locale, requireCode }: { caseId: string; meetingId: string; person: string; toMeeting: boolean; locale: 'en' | 'es'; requireCode: boolean }
+): Promise<Invitation> {
+	await page.getByLabel(english('invite_form_scope')).selectOption(toMeeting ? meetingId : '');
+	await page.getByLabel(english('invite_channel_in_person')).check();
+	await page.getByRole('radio', { name: locale === 'es' ? 'Español' : 'English', exact: true }).check();
+	await page.getByLabel(english('invite_form_require_code')).setChecked(requireCode);
+	await page.getByRole('button', { name: english('invite_form_submit') }).click();
+	await expect(page.getByRole('heading', { level: 2, name: english('invite_created_heading', { name: person }) })).toBeVisible();
+	const link = (await page.getByTestId('invite-link').textContent())!.trim();
+	const shortCode = (await page.getByTestId('invite-short-code').textContent())!.trim();
+	const verifyCode = requireCode ? (await page.getByTestId('invite-verify-code').textContent())!.trim() : null;
+	if (!requireCode) await expect(page.getByTestId('invite-verify-code')).toHaveCount(0);
+	// The invitations list on the case page names the person and the scope, which other tests' invitations
+	// share; the invite's id (in the page's form data, and in the list's hidden "inviteId" input) tells
+	// which one this is.
+	const inviteId = /inviteId:"([a-z2-7]+)"/.exec(await page.content())?.[1];
+	if (!inviteId) throw new Error('the created invitation has no id in the page');
+	return { caseId, meetingId, inviteId, person, link, shortCode, verifyCode };
+}
+
+/**
+ * A family member opens their invitation link in a new browser context of their own (their phone),
+ * types the 6-digit code if there is one and joins. Resolves on the page the app sends them to.
+ */
+export async function joinByLink(
+	browser: Browser,
+	invitation: Invitation,
+	{ locale = 'en', options = {} }: { locale?: 'en' | 'es'; options?: Parameters<Browser['newContext']>[0] } = {}
+): Promise<{ context: BrowserContext; page: Page }> {
+	const context = await browser.newContext(options);
+	const page = await context.newPage();
+	await page.goto(invitation.link);
+	if (invitation.verifyCode) await page.getByLabel(message(locale, 'invite_code_label')).fill(invitation.verifyCode);
+	await page.getByRole('button', { name: message(locale, 'invite_accept'), exact: true }).click();
+	await expect(page).not.toHaveURL(/\/invite\//);
+	return { context, page };
+}
+
+/** The invitation's row in the case page's list of invitations. */
+export function invitationRow(page: Page, invitation: Invitation): Locator {
+	return page.locator('li').filter({ has: page.locator(`input[name="inviteId"][value="${invitation.inviteId}"]`) });
+}
+
+/** The caseworker turns the invitation off from the case page, as they would. */
+export async function turnOff(page: Page, invitation: Invitation): Promise<void> {
+	await page.goto(`/cases/${invitation.caseId}`);
+	await invitationRow(page, invitation).getByRole('button', { name: english('invite_revoke_named', { name: invitation.person }) }).click();
+	await expect(page.getByRole('status').filter({ hasText: english('invite_revoked_done') })).toBeVisible();
+}
+
+/** The live notes are connected and synced, read in `locale`. */
+export async function expectNotesLiveIn(page: Page, locale: 'en' | 'es'): Promise<void> {
+	const { status } = notesOf(page);
+	await expect(status).toHaveText(message(locale, 'notes_status_live'));
+	await expect(status).toHaveAttribute('data-status', 'connected');
+	await expect(status).toHaveAttribute('data-synced', 'true');
+}
