@@ -8,8 +8,10 @@ import {
 	invite,
 	joinByLink,
 	notesOf,
+	openDemoCase,
 	openInviteForm,
 	personAt,
+	signIn,
 	spanish,
 	turnOff,
 	typeInNotes,
@@ -185,4 +187,84 @@ test('a code read over the phone works on the Join page, once', async ({ browser
 	await other.close();
 	await lucia.close();
 	await sam.context.close();
+});
+
+test('codes typed while the page is still loading are kept when it becomes interactive (Join page and invite link)', async ({ browser }) => {
+	// On a slow phone a person types before the JavaScript has arrived; hydration must not wipe the field.
+	const sam = await personAt(browser, 'caseworker@demo.test');
+	const byCode = await invite(sam.page, 'Tom Baker', { toMeeting: true });
+	const byLink = await invite(sam.page, 'Grace Whitfield', { toMeeting: true, requireCode: true });
+
+	for (const [invitation, open, field] of [
+		[byCode, '/join', english('join_code_label')],
+		[byLink, byLink.link, english('invite_code_label')]
+	] as const) {
+		const context = await browser.newContext();
+		const page = await context.newPage();
+		let release!: () => void;
+		const scriptsHeld = new Promise<void>((resolve) => (release = resolve));
+		await page.route('**/_app/immutable/**', async (route) => {
+			await scriptsHeld;
+			await route.continue();
+		});
+		await page.goto(open, { waitUntil: 'commit' });
+		const typed = invitation === byCode ? invitation.shortCode : invitation.verifyCode!;
+		await page.getByLabel(field).fill(typed);
+		release();
+		// SvelteKit sets history.scrollRestoration to 'manual' once it has hydrated the page and started its router.
+		await page.waitForFunction(() => history.scrollRestoration === 'manual');
+		await expect(page.getByLabel(field)).toHaveValue(typed);
+		if (invitation === byCode) await page.getByRole('button', { name: english('join_continue') }).click();
+		await page.getByRole('button', { name: english('invite_accept'), exact: true }).click();
+		await expect(page).toHaveURL(new RegExp(`/meetings/${invitation.meetingId}$`));
+		await context.close();
+	}
+	await sam.context.close();
+});
+
+test('choices made on the invite form while it is still loading are kept (person, meeting, language, code)', async ({ page }) => {
+	// A caseworker who picks quickly must not have the page put its own defaults back when it becomes
+	// interactive: the invitation would go out for someone else, or in the wrong language.
+	await signIn(page, 'caseworker@demo.test');
+	const { caseId, meetingId } = await openDemoCase(page);
+	let release!: () => void;
+	const scriptsHeld = new Promise<void>((resolve) => (release = resolve));
+	await page.route('**/_app/immutable/**/*.js', async (route) => {
+		await scriptsHeld;
+		await route.continue();
+	});
+	await page.goto(`/cases/${caseId}/invite`, { waitUntil: 'domcontentloaded' });
+	await page.getByLabel(english('invite_form_person')).selectOption({ label: 'Ana Rivera (Mother)' });
+	await page.getByLabel(english('invite_form_scope')).selectOption(meetingId);
+	await page.getByLabel(english('invite_channel_in_person')).check();
+	await page.getByRole('radio', { name: 'English', exact: true }).check();
+	await page.getByLabel(english('invite_form_require_code')).uncheck();
+	release();
+	await page.waitForFunction(() => history.scrollRestoration === 'manual');
+
+	await expect(page.getByLabel(english('invite_form_person')).locator('option:checked')).toHaveText('Ana Rivera (Mother)');
+	await expect(page.getByLabel(english('invite_form_scope'))).toHaveValue(meetingId);
+	await expect(page.getByLabel(english('invite_channel_in_person'))).toBeChecked();
+	await expect(page.getByRole('radio', { name: 'English', exact: true })).toBeChecked();
+	await expect(page.getByLabel(english('invite_form_require_code'))).not.toBeChecked();
+
+	// Once interactive, choosing another person still picks the language they read.
+	await page.getByLabel(english('invite_form_person')).selectOption({ label: 'Rosa Rivera (Grandmother)' });
+	await expect(page.getByRole('radio', { name: 'Español', exact: true })).toBeChecked();
+	await page.getByLabel(english('invite_form_person')).selectOption({ label: 'Daniel Ortiz (Father)' });
+	await expect(page.getByRole('radio', { name: 'English', exact: true })).toBeChecked();
+	await page.getByLabel(english('invite_form_person')).selectOption({ label: 'Ana Rivera (Mother)' });
+	await expect(page.getByRole('radio', { name: 'Español', exact: true })).toBeChecked();
+	// The worker's own pick wins, and is what the invitation is made with.
+	await page.getByRole('radio', { name: 'English', exact: true }).check();
+	await page.getByRole('button', { name: english('invite_form_submit') }).click();
+	await expect(page.getByRole('heading', { level: 2, name: english('invite_created_heading', { name: 'Ana Rivera' }) })).toBeVisible();
+	await expect(page.getByTestId('invite-verify-code')).toHaveCount(0);
+	const link = (await page.getByTestId('invite-link').textContent())!.trim();
+	const visitor = await page.context().browser()!.newContext();
+	const landing = await visitor.newPage();
+	await landing.goto(link);
+	await expect(landing.locator('html')).toHaveAttribute('lang', 'en');
+	await expect(landing.getByText(english('invite_can_see_meeting'))).toBeVisible();
+	await visitor.close();
 });
