@@ -5,6 +5,9 @@ import { english, expectAccessible, fillInviteForm, invite, joinByLink, openDemo
 // use for it, in both languages and in the states people meet (a wrong code, a dead link, a made link).
 // Each test makes its own invitations on the one shared server.
 
+// axe takes one to three seconds a page on the two shared cores, and each test checks four or five pages.
+test.describe.configure({ timeout: 60_000 });
+
 const phone = (({ viewport, deviceScaleFactor, isMobile, hasTouch }) => ({ viewport, deviceScaleFactor, isMobile, hasTouch }))(devices['iPhone 13']);
 
 test('the invite form, blank and with the invitation it made, and the safety page', async ({ browser }) => {

@@ -24,6 +24,7 @@ import {
 // its own random text in notes that other tests share.
 
 test('Ana is invited in Spanish, joins on her phone with her code, and writes her separate meeting’s notes with the caseworker, live', async ({ browser }) => {
+	test.slow(); // two people, a phone, a reload and four live exchanges on two shared cores
 	const sam = await personAt(browser, 'caseworker@demo.test');
 
 	// The form starts in the language Ana reads; the caseworker keeps it, says he gives the link in person,
