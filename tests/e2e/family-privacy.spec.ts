@@ -128,10 +128,11 @@ test('turning off Daniel’s invitation while he has the meeting open takes his 
 	await expect(invitationRow(sam.page, invitation)).toHaveCount(0); // its "Turn off" button is gone
 
 	// His open page loses its live connection (the server closes it with 4403, and y-websocket does not
-	// try again after a 44xx close).
-	const { status } = notesOf(daniel.page);
-	await expect(status).toHaveAttribute('data-status', 'disconnected');
-	await expect(status).not.toHaveText(english('notes_status_live'));
+	// try again after a 44xx close): the page says his access ended, and the notes stop taking typing.
+	const { status, editor } = notesOf(daniel.page);
+	await expect(status).toHaveAttribute('data-status', 'ended');
+	await expect(status).toHaveText(english('notes_status_ended'));
+	await expect(editor).toHaveAttribute('contenteditable', 'false');
 
 	// Reloading his page sends him to the Join page.
 	await daniel.page.goto('/family');

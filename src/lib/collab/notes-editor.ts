@@ -9,7 +9,8 @@ import CollaborationCaret from '@tiptap/extension-collaboration-caret';
 import { NOTES_FIELD } from '$lib/domain/meeting-doc';
 
 export type Presence = { clientId: number; name: string; role: string; color: string; isSelf: boolean };
-export type ConnectionStatus = 'connecting' | 'connected' | 'disconnected';
+/** 'ended': the server closed for good (4401 session ended, 4403 access revoked): nothing more is saved. */
+export type ConnectionStatus = 'connecting' | 'connected' | 'disconnected' | 'ended';
 
 export type NotesSession = { editor: Editor; destroy: () => void };
 
@@ -70,6 +71,13 @@ export function startNotes(opts: {
 		reportPresence();
 	});
 	provider.on('sync', (synced: boolean) => opts.onStatus(status, synced));
+	// The server says reconnecting cannot help (close codes 4400-4499): stop taking typing that would
+	// never be saved, and say so.
+	provider.on('closed', () => {
+		status = 'ended';
+		editor.setEditable(false);
+		opts.onStatus(status, false);
+	});
 
 	return {
 		editor,

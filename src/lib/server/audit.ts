@@ -55,12 +55,17 @@ export function writeAudit(db: Db, entry: AuditEntry): void {
 		detail: entry.detail ? JSON.stringify(entry.detail) : null
 	};
 	// Read the chain's head and append in one transaction, so two writers never fork the chain.
-	db.transaction((tx) => {
-		const last = tx.select({ hash: auditEvents.hash }).from(auditEvents).orderBy(desc(auditEvents.seq)).limit(1).get();
-		const prevHash = last?.hash ?? GENESIS;
-		const hash = rowHash(prevHash, Object.values(row));
-		tx.insert(auditEvents).values({ ...row, prevHash, hash }).run();
-	});
+	// IMMEDIATE: take the write lock before reading the head, so a writer on another connection cannot
+	// slip in between (a deferred read-then-write transaction would fail with SQLITE_BUSY instead of waiting).
+	db.transaction(
+		(tx) => {
+			const last = tx.select({ hash: auditEvents.hash }).from(auditEvents).orderBy(desc(auditEvents.seq)).limit(1).get();
+			const prevHash = last?.hash ?? GENESIS;
+			const hash = rowHash(prevHash, Object.values(row));
+			tx.insert(auditEvents).values({ ...row, prevHash, hash }).run();
+		},
+		{ behavior: 'immediate' }
+	);
 }
 
 /** Recomputes the chain; returns the seq of the first row that does not match, or null when intact. */
