@@ -6,7 +6,9 @@
 // Usage: npm run bench:collab [-- --seconds=30 --no-ramp --ramp=200,300,400]
 // Clients run in a separate process (lib/driver-main.ts); every socket is signed in like a real user.
 import { startHearth, demoMeeting } from './lib/targets.ts';
-import { runDriver, type LoadResult } from './lib/driver.ts';
+import type { LoadResult } from './lib/driver.ts';
+import { meetingLoad } from './lib/measure.ts';
+import { pct } from './lib/machine.ts';
 import { cli, header, loadNow, ms, table, type Row, verdict } from './lib/stats.ts';
 
 const args = cli('bench:collab');
@@ -21,13 +23,11 @@ const hearth = await startHearth({ COLLAB_UNLOAD_MS: '2000' });
 try {
 	const seeded = hearth.seed(Math.ceil(maxMeetings / 5), 5);
 	const meetingDocs = seeded.meetingIds.map((id) => `meeting:${id}`);
-	const base = { kit: hearth.kit, httpUrl: hearth.httpUrl, cookies: hearth.cookies, inspector: hearth.inspector } as const;
-	const load = (meetings: number, secs: number) =>
-		runDriver({ mode: 'load', ...base, docs: meetingDocs.slice(0, meetings), participants: 8, rate: 2, warmupSeconds: 5, seconds: secs });
+	const load = (meetings: number, secs: number) => meetingLoad(hearth, meetingDocs.slice(0, meetings), { warmupSeconds: 5, seconds: secs });
 
 	console.error('single meeting …');
 	const demo = demoMeeting(hearth.server.dbPath);
-	const single = await runDriver({ mode: 'load', ...base, docs: [`meeting:${demo.meetingId}`], participants: 8, rate: 2, warmupSeconds: 3, seconds: Math.max(20, seconds) });
+	const single = await meetingLoad(hearth, [`meeting:${demo.meetingId}`], { warmupSeconds: 3, seconds: Math.max(20, seconds) });
 	console.log(
 		table('One meeting: 8 participants, 2 updates/s each (Hearth)', [
 			{ figure: 'propagation p50', value: ms(single.latency.p50), goal: `≤ ${GOAL.singleP50} ms`, verdict: verdict(single.latency.p50, GOAL.singleP50) },
@@ -36,7 +36,8 @@ try {
 			{ figure: 'deliveries timed', value: single.latency.n, goal: '', verdict: '—' },
 			{ figure: 'lost updates', value: single.lost, goal: '0', verdict: single.lost === 0 && single.diverged === 0 ? 'pass' : 'MISS' },
 			{ figure: 'server event-loop delay p99', value: ms(single.server.loop.p99), goal: '', verdict: '—' },
-			{ figure: 'load generator event-loop delay p99', value: ms(single.driver.loop.p99), goal: '', verdict: '—' }
+			{ figure: 'load generator event-loop delay p99', value: ms(single.driver.loop.p99), goal: '', verdict: '—' },
+			{ figure: 'machine CPU pressure during the run', value: pct(single.pressure), goal: '', verdict: '—' }
 		])
 	);
 
@@ -52,7 +53,8 @@ try {
 			{ figure: 'server event-loop delay p99', value: ms(capacity.server.loop.p99), goal: `≤ ${GOAL.loopP99} ms`, verdict: verdict(capacity.server.loop.p99, GOAL.loopP99) },
 			{ figure: 'server CPU', value: `${capacity.server.cpuPercent.toFixed(0)} %`, goal: '', verdict: '—' },
 			{ figure: 'load generator CPU / event-loop p99', value: `${capacity.driver.cpuPercent.toFixed(0)} % / ${ms(capacity.driver.loop.p99)}`, goal: '', verdict: '—' },
-			{ figure: 'connect + sync of 1,200 sockets', value: `${capacity.connectSeconds.toFixed(1)} s`, goal: '', verdict: '—' }
+			{ figure: 'connect + sync of 1,200 sockets', value: `${capacity.connectSeconds.toFixed(1)} s`, goal: '', verdict: '—' },
+			{ figure: 'machine CPU pressure during the run', value: pct(capacity.pressure), goal: '', verdict: '—' }
 		])
 	);
 
@@ -88,7 +90,7 @@ function failures(r: LoadResult): string[] {
 	return f;
 }
 
-function rampRow(r: LoadResult): Row {
+function rampRow(r: LoadResult & { pressure: number }): Row {
 	return {
 		meetings: r.meetings,
 		sockets: r.clients,
@@ -99,6 +101,7 @@ function rampRow(r: LoadResult): Row {
 		'server loop p99': ms(r.server.loop.p99),
 		'server CPU': `${r.server.cpuPercent.toFixed(0)} %`,
 		'driver CPU': `${r.driver.cpuPercent.toFixed(0)} %`,
+		'CPU pressure': pct(r.pressure),
 		verdict: failures(r).length === 0 ? 'pass' : 'MISS'
 	};
 }

@@ -7,6 +7,7 @@
 import { startHearth } from './lib/targets.ts';
 import { memoryPerDoc, type MemoryFigures } from './lib/measure.ts';
 import { cli, header, kb, mb, table, verdict } from './lib/stats.ts';
+import { pct } from './lib/machine.ts';
 
 const args = cli('bench:memory');
 const count = Number(args.get('docs') ?? 40);
@@ -36,7 +37,8 @@ console.log(
 			'heap + external per doc': mb(m.perDoc),
 			'RSS per doc': mb(m.rssPerDoc),
 			goal: '≤ 1 MB',
-			verdict: verdict(m.perDoc, GOAL_PER_DOC)
+			verdict: verdict(m.perDoc, GOAL_PER_DOC),
+			'CPU pressure': pct(m.pressure)
 		})),
 		{
 			document: 'a meeting and its case plan, together',
@@ -44,7 +46,8 @@ console.log(
 			'heap + external per doc': mb(results[0].m.perDoc + results[1].m.perDoc),
 			'RSS per doc': mb(results[0].m.rssPerDoc + results[1].m.rssPerDoc),
 			goal: '—',
-			verdict: '—'
+			verdict: '—',
+			'CPU pressure': ''
 		}
 	])
 );

@@ -11,6 +11,7 @@ import { docBuilders } from './lib/docs.ts';
 import { connect, synced, destroy, waitFor } from '../support/clients.ts';
 import { cli, header, kb, ms, percentile, sleep, table, verdict } from './lib/stats.ts';
 import { EDITOR_SRC, MEETING_ROUTE, splitForRoute, total } from './lib/bundle.ts';
+import { pct, pressureSince, waitForQuiet } from './lib/machine.ts';
 
 const args = cli('bench:phone');
 const runs = Number(args.get('runs') ?? 3);
@@ -30,6 +31,7 @@ type Run = {
 	jsBeforeEditor: number;
 	editorChunk: number;
 	syncBytes: number;
+	pressure: number;
 };
 
 /** Runs in the page before its own scripts: the moments we time, on the page's clock (ms since navigation). */
@@ -94,6 +96,8 @@ try {
 		const [name, value] = hearth.cookies[2].split('=');
 		for (const [i, id] of meetingIds.entries()) {
 			console.error(`run ${i + 1} of ${runs} …`);
+			await waitForQuiet();
+			const pressure = pressureSince();
 			const context = await browser.newContext({ viewport: { width: 412, height: 915 }, deviceScaleFactor: 2.6, isMobile: true, hasTouch: true });
 			await context.addCookies([{ name, value, domain: '127.0.0.1', path: '/', httpOnly: true, sameSite: 'Lax' }]);
 			const page = await context.newPage();
@@ -111,7 +115,8 @@ try {
 				wsOpen: marks.wsOpen,
 				synced: marks.synced,
 				editable: marks.editable,
-				...wire.bytes()
+				...wire.bytes(),
+				pressure: pressure()
 			});
 			await context.close();
 		}
@@ -171,7 +176,8 @@ console.log(
 		row('largest contentful paint', (r) => r.lcp, GOAL.lcp),
 		row('socket open (after navigation start)', (r) => r.wsOpen),
 		row('initial sync, after the socket opened', (r) => r.synced - r.wsOpen, GOAL.sync),
-		row('editable with the document shown (after navigation start)', (r) => r.editable, GOAL.editable)
+		row('editable with the document shown (after navigation start)', (r) => r.editable, GOAL.editable),
+		{ figure: 'machine CPU pressure during the run', median: pct(median((r) => r.pressure)), worst: pct(worst((r) => r.pressure)), goal: '', verdict: '—' }
 	])
 );
 console.log(

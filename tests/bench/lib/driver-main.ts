@@ -146,6 +146,7 @@ async function runLoad(kit: ClientKit, c: LoadConfig): Promise<LoadResult> {
 
 	await sleep(c.warmupSeconds * 1000);
 	await inspector.startLoopDelay();
+	if (c.probe) await inspector.evaluate(c.probe.start);
 	const serverCpu0 = await cpu(inspector);
 	const driverCpu0 = { ...process.cpuUsage(), at: performance.now() };
 	const driverLoop = localLoop();
@@ -158,6 +159,7 @@ async function runLoad(kit: ClientKit, c: LoadConfig): Promise<LoadResult> {
 	sending = false;
 	clearInterval(ticker);
 	const serverLoop = await inspector.loopDelay();
+	const probe = c.probe ? await inspector.evaluate<unknown>(c.probe.end) : undefined;
 	const serverCpu1 = await cpu(inspector);
 	const driverCpu1 = { ...process.cpuUsage(), at: performance.now() };
 	const driverLoopDelay = driverLoop();
@@ -201,7 +203,8 @@ async function runLoad(kit: ClientKit, c: LoadConfig): Promise<LoadResult> {
 		lost,
 		diverged,
 		server: { loop: serverLoop, cpuPercent: cpuPercent(serverCpu0, serverCpu1), memory },
-		driver: { loop: driverLoopDelay, cpuPercent: cpuPercent(driverCpu0, driverCpu1) }
+		driver: { loop: driverLoopDelay, cpuPercent: cpuPercent(driverCpu0, driverCpu1) },
+		probe
 	};
 }
 
@@ -252,13 +255,23 @@ async function runMemory(kit: ClientKit, c: MemoryConfig): Promise<MemoryResult>
 	await inspector.gc();
 	const opened = await inspector.memory();
 	const loadedWhileOpen = await inspector.evaluate<number>(c.loadedDocs);
+
 	for (const client of clients) client.destroy();
 	await sleep(c.unloadWaitMs);
 	await inspector.gc();
 	const afterLeave = await inspector.memory();
 	const loadedAfterLeave = await inspector.evaluate<number>(c.loadedDocs);
 	inspector.close();
-	return { docs: c.docs.length, encodedBytes, baseline, open: opened, afterLeave, loadSeconds, loadedWhileOpen, loadedAfterLeave };
+	return {
+		docs: c.docs.length,
+		encodedBytes,
+		baseline,
+		open: opened,
+		afterLeave,
+		loadSeconds,
+		loadedWhileOpen,
+		loadedAfterLeave
+	};
 }
 
 const kit = await loadKit(config.kit);

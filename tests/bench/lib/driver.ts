@@ -25,6 +25,8 @@ export type LoadConfig = Common & {
 	rate: number;
 	warmupSeconds: number;
 	seconds: number;
+	/** Evaluated in the server when the measured window starts, and when it ends (its value is returned). */
+	probe?: { start: string; end: string };
 };
 
 export type LoadResult = {
@@ -44,6 +46,8 @@ export type LoadResult = {
 	diverged: number;
 	server: { loop: LoopDelay; cpuPercent: number; memory: MemoryUsage };
 	driver: { loop: LoopDelay; cpuPercent: number };
+	/** The value of `probe.end`, when given. */
+	probe?: unknown;
 };
 
 export type MemoryDoc = { name: string; kind: 'meeting' | 'plan'; seed: number };

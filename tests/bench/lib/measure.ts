@@ -1,6 +1,7 @@
 // Scenarios shared by the Hearth-only benchmarks and the side-by-side run with the peers.
 import { runDriver, type LoadResult, type MemoryDoc } from './driver.ts';
 import type { Target } from './targets.ts';
+import { pressureSince, waitForQuiet } from './machine.ts';
 
 export type MemoryFigures = {
 	docs: number;
@@ -15,15 +16,24 @@ export type MemoryFigures = {
 	baselineHeap: number;
 	loadedWhileOpen: number;
 	loadedAfterLeave: number;
+	/** CPU pressure on the machine during the run (%): see machine.ts. */
+	pressure: number;
 };
 
 /** Opens `count` documents of `kind` (two clients each) on `target` and reads its memory. */
-export async function memoryPerDoc(target: Target, kind: MemoryDoc['kind'], count: number, unloadWaitMs: number): Promise<MemoryFigures> {
+export async function memoryPerDoc(
+	target: Target,
+	kind: MemoryDoc['kind'],
+	count: number,
+	unloadWaitMs: number
+): Promise<MemoryFigures> {
 	const seeded = target.seed(count, 1);
 	const docs: MemoryDoc[] =
 		kind === 'meeting'
 			? seeded.meetingIds.map((id, i) => ({ name: `meeting:${id}`, kind, seed: 1000 + i }))
 			: seeded.caseIds.map((id, i) => ({ name: `plan:${id}`, kind, seed: 2000 + i }));
+	await waitForQuiet();
+	const pressure = pressureSince();
 	const r = await runDriver({
 		mode: 'memory',
 		kit: target.kit,
@@ -45,13 +55,23 @@ export async function memoryPerDoc(target: Target, kind: MemoryDoc['kind'], coun
 		afterLeaveShare: (js(r.afterLeave) - js(r.baseline)) / (js(r.open) - js(r.baseline)),
 		baselineHeap: js(r.baseline),
 		loadedWhileOpen: r.loadedWhileOpen,
-		loadedAfterLeave: r.loadedAfterLeave
+		loadedAfterLeave: r.loadedAfterLeave,
+		pressure: pressure()
 	};
 }
 
-/** `meetings` meetings × 8 participants × 2 updates a second against `target`. */
-export async function meetingLoad(target: Target, docs: string[], opts: { warmupSeconds: number; seconds: number }): Promise<LoadResult> {
-	return runDriver({
+/**
+ * Each of `docs` is a meeting of 8 participants sending 2 updates a second, against `target`. Waits for a
+ * quiet machine first (bounded), and says how busy it was during the run (`pressure`, %).
+ */
+export async function meetingLoad(
+	target: Target,
+	docs: string[],
+	opts: { warmupSeconds: number; seconds: number; probe?: { start: string; end: string } }
+): Promise<LoadResult & { pressure: number }> {
+	await waitForQuiet();
+	const pressure = pressureSince();
+	const result = await runDriver({
 		mode: 'load',
 		kit: target.kit,
 		httpUrl: target.httpUrl,
@@ -62,4 +82,5 @@ export async function meetingLoad(target: Target, docs: string[], opts: { warmup
 		rate: 2,
 		...opts
 	});
+	return { ...result, pressure: pressure() };
 }
