@@ -58,6 +58,7 @@ const MATRIX: Entry[] = [
 	{ route: '/meetings/[meetingId]', method: 'POST', path: (i) => `/meetings/${i.meetingId}?/addMember`, body: (i) => ({ meetingSessionId: i.anaSessionId, personId: i.tom }), expect: caseStaff(200) },
 	{ route: '/meetings/[meetingId]', method: 'POST', path: (i) => `/meetings/${i.meetingId}?/removeMember`, body: (i) => ({ meetingSessionId: i.anaSessionId, personId: i.tom }), expect: caseStaff(200) },
 	{ route: '/meetings/[meetingId]', method: 'POST', path: (i) => `/meetings/${i.meetingId}?/separate`, body: (i) => ({ personId: i.tom }), expect: caseStaff(200) },
+	{ route: '/meetings/[meetingId]', method: 'POST', path: (i) => `/meetings/${i.meetingId}?/familyTime`, expect: caseStaff(200) },
 	{ route: '/family', method: 'GET', path: () => '/family', expect: row(303, { onCase: 303, admin: 303, outsider: 303 }, { parent: 200, survivor: 200, observer: 200 }) },
 	{ route: '/invite/[token]', method: 'GET', path: () => `/invite/${'a'.repeat(32)}`, expect: everyone(200) },
 	{ route: '/invite/[token]', method: 'POST', path: () => `/invite/${'a'.repeat(32)}`, expect: everyone(410) },

@@ -251,3 +251,27 @@ describe('the audit trail', () => {
 		expect(row?.outcome).toBe('denied');
 	});
 });
+
+describe('private family time', () => {
+	it('is a session of the family members whose notes staff cannot open', async () => {
+		const rosa = await accept(server.url, await invite(server.url, staff, ids.caseId, people['Rosa Rivera'], { meetingId: ids.meetingId }));
+		const before = new Set([...(await (await get(server.url, `/meetings/${ids.meetingId}`, staff)).text()).matchAll(/name="meetingSessionId" value="([a-z2-7]+)"/g)].map((m) => m[1]));
+		const res = await fetch(`${server.url}/meetings/${ids.meetingId}?/familyTime`, {
+			method: 'POST',
+			headers: { cookie: staff, origin: server.url, 'content-type': 'application/x-www-form-urlencoded', accept: 'text/html' },
+			redirect: 'manual'
+		});
+		expect(res.status).toBe(200);
+		const page = await (await get(server.url, `/meetings/${ids.meetingId}`, staff)).text();
+		const familyTime = [...page.matchAll(/name="meetingSessionId" value="([a-z2-7]+)"/g)].map((m) => m[1]).find((id) => !before.has(id))!;
+		expect(familyTime).toBeTruthy();
+		const ws = (cookie: string) => rawSocket(`${server.url.replace('http', 'ws')}/collab/session:${familyTime}`, { origin: server.url, cookie });
+		expect((await ws(staff)).status).toBe(403);
+		const open = await ws(rosa);
+		expect(open.ws).toBeTruthy();
+		open.ws?.close();
+		// Professionals leave: the trainee observer is not in it.
+		const observer = await accept(server.url, await invite(server.url, staff, ids.caseId, people['Jordan Lee'], { meetingId: ids.meetingId }));
+		expect((await ws(observer)).status).toBe(403);
+	});
+});

@@ -65,3 +65,31 @@ describe('the one access policy', () => {
 		expect(can(staff('admin'), 'view', { type: 'audit', caseId: caseA })).toBe(false);
 	});
 });
+
+describe('private family time', () => {
+	const doc = { type: 'document', caseId: caseA, docKind: 'session', meetingId: 'm1', meetingSessionId: 'ft', meetingSessionKind: 'FAMILY_ALONE' } as const;
+
+	it('closes the family’s own notes to every agency role, even the staff of the case', () => {
+		for (const role of ['caseworker', 'facilitator', 'supervisor'] as const) {
+			const actor = staff(role, [[caseA, role]]);
+			expect(can(actor, 'view', doc)).toBe(false);
+			// They still see that the part exists, to set it up.
+			expect(can(actor, 'view', { type: 'meeting-session', caseId: caseA, meetingId: 'm1', meetingSessionId: 'ft' })).toBe(true);
+		}
+	});
+
+	it('opens them to the family members in that session', () => {
+		const grandmother: Actor = {
+			kind: 'participant',
+			participantId: 'p1',
+			personId: 'rosa',
+			caseId: caseA,
+			role: 'RELATIVE_KIN',
+			meetingId: 'm1',
+			meetingSessionIds: new Set(['ft']),
+			keepApartWith: new Set()
+		};
+		expect(can(grandmother, 'edit', doc)).toBe(true);
+		expect(can({ ...grandmother, meetingSessionIds: new Set(['joint']) }, 'view', doc)).toBe(false);
+	});
+});

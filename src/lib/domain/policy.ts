@@ -1,4 +1,4 @@
-import type { AssignmentRole, ParticipantRole, SensitivityLabel, StaffRole } from './roles.ts';
+import type { AssignmentRole, MeetingSessionKind, ParticipantRole, SensitivityLabel, StaffRole } from './roles.ts';
 import { READ_ONLY_PARTICIPANT_ROLES } from './roles.ts';
 import type { DocKind } from './doc-id.ts';
 
@@ -40,12 +40,12 @@ export type Resource =
 	| { type: 'family-home'; caseId: string }
 	| { type: 'meeting'; caseId: string; meetingId: string }
 	/** One part of a meeting (joint, separate for a party, family alone). */
-	| { type: 'meeting-session'; caseId: string; meetingId: string; meetingSessionId: string }
+	| { type: 'meeting-session'; caseId: string; meetingId: string; meetingSessionId: string; meetingSessionKind?: MeetingSessionKind }
 	/**
 	 * A shared document. For `meeting` and `session` documents, the meeting and the meeting session whose
 	 * document it is (the joint session's document is `meeting:<id>`).
 	 */
-	| { type: 'document'; caseId: string; docKind: DocKind; meetingId?: string; meetingSessionId?: string }
+	| { type: 'document'; caseId: string; docKind: DocKind; meetingId?: string; meetingSessionId?: string; meetingSessionKind?: MeetingSessionKind }
 	/** One person's details, with the labels staff put on them. */
 	| { type: 'person-detail'; caseId: string; personId: string; detail: PersonDetail; labels: ReadonlySet<SensitivityLabel> }
 	/** Inviting people to the case, and revoking invites. */
@@ -89,23 +89,31 @@ function decideStaff(actor: StaffActor, action: Action, resource: Resource): Dec
 			return !resource.caseId || actor.assignments.has(resource.caseId) ? ALLOW : FORBIDDEN;
 		case 'family-home':
 			return FORBIDDEN;
+		case 'document':
+			// FGDM private family time (domain.md §2): professionals leave; the family's own notes are closed
+			// to every agency role until the family presents its plan.
+			if (resource.meetingSessionKind === 'FAMILY_ALONE') return FORBIDDEN;
+			return decideCaseStaff(actor, action, resource);
 		case 'case':
 		case 'meeting':
 		case 'meeting-session':
-		case 'document':
 		case 'person-detail':
 		case 'invites':
-		case 'safety-settings': {
-			if (actor.role === 'admin') return FORBIDDEN;
-			const assignment = actor.assignments.get(resource.caseId);
-			if (!assignment) return FORBIDDEN;
-			if (action === 'view' || action === 'edit') return ALLOW;
-			// Managing a case (assigning staff, labels, keep-apart pairs, invites) is for all of its staff
-			// except that closing or reassigning the case itself is the caseworker's and supervisor's.
-			if (resource.type === 'case') return assignment === 'caseworker' || assignment === 'supervisor' ? ALLOW : FORBIDDEN;
-			return ALLOW;
-		}
+		case 'safety-settings':
+			return decideCaseStaff(actor, action, resource);
 	}
+}
+
+/** Staff and one case: assigned staff work on it; administrators never see case data. */
+function decideCaseStaff(actor: StaffActor, action: Action, resource: Extract<Resource, { caseId: string }>): Decision {
+	if (actor.role === 'admin') return FORBIDDEN;
+	const assignment = actor.assignments.get(resource.caseId);
+	if (!assignment) return FORBIDDEN;
+	if (action === 'view' || action === 'edit') return ALLOW;
+	// Managing a case (assigning staff, labels, keep-apart pairs, invites) is for all of its staff
+	// except that closing or reassigning the case itself is the caseworker's and supervisor's.
+	if (resource.type === 'case') return assignment === 'caseworker' || assignment === 'supervisor' ? ALLOW : FORBIDDEN;
+	return ALLOW;
 }
 
 function decideParticipant(actor: ParticipantActor, action: Action, resource: Resource): Decision {

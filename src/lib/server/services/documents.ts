@@ -2,10 +2,11 @@ import { and, eq } from 'drizzle-orm';
 import type { Db } from '../db/index.ts';
 import { cases, meetingSessions, meetings } from '../db/schema.ts';
 import type { DocRef } from '../../domain/doc-id.ts';
+import type { MeetingSessionKind } from '../../domain/roles.ts';
 import { decide, type Actor, type Decision, type Resource } from '../../domain/policy.ts';
 
 /** The facts the policy needs about a shared document: its case and, for meeting documents, its session. */
-export type DocumentPlace = { caseId: string; meetingId?: string; meetingSessionId?: string };
+export type DocumentPlace = { caseId: string; meetingId?: string; meetingSessionId?: string; meetingSessionKind?: MeetingSessionKind };
 
 /**
  * Where a shared document belongs, or null when there is no such document. `meeting:<id>` is the joint
@@ -19,16 +20,16 @@ export function placeOfDocument(db: Db, ref: DocRef): DocumentPlace | null {
 			.leftJoin(meetingSessions, and(eq(meetingSessions.meetingId, meetings.id), eq(meetingSessions.kind, 'JOINT')))
 			.where(eq(meetings.id, ref.id))
 			.get();
-		return row ? { caseId: row.caseId, meetingId: ref.id, meetingSessionId: row.meetingSessionId ?? undefined } : null;
+		return row ? { caseId: row.caseId, meetingId: ref.id, meetingSessionId: row.meetingSessionId ?? undefined, meetingSessionKind: 'JOINT' } : null;
 	}
 	if (ref.kind === 'session') {
 		const row = db
-			.select({ caseId: meetings.caseId, meetingId: meetings.id })
+			.select({ caseId: meetings.caseId, meetingId: meetings.id, kind: meetingSessions.kind })
 			.from(meetingSessions)
 			.innerJoin(meetings, eq(meetings.id, meetingSessions.meetingId))
 			.where(eq(meetingSessions.id, ref.id))
 			.get();
-		return row ? { caseId: row.caseId, meetingId: row.meetingId, meetingSessionId: ref.id } : null;
+		return row ? { caseId: row.caseId, meetingId: row.meetingId, meetingSessionId: ref.id, meetingSessionKind: row.kind } : null;
 	}
 	const row = db.select({ id: cases.id }).from(cases).where(eq(cases.id, ref.id)).get();
 	return row ? { caseId: row.id } : null;
@@ -39,7 +40,7 @@ export type DocumentAccess =
 	| { ok: false; reason: Exclude<Decision, { allow: true }>['reason'] | 'not-found'; caseId: string | null };
 
 export function documentResource(ref: DocRef, place: DocumentPlace): Extract<Resource, { type: 'document' }> {
-	return { type: 'document', caseId: place.caseId, docKind: ref.kind, meetingId: place.meetingId, meetingSessionId: place.meetingSessionId };
+	return { type: 'document', caseId: place.caseId, docKind: ref.kind, meetingId: place.meetingId, meetingSessionId: place.meetingSessionId, meetingSessionKind: place.meetingSessionKind };
 }
 
 /** The collab server's question, answered by the one policy: may this actor read or write this document? */

@@ -14,7 +14,8 @@ export type MeetingSessionView = {
 	/** For a separate session: whom it is held for (a name staff and that person see). */
 	forName: string | null;
 	members: { personId: string; name: string }[];
-	doc: { id: string; canEdit: boolean };
+	/** Null when this person may know of the session but not open it (staff and private family time). */
+	doc: { id: string; canEdit: boolean } | null;
 };
 
 export type MeetingView = {
@@ -67,15 +68,17 @@ export function getMeeting(ctx: RequestContext, meetingId: string): Result<Meeti
 	const visible: MeetingSessionView[] = [];
 	for (const s of sessionRows) {
 		const ref = s.kind === 'JOINT' ? { kind: 'meeting' as const, id: meetingId } : { kind: 'session' as const, id: s.id };
-		const resource = documentResource(ref, { caseId: m.caseId, meetingId, meetingSessionId: s.id });
-		if (!can(ctx.actor, 'view', resource)) continue;
+		const resource = documentResource(ref, { caseId: m.caseId, meetingId, meetingSessionId: s.id, meetingSessionKind: s.kind });
+		const opens = can(ctx.actor, 'view', resource);
+		// Staff know every part of the meeting (they set them up), even one they may not open.
+		if (!opens && !(isStaff && can(ctx.actor, 'view', { type: 'meeting-session', caseId: m.caseId, meetingId, meetingSessionId: s.id }))) continue;
 		visible.push({
 			id: s.id,
 			kind: s.kind,
 			forName: s.forPersonId ? (nameOf.get(s.forPersonId) ?? null) : null,
 			// Who else is in a session is for staff to see; a family member sees the session, not the list.
 			members: isStaff ? memberRows.filter((r) => r.sessionId === s.id).map((r) => ({ personId: r.personId, name: personName(r) })) : [],
-			doc: { id: docName(ref), canEdit: can(ctx.actor, 'edit', resource) }
+			doc: opens ? { id: docName(ref), canEdit: can(ctx.actor, 'edit', resource) } : null
 		});
 	}
 	// A meeting made before sessions existed (or by a benchmark) still has its joint document for staff.
@@ -189,4 +192,37 @@ export function ensureJointSession(ctx: Pick<RequestContext, 'db'>, meetingId: s
 	const id = newId();
 	ctx.db.insert(meetingSessions).values({ id, meetingId, kind: 'JOINT', createdAt: Date.now() }).run();
 	return id;
+}
+
+/** The family's own people: those who stay for private family time (professionals leave). */
+const FAMILY_ROLES = new Set(['PARENT', 'CHILD_YOUTH', 'RELATIVE_KIN', 'FICTIVE_KIN', 'SUPPORT_PERSON']);
+
+/**
+ * FGDM private family time (domain.md §2): a session of the family members of the joint session, whose
+ * notes no agency role can open. Anyone excluded from the joint session for safety stays excluded.
+ */
+export function startFamilyTime(ctx: RequestContext, meetingId: string): Result<{ id: string }> {
+	if (!opaqueId.safeParse(meetingId).success) return refuseUnknown(ctx, 'meeting', meetingId, 'meeting.session.create');
+	const m = ctx.db.select().from(meetings).where(eq(meetings.id, meetingId)).get();
+	if (!m) return refuseUnknown(ctx, 'meeting', meetingId, 'meeting.session.create');
+	const refused = authorize(ctx, 'manage', { type: 'safety-settings', caseId: m.caseId }, 'meeting.session.create');
+	if (refused) return refused;
+	const id = newId();
+	ctx.db.transaction((tx) => {
+		const joint = tx.select({ id: meetingSessions.id }).from(meetingSessions).where(and(eq(meetingSessions.meetingId, meetingId), eq(meetingSessions.kind, 'JOINT'))).get();
+		const family = joint
+			? tx
+					.select({ personId: casePeople.id, role: casePeople.role })
+					.from(meetingSessionMembers)
+					.innerJoin(casePeople, eq(casePeople.id, meetingSessionMembers.personId))
+					.where(eq(meetingSessionMembers.meetingSessionId, joint.id))
+					.all()
+					.filter((p) => FAMILY_ROLES.has(p.role))
+			: [];
+		tx.insert(meetingSessions).values({ id, meetingId, kind: 'FAMILY_ALONE', createdAt: Date.now() }).run();
+		if (family.length) tx.insert(meetingSessionMembers).values(family.map((p) => ({ meetingSessionId: id, personId: p.personId }))).run();
+	});
+	// A fidelity item: that private time was offered and held. Never what was said in it.
+	writeAudit(ctx.db, { actor: ctx.actor, action: 'meeting.session.create', resourceType: 'meeting-session', resourceId: id, caseId: m.caseId, outcome: 'allowed', clientAddress: ctx.clientAddress, sessionId: ctx.sessionId, detail: { kind: 'FAMILY_ALONE' } });
+	return { ok: true, value: { id } };
 }

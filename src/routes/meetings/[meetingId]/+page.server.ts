@@ -1,7 +1,7 @@
 import { fail } from '@sveltejs/kit';
 import { z } from 'zod';
 import type { Actions, PageServerLoad } from './$types';
-import { addToMeetingSession, createSeparateSession, getMeeting, removeFromMeetingSession } from '$lib/server/services/meetings';
+import { addToMeetingSession, createSeparateSession, getMeeting, removeFromMeetingSession, startFamilyTime } from '$lib/server/services/meetings';
 import { refuse } from '$lib/server/http';
 import { sessionIdentity } from '$lib/server/auth/session';
 import { colourFor } from '$lib/domain/colour';
@@ -36,6 +36,14 @@ export const actions: Actions = {
 		const result = removeFromMeetingSession(event.locals.ctx, parsed.data.meetingSessionId, parsed.data.personId);
 		if (!result.ok) refuse(event, result);
 		return { done: 'removed' as const };
+	},
+	familyTime: async (event) => {
+		const result = startFamilyTime(event.locals.ctx, event.params.meetingId);
+		if (!result.ok) {
+			if (result.reason === 'not-found') return fail(404, { problem: 'invalid' as const });
+			refuse(event, result);
+		}
+		return { done: 'family-time' as const };
 	},
 	separate: async (event) => {
 		const parsed = z.object({ personId: opaqueId }).safeParse(Object.fromEntries(await event.request.formData()));
