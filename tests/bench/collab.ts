@@ -52,7 +52,7 @@ try {
 			{ figure: 'lost updates', value: capacity.lost, goal: '0', verdict: capacity.lost === 0 && capacity.diverged === 0 ? 'pass' : 'MISS' },
 			{ figure: 'server event-loop delay p99', value: ms(capacity.server.loop.p99), goal: `≤ ${GOAL.loopP99} ms`, verdict: verdict(capacity.server.loop.p99, GOAL.loopP99) },
 			{ figure: 'server CPU', value: `${capacity.server.cpuPercent.toFixed(0)} %`, goal: '', verdict: '—' },
-			{ figure: 'load generator CPU / event-loop p99', value: `${capacity.driver.cpuPercent.toFixed(0)} % / ${ms(capacity.driver.loop.p99)}`, goal: '', verdict: '—' },
+			{ figure: `load generator (${capacity.drivers} process${capacity.drivers > 1 ? 'es' : ''}): CPU / event-loop p99`, value: `${capacity.driver.cpuPercent.toFixed(0)} % / ${ms(capacity.driver.loop.p99)}`, goal: '', verdict: '—' },
 			{ figure: 'connect + sync of 1,200 sockets', value: `${capacity.connectSeconds.toFixed(1)} s`, goal: '', verdict: '—' },
 			{ figure: 'machine CPU pressure during the run', value: pct(capacity.pressure), goal: '', verdict: '—' }
 		])

@@ -9,6 +9,7 @@
 //   end every client must hold every participant's last number (no lost update) and the same text.
 // memory: opens documents with realistic content (two clients each) and reads the server's memory.
 import WebSocket from 'ws';
+import { writeFileSync } from 'node:fs';
 import { monitorEventLoopDelay } from 'node:perf_hooks';
 import type * as YNamespace from 'yjs';
 import { loadKit, type BenchClient, type ClientKit } from './kit.ts';
@@ -76,8 +77,22 @@ type Participant = {
 	seq: number;
 };
 
+/** Says READY on stdout and waits for the orchestrator's GO on stdin (all drivers start together). */
+async function barrier(): Promise<void> {
+	process.stdout.write('READY\n');
+	let seen = '';
+	await new Promise<void>((resolve) => {
+		process.stdin.on('data', (d) => {
+			seen += d;
+			if (seen.includes('GO')) resolve();
+		});
+	});
+}
+
 async function runLoad(kit: ClientKit, c: LoadConfig): Promise<LoadResult> {
-	const inspector = await Inspector.connect(c.inspector);
+	// The first (or only) driver takes the server's figures; the others only drive.
+	const leader = !c.shard || c.shard.index === 0;
+	const inspector = leader ? await Inspector.connect(c.inspector) : null;
 	const P = c.participants;
 	const interval = 1000 / c.rate;
 	const capacity = Math.ceil(c.rate * (c.warmupSeconds + c.seconds + 5)) + 16;
@@ -116,6 +131,7 @@ async function runLoad(kit: ClientKit, c: LoadConfig): Promise<LoadResult> {
 	});
 	const connectSeconds = (performance.now() - connectStart) / 1000;
 	log(`${participants.length} clients connected and synced in ${connectSeconds.toFixed(1)} s`);
+	await barrier();
 
 	// Every participant sends every `interval` ms, at its own phase.
 	const t0 = performance.now() + 50;
@@ -145,9 +161,9 @@ async function runLoad(kit: ClientKit, c: LoadConfig): Promise<LoadResult> {
 	const ticker = setInterval(tick, 2);
 
 	await sleep(c.warmupSeconds * 1000);
-	await inspector.startLoopDelay();
-	if (c.probe) await inspector.evaluate(c.probe.start);
-	const serverCpu0 = await cpu(inspector);
+	await inspector?.startLoopDelay();
+	if (c.probe) await inspector?.evaluate(c.probe.start);
+	const serverCpu0 = inspector ? await cpu(inspector) : null;
 	const driverCpu0 = { ...process.cpuUsage(), at: performance.now() };
 	const driverLoop = localLoop();
 	const seqAtStart = participants.map((p) => p.seq);
@@ -158,9 +174,9 @@ async function runLoad(kit: ClientKit, c: LoadConfig): Promise<LoadResult> {
 	await sleep(c.seconds * 1000);
 	sending = false;
 	clearInterval(ticker);
-	const serverLoop = await inspector.loopDelay();
-	const probe = c.probe ? await inspector.evaluate<unknown>(c.probe.end) : undefined;
-	const serverCpu1 = await cpu(inspector);
+	const serverLoop = inspector ? await inspector.loopDelay() : { p50: NaN, p99: NaN, max: NaN, count: 0 };
+	const probe = c.probe ? await inspector?.evaluate<unknown>(c.probe.end) : undefined;
+	const serverCpu1 = inspector ? await cpu(inspector) : null;
 	const driverCpu1 = { ...process.cpuUsage(), at: performance.now() };
 	const driverLoopDelay = driverLoop();
 	const sent = participants.reduce((n, p, i) => n + p.seq - seqAtStart[i], 0);
@@ -185,10 +201,14 @@ async function runLoad(kit: ClientKit, c: LoadConfig): Promise<LoadResult> {
 		texts.set(p.meeting, set);
 	}
 	const diverged = [...texts.values()].filter((s) => s.size > 1).length;
-	const memory = await inspector.memory();
+	const memory = inspector ? await inspector.memory() : { rss: NaN, heapUsed: NaN, heapTotal: NaN, external: NaN, arrayBuffers: NaN };
 
 	for (const p of participants) p.client.destroy();
-	inspector.close();
+	inspector?.close();
+	if (c.shard) {
+		const values = samples.values();
+		writeFileSync(c.shard.samplesFile, new Uint8Array(values.buffer, values.byteOffset, values.byteLength));
+	}
 	const expected = sent * (P - 1);
 	log(`sent ${sent} updates, ${samples.length} of ${expected} deliveries timed, ${lost} missing at the end`);
 	return {
@@ -202,9 +222,10 @@ async function runLoad(kit: ClientKit, c: LoadConfig): Promise<LoadResult> {
 		latency: summarize(samples.values()),
 		lost,
 		diverged,
-		server: { loop: serverLoop, cpuPercent: cpuPercent(serverCpu0, serverCpu1), memory },
+		server: { loop: serverLoop, cpuPercent: serverCpu0 && serverCpu1 ? cpuPercent(serverCpu0, serverCpu1) : NaN, memory },
 		driver: { loop: driverLoopDelay, cpuPercent: cpuPercent(driverCpu0, driverCpu1) },
-		probe
+		probe,
+		drivers: 1
 	};
 }
 
@@ -276,6 +297,7 @@ async function runMemory(kit: ClientKit, c: MemoryConfig): Promise<MemoryResult>
 
 const kit = await loadKit(config.kit);
 const result = config.mode === 'load' ? await runLoad(kit, config) : await runMemory(kit, config);
+process.stdin.destroy();
 process.stdout.write(`${JSON.stringify(result)}\n`);
 // Providers may hold timers (reconnect backoff); the result is out, so end here.
 process.exit(0);
