@@ -17,6 +17,7 @@ import { Room } from '../../src/lib/server/collab/room.ts';
 import { InProcessBus } from '../../src/lib/server/collab/bus.ts';
 import { startHearth } from './lib/targets.ts';
 import { meetingLoad } from './lib/measure.ts';
+import { LOG_PROBE, type LogFigures } from './lib/probes.ts';
 import type { LoadResult } from './lib/driver.ts';
 import { Inspector } from './lib/inspect.ts';
 import { docBuilders } from './lib/docs.ts';
@@ -30,39 +31,6 @@ const GOAL = { appendP99: 5, compact: 30 };
 console.log(header(args.command));
 
 // ── 1. Inside the real server, under load ───────────────────────────────────────────────────────────
-type LogFigures = { append: Summary; commit: Summary; batch: { mean: number; max: number; commits: number } };
-
-/** Wraps the running server's UpdateLog: append → commit time per update; duration and size of each commit. */
-const INSTRUMENT = `(() => {
-	const log = globalThis[Symbol.for('hearth.collab')].log;
-	globalThis.__benchLog = { appends: [], commits: [], batches: [] };
-	if (!log.__benchWrapped) {
-		log.__benchWrapped = true;
-		const append = log.append.bind(log);
-		log.append = (docId, update) => {
-			const t = performance.now();
-			const p = append(docId, update);
-			p.then(() => globalThis.__benchLog.appends.push(performance.now() - t), () => {});
-			return p;
-		};
-		const flush = log.flush.bind(log);
-		log.flush = () => {
-			const n = log.pending;
-			const t = performance.now();
-			flush();
-			if (n > 0) { globalThis.__benchLog.commits.push(performance.now() - t); globalThis.__benchLog.batches.push(n); }
-		};
-	}
-	return true;
-})()`;
-
-const READ = `(() => {
-	const g = globalThis.__benchLog;
-	const sum = (a) => { const s = Float64Array.from(a).sort(); const at = (q) => s[Math.min(s.length - 1, Math.max(0, Math.ceil(q / 100 * s.length) - 1))]; return { n: s.length, p50: at(50), p99: at(99), max: s[s.length - 1] }; };
-	const batches = g.batches;
-	return { append: sum(g.appends), commit: sum(g.commits), batch: { mean: batches.reduce((a, b) => a + b, 0) / batches.length, max: Math.max(...batches), commits: batches.length } };
-})()`;
-
 console.error('inside the server, 150 meetings × 8 × 2/s …');
 const hearth = await startHearth({ COLLAB_UNLOAD_MS: '2000' });
 let inServer: { log: LogFigures; load: LoadResult & { pressure: number } };
@@ -71,7 +39,7 @@ try {
 	const load = await meetingLoad(hearth, seeded.meetingIds.map((id) => `meeting:${id}`), {
 		warmupSeconds: 5,
 		seconds,
-		probe: { start: INSTRUMENT, end: READ }
+		probe: LOG_PROBE
 	});
 	inServer = { log: load.probe as LogFigures, load };
 } finally {
@@ -104,10 +72,11 @@ let commitsAlone = 0;
 await waitForQuiet();
 const alonePressure = pressureSince();
 {
-	const flush = log.flush.bind(log);
-	log.flush = () => {
+	const logged = log as unknown as { commit: () => void };
+	const commit = logged.commit.bind(log);
+	logged.commit = () => {
 		if (log.pending > 0) commitsAlone++;
-		flush();
+		commit();
 	};
 	// 2,400 appends a second: each turn appends what arrived since the last one, as sockets would.
 	const until = performance.now() + seconds * 1000;
@@ -127,7 +96,7 @@ const alonePressure = pressureSince();
 		lags.push(Math.max(0, performance.now() - slept - 1));
 	}
 	await log.committed();
-	log.flush = flush;
+	logged.commit = commit;
 }
 const alone = { append: summarize(appends.values()), loop: summarize(lags.values()), pressure: alonePressure() };
 

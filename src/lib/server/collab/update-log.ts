@@ -8,11 +8,19 @@ type Pending = { docId: string; update: Uint8Array; resolve: (id: number) => voi
  * The durable log of every accepted update. Group commit: updates that arrive in one event-loop turn,
  * across all documents, are appended in one transaction (one fsync), and each caller's promise resolves
  * only after that commit returns. Nothing is broadcast before its promise resolves.
+ *
+ * A busy turn (hundreds of socket reads) can run for tens of milliseconds, and the first update of the
+ * turn would wait for all of it: once the batch is `maxBatchAgeMs` old, the next append commits it there
+ * and then. Under 150 meetings × 8 × 2 updates/s, appends waited 35 ms at the 99th percentile while a
+ * commit took 4 ms (tests/bench/durability.ts).
  */
 export class UpdateLog {
+	/** How long the oldest update of a batch may wait for the turn to end before the batch is committed. */
+	maxBatchAgeMs = 2;
 	private queue: Pending[] = [];
 	private waiters: (() => void)[] = [];
 	private scheduled = false;
+	private batchStartedAt = 0;
 	private readonly db: Db;
 	private readonly insert;
 
@@ -31,10 +39,15 @@ export class UpdateLog {
 
 	append(docId: string, update: Uint8Array): Promise<number> {
 		return new Promise((resolve, reject) => {
+			const now = performance.now();
+			if (this.queue.length === 0) this.batchStartedAt = now;
 			this.queue.push({ docId, update, resolve, reject });
 			if (!this.scheduled) {
 				this.scheduled = true;
 				setImmediate(() => this.flush());
+			} else if (now - this.batchStartedAt >= this.maxBatchAgeMs) {
+				// A long turn: commit what has waited long enough (the turn's own flush takes the rest).
+				this.commit();
 			}
 		});
 	}
@@ -52,6 +65,10 @@ export class UpdateLog {
 	/** Commits what is queued now. Called on the next turn, and synchronously at shutdown. */
 	flush(): void {
 		this.scheduled = false;
+		this.commit();
+	}
+
+	private commit(): void {
 		const batch = this.queue;
 		const waiters = this.waiters;
 		this.queue = [];
