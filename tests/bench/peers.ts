@@ -5,16 +5,16 @@
 //   (3) Hocuspocus 4 (@hocuspocus/server with its own provider, debounced persistence to SQLite).
 // Goals: Hearth's p99 ≤ 1.5 × the reference server's; memory per document no worse than either peer.
 // The peers live in tests/bench/peers (their own package, installed on first use, never app dependencies).
-// Usage: npm run bench:peers [-- --seconds=20 --rounds=1 --docs=20 --skip-load --skip-memory]
+// Usage: npm run bench:peers [-- --seconds=20 --rounds=3 --docs=20 --skip-load --skip-memory]
 import { startTarget, type Target, type TargetName } from './lib/targets.ts';
 import { meetingLoad, memoryPerDoc, type MemoryFigures } from './lib/measure.ts';
 import type { LoadResult } from './lib/driver.ts';
-import { cli, header, kb, loadNow, mb, ms, percentile, table, type Row } from './lib/stats.ts';
+import { cli, header, kb, loadNow, mb, ms, table, type Row } from './lib/stats.ts';
 import { pct } from './lib/machine.ts';
 
 const args = cli('bench:peers');
 const seconds = Number(args.get('seconds') ?? 20);
-const rounds = Number(args.get('rounds') ?? 1);
+const rounds = Number(args.get('rounds') ?? 3);
 const docCount = Number(args.get('docs') ?? 20);
 const TARGETS: TargetName[] = ['hearth', 'y-websocket', 'hocuspocus'];
 const UNLOAD_MS = 1000;
@@ -54,8 +54,23 @@ for (const name of args.has('skip-memory') ? [] : TARGETS) {
 	}
 }
 
-/** The median over rounds of one figure. */
-const med = (name: TargetName, pick: (f: Figures) => Run[], of: (r: Run) => number) => percentile(pick(figures.get(name)!).map(of), 50);
+/**
+ * A run counts when the load generator delivered the load (≥ 95 % of the updates it should have sent): a
+ * neighbour can stall the machine for seconds, and such a run measures the stall. Figures are the median
+ * of the runs that count (the mean of the middle two for an even number).
+ */
+const valid = (r: Run, nominal: number) => r.sentPerSecond >= 0.95 * nominal;
+const counted = (name: TargetName, pick: (f: Figures) => Run[]) => {
+	const runs = pick(figures.get(name)!);
+	const nominal = runs[0]?.meetings * 8 * 2;
+	return runs.filter((r) => valid(r, nominal));
+};
+function median(values: number[]): number {
+	const sorted = [...values].sort((a, b) => a - b);
+	const mid = sorted.length / 2;
+	return sorted.length === 0 ? NaN : sorted.length % 2 ? sorted[Math.floor(mid)] : (sorted[mid - 1] + sorted[mid]) / 2;
+}
+const med = (name: TargetName, pick: (f: Figures) => Run[], of: (r: Run) => number) => median(counted(name, pick).map(of));
 const ratio = (a: number, b: number) => (Number.isFinite(a) && Number.isFinite(b) && b > 0 ? `${(a / b).toFixed(2)}×` : 'n/a');
 
 function row(figure: string, value: (n: TargetName) => number, format: (v: number) => string, goal = ''): Row {
@@ -69,12 +84,24 @@ const passRatio = (a: number, b: number, limit: number) => (a <= limit * b ? 'pa
 const p99 = (n: TargetName, pick: (f: Figures) => Run[]) => med(n, pick, (r) => r.latency.p99);
 
 if (!args.has('skip-load')) console.log(
-	table(`Same load, same machine: Hearth vs. the y-websocket reference server vs. Hocuspocus (median of ${rounds} round${rounds > 1 ? 's' : ''}, ${seconds} s each)`, [
+	table(`Same load, same machine: Hearth vs. the y-websocket reference server vs. Hocuspocus (median of ${rounds} round${rounds > 1 ? 's' : ''}, ${seconds} s each, taking turns)`, [
 		row('1 meeting × 8 × 2/s: propagation p50', (n) => med(n, single, (r) => r.latency.p50), (v) => ms(v, 2)),
 		row('1 meeting × 8 × 2/s: propagation p99', (n) => p99(n, single), (v) => ms(v, 2), `≤ 1.5× y-websocket: ${passRatio(p99('hearth', single), p99('y-websocket', single), 1.5)}`),
 		row('150 meetings × 8 × 2/s: propagation p50', (n) => med(n, capacity, (r) => r.latency.p50), (v) => ms(v, 1)),
 		row('150 meetings × 8 × 2/s: propagation p99', (n) => p99(n, capacity), (v) => ms(v, 1), `≤ 1.5× y-websocket: ${passRatio(p99('hearth', capacity), p99('y-websocket', capacity), 1.5)}`),
 		row('150 meetings: updates sent per second', (n) => med(n, capacity, (r) => r.sentPerSecond), (v) => v.toFixed(0)),
+		{
+			figure: '150 meetings: propagation p99 of each round (runs that did not deliver the load struck out)',
+			...Object.fromEntries(
+				TARGETS.map((n) => [
+					n === 'hearth' ? 'Hearth' : n === 'y-websocket' ? 'y-websocket' : 'Hocuspocus',
+					figures.get(n)!.capacity.map((r) => (valid(r, r.meetings * 16) ? ms(r.latency.p99, 0) : `~~${ms(r.latency.p99, 0)}~~`)).join(', ')
+				])
+			),
+			'Hearth ÷ y-websocket': '',
+			'Hearth ÷ Hocuspocus': '',
+			goal: ''
+		},
 		row('150 meetings: lost updates', (n) => med(n, capacity, (r) => r.lost + r.diverged), (v) => String(v), '0'),
 		row('150 meetings: server event-loop delay p99', (n) => med(n, capacity, (r) => r.server.loop.p99), (v) => ms(v, 1)),
 		row('150 meetings: server CPU', (n) => med(n, capacity, (r) => r.server.cpuPercent), (v) => `${v.toFixed(0)} %`),
@@ -87,10 +114,10 @@ if (!args.has('skip-load')) console.log(
 
 const memRow = (kind: 'meeting' | 'plan', label: string): Row[] => {
 	const m = (n: TargetName) => figures.get(n)![kind]!;
-	// Two runs of the same server differ by up to ~2 % per document (GC timing): closer than that is a tie.
-	const worseThanPeers = m('hearth').perDoc <= 1.02 * Math.min(m('y-websocket').perDoc, m('hocuspocus').perDoc) ? 'pass' : 'MISS';
+	// Two runs of bench:memory agreed to 1 % per document (0.55 / 0.55 MB, 1.41 / 1.41 MB): closer is a tie.
+	const worseThanPeers = m('hearth').perDoc <= 1.01 * Math.min(m('y-websocket').perDoc, m('hocuspocus').perDoc) ? 'pass' : 'MISS';
 	return [
-		row(`${label}: heap + external per open document`, (n) => m(n).perDoc, (v) => mb(v), `≤ both peers (± 2 %): ${worseThanPeers}`),
+		row(`${label}: heap + external per open document`, (n) => m(n).perDoc, (v) => mb(v), `≤ both peers (± 1 %): ${worseThanPeers}`),
 		row(`${label}: RSS per open document`, (n) => m(n).rssPerDoc, (v) => mb(v)),
 		row(`${label}: documents in memory after everyone left`, (n) => m(n).loadedAfterLeave, (v) => `${v} of ${docCount}`),
 		row(`${label}: still held after everyone left`, (n) => m(n).afterLeave, (v) => mb(v))
