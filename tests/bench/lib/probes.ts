@@ -21,10 +21,10 @@ const INSTRUMENT = `(() => {
 			return p;
 		};
 		const commit = log.commit.bind(log);
-		log.commit = () => {
+		log.commit = (...args) => {
 			const n = log.pending;
 			const t = performance.now();
-			commit();
+			commit(...args);
 			if (n > 0) { globalThis.__benchLog.commits.push(performance.now() - t); globalThis.__benchLog.batches.push(n); }
 		};
 	}
