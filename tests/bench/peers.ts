@@ -78,6 +78,12 @@ function row(figure: string, value: (n: TargetName) => number, format: (v: numbe
 	return { figure, Hearth: format(h), 'y-websocket': format(y), Hocuspocus: format(p), 'Hearth ÷ y-websocket': ratio(h, y), 'Hearth ÷ Hocuspocus': ratio(h, p), goal };
 }
 
+/** Each round's p99, runs that did not deliver the load struck out. */
+function perRound(figure: string, pick: (f: Figures) => Run[], digits: number): Row {
+	const cell = (n: TargetName) => pick(figures.get(n)!).map((r) => (valid(r, r.meetings * 16) ? ms(r.latency.p99, digits) : `~~${ms(r.latency.p99, digits)}~~`)).join(', ');
+	return { figure, Hearth: cell('hearth'), 'y-websocket': cell('y-websocket'), Hocuspocus: cell('hocuspocus'), 'Hearth ÷ y-websocket': '', 'Hearth ÷ Hocuspocus': '', goal: '' };
+}
+
 const single = (f: Figures) => f.single;
 const capacity = (f: Figures) => f.capacity;
 const passRatio = (a: number, b: number, limit: number) => (a <= limit * b ? 'pass' : 'MISS');
@@ -87,21 +93,11 @@ if (!args.has('skip-load')) console.log(
 	table(`Same load, same machine: Hearth vs. the y-websocket reference server vs. Hocuspocus (median of ${rounds} round${rounds > 1 ? 's' : ''}, ${seconds} s each, taking turns)`, [
 		row('1 meeting × 8 × 2/s: propagation p50', (n) => med(n, single, (r) => r.latency.p50), (v) => ms(v, 2)),
 		row('1 meeting × 8 × 2/s: propagation p99', (n) => p99(n, single), (v) => ms(v, 2), `≤ 1.5× y-websocket: ${passRatio(p99('hearth', single), p99('y-websocket', single), 1.5)}`),
+		perRound('1 meeting: propagation p99 of each round', single, 1),
 		row('150 meetings × 8 × 2/s: propagation p50', (n) => med(n, capacity, (r) => r.latency.p50), (v) => ms(v, 1)),
 		row('150 meetings × 8 × 2/s: propagation p99', (n) => p99(n, capacity), (v) => ms(v, 1), `≤ 1.5× y-websocket: ${passRatio(p99('hearth', capacity), p99('y-websocket', capacity), 1.5)}`),
 		row('150 meetings: updates sent per second', (n) => med(n, capacity, (r) => r.sentPerSecond), (v) => v.toFixed(0)),
-		{
-			figure: '150 meetings: propagation p99 of each round (runs that did not deliver the load struck out)',
-			...Object.fromEntries(
-				TARGETS.map((n) => [
-					n === 'hearth' ? 'Hearth' : n === 'y-websocket' ? 'y-websocket' : 'Hocuspocus',
-					figures.get(n)!.capacity.map((r) => (valid(r, r.meetings * 16) ? ms(r.latency.p99, 0) : `~~${ms(r.latency.p99, 0)}~~`)).join(', ')
-				])
-			),
-			'Hearth ÷ y-websocket': '',
-			'Hearth ÷ Hocuspocus': '',
-			goal: ''
-		},
+		perRound('150 meetings: propagation p99 of each round', capacity, 0),
 		row('150 meetings: lost updates', (n) => med(n, capacity, (r) => r.lost + r.diverged), (v) => String(v), '0'),
 		row('150 meetings: server event-loop delay p99', (n) => med(n, capacity, (r) => r.server.loop.p99), (v) => ms(v, 1)),
 		row('150 meetings: server CPU', (n) => med(n, capacity, (r) => r.server.cpuPercent), (v) => `${v.toFixed(0)} %`),
