@@ -24,7 +24,8 @@ export async function bootHearth(): Promise<Hearth> {
 		sessionPolicy: sessionPolicy(),
 		origin: c.ORIGIN,
 		unloadMs: c.COLLAB_UNLOAD_MS,
-		compactAfter: c.COLLAB_COMPACT_AFTER
+		compactAfter: c.COLLAB_COMPACT_AFTER,
+		recheckMs: c.COLLAB_RECHECK_MS
 	});
 	setCollabControl(collab);
 	const hasDemo = db.select({ id: users.id }).from(users).where(eq(users.email, 'caseworker@demo.test')).get() !== undefined;

@@ -37,6 +37,20 @@ function textEdit(text: string): Uint8Array {
 
 const tick = () => new Promise((r) => setImmediate(r));
 
+/** A sync message's step and payload. */
+function readSync(message: Uint8Array): { type: number; step: number; payload: Uint8Array } {
+	const d = decoding.createDecoder(message);
+	return { type: decoding.readVarUint(d), step: decoding.readVarUint(d), payload: decoding.readVarUint8Array(d) };
+}
+
+function stepOne(doc: Y.Doc): Uint8Array {
+	const e = encoding.createEncoder();
+	encoding.writeVarUint(e, 0);
+	encoding.writeVarUint(e, 0);
+	encoding.writeVarUint8Array(e, Y.encodeStateVector(doc));
+	return encoding.toUint8Array(e);
+}
+
 describe('a room', () => {
 	it('stores an update before anyone else receives it, and reloads it from the log', async () => {
 		const db = testDatabase();
@@ -112,17 +126,71 @@ describe('a room', () => {
 		await tick();
 		const b = connection();
 		room.join(b.conn);
-		const e = encoding.createEncoder();
-		encoding.writeVarUint(e, 0);
-		encoding.writeVarUint(e, 0);
-		encoding.writeVarUint8Array(e, Y.encodeStateVector(new Y.Doc()));
-		room.receive(b.conn, encoding.toUint8Array(e));
+		room.receive(b.conn, stepOne(new Y.Doc()));
 		await tick();
-		const reply = b.sent.at(-1)!;
-		const d = decoding.createDecoder(reply);
-		expect([decoding.readVarUint(d), decoding.readVarUint(d)]).toEqual([0, 1]);
+		const reply = readSync(b.sent.at(-1)!);
+		expect([reply.type, reply.step]).toEqual([0, 1]);
 		const doc = new Y.Doc();
-		Y.applyUpdate(doc, decoding.readVarUint8Array(d));
+		Y.applyUpdate(doc, reply.payload);
 		expect(doc.getText('notes').toString()).toBe('abc');
+	});
+
+	it('sends what a client lacks on join when it says what it holds, and answers its step 1 with only the rest', async () => {
+		const room = new Room('meeting:j', new UpdateLog(testDatabase()), new InProcessBus(), 500);
+		const a = connection();
+		room.join(a.conn);
+		room.receive(a.conn, updateMessage(textEdit('saved notes')));
+		await tick();
+
+		// A fresh client: empty state vector on the URL.
+		const fresh = new Y.Doc();
+		const b = connection();
+		room.join(b.conn, Y.encodeStateVector(fresh));
+		await tick();
+		expect(b.sent.slice(0, 2).map((m) => [readSync(m).type, readSync(m).step])).toEqual([[0, 0], [0, 1]]);
+		Y.applyUpdate(fresh, readSync(b.sent[1]).payload);
+		expect(fresh.getText('notes').toString()).toBe('saved notes');
+
+		// Its own step 1 (sent before it had the document: empty) is answered without the document again.
+		room.receive(b.conn, stepOne(new Y.Doc()));
+		await tick();
+		const reply = readSync(b.sent.at(-1)!);
+		expect([reply.type, reply.step]).toEqual([0, 1]);
+		const rest = reply.payload;
+		expect(rest.byteLength).toBeLessThan(8);
+		const check = new Y.Doc();
+		Y.applyUpdate(check, rest);
+		expect(check.getText('notes').toString()).toBe('');
+	});
+
+	it('sends a reconnecting client only what it lacks on join', async () => {
+		const room = new Room('meeting:r', new UpdateLog(testDatabase()), new InProcessBus(), 500);
+		const a = connection();
+		room.join(a.conn);
+		room.receive(a.conn, updateMessage(textEdit('first part')));
+		await tick();
+		const client = new Y.Doc();
+		Y.applyUpdate(client, Y.encodeStateAsUpdate(room.doc));
+		const writer = new Y.Doc();
+		Y.applyUpdate(writer, Y.encodeStateAsUpdate(room.doc));
+		writer.getText('notes').insert(writer.getText('notes').length, ', then more');
+		room.receive(a.conn, updateMessage(Y.encodeStateAsUpdate(writer, Y.encodeStateVector(room.doc))));
+		await tick();
+
+		const b = connection();
+		room.join(b.conn, Y.encodeStateVector(client));
+		await tick();
+		const missing = readSync(b.sent[1]).payload;
+		expect(missing.byteLength).toBeLessThan(Y.encodeStateAsUpdate(room.doc).byteLength);
+		Y.applyUpdate(client, missing);
+		expect(client.getText('notes').toString()).toBe('first part, then more');
+	});
+
+	it('draws its compaction threshold around the mean', () => {
+		const log = new UpdateLog(testDatabase());
+		const thresholds = Array.from({ length: 200 }, (_, i) => (new Room(`meeting:t${i}`, log, new InProcessBus(), 400) as unknown as { compactAfter: number }).compactAfter);
+		expect(Math.min(...thresholds)).toBeGreaterThanOrEqual(300);
+		expect(Math.max(...thresholds)).toBeLessThanOrEqual(500);
+		expect(new Set(thresholds).size).toBeGreaterThan(20);
 	});
 });

@@ -50,6 +50,8 @@ export type Connection = {
 	role: string;
 	clientIds: Set<number>;
 	lastActiveAt: number;
+	/** The server's state vector when it sent this client the document on join (see join()). */
+	sentOnJoin?: Map<number, number>;
 };
 
 const LOADED = Symbol('loaded');
@@ -68,11 +70,16 @@ export class Room {
 	private readonly compactAfter: number;
 	unloadTimer: ReturnType<typeof setTimeout> | undefined;
 
-	constructor(docId: string, log: UpdateLog, bus: Bus, compactAfter: number) {
+	/**
+	 * `compactAfter` is the mean number of logged updates between compactions; each room draws its own
+	 * threshold within ± `jitter` of it, so that meetings that started together do not all encode their
+	 * state in the same second (150 did, in tests/bench: the loop was held for 1.2 s).
+	 */
+	constructor(docId: string, log: UpdateLog, bus: Bus, compactAfter: number, jitter = 0.25) {
 		this.docId = docId;
 		this.log = log;
 		this.bus = bus;
-		this.compactAfter = compactAfter;
+		this.compactAfter = Math.max(1, Math.round(compactAfter * (1 - jitter + 2 * jitter * Math.random())));
 		this.awareness = new awarenessProtocol.Awareness(this.doc);
 		this.awareness.setLocalState(null);
 
@@ -102,7 +109,7 @@ export class Room {
 			this.log.append(docId, update).then(
 				(id) => {
 					this.lastLoggedId = Math.max(this.lastLoggedId, id);
-					this.bus.publish(docId, { kind: 'update', payload: syncUpdateMessage(update), origin });
+					this.bus.publish(docId, { kind: 'update', payload: syncMessage(SYNC_UPDATE, update), origin });
 					if (++this.loggedSinceCompaction >= this.compactAfter) this.compact();
 				},
 				(err) => {
@@ -135,7 +142,12 @@ export class Room {
 		});
 	}
 
-	join(conn: Connection): void {
+	/**
+	 * A new connection. `clientState`, when the client sent it (its state vector, `?sv=` on the socket URL),
+	 * lets the server send what the client lacks at once, with sync step 1, instead of waiting a round
+	 * trip for the client's own step 1; that step 1 is then answered with only what came in between.
+	 */
+	join(conn: Connection, clientState: Uint8Array | null = null): void {
 		if (this.unloadTimer) {
 			clearTimeout(this.unloadTimer);
 			this.unloadTimer = undefined;
@@ -147,6 +159,16 @@ export class Room {
 		encoding.writeVarUint(step1, SYNC_STEP1);
 		encoding.writeVarUint8Array(step1, Y.encodeStateVector(this.doc));
 		send(conn.ws, encoding.toUint8Array(step1));
+		if (clientState) {
+			// Only committed state leaves the server (as in receiveSync). Updates committed meanwhile are
+			// broadcast to this connection before this runs (their callbacks were queued first): at worst
+			// the client gets one twice, which Yjs ignores.
+			this.log.committed().then(() => {
+				if (this.connections.get(conn.ws) !== conn) return;
+				conn.sentOnJoin = Y.decodeStateVector(Y.encodeStateVector(this.doc));
+				send(conn.ws, syncMessage(SYNC_STEP2, Y.encodeStateAsUpdate(this.doc, clientState)));
+			});
+		}
 		const states = this.awareness.getStates();
 		if (states.size > 0) send(conn.ws, awarenessMessage(this.awareness, [...states.keys()]));
 	}
@@ -206,11 +228,15 @@ export class Room {
 			// Answer only with committed state: wait until anything applied but not yet logged is committed.
 			// (The continuation runs right after that commit, before any further message is read.)
 			this.log.committed().then(() => {
-				const message = encoding.createEncoder();
-				encoding.writeVarUint(message, MESSAGE_SYNC);
-				encoding.writeVarUint(message, SYNC_STEP2);
-				encoding.writeVarUint8Array(message, Y.encodeStateAsUpdate(this.doc, payload));
-				send(conn.ws, encoding.toUint8Array(message));
+				// Sent on join already: the client will hold at least that, whatever its step 1 says.
+				const sent = conn.sentOnJoin;
+				let known = payload;
+				if (sent) {
+					const merged = Y.decodeStateVector(payload);
+					for (const [client, clock] of sent) if (clock > (merged.get(client) ?? 0)) merged.set(client, clock);
+					known = Y.encodeStateVector(merged);
+				}
+				send(conn.ws, syncMessage(SYNC_STEP2, Y.encodeStateAsUpdate(this.doc, known)));
 			});
 			return;
 		}
@@ -265,10 +291,10 @@ function awarenessMessage(awareness: awarenessProtocol.Awareness, clients: numbe
 	return encoding.toUint8Array(message);
 }
 
-function syncUpdateMessage(update: Uint8Array): Uint8Array {
+function syncMessage(step: typeof SYNC_STEP2 | typeof SYNC_UPDATE, update: Uint8Array): Uint8Array {
 	const message = encoding.createEncoder();
 	encoding.writeVarUint(message, MESSAGE_SYNC);
-	encoding.writeVarUint(message, SYNC_UPDATE);
+	encoding.writeVarUint(message, step);
 	encoding.writeVarUint8Array(message, update);
 	return encoding.toUint8Array(message);
 }

@@ -1,0 +1,103 @@
+// How a socket joins (the document sent with the first message, compression of large messages) and how
+// open sockets are re-checked, on the real production server with real y-websocket clients.
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import WebSocket from 'ws';
+import * as Y from 'yjs';
+import * as decoding from 'lib0/decoding';
+import { removeServerFiles, startServer, type RunningServer } from '../support/server.ts';
+import { connect, demoIds, destroy, rawSocket, signIn, synced, waitFor } from '../support/clients.ts';
+
+let server: RunningServer;
+let meetingDoc: string;
+
+beforeAll(async () => {
+	// Sessions idle out after 5 s here (each test signs in afresh), and open sockets are re-checked every
+	// 300 ms.
+	server = await startServer({ COLLAB_RECHECK_MS: '300', SESSION_IDLE_MINUTES: String(5 / 60) });
+	meetingDoc = `meeting:${(await demoIds(server.url, await signIn(server.url, 'caseworker@demo.test'))).meetingId}`;
+});
+
+afterAll(async () => {
+	await server?.stop();
+	if (server) removeServerFiles(server);
+});
+
+const wsUrl = (doc: string, query = '') => `${server.url.replace('http', 'ws')}/collab/${doc}${query}`;
+
+/** Collects a raw socket's messages as [message type, sync step, payload]. */
+function recorder(ws: WebSocket) {
+	const messages: { type: number; step: number | null; payload: Uint8Array }[] = [];
+	ws.on('message', (data: Buffer) => {
+		const d = decoding.createDecoder(new Uint8Array(data));
+		const type = decoding.readVarUint(d);
+		const step = type === 0 ? decoding.readVarUint(d) : null;
+		messages.push({ type, step, payload: decoding.readVarUint8Array(d) });
+	});
+	return messages;
+}
+
+describe('joining a document', () => {
+	it('sends the saved document with the first messages when the client says what it holds (?sv=), compressed', async () => {
+		const caseworker = await signIn(server.url, 'caseworker@demo.test');
+		const writer = connect(server.url, meetingDoc, caseworker);
+		await synced(writer);
+		const text = 'A plain sentence about the family’s plan for the week. '.repeat(80); // ~4.5 KB
+		writer.doc.getText('join-test').insert(0, text);
+
+		const sv = Buffer.from(Y.encodeStateVector(new Y.Doc())).toString('base64url');
+		// Wait until the writer's edit is stored, then join as a fresh client that never sends its step 1.
+		const check = connect(server.url, meetingDoc, caseworker);
+		await synced(check);
+		await waitFor(() => check.doc.getText('join-test').toString() === text, 3000, 'the edit to be stored');
+		destroy(check);
+		const { ws } = await rawSocket(wsUrl(meetingDoc, `?sv=${sv}`), { origin: server.url, cookie: caseworker });
+		expect(ws).toBeDefined();
+		const messages = recorder(ws!);
+		await waitFor(() => messages.some((m) => m.type === 0 && m.step === 1), 3000, 'sync step 2 without asking');
+		// Large messages go compressed (permessage-deflate was agreed on).
+		expect(ws!.extensions).toContain('permessage-deflate');
+		const doc = new Y.Doc();
+		Y.applyUpdate(doc, messages.find((m) => m.type === 0 && m.step === 1)!.payload);
+		expect(doc.getText('join-test').toString()).toBe(text);
+		ws!.close();
+		destroy(writer);
+	});
+
+	it('refuses a socket whose ?sv= is not a state vector, and keeps serving', async () => {
+		const caseworker = await signIn(server.url, 'caseworker@demo.test');
+		for (const bad of ['?sv=%3Cscript%3E', '?sv=' + 'A'.repeat(9000), '?sv=_w']) {
+			const { status } = await rawSocket(wsUrl(meetingDoc, bad), { origin: server.url, cookie: caseworker });
+			expect(status, bad.slice(0, 20)).toBe(400);
+		}
+		const fine = connect(server.url, meetingDoc, caseworker);
+		await synced(fine);
+		destroy(fine);
+	});
+
+	it('still speaks the stock y-websocket exchange to clients that send no state vector', async () => {
+		const caseworker = await signIn(server.url, 'caseworker@demo.test');
+		const a = connect(server.url, meetingDoc, caseworker);
+		const b = connect(server.url, meetingDoc, caseworker);
+		await Promise.all([synced(a), synced(b)]);
+		a.doc.getText('stock').insert(0, 'hello');
+		await waitFor(() => b.doc.getText('stock').toString() === 'hello', 2000, 'b to see a’s edit');
+		destroy(a, b);
+	});
+});
+
+describe('open sockets are re-checked', () => {
+	it('closes a socket whose session has idled out (4401) soon after, and goes on serving others', async () => {
+		const idle = connect(server.url, meetingDoc, await signIn(server.url, 'facilitator@demo.test'));
+		await synced(idle);
+		const started = Date.now();
+		const { code } = await idle.closed;
+		expect(code).toBe(4401);
+		// 5 s of idle time, then the next pass (every 300 ms).
+		expect(Date.now() - started).toBeLessThan(9000);
+		destroy(idle);
+		const fresh = connect(server.url, meetingDoc, await signIn(server.url, 'supervisor@demo.test'));
+		await synced(fresh);
+		expect(fresh.provider.wsconnected).toBe(true);
+		destroy(fresh);
+	});
+});
