@@ -21,6 +21,8 @@ const schema = z.object({
 	COLLAB_UNLOAD_MS: z.coerce.number().int().min(0).default(5000),
 	/** Log rows after which a loaded document is compacted into one snapshot. */
 	COLLAB_COMPACT_AFTER: z.coerce.number().int().min(1).default(500),
+	/** How long after its last edit an open document is kept as its encoded state only (a tenth of the memory). */
+	COLLAB_REST_MS: z.coerce.number().int().min(0).default(30_000),
 	/** How often open sockets re-check their session and access (expiry, access changed by someone else). */
 	COLLAB_RECHECK_MS: z.coerce.number().int().min(100).default(30_000),
 	/** How long an invitation link works. */

@@ -1,4 +1,4 @@
-import { describe, expect, it } from 'vitest';
+import { describe, expect, it, vi } from 'vitest';
 import * as Y from 'yjs';
 import * as encoding from 'lib0/encoding';
 import * as decoding from 'lib0/decoding';
@@ -192,5 +192,81 @@ describe('a room', () => {
 		expect(Math.min(...thresholds)).toBeGreaterThanOrEqual(300);
 		expect(Math.max(...thresholds)).toBeLessThanOrEqual(500);
 		expect(new Set(thresholds).size).toBeGreaterThan(20);
+	});
+
+	describe('resting documents (held as their encoded state)', () => {
+		/** A log holding one snapshot of `text` for `docId` and nothing after it. */
+		async function snapshotOnly(docId: string, text: string) {
+			const log = new UpdateLog(testDatabase());
+			const id = await log.append(docId, textEdit(text));
+			log.compact(docId, textEdit(text), id);
+			await tick();
+			return log;
+		}
+
+		it('loads a compacted document resting, and serves sync from it without waking it', async () => {
+			const log = await snapshotOnly('plan:r1', 'the whole plan');
+			const room = new Room('plan:r1', log, new InProcessBus(), 500);
+			expect(room.isResting).toBe(true);
+			const a = connection();
+			room.join(a.conn, Y.encodeStateVector(new Y.Doc()));
+			await tick();
+			// The client's answer to our step 1: nothing new.
+			room.receive(a.conn, updateMessage(Y.encodeStateAsUpdate(new Y.Doc())));
+			room.receive(a.conn, stepOne(new Y.Doc()));
+			await tick();
+			expect(room.isResting).toBe(true);
+			const client = new Y.Doc();
+			Y.applyUpdate(client, readSync(a.sent[1]).payload);
+			expect(client.getText('notes').toString()).toBe('the whole plan');
+			// Its step 1 (empty, sent before the document reached it) gets nothing twice.
+			const late = new Y.Doc();
+			Y.applyUpdate(late, readSync(a.sent.at(-1)!).payload);
+			expect(late.getText('notes').toString()).toBe('');
+			// A client that sends back what the room already has does not wake it either.
+			room.receive(a.conn, updateMessage(Y.encodeStateAsUpdate(client)));
+			expect(room.isResting).toBe(true);
+		});
+
+		it('wakes at the first edit, stores and broadcasts it, and rests again keeping everything', async () => {
+			const log = await snapshotOnly('plan:r2', 'saved');
+			const room = new Room('plan:r2', log, new InProcessBus(), 500);
+			const a = connection();
+			const b = connection();
+			room.join(a.conn, Y.encodeStateVector(new Y.Doc()));
+			room.join(b.conn);
+			await tick();
+			const writer = new Y.Doc();
+			Y.applyUpdate(writer, readSync(a.sent[1]).payload);
+			const had = Y.encodeStateVector(writer);
+			writer.getText('notes').insert(5, ' and edited');
+			const before = b.sent.length;
+			room.receive(a.conn, updateMessage(Y.encodeStateAsUpdate(writer, had)));
+			expect(room.isResting).toBe(false);
+			await tick();
+			expect(b.sent.length).toBeGreaterThan(before);
+			room.rest();
+			expect(room.isResting).toBe(true);
+			expect(room.doc.getText('notes').toString()).toBe('saved and edited');
+			room.destroy();
+			expect(new Room('plan:r2', log, new InProcessBus(), 500).doc.getText('notes').toString()).toBe('saved and edited');
+		});
+
+		it('rests by itself once nobody has typed for restMs, and compacts from the resting state', async () => {
+			const log = new UpdateLog(testDatabase());
+			const room = new Room('meeting:r3', log, new InProcessBus(), 500, { restMs: 30 });
+			const a = connection();
+			room.join(a.conn);
+			room.receive(a.conn, updateMessage(textEdit('typed')));
+			expect(room.isResting).toBe(false);
+			await vi.waitFor(() => expect(room.isResting).toBe(true), { timeout: 2000, interval: 10 });
+			room.compact();
+			await tick();
+			const { snapshot, updates } = log.load('meeting:r3');
+			expect(updates).toHaveLength(0);
+			const check = new Y.Doc();
+			Y.applyUpdate(check, snapshot!);
+			expect(check.getText('notes').toString()).toBe('typed');
+		});
 	});
 });

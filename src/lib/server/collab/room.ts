@@ -56,10 +56,17 @@ export type Connection = {
 
 const LOADED = Symbol('loaded');
 
-/** One shared document in memory, with the connections editing or following it. */
+/**
+ * One shared document in memory, with the connections editing or following it.
+ *
+ * The document is held live (a Y.Doc) while people type into it, and as its encoded state once nobody has
+ * for `restMs`: a Y.Doc takes about ten times its encoded size (a 30-page plan: 1.4 MB for 135 KB, the
+ * same in y-websocket's and Hocuspocus's servers), and most open documents are being read, not typed
+ * into. A resting document answers sync from its encoded state (Y.diffUpdate) and wakes up, in one
+ * applyUpdate, at the first update that brings something new.
+ */
 export class Room {
 	readonly docId: string;
-	readonly doc = new Y.Doc();
 	readonly awareness: awarenessProtocol.Awareness;
 	readonly connections = new Map<WebSocket, Connection>();
 	private readonly log: UpdateLog;
@@ -68,58 +75,58 @@ export class Room {
 	private lastLoggedId = 0;
 	private loggedSinceCompaction = 0;
 	private readonly compactAfter: number;
+	private readonly restMs: number;
+	/** Exactly one of these holds the document. */
+	private live: Y.Doc | null = null;
+	private resting: { state: Uint8Array; vector: Uint8Array } | null = null;
+	private lastEditAt = 0;
+	private restTimer: ReturnType<typeof setTimeout> | undefined;
+	private destroyed = false;
 	unloadTimer: ReturnType<typeof setTimeout> | undefined;
 
 	/**
 	 * `compactAfter` is the mean number of logged updates between compactions; each room draws its own
 	 * threshold within ± `jitter` of it, so that meetings that started together do not all encode their
-	 * state in the same second (150 did, in tests/bench: the loop was held for 1.2 s).
+	 * state in the same second (150 did, in tests/bench: the loop was held for 1.2 s). `restMs`: how long
+	 * after the last edit the document is kept as its encoded state only (Infinity: never).
 	 */
-	constructor(docId: string, log: UpdateLog, bus: Bus, compactAfter: number, jitter = 0.25) {
+	constructor(docId: string, log: UpdateLog, bus: Bus, compactAfter: number, opts: { jitter?: number; restMs?: number } = {}) {
 		this.docId = docId;
 		this.log = log;
 		this.bus = bus;
+		const jitter = opts.jitter ?? 0.25;
 		this.compactAfter = Math.max(1, Math.round(compactAfter * (1 - jitter + 2 * jitter * Math.random())));
-		this.awareness = new awarenessProtocol.Awareness(this.doc);
+		this.restMs = opts.restMs ?? 30_000;
+		// Presence needs a Y.Doc only for its own client id (the server has no presence of its own).
+		this.awareness = new awarenessProtocol.Awareness(new Y.Doc());
 		this.awareness.setLocalState(null);
 
 		// Load = compacted state + the log after it. Synchronous (better-sqlite3), so the room is complete
-		// before it answers anyone's first sync step.
+		// before it answers anyone's first sync step. A snapshot alone is already the resting form.
 		const { snapshot, updates } = log.load(docId);
-		Y.transact(
-			this.doc,
-			() => {
-				if (snapshot) Y.applyUpdate(this.doc, snapshot, LOADED);
-				for (const u of updates) {
-					try {
-						Y.applyUpdate(this.doc, u.update, LOADED);
-					} catch (err) {
-						console.error(`collab: skipped unreadable update ${u.id} of ${docId}`, err);
-					}
-				}
-			},
-			LOADED
-		);
 		this.lastLoggedId = updates.at(-1)?.id ?? 0;
 		this.loggedSinceCompaction = updates.length;
-
-		this.doc.on('update', (update: Uint8Array, origin: unknown) => {
-			if (origin === LOADED) return;
-			// Durable before broadcast: nobody sees this update until its row is committed.
-			this.log.append(docId, update).then(
-				(id) => {
-					this.lastLoggedId = Math.max(this.lastLoggedId, id);
-					this.bus.publish(docId, { kind: 'update', payload: syncMessage(SYNC_UPDATE, update), origin });
-					if (++this.loggedSinceCompaction >= this.compactAfter) this.compact();
+		if (updates.length === 0) {
+			const state = snapshot ?? Y.encodeStateAsUpdate(new Y.Doc());
+			this.resting = { state, vector: Y.encodeStateVectorFromUpdate(state) };
+		} else {
+			const doc = new Y.Doc();
+			Y.transact(
+				doc,
+				() => {
+					if (snapshot) Y.applyUpdate(doc, snapshot, LOADED);
+					for (const u of updates) {
+						try {
+							Y.applyUpdate(doc, u.update, LOADED);
+						} catch (err) {
+							console.error(`collab: skipped unreadable update ${u.id} of ${docId}`, err);
+						}
+					}
 				},
-				(err) => {
-					console.error(`collab: could not store an update of ${docId}`, err);
-					// The sender's edit is not saved: make it reconnect and resend (Yjs sync does that).
-					const conn = origin && typeof origin === 'object' && 'ws' in origin ? this.connections.get((origin as Connection).ws) : undefined;
-					if (conn) conn.ws.close(CLOSE.internal, 'could not save');
-				}
+				LOADED
 			);
-		});
+			this.goLive(doc);
+		}
 
 		this.awareness.on(
 			'update',
@@ -142,6 +149,90 @@ export class Room {
 		});
 	}
 
+	/** The live document, woken from its encoded state if it was resting. */
+	get doc(): Y.Doc {
+		if (this.live) return this.live;
+		const doc = new Y.Doc();
+		Y.applyUpdate(doc, this.resting!.state, LOADED);
+		this.resting = null;
+		return this.goLive(doc);
+	}
+
+	/** True while the document is held only as its encoded state. */
+	get isResting(): boolean {
+		return this.live === null;
+	}
+
+	private goLive(doc: Y.Doc): Y.Doc {
+		this.live = doc;
+		this.lastEditAt = Date.now();
+		this.scheduleRest();
+		doc.on('update', (update: Uint8Array, origin: unknown) => {
+			if (origin === LOADED) return;
+			this.lastEditAt = Date.now();
+			// Durable before broadcast: nobody sees this update until its row is committed.
+			this.log.append(this.docId, update).then(
+				(id) => {
+					this.lastLoggedId = Math.max(this.lastLoggedId, id);
+					this.bus.publish(this.docId, { kind: 'update', payload: syncMessage(SYNC_UPDATE, update), origin });
+					if (++this.loggedSinceCompaction >= this.compactAfter) this.compact();
+				},
+				(err) => {
+					console.error(`collab: could not store an update of ${this.docId}`, err);
+					// The sender's edit is not saved: make it reconnect and resend (Yjs sync does that).
+					const conn = origin && typeof origin === 'object' && 'ws' in origin ? this.connections.get((origin as Connection).ws) : undefined;
+					if (conn) conn.ws.close(CLOSE.internal, 'could not save');
+				}
+			);
+		});
+		return doc;
+	}
+
+	private scheduleRest(): void {
+		if (this.restTimer || !Number.isFinite(this.restMs)) return;
+		this.restTimer = setTimeout(() => {
+			this.restTimer = undefined;
+			if (!this.live || this.destroyed) return;
+			const idleFor = Date.now() - this.lastEditAt;
+			if (idleFor < this.restMs) {
+				this.restTimer = setTimeout(() => ((this.restTimer = undefined), this.scheduleRest()), this.restMs - idleFor);
+				this.restTimer.unref?.();
+				return;
+			}
+			// Only what is committed may rest: wait for the updates still on their way to disk.
+			this.log.committed().then(() => {
+				if (Date.now() - this.lastEditAt < this.restMs) this.scheduleRest();
+				else this.rest();
+			});
+		}, this.restMs);
+		this.restTimer.unref?.();
+	}
+
+	/** Keeps only the encoded state. Call only when every update applied so far is committed. */
+	rest(): void {
+		const doc = this.live;
+		if (!doc || this.destroyed) return;
+		this.resting = { state: Y.encodeStateAsUpdate(doc), vector: Y.encodeStateVector(doc) };
+		this.live = null;
+		doc.destroy();
+	}
+
+	private stateVector(): Uint8Array {
+		return this.live ? Y.encodeStateVector(this.live) : this.resting!.vector;
+	}
+
+	/** What a client holding `vector` lacks. */
+	private missingFor(vector: Uint8Array): Uint8Array {
+		return this.live ? Y.encodeStateAsUpdate(this.live, vector) : Y.diffUpdate(this.resting!.state, vector);
+	}
+
+	/** True when `update` brings nothing the resting state lacks (no new items, no deletions). */
+	private bringsNothing(update: ReturnType<typeof Y.decodeUpdate>): boolean {
+		if (this.live || update.ds.clients.size > 0) return false;
+		const have = Y.decodeStateVector(this.resting!.vector);
+		return update.structs.every((s) => s.id.clock + s.length <= (have.get(s.id.client) ?? 0));
+	}
+
 	/**
 	 * A new connection. `clientState`, when the client sent it (its state vector, `?sv=` on the socket URL),
 	 * lets the server send what the client lacks at once, with sync step 1, instead of waiting a round
@@ -157,7 +248,7 @@ export class Room {
 		const step1 = encoding.createEncoder();
 		encoding.writeVarUint(step1, MESSAGE_SYNC);
 		encoding.writeVarUint(step1, SYNC_STEP1);
-		encoding.writeVarUint8Array(step1, Y.encodeStateVector(this.doc));
+		encoding.writeVarUint8Array(step1, this.stateVector());
 		send(conn.ws, encoding.toUint8Array(step1));
 		if (clientState) {
 			// Only committed state leaves the server (as in receiveSync). Updates committed meanwhile are
@@ -165,8 +256,8 @@ export class Room {
 			// the client gets one twice, which Yjs ignores.
 			this.log.committed().then(() => {
 				if (this.connections.get(conn.ws) !== conn) return;
-				conn.sentOnJoin = Y.decodeStateVector(Y.encodeStateVector(this.doc));
-				send(conn.ws, syncMessage(SYNC_STEP2, Y.encodeStateAsUpdate(this.doc, clientState)));
+				conn.sentOnJoin = Y.decodeStateVector(this.stateVector());
+				send(conn.ws, syncMessage(SYNC_STEP2, this.missingFor(clientState)));
 			});
 		}
 		const states = this.awareness.getStates();
@@ -236,16 +327,23 @@ export class Room {
 					for (const [client, clock] of sent) if (clock > (merged.get(client) ?? 0)) merged.set(client, clock);
 					known = Y.encodeStateVector(merged);
 				}
-				send(conn.ws, syncMessage(SYNC_STEP2, Y.encodeStateAsUpdate(this.doc, known)));
+				send(conn.ws, syncMessage(SYNC_STEP2, this.missingFor(known)));
 			});
 			return;
 		}
 		if (step !== SYNC_STEP2 && step !== SYNC_UPDATE) throw new ProtocolError(CLOSE.malformed, 'unknown sync step');
 		// y-websocket has no read-only mode: drop viewers' sync step 2 and updates here.
 		if (conn.readOnly) return;
+		let decoded: ReturnType<typeof Y.decodeUpdate>;
 		try {
 			// Decode fully before touching the document, so garbage never half-applies.
-			Y.decodeUpdate(payload);
+			decoded = Y.decodeUpdate(payload);
+		} catch {
+			throw new ProtocolError(CLOSE.malformed, 'malformed update');
+		}
+		// A client's answer to our step 1 is usually empty: a resting document stays resting.
+		if (this.bringsNothing(decoded)) return;
+		try {
 			Y.applyUpdate(this.doc, payload, conn);
 		} catch {
 			throw new ProtocolError(CLOSE.malformed, 'malformed update');
@@ -272,15 +370,20 @@ export class Room {
 	/** Folds the log into one snapshot (one transaction). Everything up to lastLoggedId is in the doc. */
 	compact(): void {
 		if (this.loggedSinceCompaction === 0 || this.lastLoggedId === 0) return;
-		this.log.compact(this.docId, Y.encodeStateAsUpdate(this.doc), this.lastLoggedId);
+		this.log.compact(this.docId, this.live ? Y.encodeStateAsUpdate(this.live) : this.resting!.state, this.lastLoggedId);
 		this.loggedSinceCompaction = 0;
 	}
 
 	destroy(): void {
+		this.destroyed = true;
 		if (this.unloadTimer) clearTimeout(this.unloadTimer);
+		if (this.restTimer) clearTimeout(this.restTimer);
 		this.unsubscribe();
+		this.awareness.doc.destroy();
 		this.awareness.destroy();
-		this.doc.destroy();
+		this.live?.destroy();
+		this.live = null;
+		this.resting = null;
 	}
 }
 

@@ -22,6 +22,8 @@ export type CollabOptions = {
 	origin?: string;
 	unloadMs: number;
 	compactAfter: number;
+	/** How long after its last edit a document is held as its encoded state only (see Room). */
+	restMs?: number;
 	/** How often open connections re-check their session and access (revocation, expiry). */
 	recheckMs?: number;
 	bus?: Bus;
@@ -231,7 +233,7 @@ export class CollabServer implements CollabControl {
 	private room(docId: string): Room {
 		let room = this.rooms.get(docId);
 		if (!room) {
-			room = new Room(docId, this.log, this.bus, this.opts.compactAfter);
+			room = new Room(docId, this.log, this.bus, this.opts.compactAfter, { restMs: this.opts.restMs });
 			this.rooms.set(docId, room);
 		}
 		return room;
