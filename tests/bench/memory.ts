@@ -13,6 +13,8 @@ const args = cli('bench:memory');
 const count = Number(args.get('docs') ?? 40);
 const GOAL_PER_DOC = 1024 * 1024;
 const UNLOAD_MS = 1000;
+/** The server's default COLLAB_REST_MS: documents nobody types into rest after it. */
+const REST_S = 30;
 
 console.log(header(args.command));
 
@@ -20,7 +22,7 @@ const results: { kind: string; m: MemoryFigures }[] = [];
 for (const kind of ['meeting', 'plan'] as const) {
 	console.error(`${count} ${kind} documents …`);
 	// A fresh server for each kind, so that one measurement never carries the other's garbage.
-	const hearth = await startHearth({ COLLAB_UNLOAD_MS: String(UNLOAD_MS) });
+	const hearth = await startHearth({ COLLAB_UNLOAD_MS: String(UNLOAD_MS), ...(process.env.COLLAB_DEFLATE ? { COLLAB_DEFLATE: process.env.COLLAB_DEFLATE } : {}) });
 	try {
 		results.push({ kind, m: await memoryPerDoc(hearth, kind, count, UNLOAD_MS + 2000) });
 	} finally {
@@ -29,19 +31,38 @@ for (const kind of ['meeting', 'plan'] as const) {
 }
 
 const label = { meeting: 'meeting (8 stages, 60 cards, ~9,600 chars of notes)', plan: 'case plan (30 pages, ~106,000 chars)' } as Record<string, string>;
+const rows = results.flatMap(({ kind, m }) => {
+	const live = {
+		document: label[kind],
+		state: 'just written (a live Y.Doc)',
+		'encoded size': kb(m.encodedPerDoc),
+		'heap + external per doc': mb(m.perDoc),
+		'RSS per doc': mb(m.rssPerDoc),
+		goal: '≤ 1 MB',
+		verdict: verdict(m.perDoc, GOAL_PER_DOC),
+		'CPU pressure': pct(m.pressure)
+	};
+	if (!m.resting) return [live];
+	return [
+		live,
+		{
+			document: label[kind],
+			state: `open, nobody typing for ${REST_S} s (${m.resting.docs} of ${m.docs} resting)`,
+			'encoded size': kb(m.encodedPerDoc),
+			'heap + external per doc': mb(m.resting.perDoc),
+			'RSS per doc': mb(m.resting.rssPerDoc),
+			goal: '≤ 1 MB',
+			verdict: verdict(m.resting.perDoc, GOAL_PER_DOC),
+			'CPU pressure': ''
+		}
+	];
+});
 console.log(
 	table(`Hearth server memory per open document (${count} documents, 2 clients each)`, [
-		...results.map(({ kind, m }) => ({
-			document: label[kind],
-			'encoded size': kb(m.encodedPerDoc),
-			'heap + external per doc': mb(m.perDoc),
-			'RSS per doc': mb(m.rssPerDoc),
-			goal: '≤ 1 MB',
-			verdict: verdict(m.perDoc, GOAL_PER_DOC),
-			'CPU pressure': pct(m.pressure)
-		})),
+		...rows,
 		{
-			document: 'a meeting and its case plan, together',
+			document: 'a meeting and its case plan, together (live)',
+			state: '',
 			'encoded size': kb(results[0].m.encodedPerDoc + results[1].m.encodedPerDoc),
 			'heap + external per doc': mb(results[0].m.perDoc + results[1].m.perDoc),
 			'RSS per doc': mb(results[0].m.rssPerDoc + results[1].m.rssPerDoc),

@@ -26,7 +26,8 @@ export async function bootHearth(): Promise<Hearth> {
 		unloadMs: c.COLLAB_UNLOAD_MS,
 		compactAfter: c.COLLAB_COMPACT_AFTER,
 		recheckMs: c.COLLAB_RECHECK_MS,
-		restMs: c.COLLAB_REST_MS
+		restMs: c.COLLAB_REST_MS,
+		deflate: c.COLLAB_DEFLATE
 	});
 	setCollabControl(collab);
 	const hasDemo = db.select({ id: users.id }).from(users).where(eq(users.email, 'caseworker@demo.test')).get() !== undefined;

@@ -13,7 +13,7 @@ import { writeFileSync } from 'node:fs';
 import { monitorEventLoopDelay } from 'node:perf_hooks';
 import type * as YNamespace from 'yjs';
 import { loadKit, type BenchClient, type ClientKit } from './kit.ts';
-import { Inspector, type LoopDelay } from './inspect.ts';
+import { Inspector, type LoopDelay, type MemoryUsage } from './inspect.ts';
 import { Samples, summarize, sleep } from './stats.ts';
 import { docBuilders } from './docs.ts';
 import type { DriverConfig, LoadConfig, LoadResult, MemoryConfig, MemoryDoc, MemoryResult } from './driver.ts';
@@ -276,6 +276,15 @@ async function runMemory(kit: ClientKit, c: MemoryConfig): Promise<MemoryResult>
 	await inspector.gc();
 	const opened = await inspector.memory();
 	const loadedWhileOpen = await inspector.evaluate<number>(c.loadedDocs);
+	let openResting: MemoryUsage | undefined;
+	let restingDocs: number | undefined;
+	if (c.restWait) {
+		log(`waiting ${(c.restWait.ms / 1000).toFixed(0)} s with everyone connected and nobody typing`);
+		await sleep(c.restWait.ms);
+		await inspector.gc();
+		openResting = await inspector.memory();
+		restingDocs = await inspector.evaluate<number>(c.restWait.resting);
+	}
 
 	for (const client of clients) client.destroy();
 	await sleep(c.unloadWaitMs);
@@ -288,6 +297,8 @@ async function runMemory(kit: ClientKit, c: MemoryConfig): Promise<MemoryResult>
 		encodedBytes,
 		baseline,
 		open: opened,
+		openResting,
+		restingDocs,
 		afterLeave,
 		loadSeconds,
 		loadedWhileOpen,

@@ -67,6 +67,11 @@ export type MemoryConfig = Common & {
 	unloadWaitMs: number;
 	/** Expression counting the documents the server holds (see Target.loadedDocs). */
 	loadedDocs: string;
+	/**
+	 * When set: after measuring the open documents (just written, so live), wait this long with every
+	 * client still connected and measure again (Hearth rests documents nobody typed into: see Room).
+	 */
+	restWait?: { ms: number; resting: string };
 };
 
 export type MemoryResult = {
@@ -74,6 +79,9 @@ export type MemoryResult = {
 	encodedBytes: number;
 	baseline: MemoryUsage;
 	open: MemoryUsage;
+	/** Still open, nobody typing for restWait.ms (when asked for). */
+	openResting?: MemoryUsage;
+	restingDocs?: number;
 	afterLeave: MemoryUsage;
 	loadSeconds: number;
 	loadedWhileOpen: number;

@@ -9,6 +9,8 @@ export type MemoryFigures = {
 	/** JS heap + memory outside the heap (buffers), after a full GC, per open document. */
 	perDoc: number;
 	rssPerDoc: number;
+	/** Still open with every client, after nobody typed for a while (Hearth: the documents rest). */
+	resting?: { perDoc: number; rssPerDoc: number; docs: number };
 	/** What is still held after every client left and the unload delay passed (vs. the baseline). */
 	afterLeave: number;
 	/** The part of what the open documents took that is still held after they were left. */
@@ -43,7 +45,8 @@ export async function memoryPerDoc(
 		docs,
 		clientsPerDoc: 2,
 		unloadWaitMs,
-		loadedDocs: target.loadedDocs
+		loadedDocs: target.loadedDocs,
+		restWait: target.resting ? { ms: target.resting.ms, resting: target.resting.count } : undefined
 	});
 	const js = (m: { heapUsed: number; external: number }) => m.heapUsed + m.external;
 	return {
@@ -51,6 +54,9 @@ export async function memoryPerDoc(
 		encodedPerDoc: r.encodedBytes / r.docs,
 		perDoc: (js(r.open) - js(r.baseline)) / r.docs,
 		rssPerDoc: (r.open.rss - r.baseline.rss) / r.docs,
+		resting: r.openResting
+			? { perDoc: (js(r.openResting) - js(r.baseline)) / r.docs, rssPerDoc: (r.openResting.rss - r.baseline.rss) / r.docs, docs: r.restingDocs ?? 0 }
+			: undefined,
 		afterLeave: js(r.afterLeave) - js(r.baseline),
 		afterLeaveShare: (js(r.afterLeave) - js(r.baseline)) / (js(r.open) - js(r.baseline)),
 		baselineHeap: js(r.baseline),

@@ -23,6 +23,8 @@ export type Target = {
 	cookies: string[];
 	/** An expression that, evaluated in the server, counts the documents it holds in memory. */
 	loadedDocs: string;
+	/** Hearth only: how long an untouched open document takes to rest, and how to count resting ones. */
+	resting?: { ms: number; count: string };
 	/** Adds documents the clients may open: `cases` cases of `meetingsPerCase` meetings each. */
 	seed(cases: number, meetingsPerCase: number): Seeded;
 	stop(): Promise<void>;
@@ -63,6 +65,11 @@ export async function startHearth(env: Record<string, string> = {}, sessions = 9
 		cookies,
 		// The running CollabServer (src/lib/server/collab/registry.ts) and its rooms.
 		loadedDocs: `globalThis[Symbol.for('hearth.collab')].rooms.size`,
+		// COLLAB_REST_MS (default 30 s) after the last edit, plus the timer's own lag.
+		resting: {
+			ms: Number(env.COLLAB_REST_MS ?? 30_000) + 3000,
+			count: `[...globalThis[Symbol.for('hearth.collab')].rooms.values()].filter((r) => r.isResting).length`
+		},
 		server,
 		seed: (cases, meetingsPerCase) => seedCases(server.dbPath, cases, meetingsPerCase),
 		stop: async () => {

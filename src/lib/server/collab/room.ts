@@ -5,6 +5,7 @@ import * as decoding from 'lib0/decoding';
 import type { WebSocket } from 'ws';
 import type { UpdateLog } from './update-log.ts';
 import type { Bus } from './bus.ts';
+import { COMPRESSION_THRESHOLD, releaseDeflate } from './zlib-release.ts';
 import {
 	decodeAwarenessUpdate,
 	encodeAwarenessUpdate,
@@ -188,23 +189,21 @@ export class Room {
 		return doc;
 	}
 
-	private scheduleRest(): void {
+	private scheduleRest(delay = this.restMs): void {
 		if (this.restTimer || !Number.isFinite(this.restMs)) return;
 		this.restTimer = setTimeout(() => {
 			this.restTimer = undefined;
 			if (!this.live || this.destroyed) return;
 			const idleFor = Date.now() - this.lastEditAt;
-			if (idleFor < this.restMs) {
-				this.restTimer = setTimeout(() => ((this.restTimer = undefined), this.scheduleRest()), this.restMs - idleFor);
-				this.restTimer.unref?.();
-				return;
-			}
+			if (idleFor < this.restMs) return this.scheduleRest(this.restMs - idleFor);
 			// Only what is committed may rest: wait for the updates still on their way to disk.
 			this.log.committed().then(() => {
-				if (Date.now() - this.lastEditAt < this.restMs) this.scheduleRest();
+				if (!this.live || this.destroyed) return;
+				const idle = Date.now() - this.lastEditAt;
+				if (idle < this.restMs) this.scheduleRest(this.restMs - idle);
 				else this.rest();
 			});
-		}, this.restMs);
+		}, delay);
 		this.restTimer.unref?.();
 	}
 
@@ -412,5 +411,6 @@ function send(ws: WebSocket, data: Uint8Array): void {
 	}
 	ws.send(data, (err) => {
 		if (err) ws.terminate();
+		else if (data.byteLength >= COMPRESSION_THRESHOLD) releaseDeflate(ws);
 	});
 }

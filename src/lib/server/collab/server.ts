@@ -12,6 +12,7 @@ import { authorizeUpgrade, COLLAB_PATH, type UpgradeVerdict } from './authorize-
 import { InProcessBus, type Bus } from './bus.ts';
 import { CLOSE, ProtocolError, Room, type Connection } from './room.ts';
 import { UpdateLog } from './update-log.ts';
+import { COMPRESSION_THRESHOLD, releaseInflate } from './zlib-release.ts';
 import type { CollabControl } from './registry.ts';
 import { colourFor } from '../../domain/colour.ts';
 import type { DocKind } from '../../domain/doc-id.ts';
@@ -123,7 +124,7 @@ export class CollabServer implements CollabControl {
 			perMessageDeflate:
 				opts.deflate === false
 					? false
-					: { threshold: 1024, serverNoContextTakeover: true, clientNoContextTakeover: true, serverMaxWindowBits: 11, zlibDeflateOptions: { memLevel: 4 } }
+					: { threshold: COMPRESSION_THRESHOLD, serverNoContextTakeover: true, clientNoContextTakeover: true, serverMaxWindowBits: 11, zlibDeflateOptions: { memLevel: 4 } }
 		});
 		this.wss.on('error', (err) => console.error('collab: server error', err));
 		this.recheckTimer = setInterval(() => void this.recheckConnections(), opts.recheckMs ?? 30_000);
@@ -214,7 +215,10 @@ export class CollabServer implements CollabControl {
 		ws.on('message', (data: RawData, isBinary: boolean) => {
 			try {
 				if (!isBinary) throw new ProtocolError(CLOSE.malformed, 'text frames are not part of the protocol');
-				room.receive(conn, toUint8Array(data));
+				const message = toUint8Array(data);
+				// A large message may have been inflated: free that socket's decompressor until the next one.
+				if (message.byteLength >= COMPRESSION_THRESHOLD) releaseInflate(ws);
+				room.receive(conn, message);
 			} catch (err) {
 				if (err instanceof ProtocolError) ws.close(err.code, err.message);
 				else {
