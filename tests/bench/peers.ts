@@ -112,8 +112,11 @@ const memRow = (kind: 'meeting' | 'plan', label: string): Row[] => {
 	const m = (n: TargetName) => figures.get(n)![kind]!;
 	// Two runs of bench:memory agreed to 1 % per document (0.55 / 0.55 MB, 1.41 / 1.41 MB): closer is a tie.
 	const worseThanPeers = m('hearth').perDoc <= 1.01 * Math.min(m('y-websocket').perDoc, m('hocuspocus').perDoc) ? 'pass' : 'MISS';
+	const idle = (n: TargetName) => m(n).resting?.perDoc ?? NaN;
+	const idleVerdict = idle('hearth') <= 1.01 * Math.min(idle('y-websocket'), idle('hocuspocus')) ? 'pass' : 'MISS';
 	return [
 		row(`${label}: heap + external per open document`, (n) => m(n).perDoc, (v) => mb(v), `≤ both peers (± 1 %): ${worseThanPeers}`),
+		row(`${label}: the same, nobody typing for 30 s (Hearth: documents rest)`, idle, (v) => mb(v), `≤ both peers (± 1 %): ${idleVerdict}`),
 		row(`${label}: RSS per open document`, (n) => m(n).rssPerDoc, (v) => mb(v)),
 		row(`${label}: documents in memory after everyone left`, (n) => m(n).loadedAfterLeave, (v) => `${v} of ${docCount}`),
 		row(`${label}: still held after everyone left`, (n) => m(n).afterLeave, (v) => mb(v))

@@ -46,7 +46,8 @@ export async function memoryPerDoc(
 		clientsPerDoc: 2,
 		unloadWaitMs,
 		loadedDocs: target.loadedDocs,
-		restWait: target.resting ? { ms: target.resting.ms, resting: target.resting.count } : undefined
+		// Every server is measured again after the same quiet time (only Hearth rests documents).
+		restWait: { ms: target.resting?.ms ?? 33_000, resting: target.resting?.count ?? '0' }
 	});
 	const js = (m: { heapUsed: number; external: number }) => m.heapUsed + m.external;
 	return {
