@@ -7,6 +7,7 @@ import { pathToFileURL } from 'node:url';
 import { bootHearth } from '../src/lib/server/boot.ts';
 import { config } from '../src/lib/server/config.ts';
 import { DEMO_PASSWORD, DEMO_SIGN_INS } from '../src/lib/server/services/seed.ts';
+import { compressResponse } from './compression.ts';
 
 // adapter-node assumes https for its CSRF origin check unless told: read the scheme from this header,
 // which we default to http for plain-HTTP requests below.
@@ -26,6 +27,8 @@ const { handler } = (await import(pathToFileURL(handlerPath).href)) as {
 
 const server = createServer((req, res) => {
 	if (!c.ORIGIN && !req.headers['x-forwarded-proto']) req.headers['x-forwarded-proto'] = 'http';
+	// Pages and __data.json compressed (adapter-node sends them plain; its static files come precompressed).
+	compressResponse(req, res);
 	handler(req, res);
 });
 server.on('upgrade', (req, socket, head) => {

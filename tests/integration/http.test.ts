@@ -1,7 +1,10 @@
-// Pages and request safety on the real server: access refusals, headers, origin checks, throttling.
+// Pages and request safety on the real server: access refusals, headers, origin checks, throttling,
+// compression.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { request, type IncomingHttpHeaders } from 'node:http';
+import { brotliDecompressSync, gunzipSync } from 'node:zlib';
 import { removeServerFiles, startServer, type RunningServer } from '../support/server.ts';
-import { demoIds, get, signIn } from '../support/clients.ts';
+import { connect, demoIds, destroy, get, signIn, synced } from '../support/clients.ts';
 
 let server: RunningServer;
 let caseworker: string;
@@ -121,5 +124,82 @@ describe('sign-in', () => {
 		expect(throttled?.html).toContain('Too many tries');
 		// While throttled, even the right password waits.
 		expect((await attempt(email, 'hearth-demo')).status).toBe(429);
+	});
+});
+
+/** A request as a browser sends it, read byte for byte (fetch would decompress for us). */
+function raw(path: string, headers: Record<string, string> = {}, method = 'GET', body?: string): Promise<{ status: number; headers: IncomingHttpHeaders; body: Buffer }> {
+	return new Promise((resolve, reject) => {
+		const req = request(`${server.url}${path}`, { method, headers }, (res) => {
+			const chunks: Buffer[] = [];
+			res.on('data', (c: Buffer) => chunks.push(c));
+			res.on('end', () => resolve({ status: res.statusCode!, headers: res.headers, body: Buffer.concat(chunks) }));
+		});
+		req.on('error', reject);
+		req.end(body);
+	});
+}
+
+describe('compression', () => {
+	it('gzips or brotli-compresses pages and their data for browsers that take it, keeping the session cookie', async () => {
+		const plain = await (await get(server.url, `/meetings/${ids.meetingId}`, caseworker)).text();
+		for (const [encoding, decode] of [
+			['gzip', gunzipSync],
+			['br', brotliDecompressSync]
+		] as const) {
+			const page = await raw(`/meetings/${ids.meetingId}`, { cookie: caseworker, 'accept-encoding': encoding });
+			expect(page.status).toBe(200);
+			expect(page.headers['content-encoding']).toBe(encoding);
+			expect(page.headers['content-length']).toBeUndefined();
+			expect(page.headers.vary).toMatch(/accept-encoding/i);
+			expect(page.headers['set-cookie']?.some((c) => c.startsWith('hearth_session='))).toBe(true);
+			expect(page.headers['content-security-policy']).toBeTruthy();
+			const html = decode(page.body).toString();
+			expect(html.length).toBeGreaterThan(page.body.length * 2);
+			// The same page as sent plain, but for the one part that differs per response (the notes' slot).
+			const bySlot = (h: string) => h.replace(/(data-saved-notes="|savedNotes:")[a-z2-7]+"/g, '$1"');
+			expect(bySlot(html)).toBe(bySlot(plain));
+			const data = await raw(`/meetings/${ids.meetingId}/__data.json`, { cookie: caseworker, 'accept-encoding': encoding });
+			expect(data.headers['content-encoding']).toBe(encoding);
+			expect(JSON.parse(decode(data.body).toString()).type).toBe('data');
+		}
+	});
+
+	it('sends pages plain to a client that does not take compression', async () => {
+		const page = await raw(`/meetings/${ids.meetingId}`, { cookie: caseworker });
+		expect(page.headers['content-encoding']).toBeUndefined();
+		expect(page.body.toString()).toContain('<h1');
+	});
+
+	it('leaves redirects with their cookies alone', async () => {
+		const signInPost = await raw(
+			'/sign-in',
+			{ origin: server.url, 'content-type': 'application/x-www-form-urlencoded', accept: 'text/html', 'accept-encoding': 'gzip, br' },
+			'POST',
+			new URLSearchParams({ email: 'supervisor@demo.test', password: 'hearth-demo' }).toString()
+		);
+		expect(signInPost.status).toBe(303);
+		expect(signInPost.headers.location).toBe('/cases');
+		expect(signInPost.headers['content-encoding']).toBeUndefined();
+		expect(signInPost.headers['set-cookie']?.find((c) => c.startsWith('hearth_session='))).toMatch(/HttpOnly/i);
+		const away = await raw(`/meetings/${ids.meetingId}`, { 'accept-encoding': 'gzip' });
+		expect(away.status).toBe(303);
+		expect(away.headers.location).toContain('/sign-in?next=');
+	});
+
+	it('serves the built files precompressed as before, without compressing them twice', async () => {
+		const html = await (await get(server.url, `/meetings/${ids.meetingId}`, caseworker)).text();
+		const script = /\/_app\/immutable\/entry\/start\.[\w-]+\.js/.exec(html)![0];
+		const plain = await raw(script);
+		const br = await raw(script, { 'accept-encoding': 'br' });
+		expect(br.headers['content-encoding']).toBe('br');
+		expect(brotliDecompressSync(br.body).equals(plain.body)).toBe(true);
+	});
+
+	it('keeps the collab socket working beside it', async () => {
+		const c = connect(server.url, `meeting:${ids.meetingId}`, caseworker);
+		await synced(c);
+		expect(c.provider.wsconnected).toBe(true);
+		destroy(c);
 	});
 });
