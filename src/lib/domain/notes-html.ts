@@ -1,0 +1,116 @@
+import * as Y from 'yjs';
+
+// The shared notes (a Y.XmlFragment in y-prosemirror's shape) as plain read-only HTML, for the server to
+// put in the meeting page so the notes show at first paint, and without JavaScript. It mirrors what
+// Tiptap's StarterKit renders for each node and mark (so the live editor, when it takes over, lays out
+// the same), through an allowlist: an element or mark that is not listed is left out (y-prosemirror
+// drops nodes the editor's schema does not know, so the editor would not show them either), every text
+// and attribute value is escaped, and links keep only web, mail and phone addresses.
+
+const ESCAPES: Record<string, string> = { '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' };
+
+export function escapeHtml(text: string): string {
+	return text.replace(/[&<>"']/g, (c) => ESCAPES[c]);
+}
+
+type Attrs = Record<string, unknown>;
+
+function int(value: unknown, min: number, max: number, fallback: number): number {
+	const n = typeof value === 'number' ? value : typeof value === 'string' ? Number(value) : NaN;
+	return Number.isInteger(n) && n >= min && n <= max ? n : fallback;
+}
+
+/** Block nodes: the tags StarterKit's renderHTML gives them. */
+const BLOCKS: Record<string, (attrs: Attrs) => [open: string, close: string]> = {
+	paragraph: () => ['<p>', '</p>'],
+	heading: (a) => {
+		const level = int(a.level, 1, 6, 1);
+		return [`<h${level}>`, `</h${level}>`];
+	},
+	bulletList: () => ['<ul>', '</ul>'],
+	orderedList: (a) => {
+		const start = int(a.start, 0, 1_000_000, 1);
+		return [start === 1 ? '<ol>' : `<ol start="${start}">`, '</ol>'];
+	},
+	listItem: () => ['<li>', '</li>'],
+	blockquote: () => ['<blockquote>', '</blockquote>'],
+	codeBlock: (a) => {
+		const language = typeof a.language === 'string' && /^[\w+#.-]{1,32}$/.test(a.language) ? a.language : null;
+		return [language ? `<pre><code class="language-${escapeHtml(language)}">` : '<pre><code>', '</code></pre>'];
+	}
+};
+
+/** Nodes whose content is text (ProseMirror gives an empty one, or one ending in a line break, a trailing <br>). */
+const TEXTBLOCKS = new Set(['paragraph', 'heading', 'codeBlock']);
+
+/** Marks, outermost first (the order of StarterKit's schema, which ProseMirror nests them in). */
+const MARKS: [name: string, render: (attrs: Attrs) => [string, string] | null][] = [
+	['link', (a) => (safeHref(a.href) ? [`<a href="${escapeHtml(safeHref(a.href)!)}" rel="noopener noreferrer nofollow">`, '</a>'] : null)],
+	['bold', () => ['<strong>', '</strong>']],
+	['code', () => ['<code>', '</code>']],
+	['italic', () => ['<em>', '</em>']],
+	['strike', () => ['<s>', '</s>']],
+	['underline', () => ['<u>', '</u>']]
+];
+
+/** Web, mail and phone links only (no javascript:, data: or anything a browser might run). */
+export function safeHref(href: unknown): string | null {
+	if (typeof href !== 'string' || href.length > 2048) return null;
+	const trimmed = href.trim();
+	return /^(https?:\/\/|mailto:|tel:)/i.test(trimmed) ? trimmed : null;
+}
+
+/** y-prosemirror stores overlapping marks as `name--<8-character hash>`. */
+function markName(attribute: string): string {
+	return /^(.*)--[a-zA-Z0-9+/=]{8}$/.exec(attribute)?.[1] ?? attribute;
+}
+
+function renderText(text: Y.XmlText): string {
+	let html = '';
+	for (const op of text.toDelta() as { insert: unknown; attributes?: Record<string, unknown> }[]) {
+		if (typeof op.insert !== 'string') continue;
+		const present = new Map<string, Attrs>();
+		for (const [key, value] of Object.entries(op.attributes ?? {})) present.set(markName(key), value && typeof value === 'object' ? (value as Attrs) : {});
+		let open = '';
+		let close = '';
+		for (const [name, render] of MARKS) {
+			const attrs = present.get(name);
+			const tags = attrs ? render(attrs) : null;
+			if (!tags) continue;
+			open += tags[0];
+			close = tags[1] + close;
+		}
+		html += open + escapeHtml(op.insert) + close;
+	}
+	return html;
+}
+
+function renderInline(node: Y.XmlElement | Y.XmlText): { html: string; lineBreak: boolean } {
+	if (node instanceof Y.XmlText) return { html: renderText(node), lineBreak: false };
+	if (node.nodeName === 'hardBreak') return { html: '<br>', lineBreak: true };
+	return { html: '', lineBreak: false };
+}
+
+function renderNode(node: Y.XmlElement | Y.XmlText): string {
+	if (node instanceof Y.XmlText) return renderText(node);
+	if (node.nodeName === 'horizontalRule') return '<hr>';
+	const block = BLOCKS[node.nodeName];
+	if (!block) return '';
+	const [open, close] = block(node.getAttributes() as Attrs);
+	const children = node.toArray() as (Y.XmlElement | Y.XmlText)[];
+	if (!TEXTBLOCKS.has(node.nodeName)) return open + children.map(renderNode).join('') + close;
+	let inner = '';
+	let endsWithBreak = true; // an empty textblock, like one ending in a line break, gets a <br> to hold its line
+	for (const child of children) {
+		const { html, lineBreak } = renderInline(child);
+		if (html === '') continue;
+		inner += html;
+		endsWithBreak = lineBreak;
+	}
+	return open + inner + (endsWithBreak ? '<br>' : '') + close;
+}
+
+/** The notes as HTML: only the allowlisted tags above, every text and attribute escaped. */
+export function notesToHtml(notes: Y.XmlFragment): string {
+	return (notes.toArray() as (Y.XmlElement | Y.XmlText)[]).map(renderNode).join('');
+}
