@@ -20,7 +20,35 @@ function hearthCollab(): Plugin {
 	};
 }
 
-export default defineConfig({
+/**
+ * Libraries only the live notes use (the connection and the editor): never in the chunk of what pages share,
+ * which every page loads.
+ */
+const NOTES_LIBRARIES = /[\\/]node_modules[\\/](yjs|lib0|y-protocols|y-websocket|@tiptap|prosemirror-[\w-]+|@floating-ui|linkifyjs|orderedmap|rope-sequence|w3c-keyname)[\\/]/;
+
+export default defineConfig(({ isSsrBuild }) => ({
+	// Browser chunks. Left alone, the bundler makes a chunk for every set of pages that share a module, so
+	// the meeting page asked for 17 files, some of 100 bytes (one message shared by two pages). A phone on
+	// a slow network (issue 8: 562 ms latency, 6 connections at a time) pays a round trip per wave of six:
+	// the page hydrated 3 s after navigation, 2.2 s after its HTML. So what pages share is one chunk (a few
+	// KB more for some pages, two waves fewer for all: 6 files). The live connection (Yjs and the provider,
+	// notes-connection.ts, imported by the notes component) is a chunk of its own, which the editor's chunk
+	// imports in turn: it comes with the page's first wave, so the socket opens as soon as the page
+	// hydrates, while Tiptap is still loading. tests/bench/lib/bundle.ts finds it by this name.
+	build: isSsrBuild
+		? {}
+		: {
+				rollupOptions: {
+					output: {
+						codeSplitting: {
+							groups: [
+								{ name: 'notes-connection', test: /[\\/]src[\\/]lib[\\/]collab[\\/]notes-connection\.ts$/, priority: 2 },
+								{ name: 'shared', test: (id: string) => !NOTES_LIBRARIES.test(id), minShareCount: 2, priority: 1 }
+							]
+						}
+					}
+				}
+			},
 	plugins: [
 		paraglideVitePlugin({
 			project: './project.inlang',
@@ -35,4 +63,4 @@ export default defineConfig({
 		testTimeout: 20_000,
 		hookTimeout: 60_000
 	}
-});
+}));

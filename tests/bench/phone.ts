@@ -30,7 +30,10 @@ type Run = {
 	synced: number;
 	editable: number;
 	jsBeforeEditor: number;
+	connectionChunk: number;
 	editorChunk: number;
+	/** The page's HTML (the saved notes in it) over the wire, compressed when the server compresses. */
+	htmlBytes: number;
 	syncBytes: number;
 	/** When the sync frame had arrived, after the socket opened (browser network clock). */
 	syncFrameAfterOpen: number;
@@ -67,7 +70,8 @@ const PROBE = () => {
 
 // The build's own account of the split (the budget test checks the same figures).
 const split = splitForRoute(MEETING_ROUTE, EDITOR_SRC, { build: BUILD_DIR });
-const editorFile = split.editor[0].file;
+const editorFiles = split.editor.map((f) => f.file);
+const connectionFiles = split.connection.map((f) => f.file);
 
 const hearth = await startHearth({ COLLAB_UNLOAD_MS: '1000' });
 const results: Run[] = [];
@@ -132,32 +136,36 @@ try {
 	await hearth.stop();
 }
 
-/** Slow 4G + 4× CPU on this page, and a tally of script bytes over the wire before the editor chunk. */
+/**
+ * Slow 4G + 4× CPU on this page, and a tally of bytes over the wire: the HTML, the editor's files, and
+ * every other script (the page's, the live connection's among them).
+ */
 async function throttle(cdp: CDPSession) {
 	await cdp.send('Network.enable');
 	await cdp.send('Network.setCacheDisabled', { cacheDisabled: true });
 	await cdp.send('Network.emulateNetworkConditions', SLOW_4G);
 	await cdp.send('Emulation.setCPUThrottlingRate', { rate: CPU_SLOWDOWN });
-	const scripts = new Map<string, { url: string; bytes: number }>();
-	let editorRequested = false;
+	const scripts = new Map<string, string>();
+	let htmlRequestId = '';
+	let htmlBytes = 0;
 	let jsBeforeEditor = 0;
+	let connectionChunk = 0;
 	let editorChunk = 0;
-	let editorRequestId = '';
 	let syncBytes = 0;
 	cdp.on('Network.requestWillBeSent', (e) => {
-		if (e.type !== 'Script') return;
-		scripts.set(e.requestId, { url: e.request.url, bytes: 0 });
-		// The editor chunk: the page imports it after hydrating, from the notes component.
-		if (!editorRequested && e.request.url.endsWith(editorFile)) {
-			editorRequested = true;
-			editorRequestId = e.requestId;
-		}
+		if (e.type === 'Script') scripts.set(e.requestId, e.request.url);
+		if (e.type === 'Document' && !htmlRequestId) htmlRequestId = e.requestId;
 	});
 	cdp.on('Network.loadingFinished', (e) => {
-		const s = scripts.get(e.requestId);
-		if (!s) return;
-		if (e.requestId === editorRequestId) editorChunk = e.encodedDataLength;
-		else if (!editorRequested) jsBeforeEditor += e.encodedDataLength;
+		if (e.requestId === htmlRequestId) htmlBytes = e.encodedDataLength;
+		const url = scripts.get(e.requestId);
+		if (!url) return;
+		const is = (files: string[]) => files.some((f) => url.endsWith(f));
+		if (is(editorFiles)) editorChunk += e.encodedDataLength;
+		else {
+			jsBeforeEditor += e.encodedDataLength;
+			if (is(connectionFiles)) connectionChunk += e.encodedDataLength;
+		}
 	});
 	// On the browser's network clock: when the socket opened, and when the largest frame (the sync) arrived.
 	let openedAt = NaN;
@@ -175,7 +183,7 @@ async function throttle(cdp: CDPSession) {
 			largestAt = e.timestamp;
 		}
 	});
-	return { bytes: () => ({ jsBeforeEditor, editorChunk, syncBytes, syncFrameAfterOpen: (largestAt - openedAt) * 1000 }) };
+	return { bytes: () => ({ htmlBytes, jsBeforeEditor, connectionChunk, editorChunk, syncBytes, syncFrameAfterOpen: (largestAt - openedAt) * 1000 }) };
 }
 
 
@@ -200,9 +208,11 @@ console.log(
 	])
 );
 console.log(
-	table('JavaScript and sync bytes', [
+	table('JavaScript, HTML and sync bytes', [
 		{ what: 'JavaScript before the editor', 'gzipped (build)': kb(total(split.beforeEditor)), 'over the wire (as served)': kb(median((r) => r.jsBeforeEditor)), goal: '≤ 90 KB gzipped', verdict: verdict(total(split.beforeEditor), 90 * 1024) },
+		{ what: '… of which the live connection (Yjs, provider)', 'gzipped (build)': kb(total(split.connection)), 'over the wire (as served)': kb(median((r) => r.connectionChunk)), goal: '', verdict: '—' },
 		{ what: 'the editor chunk', 'gzipped (build)': kb(total(split.editor)), 'over the wire (as served)': kb(median((r) => r.editorChunk)), goal: '≤ 180 KB gzipped', verdict: verdict(total(split.editor), 180 * 1024) },
+		{ what: 'the page’s HTML (with the saved notes)', 'gzipped (build)': '—', 'over the wire (as served)': kb(median((r) => r.htmlBytes)), goal: '', verdict: '—' },
 		{ what: 'WebSocket binary frames received (sync + presence)', 'gzipped (build)': '—', 'over the wire (as served)': kb(median((r) => r.syncBytes)), goal: '', verdict: '—' },
 		{
 			what: 'the same document, deflated (permessage-deflate, 15 / 11 window bits)',

@@ -1,41 +1,33 @@
-// The live notes editor: Tiptap bound to a Y.Doc that the stock y-websocket provider keeps in sync with
-// /collab/<document id>. Imported dynamically: its JavaScript is large and pages must not wait for it.
-import * as Y from 'yjs';
-import { WebsocketProvider } from 'y-websocket';
+// The live notes editor: Tiptap bound to the Y.Doc and provider of a connection that is already open (or
+// opening), see notes-connection.ts. Imported dynamically: its JavaScript is large and pages must not
+// wait for it, nor must the socket.
 import { Editor } from '@tiptap/core';
 import StarterKit from '@tiptap/starter-kit';
 import Collaboration from '@tiptap/extension-collaboration';
 import CollaborationCaret from '@tiptap/extension-collaboration-caret';
 import { NOTES_FIELD } from '$lib/domain/meeting-doc';
+import type { NotesConnection } from './notes-connection';
 
-export type Presence = { clientId: number; name: string; role: string; color: string; isSelf: boolean };
-/** 'ended': the server closed for good (4401 session ended, 4403 access revoked): nothing more is saved. */
-export type ConnectionStatus = 'connecting' | 'connected' | 'disconnected' | 'ended';
+export type NotesEditor = { editor: Editor; destroy: () => void };
 
-export type NotesSession = { editor: Editor; destroy: () => void };
-
-export function startNotes(opts: {
+export function startEditor(opts: {
 	element: HTMLElement;
-	docId: string;
+	connection: NotesConnection;
 	editable: boolean;
 	/** The same fields the server puts on everyone's presence (name, colour, role). */
 	user: { name: string; color: string; role: string };
 	label: string;
-	onPresence: (people: Presence[]) => void;
-	onStatus: (status: ConnectionStatus, synced: boolean) => void;
-}): NotesSession {
-	const doc = new Y.Doc();
-	const scheme = location.protocol === 'https:' ? 'wss:' : 'ws:';
-	const provider = new WebsocketProvider(`${scheme}//${location.host}/collab`, opts.docId, doc, { maxBackoffTime: 5000 });
-
+}): NotesEditor {
+	const { connection } = opts;
 	const editor = new Editor({
 		element: opts.element,
-		editable: opts.editable,
+		// The connection may have ended while this chunk was loading.
+		editable: opts.editable && !connection.ended,
 		extensions: [
 			// Collaboration brings Yjs undo; StarterKit's own history must be off.
 			StarterKit.configure({ undoRedo: false }),
-			Collaboration.configure({ document: doc, field: NOTES_FIELD }),
-			CollaborationCaret.configure({ provider, user: opts.user })
+			Collaboration.configure({ document: connection.doc, field: NOTES_FIELD }),
+			CollaborationCaret.configure({ provider: connection.provider, user: opts.user })
 		],
 		editorProps: {
 			attributes: {
@@ -47,44 +39,8 @@ export function startNotes(opts: {
 			}
 		}
 	});
-
-	const reportPresence = () => {
-		const people: Presence[] = [];
-		provider.awareness.getStates().forEach((state, clientId) => {
-			const user = state.user as { name?: unknown; role?: unknown; color?: unknown } | undefined;
-			if (!user || typeof user.name !== 'string') return;
-			people.push({
-				clientId,
-				name: user.name,
-				role: typeof user.role === 'string' ? user.role : '',
-				color: typeof user.color === 'string' ? user.color : '#444',
-				isSelf: clientId === doc.clientID
-			});
-		});
-		opts.onPresence(people);
-	};
-	provider.awareness.on('change', reportPresence);
-	let status: ConnectionStatus = 'connecting';
-	provider.on('status', (e: { status: ConnectionStatus }) => {
-		status = e.status;
-		opts.onStatus(status, provider.synced);
-		reportPresence();
+	connection.onEnded(() => {
+		if (!editor.isDestroyed) editor.setEditable(false);
 	});
-	provider.on('sync', (synced: boolean) => opts.onStatus(status, synced));
-	// The server says reconnecting cannot help (close codes 4400-4499): stop taking typing that would
-	// never be saved, and say so.
-	provider.on('closed', () => {
-		status = 'ended';
-		editor.setEditable(false);
-		opts.onStatus(status, false);
-	});
-
-	return {
-		editor,
-		destroy: () => {
-			editor.destroy();
-			provider.destroy();
-			doc.destroy();
-		}
-	};
+	return { editor, destroy: () => editor.destroy() };
 }
