@@ -33,8 +33,9 @@ export default defineConfig(({ isSsrBuild }) => ({
 	// the page hydrated 3 s after navigation, 2.2 s after its HTML. So what pages share is one chunk (a few
 	// KB more for some pages, two waves fewer for all: 6 files). The live connection (Yjs and the provider,
 	// notes-connection.ts, imported by the notes component) is a chunk of its own, which the editor's chunk
-	// imports in turn: it comes with the page's first wave, so the socket opens as soon as the page
-	// hydrates, while Tiptap is still loading. tests/bench/lib/bundle.ts finds it by this name.
+	// imports in turn: it comes with the page's first wave, and takes over the socket the page's first
+	// script opened (early-socket-script.js) as soon as the page hydrates. tests/bench/lib/bundle.ts finds
+	// it by this name.
 	build: isSsrBuild
 		? {}
 		: {

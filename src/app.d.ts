@@ -1,6 +1,7 @@
 import type { Session } from '$lib/server/auth/session';
 import type { Actor } from '$lib/domain/policy';
 import type { RequestContext } from '$lib/server/services/access';
+import type { SavedNotesSlot } from '$lib/server/services/saved-notes';
 
 declare global {
 	namespace App {
@@ -9,6 +10,8 @@ declare global {
 			actor: Actor;
 			/** Who asks, from where: handed to every service. */
 			ctx: RequestContext;
+			/** Saved notes the meeting page's load chose for this page's HTML (hooks.server.ts puts them in). */
+			savedNotes?: SavedNotesSlot;
 		}
 		interface Error {
 			message: string;

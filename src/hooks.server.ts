@@ -8,6 +8,7 @@ import { SESSION_COOKIE, actorFor, validateSessionToken } from '$lib/server/auth
 import { sessionCookieOptions } from '$lib/server/auth/cookie';
 import { inviteLocale } from '$lib/server/services/invites';
 import { cookieName } from '$lib/paraglide/runtime';
+import { fillSavedNotesSlot, withEarlySocket } from '$lib/server/services/saved-notes';
 
 // The saved language of the signed-in person comes first (then the cookie, Accept-Language, English).
 // paraglideMiddleware hands the same Request to strategies, so a WeakMap keyed by it carries the choice.
@@ -80,7 +81,19 @@ const handleParaglide: Handle = ({ event, resolve }) =>
 		});
 	});
 
-export const handle = sequence(securityHeaders, requestOrigin, authenticate, handleParaglide);
+/**
+ * The saved notes a page's load chose go into its HTML here, once (see saved-notes.ts: not into its data
+ * too), with the inline script that opens their live socket before the page's JavaScript arrives.
+ */
+const savedNotes: Handle = ({ event, resolve }) =>
+	resolve(event, {
+		transformPageChunk: ({ html }) => {
+			const saved = event.locals.savedNotes;
+			return saved ? withEarlySocket(fillSavedNotesSlot(html, saved), saved.docId) : html;
+		}
+	});
+
+export const handle = sequence(securityHeaders, requestOrigin, authenticate, handleParaglide, savedNotes);
 
 export const handleError: HandleServerError = ({ error, status }) => {
 	if (status !== 404) console.error(error);

@@ -1,10 +1,12 @@
 // Pages and request safety on the real server: access refusals, headers, origin checks, throttling,
-// compression.
+// compression, and the saved notes in the meeting page.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { request, type IncomingHttpHeaders } from 'node:http';
 import { brotliDecompressSync, gunzipSync } from 'node:zlib';
+import { createHash } from 'node:crypto';
+import * as Y from 'yjs';
 import { removeServerFiles, startServer, type RunningServer } from '../support/server.ts';
-import { connect, demoIds, destroy, get, signIn, synced } from '../support/clients.ts';
+import { connect, demoIds, destroy, get, signIn, synced, waitFor } from '../support/clients.ts';
 
 let server: RunningServer;
 let caseworker: string;
@@ -139,6 +141,57 @@ function raw(path: string, headers: Record<string, string> = {}, method = 'GET',
 		req.end(body);
 	});
 }
+
+/** Writes a paragraph into a document's notes over a real socket, and waits until it is saved. */
+async function writeNotes(docId: string, cookie: string, text: string): Promise<void> {
+	const writer = connect(server.url, docId, cookie);
+	await synced(writer);
+	const p = new Y.XmlElement('paragraph');
+	p.insert(0, [new Y.XmlText(text)]);
+	writer.doc.getXmlFragment('notes').push([p]);
+	const reader = connect(server.url, docId, cookie);
+	await synced(reader);
+	await waitFor(() => reader.doc.getXmlFragment('notes').toString().includes(text), 3000, 'the notes to be saved');
+	destroy(writer, reader);
+}
+
+const count = (haystack: string, needle: string) => haystack.split(needle).length - 1;
+
+describe('the saved notes in the meeting page', () => {
+	const line = `Saved line ${Math.random().toString(36).slice(2)}: Rosa drives on Tuesdays`;
+
+	beforeAll(async () => {
+		await writeNotes(`meeting:${ids.meetingId}`, caseworker, line);
+		await writeNotes(`meeting:${ids.meetingId}`, caseworker, '<script>alert("notes")</script>');
+	});
+
+	it('are in the page’s HTML once, as plain text, and not in its data (so they cross the network once)', async () => {
+		const html = await (await get(server.url, `/meetings/${ids.meetingId}`, caseworker)).text();
+		expect(count(html, line)).toBe(1);
+		expect(html).toMatch(new RegExp(`<div class="notes-saved[^"]*" data-saved-notes="[a-z2-7]+">(?:(?!</div>).)*<p>${line}</p>`, 's'));
+		// Escaped: what someone typed never becomes markup.
+		expect(html).toContain('<p>&lt;script&gt;alert(&quot;notes&quot;)&lt;/script&gt;</p>');
+		expect(html).not.toContain('<script>alert(');
+		// The live editor is not there yet: no second textbox, one notes region.
+		expect(html).not.toContain('role="textbox"');
+		expect(count(html, 'class="notes-saved')).toBe(1);
+		// A client-side visit (the page's data) carries neither the notes nor a slot for them.
+		const data = await (await get(server.url, `/meetings/${ids.meetingId}/__data.json`, caseworker)).text();
+		expect(data).not.toContain(line);
+		expect(data).not.toContain('Rosa drives');
+	});
+
+	it('come with the script that opens their socket early, allowed by the page’s Content Security Policy', async () => {
+		const res = await get(server.url, `/meetings/${ids.meetingId}`, caseworker);
+		const html = await res.text();
+		const script = new RegExp(`<script data-notes-doc="meeting:${ids.meetingId}">([^<]+)</script>`).exec(html);
+		expect(script).not.toBeNull();
+		const hash = createHash('sha256').update(script![1]).digest('base64');
+		expect(res.headers.get('content-security-policy')).toContain(`'sha256-${hash}'`);
+		// Only on a page with notes to open.
+		expect(await (await get(server.url, `/cases/${ids.caseId}`, caseworker)).text()).not.toContain('data-notes-doc');
+	});
+});
 
 describe('compression', () => {
 	it('gzips or brotli-compresses pages and their data for browsers that take it, keeping the session cookie', async () => {

@@ -7,6 +7,7 @@
 import * as Y from 'yjs';
 import { WebsocketProvider } from 'y-websocket';
 import { toBase64UrlEncoded } from 'lib0/buffer';
+import { EARLY_SOCKET_GLOBAL } from './early-socket-script.js';
 
 export type Presence = { clientId: number; name: string; role: string; color: string; isSelf: boolean };
 /** 'ended': the server closed for good (4401 session ended, 4403 access revoked): nothing more is saved. */
@@ -34,6 +35,36 @@ function stateVectorParam(doc: Y.Doc): Record<string, string> {
 	return sv.length <= MAX_STATE_VECTOR_PARAM ? { sv } : {};
 }
 
+type EarlySocket = { doc: string; take: () => { socket: WebSocket; held: MessageEvent[] } };
+
+/**
+ * The socket the page's inline script opened for this document before the page's JavaScript arrived
+ * (early-socket-script.js), if it is still open or opening: handed to the provider as its first socket
+ * (a WebSocket "polyfill" that returns it once, then opens real ones), with what it has received so far.
+ */
+function takeEarlySocket(docId: string): { WebSocketPolyfill: typeof WebSocket; replay: () => void } | null {
+	const holder = window as unknown as Record<string, EarlySocket | undefined>;
+	const early = holder[EARLY_SOCKET_GLOBAL];
+	if (!early || early.doc !== docId) return null;
+	const { socket, held } = early.take();
+	if (socket.readyState !== WebSocket.CONNECTING && socket.readyState !== WebSocket.OPEN) return null;
+	let taken = false;
+	const WebSocketPolyfill = function (url: string, protocols?: string | string[]) {
+		if (taken) return new WebSocket(url, protocols);
+		taken = true;
+		return socket;
+	} as unknown as typeof WebSocket;
+	return {
+		WebSocketPolyfill,
+		// The provider has set its handlers on the socket: what it missed, in order, in this same task
+		// (nothing newer can be dispatched in between).
+		replay: () => {
+			if (socket.readyState === WebSocket.OPEN) socket.onopen?.(new Event('open'));
+			for (const message of held) socket.onmessage?.(message);
+		}
+	};
+}
+
 export function connectNotes(opts: {
 	docId: string;
 	/** The same fields the server puts on everyone's presence (name, colour, role). */
@@ -43,7 +74,12 @@ export function connectNotes(opts: {
 }): NotesConnection {
 	const doc = new Y.Doc();
 	const scheme = location.protocol === 'https:' ? 'wss:' : 'ws:';
-	const provider = new WebsocketProvider(`${scheme}//${location.host}/collab`, opts.docId, doc, { maxBackoffTime: 5000, params: stateVectorParam(doc) });
+	const early = takeEarlySocket(opts.docId);
+	const provider = new WebsocketProvider(`${scheme}//${location.host}/collab`, opts.docId, doc, {
+		maxBackoffTime: 5000,
+		params: stateVectorParam(doc),
+		...(early ? { WebSocketPolyfill: early.WebSocketPolyfill } : {})
+	});
 	// Before a reconnect (the provider reads its URL, params included, each time it opens a socket).
 	provider.on('connection-close', () => (provider.params = stateVectorParam(doc)));
 	// Who we are, from the first message on: the editor's caret extension sets the same fields later.
@@ -72,6 +108,9 @@ export function connectNotes(opts: {
 		reportPresence();
 	});
 	provider.on('sync', (synced: boolean) => opts.onStatus(status, synced));
+
+	// Our own handlers are on now too: the early socket's story so far (open, sync, presence) reaches them.
+	early?.replay();
 
 	let ended = false;
 	const endedListeners: (() => void)[] = [];

@@ -6,6 +6,7 @@ import { refuse } from '$lib/server/http';
 import { sessionIdentity } from '$lib/server/auth/session';
 import { colourFor } from '$lib/domain/colour';
 import { opaqueId } from '$lib/domain/doc-id';
+import { savedNotesHtml, savedNotesSlot } from '$lib/server/services/saved-notes';
 
 export const load: PageServerLoad = (event) => {
 	const result = getMeeting(event.locals.ctx, event.params.meetingId);
@@ -13,7 +14,17 @@ export const load: PageServerLoad = (event) => {
 	const who = sessionIdentity(event.locals.session!);
 	const wanted = event.url.searchParams.get('s');
 	const current = result.value.sessions.find((s) => s.id === wanted) ?? result.value.sessions[0] ?? null;
-	return { meeting: result.value, current, me: { name: who.name, color: colourFor(who.id), role: who.role } };
+	// The saved notes show at first paint, before the editor's JavaScript arrives (and without it). Only in
+	// the page's HTML (see saved-notes.ts), so not for a client-side navigation's data request.
+	let savedNotes: string | null = null;
+	if (current?.doc && !event.isDataRequest) {
+		const saved = savedNotesHtml(event.locals.ctx, current.doc.id);
+		if (saved.ok) {
+			event.locals.savedNotes = savedNotesSlot(current.doc.id, saved.value);
+			savedNotes = event.locals.savedNotes.slot;
+		}
+	}
+	return { meeting: result.value, current, savedNotes, me: { name: who.name, color: colourFor(who.id), role: who.role } };
 };
 
 const memberSchema = z.object({ meetingSessionId: opaqueId, personId: opaqueId });
