@@ -23,7 +23,7 @@ const schema = z.object({
 	COLLAB_COMPACT_AFTER: z.coerce.number().int().min(1).default(500),
 	/** How long after its last edit an open document is kept as its encoded state only (a tenth of the memory). */
 	COLLAB_REST_MS: z.coerce.number().int().min(0).default(30_000),
-	/** Compress large collab messages (permessage-deflate over 1 KB; ~50 KB of zlib state per socket that used it). */
+	/** Compress large collab messages (permessage-deflate over 1 KB; zlib state only while one is compressed). */
 	COLLAB_DEFLATE: flag.transform((v) => v ?? true),
 	/** How often open sockets re-check their session and access (expiry, access changed by someone else). */
 	COLLAB_RECHECK_MS: z.coerce.number().int().min(100).default(30_000),

@@ -112,19 +112,19 @@ export class CollabServer implements CollabControl {
 		this.bus = opts.bus ?? new InProcessBus();
 		// permessage-deflate for messages over 1 KB (a document on join, a pasted page), not for the
 		// keystroke-sized updates that are most of the traffic. A 200 KB document goes over the wire as
-		// ~86 KB: 0.6 s less on a slow phone network. `ws` honours `threshold` only without context
+		// ~71 KB: 0.7 s less on a slow phone network. `ws` honours `threshold` only without context
 		// takeover: with it, every message went through zlib's thread pool (10 at a time) and 150 busy
 		// meetings queued for seconds (tests/bench). Clients are asked for no context takeover too, so
-		// that ws-based clients send small messages as they are. A small window (2^11) and memLevel 4 keep
-		// zlib's state per socket near 20 KB; it is allocated only once a socket sends or gets a compressed
-		// message. maxPayload applies to the inflated size.
+		// that ws-based clients send small messages as they are. zlib's state (~300 KB with the default
+		// 15-bit window) lives only while a large message is compressed or inflated: zlib-release.ts frees
+		// it after each one. maxPayload applies to the inflated size.
 		this.wss = new WebSocketServer({
 			noServer: true,
 			maxPayload: opts.maxPayload ?? 1024 * 1024,
 			perMessageDeflate:
 				opts.deflate === false
 					? false
-					: { threshold: COMPRESSION_THRESHOLD, serverNoContextTakeover: true, clientNoContextTakeover: true, serverMaxWindowBits: 11, zlibDeflateOptions: { memLevel: 4 } }
+					: { threshold: COMPRESSION_THRESHOLD, serverNoContextTakeover: true, clientNoContextTakeover: true }
 		});
 		this.wss.on('error', (err) => console.error('collab: server error', err));
 		this.recheckTimer = setInterval(() => void this.recheckConnections(), opts.recheckMs ?? 30_000);

@@ -5,7 +5,7 @@ import { randomBytes } from 'node:crypto';
 import { releaseDeflate, releaseInflate } from './zlib-release';
 
 // The same negotiation as the collab server (server.ts).
-const OPTIONS = { threshold: 1024, serverNoContextTakeover: true, clientNoContextTakeover: true, serverMaxWindowBits: 11, zlibDeflateOptions: { memLevel: 4 } };
+const OPTIONS = { threshold: 1024, serverNoContextTakeover: true, clientNoContextTakeover: true };
 
 let wss: WebSocketServer | undefined;
 afterEach(() => wss?.close());
