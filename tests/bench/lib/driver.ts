@@ -95,7 +95,9 @@ export type DriverConfig = LoadConfig | MemoryConfig;
 const DRIVER_FLAGS = ['--expose-gc', '--max-semi-space-size=64'];
 
 function spawnDriver(config: DriverConfig): { child: ChildProcess; result: Promise<unknown> } {
-	const child = spawn(process.execPath, [...DRIVER_FLAGS, 'tests/bench/lib/driver-main.ts'], {
+	// BENCH_CPU_PROF=<dir>: a V8 CPU profile of each driver process (open it in Chrome's DevTools).
+	const prof = process.env.BENCH_CPU_PROF ? ['--cpu-prof', `--cpu-prof-dir=${process.env.BENCH_CPU_PROF}`] : [];
+	const child = spawn(process.execPath, [...DRIVER_FLAGS, ...prof, 'tests/bench/lib/driver-main.ts'], {
 		env: { ...process.env, NODE_OPTIONS: '', BENCH_DRIVER_CONFIG: JSON.stringify(config) },
 		stdio: ['pipe', 'pipe', 'inherit']
 	});
