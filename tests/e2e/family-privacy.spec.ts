@@ -133,6 +133,7 @@ test('turning off Daniel’s invitation while he has the meeting open takes his 
 	await expect(status).toHaveAttribute('data-status', 'ended');
 	await expect(status).toHaveText(english('notes_status_ended'));
 	await expect(editor).toHaveAttribute('contenteditable', 'false');
+	await expect(editor).toHaveAttribute('aria-readonly', 'true');
 
 	// Reloading his page sends him to the Join page.
 	await daniel.page.goto('/family');

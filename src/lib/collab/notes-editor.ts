@@ -19,28 +19,29 @@ export function startEditor(opts: {
 	label: string;
 }): NotesEditor {
 	const { connection } = opts;
+	// The connection may have ended while this chunk was loading.
+	const editable = opts.editable && !connection.ended;
+	const attributes = (readOnly: boolean) => ({
+		role: 'textbox',
+		'aria-multiline': 'true',
+		'aria-label': opts.label,
+		'aria-readonly': String(readOnly),
+		class: 'notes-editor'
+	});
 	const editor = new Editor({
 		element: opts.element,
-		// The connection may have ended while this chunk was loading.
-		editable: opts.editable && !connection.ended,
+		editable,
 		extensions: [
 			// Collaboration brings Yjs undo; StarterKit's own history must be off.
 			StarterKit.configure({ undoRedo: false }),
 			Collaboration.configure({ document: connection.doc, field: NOTES_FIELD }),
 			CollaborationCaret.configure({ provider: connection.provider, user: opts.user })
 		],
-		editorProps: {
-			attributes: {
-				role: 'textbox',
-				'aria-multiline': 'true',
-				'aria-label': opts.label,
-				'aria-readonly': String(!opts.editable),
-				class: 'notes-editor'
-			}
-		}
+		editorProps: { attributes: attributes(!editable) }
 	});
+	// Nothing typed now would be saved: stop taking typing, and tell screen readers too.
 	connection.onEnded(() => {
-		if (!editor.isDestroyed) editor.setEditable(false);
+		if (!editor.isDestroyed) editor.setOptions({ editable: false, editorProps: { attributes: attributes(true) } });
 	});
 	return { editor, destroy: () => editor.destroy() };
 }
