@@ -11,9 +11,9 @@ let server: RunningServer;
 let meetingDoc: string;
 
 beforeAll(async () => {
-	// Sessions idle out after 5 s here (each test signs in afresh), and open sockets are re-checked every
-	// 300 ms.
-	server = await startServer({ COLLAB_RECHECK_MS: '300', SESSION_IDLE_MINUTES: String(5 / 60) });
+	// Sessions idle out after 5 s here (each test signs in afresh), open sockets are re-checked every
+	// 300 ms, and a document nobody types into rests after 150 ms.
+	server = await startServer({ COLLAB_RECHECK_MS: '300', SESSION_IDLE_MINUTES: String(5 / 60), COLLAB_REST_MS: '150' });
 	meetingDoc = `meeting:${(await demoIds(server.url, await signIn(server.url, 'caseworker@demo.test'))).meetingId}`;
 });
 
@@ -82,6 +82,40 @@ describe('joining a document', () => {
 		a.doc.getText('stock').insert(0, 'hello');
 		await waitFor(() => b.doc.getText('stock').toString() === 'hello', 2000, 'b to see a’s edit');
 		destroy(a, b);
+	});
+});
+
+describe('documents at rest', () => {
+	const pause = (ms: number) => new Promise((r) => setTimeout(r, ms));
+
+	it('keep every edit across rest and wake-up, for the people already there and for newcomers', async () => {
+		const caseworker = await signIn(server.url, 'caseworker@demo.test');
+		const facilitator = await signIn(server.url, 'facilitator@demo.test');
+		const a = connect(server.url, meetingDoc, caseworker);
+		const b = connect(server.url, meetingDoc, facilitator);
+		await Promise.all([synced(a), synced(b)]);
+		const text = (c: { doc: Y.Doc }) => c.doc.getText('rest-test').toString();
+		a.doc.getText('rest-test').insert(0, 'one');
+		await waitFor(() => text(b) === 'one', 2000, 'b to see one');
+		// Long enough for the document to rest (150 ms after the last edit) several times over; the
+		// unit tests in room.test.ts prove the resting itself, this proves it with real clients.
+		await pause(600);
+		b.doc.getText('rest-test').insert(3, ' two');
+		await waitFor(() => text(a) === 'one two', 2000, 'a to see the edit that woke the document');
+		await pause(600);
+		const c = connect(server.url, meetingDoc, caseworker);
+		await synced(c);
+		await waitFor(() => text(c) === 'one two', 2000, 'a newcomer to get the rested document');
+		// A raw socket with ?sv= gets it with the first messages, from the resting state.
+		await pause(600);
+		const { ws } = await rawSocket(wsUrl(meetingDoc, `?sv=${Buffer.from(Y.encodeStateVector(new Y.Doc())).toString('base64url')}`), { origin: server.url, cookie: facilitator });
+		const messages = recorder(ws!);
+		await waitFor(() => messages.some((m) => m.type === 0 && m.step === 1), 2000, 'the document on join');
+		const fresh = new Y.Doc();
+		Y.applyUpdate(fresh, messages.find((m) => m.type === 0 && m.step === 1)!.payload);
+		expect(fresh.getText('rest-test').toString()).toBe('one two');
+		ws!.close();
+		destroy(a, b, c);
 	});
 });
 
