@@ -3,10 +3,11 @@
 // about 200 KB. Goals: largest contentful paint ≤ 2.5 s, the document editable (editor mounted, synced)
 // ≤ 4 s, initial sync ≤ 500 ms after the socket opens. The case plan has no page yet: the meeting's notes
 // editor (the same Tiptap + y-websocket chunk) stands in for it.
-// Usage: npm run bench:phone [-- --runs=3]
+// Usage: npm run bench:phone [-- --runs=3 --profile=page.cpuprofile]
 import { chromium, type CDPSession } from '@playwright/test';
 import * as Y from 'yjs';
 import { deflateRawSync } from 'node:zlib';
+import { writeFileSync } from 'node:fs';
 import { BUILD_DIR, startHearth } from './lib/targets.ts';
 import { docBuilders } from './lib/docs.ts';
 import { connect, synced, destroy, waitFor } from '../support/clients.ts';
@@ -117,8 +118,15 @@ try {
 			await page.addInitScript(PROBE);
 			const cdp = await context.newCDPSession(page);
 			const wire = await throttle(cdp);
+			// --profile=<file.cpuprofile>: the page's JavaScript CPU profile of the first run (DevTools can open it).
+			const profile = i === 0 ? args.get('profile') : undefined;
+			if (profile) {
+				await cdp.send('Profiler.enable');
+				await cdp.send('Profiler.start');
+			}
 			await page.goto(`${hearth.httpUrl}/meetings/${id}`, { waitUntil: 'commit' });
 			await page.waitForFunction(() => (window as unknown as { __bench: { editable?: number } }).__bench?.editable !== undefined, null, { timeout: 60_000, polling: 100 });
+			if (profile) writeFileSync(profile, JSON.stringify((await cdp.send('Profiler.stop')).profile));
 			// LCP is final once the page has had a moment without new content.
 			await sleep(500);
 			const marks = await page.evaluate(() => (window as unknown as { __bench: Record<string, number> }).__bench);
