@@ -3,7 +3,7 @@ import * as awarenessProtocol from 'y-protocols/awareness';
 import * as encoding from 'lib0/encoding';
 import * as decoding from 'lib0/decoding';
 import type { WebSocket } from 'ws';
-import type { UpdateLog } from './update-log.ts';
+import { applyStored, type UpdateLog } from './update-log.ts';
 import type { Bus } from './bus.ts';
 import { COMPRESSION_THRESHOLD, releaseDeflate } from './zlib-release.ts';
 import {
@@ -104,28 +104,15 @@ export class Room {
 
 		// Load = compacted state + the log after it. Synchronous (better-sqlite3), so the room is complete
 		// before it answers anyone's first sync step. A snapshot alone is already the resting form.
-		const { snapshot, updates } = log.load(docId);
+		const stored = log.load(docId);
+		const { snapshot, updates } = stored;
 		this.lastLoggedId = updates.at(-1)?.id ?? 0;
 		this.loggedSinceCompaction = updates.length;
 		if (updates.length === 0) {
 			const state = snapshot ?? Y.encodeStateAsUpdate(new Y.Doc());
 			this.resting = { state, vector: Y.encodeStateVectorFromUpdate(state) };
 		} else {
-			const doc = new Y.Doc();
-			Y.transact(
-				doc,
-				() => {
-					if (snapshot) Y.applyUpdate(doc, snapshot, LOADED);
-					for (const u of updates) {
-						try {
-							Y.applyUpdate(doc, u.update, LOADED);
-						} catch (err) {
-							console.error(`collab: skipped unreadable update ${u.id} of ${docId}`, err);
-						}
-					}
-				},
-				LOADED
-			);
+			const doc = applyStored(new Y.Doc(), docId, stored, LOADED);
 			this.goLive(doc);
 		}
 

@@ -1,4 +1,5 @@
 import { and, eq, gt, lte, sql } from 'drizzle-orm';
+import * as Y from 'yjs';
 import type { Db } from '../db/index.ts';
 import { collabSnapshots, collabUpdates } from '../db/schema.ts';
 
@@ -206,4 +207,30 @@ export class UpdateLog {
 		// Deleting is housekeeping: it never keeps the process alive.
 		this.trimTimer.unref();
 	}
+}
+
+export type StoredDocument = ReturnType<UpdateLog['load']>;
+
+/**
+ * Applies what `UpdateLog.load` returned (the snapshot, then the log after it, in order) to `doc` in one
+ * transaction. An update that cannot be read is skipped and reported, so that one bad row never keeps a
+ * document (or the page that shows it) from opening. Used by the collab room and by the saved-notes view,
+ * so that a page shows exactly what a socket would be sent.
+ */
+export function applyStored(doc: Y.Doc, docId: string, { snapshot, updates }: StoredDocument, origin: unknown = null): Y.Doc {
+	Y.transact(
+		doc,
+		() => {
+			if (snapshot) Y.applyUpdate(doc, snapshot, origin);
+			for (const u of updates) {
+				try {
+					Y.applyUpdate(doc, u.update, origin);
+				} catch (err) {
+					console.error(`collab: skipped unreadable update ${u.id} of ${docId}`, err);
+				}
+			}
+		},
+		origin
+	);
+	return doc;
 }

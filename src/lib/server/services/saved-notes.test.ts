@@ -62,6 +62,15 @@ describe('saved notes of a shared document', () => {
 		const rows = db.select({ outcome: auditEvents.outcome }).from(auditEvents).where(and(eq(auditEvents.action, 'document.read'), eq(auditEvents.resourceId, docId))).all();
 		expect(rows.map((r) => r.outcome).sort()).toEqual(['allowed', 'denied', 'denied', 'denied']);
 	});
+	it('skips an unreadable row, as the collab room does, instead of failing the page', () => {
+		const bad = db.insert(collabUpdates).values({ docId, update: Buffer.from([0xff, 0xff, 0xff, 0x07]), createdAt: 0 }).returning({ id: collabUpdates.id }).get();
+		try {
+			const result = savedNotesHtml(ctx(staff('caseworker@demo.test')), docId);
+			expect(result).toEqual({ ok: true, value: '<p>Grandma Rosa can drive on Tuesdays.</p><p>School &lt;b&gt;meeting&lt;/b&gt; moved to Friday.</p>' });
+		} finally {
+			db.delete(collabUpdates).where(eq(collabUpdates.id, bad.id)).run();
+		}
+	});
 });
 
 describe('the notes go into the page once', () => {

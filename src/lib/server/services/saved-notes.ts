@@ -4,7 +4,7 @@ import { writeAudit } from '../audit.ts';
 import { newId } from '../ids.ts';
 import { EARLY_SOCKET_SCRIPT } from '../../collab/early-socket-script.js';
 import { escapeHtml, notesToHtml } from '../../domain/notes-html.ts';
-import { UpdateLog } from '../collab/update-log.ts';
+import { applyStored, UpdateLog } from '../collab/update-log.ts';
 import { docIdSchema, docName } from '../../domain/doc-id.ts';
 import { notesOf } from '../../domain/meeting-doc.ts';
 import { documentAccess } from './documents.ts';
@@ -21,13 +21,7 @@ const readers = new WeakMap<Db, UpdateLog>();
 function committedDoc(db: Db, docId: string): Y.Doc {
 	let log = readers.get(db);
 	if (!log) readers.set(db, (log = new UpdateLog(db)));
-	const { snapshot, updates } = log.load(docId);
-	const doc = new Y.Doc({ gc: true });
-	doc.transact(() => {
-		if (snapshot) Y.applyUpdate(doc, snapshot);
-		for (const u of updates) Y.applyUpdate(doc, u.update);
-	});
-	return doc;
+	return applyStored(new Y.Doc(), docId, log.load(docId));
 }
 
 export function savedNotesHtml(ctx: RequestContext, docId: string): Result<string> {
