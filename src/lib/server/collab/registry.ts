@@ -6,6 +6,12 @@ export interface CollabControl {
 	closeSessions(sessionIds: readonly string[], reason: 'session-ended' | 'access-revoked'): number;
 	/** Closes every socket of this user. */
 	closeUser(userId: string, reason: 'session-ended' | 'access-revoked'): number;
+	/**
+	 * Access changed on this case (meeting session members, keep-apart pairs, labels, roles, scope): re-ask
+	 * the policy for every open socket on the case's documents now, and close or narrow the ones it no
+	 * longer allows, before this returns (not at the periodic re-check).
+	 */
+	accessChanged(caseId: string): void;
 	/** People connected to a document now (for pages that show presence without a socket). */
 	connectedCount(docId: string): number;
 }

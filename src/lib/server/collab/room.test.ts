@@ -7,18 +7,24 @@ import { testDatabase } from '../../../../tests/support/db';
 import { UpdateLog } from './update-log';
 import { InProcessBus } from './bus';
 import { CLOSE, ProtocolError, Room, type Connection } from './room';
+import { decodeHearthMessage, MESSAGE_HEARTH, type HearthMessage } from '../../domain/collab-protocol';
 
-/** A stand-in socket that records what the room sends. */
+/** A stand-in socket that records what the room sends: the y-websocket messages, and Hearth's own apart. */
 function fakeSocket() {
 	const sent: Uint8Array[] = [];
-	const ws = { readyState: 1, bufferedAmount: 0, send: (d: Uint8Array) => sent.push(d), close: () => {}, terminate: () => {} };
-	return { ws: ws as unknown as WebSocket, sent };
+	const hearth: HearthMessage[] = [];
+	const record = (d: Uint8Array) => {
+		if (d[0] === MESSAGE_HEARTH) hearth.push(decodeHearthMessage(d.subarray(1))!);
+		else sent.push(d);
+	};
+	const ws = { readyState: 1, bufferedAmount: 0, send: record, close: () => {}, terminate: () => {} };
+	return { ws: ws as unknown as WebSocket, sent, hearth };
 }
 
 function connection(readOnly = false) {
-	const { ws, sent } = fakeSocket();
-	const conn: Connection = { ws, readOnly, user: { name: 'Dana', color: '#000', role: 'facilitator' }, userId: 'u', sessionId: 's', role: 'facilitator', clientIds: new Set(), lastActiveAt: 0 };
-	return { conn, sent };
+	const { ws, sent, hearth } = fakeSocket();
+	const conn: Connection = { ws, readOnly, user: { name: 'Dana', color: '#000', role: 'facilitator' }, userId: 'u', sessionId: 's', role: 'facilitator', clientIds: new Set(), lastActiveAt: 0, caseId: 'c', personId: null, keepApartWith: new Set() };
+	return { conn, sent, hearth };
 }
 
 function updateMessage(update: Uint8Array): Uint8Array {

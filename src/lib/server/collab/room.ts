@@ -5,6 +5,7 @@ import * as decoding from 'lib0/decoding';
 import type { WebSocket } from 'ws';
 import { applyStored, type UpdateLog } from './update-log.ts';
 import type { Bus } from './bus.ts';
+import { CLOSE, encodeHearthMessage } from '../../domain/collab-protocol.ts';
 import { COMPRESSION_THRESHOLD, releaseDeflate } from './zlib-release.ts';
 import {
 	decodeAwarenessUpdate,
@@ -22,16 +23,8 @@ const SYNC_STEP1 = 0;
 const SYNC_STEP2 = 1;
 const SYNC_UPDATE = 2;
 
-/** WebSocket close codes used here. */
-export const CLOSE = {
-	malformed: 1007,
-	policy: 1008,
-	tooBig: 1009,
-	internal: 1011,
-	restart: 1012,
-	sessionEnded: 4401,
-	accessRevoked: 4403
-} as const;
+/** WebSocket close codes: shared with the browser (src/lib/domain/collab-protocol.ts). */
+export { CLOSE };
 
 export class ProtocolError extends Error {
 	readonly code: number;
@@ -51,6 +44,12 @@ export type Connection = {
 	role: string;
 	clientIds: Set<number>;
 	lastActiveAt: number;
+	/** The case the document belongs to (what accessChanged(caseId) matches). */
+	caseId: string;
+	/** A participant's person on the case; null for staff. */
+	personId: string | null;
+	/** People this connection's person must be kept apart from: they never see each other here. */
+	keepApartWith: ReadonlySet<string>;
 	/** The server's state vector when it sent this client the document on join (see join()). */
 	sentOnJoin?: Map<number, number>;
 };
@@ -230,6 +229,8 @@ export class Room {
 			this.unloadTimer = undefined;
 		}
 		this.connections.set(conn.ws, conn);
+		// What this connection may do, from the first message: the page's own idea may be older.
+		send(conn.ws, encodeHearthMessage({ t: 'access', access: conn.readOnly ? 'read' : 'write' }));
 		// Our sync step 1: the client answers with whatever we lack.
 		const step1 = encoding.createEncoder();
 		encoding.writeVarUint(step1, MESSAGE_SYNC);
@@ -390,7 +391,7 @@ function syncMessage(step: typeof SYNC_STEP2 | typeof SYNC_UPDATE, update: Uint8
 
 /** A slow or gone client must never stall or crash the room. */
 const MAX_BUFFERED = 16 * 1024 * 1024;
-function send(ws: WebSocket, data: Uint8Array): void {
+export function send(ws: WebSocket, data: Uint8Array): void {
 	if (ws.readyState !== 1) return;
 	if (ws.bufferedAmount > MAX_BUFFERED) {
 		ws.close(CLOSE.policy, 'too slow');

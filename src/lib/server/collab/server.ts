@@ -10,7 +10,8 @@ import type { Actor } from '../../domain/policy.ts';
 import { documentAccess } from '../services/documents.ts';
 import { authorizeUpgrade, COLLAB_PATH, type UpgradeVerdict } from './authorize-upgrade.ts';
 import { InProcessBus, type Bus } from './bus.ts';
-import { CLOSE, ProtocolError, Room, type Connection } from './room.ts';
+import { CLOSE, ProtocolError, Room, send, type Connection } from './room.ts';
+import { encodeHearthMessage } from '../../domain/collab-protocol.ts';
 import { UpdateLog } from './update-log.ts';
 import { COMPRESSION_THRESHOLD, releaseInflate } from './zlib-release.ts';
 import type { CollabControl } from './registry.ts';
@@ -55,6 +56,8 @@ type Joined = {
 	sessionId: string;
 	clientAddress: string | null;
 	clientState: Uint8Array | null;
+	personId: string | null;
+	keepApartWith: ReadonlySet<string>;
 };
 
 /** The audit trail needs who acted, not what they may reach: a copy without the actor's sets and maps. */
@@ -178,7 +181,9 @@ export class CollabServer implements CollabControl {
 			who: sessionIdentity(verdict.session),
 			sessionId: verdict.session.sessionId,
 			clientAddress: clientAddress(req),
-			clientState
+			clientState,
+			personId: verdict.actor.kind === 'participant' ? verdict.actor.personId : null,
+			keepApartWith: verdict.actor.kind === 'participant' ? new Set(verdict.actor.keepApartWith) : NONE
 		};
 		this.wss.handleUpgrade(req, socket, head, (ws) => this.onConnection(ws, joined));
 		return true;
@@ -193,7 +198,10 @@ export class CollabServer implements CollabControl {
 			role: j.who.role,
 			user: { name: j.who.name, role: j.who.role, color: colourFor(j.who.id) },
 			clientIds: new Set(),
-			lastActiveAt: Date.now()
+			lastActiveAt: Date.now(),
+			caseId: j.caseId,
+			personId: j.personId,
+			keepApartWith: j.keepApartWith
 		};
 		const room = this.room(j.docId);
 		const db = this.opts.db;
@@ -282,42 +290,14 @@ export class CollabServer implements CollabControl {
 				if (now - conn.lastActiveAt < windowMs) activeSessions.add(conn.sessionId);
 			}
 		}
-		const sessions = new Map<string, { session: Session; actor: Actor; actorKey: string } | null>();
-		const verdicts = new Map<string, ReturnType<typeof documentAccess>>();
+		const caches: RecheckCaches = { sessions: new Map(), verdicts: new Map() };
 		let next = 0;
 		const step = (): boolean => {
 			const started = performance.now();
 			while (next < work.length) {
 				if (performance.now() - started >= this.recheckSliceMs) return false;
 				const { room, conn } = work[next++];
-				try {
-					// Closed or gone since the pass began.
-					if (room.connections.get(conn.ws) !== conn || conn.ws.readyState !== conn.ws.OPEN) continue;
-					let known = sessions.get(conn.sessionId);
-					if (known === undefined) {
-						const session = revalidateSession(this.opts.db, conn.sessionId, this.opts.sessionPolicy, activeSessions.has(conn.sessionId), now);
-						known = session
-							? { session, actor: actorFor(this.opts.db, session), actorKey: session.kind === 'staff' ? `u:${session.user.id}` : `p:${session.participant.id}` }
-							: null;
-						sessions.set(conn.sessionId, known);
-					}
-					if (!known) {
-						conn.ws.close(CLOSE.sessionEnded, 'session ended');
-						continue;
-					}
-					const key = `${known.actorKey}\u0000${room.docId}`;
-					let access = verdicts.get(key);
-					if (!access) {
-						const [kind, id] = room.docId.split(':') as [DocKind, string];
-						access = documentAccess(this.opts.db, known.actor, { kind, id });
-						verdicts.set(key, access);
-					}
-					if (!access.ok) conn.ws.close(CLOSE.accessRevoked, 'access revoked');
-					else conn.readOnly = access.access === 'read';
-				} catch (err) {
-					// One socket's trouble must not end the pass for everyone else.
-					console.error(`collab: could not recheck a connection to ${room.docId}`, err);
-				}
+				this.recheckConnection(room, conn, caches, activeSessions.has(conn.sessionId), now);
 			}
 			return true;
 		};
@@ -331,6 +311,68 @@ export class CollabServer implements CollabControl {
 		};
 		run();
 		return pass;
+	}
+
+	/**
+	 * One open socket, asked again: is its session alive, may its person still open this document, and
+	 * how? Closes it (4401 session ended, 4403 access ended), narrows or widens it (an `access` message), or,
+	 * when the people it must be kept apart from changed, closes it with 4000 so that it reconnects and is
+	 * shown only the presence it may see. `caches` share the answers of one pass (per session, per actor
+	 * and document).
+	 */
+	private recheckConnection(room: Room, conn: Connection, caches: RecheckCaches, active: boolean, now: number): void {
+		try {
+			// Closed or gone since the pass began.
+			if (room.connections.get(conn.ws) !== conn || conn.ws.readyState !== conn.ws.OPEN) return;
+			let known = caches.sessions.get(conn.sessionId);
+			if (known === undefined) {
+				const session = revalidateSession(this.opts.db, conn.sessionId, this.opts.sessionPolicy, active, now);
+				known = session
+					? { session, actor: actorFor(this.opts.db, session), actorKey: session.kind === 'staff' ? `u:${session.user.id}` : `p:${session.participant.id}` }
+					: null;
+				caches.sessions.set(conn.sessionId, known);
+			}
+			if (!known) {
+				conn.ws.close(CLOSE.sessionEnded, 'session ended');
+				return;
+			}
+			const key = `${known.actorKey}\u0000${room.docId}`;
+			let access = caches.verdicts.get(key);
+			if (!access) {
+				const [kind, id] = room.docId.split(':') as [DocKind, string];
+				access = documentAccess(this.opts.db, known.actor, { kind, id });
+				caches.verdicts.set(key, access);
+			}
+			if (!access.ok) {
+				conn.ws.close(CLOSE.accessRevoked, 'access revoked');
+				return;
+			}
+			const keepApart = known.actor.kind === 'participant' ? known.actor.keepApartWith : NONE;
+			if (!sameSet(keepApart, conn.keepApartWith)) {
+				// Presence already sent cannot be taken back piecemeal: the page reconnects (its provider
+				// forgets everyone else's presence on close) and gets only what it may see.
+				conn.ws.close(CLOSE.accessChanged, 'access changed');
+				return;
+			}
+			const readOnly = access.access === 'read';
+			if (readOnly !== conn.readOnly) {
+				conn.readOnly = readOnly;
+				send(conn.ws, encodeHearthMessage({ t: 'access', access: access.access }));
+			}
+		} catch (err) {
+			// One socket's trouble must not end the pass for everyone else.
+			console.error(`collab: could not recheck a connection to ${room.docId}`, err);
+		}
+	}
+
+	accessChanged(caseId: string): void {
+		const caches: RecheckCaches = { sessions: new Map(), verdicts: new Map() };
+		const now = Date.now();
+		for (const room of this.rooms.values()) {
+			for (const conn of [...room.connections.values()]) {
+				if (conn.caseId === caseId) this.recheckConnection(room, conn, caches, false, now);
+			}
+		}
 	}
 
 	closeSessions(sessionIds: readonly string[], reason: 'session-ended' | 'access-revoked'): number {
@@ -385,6 +427,17 @@ export class CollabServer implements CollabControl {
 		this.rooms.clear();
 		this.wss.close();
 	}
+}
+
+type RecheckCaches = {
+	sessions: Map<string, { session: Session; actor: Actor; actorKey: string } | null>;
+	verdicts: Map<string, ReturnType<typeof documentAccess>>;
+};
+
+function sameSet(a: ReadonlySet<string>, b: ReadonlySet<string>): boolean {
+	if (a.size !== b.size) return false;
+	for (const x of a) if (!b.has(x)) return false;
+	return true;
 }
 
 function toUint8Array(data: RawData): Uint8Array {

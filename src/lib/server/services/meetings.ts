@@ -4,6 +4,7 @@ import { opaqueId, docName } from '../../domain/doc-id.ts';
 import { can } from '../../domain/policy.ts';
 import type { MeetingSessionKind } from '../../domain/roles.ts';
 import { writeAudit } from '../audit.ts';
+import { collabControl } from '../collab/registry.ts';
 import { newId } from '../ids.ts';
 import { authorize, refuseUnknown, type RequestContext, type Result } from './access.ts';
 import { documentResource } from './documents.ts';
@@ -150,6 +151,8 @@ export function addToMeetingSession(ctx: RequestContext, meetingSessionId: strin
 		}
 	}
 	ctx.db.insert(meetingSessionMembers).values({ meetingSessionId, personId }).onConflictDoNothing().run();
+	// Open sockets follow at once: who is in a session decides who may open its document.
+	collabControl()?.accessChanged(s.caseId);
 	return { ok: true, value: true };
 }
 
@@ -160,6 +163,8 @@ export function removeFromMeetingSession(ctx: RequestContext, meetingSessionId: 
 	const refused = authorize(ctx, 'manage', { type: 'safety-settings', caseId: s.caseId }, 'meeting.session.remove');
 	if (refused) return refused;
 	ctx.db.delete(meetingSessionMembers).where(and(eq(meetingSessionMembers.meetingSessionId, meetingSessionId), eq(meetingSessionMembers.personId, personId))).run();
+	// Someone taken out of a session loses its live document now, not at the next periodic re-check.
+	collabControl()?.accessChanged(s.caseId);
 	return { ok: true, value: true };
 }
 
@@ -182,6 +187,8 @@ export function createSeparateSession(ctx: RequestContext, meetingId: string, pe
 		}
 	});
 	writeAudit(ctx.db, { actor: ctx.actor, action: 'meeting.session.create', resourceType: 'meeting-session', resourceId: id, caseId: m.caseId, outcome: 'allowed', clientAddress: ctx.clientAddress, sessionId: ctx.sessionId, detail: { kind } });
+	// The person moved out of the joint session loses its live document now.
+	collabControl()?.accessChanged(m.caseId);
 	return { ok: true, value: { id } };
 }
 
@@ -224,5 +231,6 @@ export function startFamilyTime(ctx: RequestContext, meetingId: string): Result<
 	});
 	// A fidelity item: that private time was offered and held. Never what was said in it.
 	writeAudit(ctx.db, { actor: ctx.actor, action: 'meeting.session.create', resourceType: 'meeting-session', resourceId: id, caseId: m.caseId, outcome: 'allowed', clientAddress: ctx.clientAddress, sessionId: ctx.sessionId, detail: { kind: 'FAMILY_ALONE' } });
+	collabControl()?.accessChanged(m.caseId);
 	return { ok: true, value: { id } };
 }

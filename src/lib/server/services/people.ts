@@ -5,6 +5,7 @@ import { can, type PersonDetail } from '../../domain/policy.ts';
 import { SENSITIVITY_LABELS, type AssignmentRole, type MeetingKind, type MeetingStatus, type MeetingType, type ParticipantRole, type SensitivityLabel } from '../../domain/roles.ts';
 import { opaqueId } from '../../domain/doc-id.ts';
 import { writeAudit } from '../audit.ts';
+import { collabControl } from '../collab/registry.ts';
 import { authorize, type RequestContext, type Result } from './access.ts';
 
 // People on a case and what each viewer may see of them. Every detail passes policy.can('view',
@@ -128,6 +129,7 @@ export function setLabels(ctx: RequestContext, caseId: string, input: z.infer<ty
 		if (input.labels.length) tx.insert(sensitivityLabels).values([...new Set(input.labels)].map((label) => ({ personId: person.id, label, setBy, setAt: now }))).run();
 	});
 	writeAudit(ctx.db, { actor: ctx.actor, action: 'person.labels', resourceType: 'person', resourceId: person.id, caseId, outcome: 'allowed', clientAddress: ctx.clientAddress, sessionId: ctx.sessionId, detail: { labels: [...input.labels].sort().join(',') } });
+	collabControl()?.accessChanged(caseId);
 	return { ok: true, value: true };
 }
 
@@ -151,6 +153,8 @@ export function addKeepApart(ctx: RequestContext, caseId: string, input: z.infer
 	if (clash.length) return { ok: false, reason: 'share-session', meetingIds: [...new Set(clash.map((c) => c.meetingId))] };
 	ctx.db.insert(keepApartPairs).values({ caseId, personA: a, personB: b, setBy: ctx.actor.kind === 'staff' ? ctx.actor.userId : null, setAt: Date.now() }).onConflictDoNothing().run();
 	writeAudit(ctx.db, { actor: ctx.actor, action: 'keep-apart.add', resourceType: 'person', resourceId: a, caseId, outcome: 'allowed', clientAddress: ctx.clientAddress, sessionId: ctx.sessionId });
+	// A new pair: each of them stops seeing the other's presence, and both become readers of the shared plan, now.
+	collabControl()?.accessChanged(caseId);
 	return { ok: true, value: true };
 }
 
@@ -160,6 +164,7 @@ export function removeKeepApart(ctx: RequestContext, caseId: string, input: z.in
 	const [a, b] = [input.personA, input.personB].sort();
 	ctx.db.delete(keepApartPairs).where(and(eq(keepApartPairs.caseId, caseId), eq(keepApartPairs.personA, a), eq(keepApartPairs.personB, b))).run();
 	writeAudit(ctx.db, { actor: ctx.actor, action: 'keep-apart.remove', resourceType: 'person', resourceId: a, caseId, outcome: 'allowed', clientAddress: ctx.clientAddress, sessionId: ctx.sessionId });
+	collabControl()?.accessChanged(caseId);
 	return { ok: true, value: true };
 }
 

@@ -1,0 +1,102 @@
+import { z } from 'zod';
+
+// Hearth's own words on the collab socket, next to the y-websocket protocol (message types 0-3: sync,
+// awareness, auth, query awareness). The browser and the server both use this module. Stock y-websocket
+// clients ignore a message type they do not know (it is logged and dropped), so nothing here breaks them.
+//
+// Why: the stock protocol never says whether an edit was stored, nor why one was not. Without that a page
+// cannot tell a person "saved" truthfully, cannot warn before a reload loses unsaved typing, and cannot
+// explain a refusal (issue 16 items 5 and 7; Hocuspocus has the same kind of message, `SyncStatus`).
+
+/** The message type of Hearth's own messages (y-websocket uses 0-3; Hocuspocus up to 9). */
+export const MESSAGE_HEARTH = 100;
+
+/** Why the server did not store something a connection sent. Codes: each page words them in the reader's language. */
+export const REFUSAL_REASONS = [
+	/** This connection may read the document, not change it. */
+	'read-only',
+	/** One message over the size the server takes (COLLAB_MAX_MESSAGE_BYTES). */
+	'too-large',
+	/** The document reached its size limit (COLLAB_MAX_DOCUMENT_BYTES). */
+	'document-full',
+	/** A shape the editor cannot produce (nesting too deep, an unknown element). */
+	'shape',
+	/** Structs written under a Yjs client id that belongs to someone else in this document. */
+	'client-id',
+	/** A person who must be kept apart from the writer is in this document. */
+	'keep-apart'
+] as const;
+export type RefusalReason = (typeof REFUSAL_REASONS)[number];
+
+/**
+ * Server → client.
+ * - `saved`: the next `n` sync messages this connection sent (sync step 2 and updates, in the order sent)
+ *   are committed to storage, or brought nothing new. Every such message gets exactly one `saved` or
+ *   `refused`, in order.
+ * - `refused`: the next sync message this connection sent was not stored, for `reason`.
+ * - `access`: what this connection may do with the document now (sent on join, and when it changes).
+ */
+export type HearthMessage =
+	| { t: 'saved'; n: number }
+	| { t: 'refused'; reason: RefusalReason }
+	| { t: 'access'; access: 'read' | 'write' };
+
+export const hearthMessageSchema = z.discriminatedUnion('t', [
+	z.object({ t: z.literal('saved'), n: z.number().int().min(1).max(1_000_000) }),
+	z.object({ t: z.literal('refused'), reason: z.enum(REFUSAL_REASONS) }),
+	z.object({ t: z.literal('access'), access: z.enum(['read', 'write']) })
+]);
+
+/**
+ * WebSocket close codes the collab server uses. 4400-4499 are final: the y-websocket provider stops
+ * reconnecting (its default `shouldReconnect`), and the page says why. Others reconnect.
+ */
+export const CLOSE = {
+	malformed: 1007,
+	policy: 1008,
+	tooBig: 1009,
+	internal: 1011,
+	restart: 1012,
+	/** The connection's access or the people around it changed: reconnect and be let in afresh. */
+	accessChanged: 4000,
+	/** Final: the session ended (signed out, expired). */
+	sessionEnded: 4401,
+	/** Final: access to this document ended. */
+	accessRevoked: 4403,
+	/** Final: a Yjs client id that belongs to someone else. */
+	clientIdTaken: 4409,
+	/** Final: a message or the document is over its size limit; resending it cannot help. */
+	tooLarge: 4413,
+	/** Final: the same session has too many sockets open. */
+	tooManyConnections: 4429
+} as const;
+
+/** True for close codes after which the provider does not reconnect. */
+export function isFinalClose(code: number): boolean {
+	return code >= 4400 && code < 4500;
+}
+
+/** The bytes of one Hearth message: the message type, then the message as JSON. */
+export function encodeHearthMessage(message: HearthMessage): Uint8Array {
+	const json = new TextEncoder().encode(JSON.stringify(message));
+	const out = new Uint8Array(json.length + 2);
+	// MESSAGE_HEARTH (100) as a varUint is one byte; the JSON's length follows as the rest of the frame.
+	out[0] = MESSAGE_HEARTH;
+	out[1] = 0; // version
+	out.set(json, 2);
+	return out;
+}
+
+/**
+ * Reads the body of a Hearth message (what follows the type byte), or null when it is not one this
+ * version understands (a newer server may say more; an older page ignores it).
+ */
+export function decodeHearthMessage(body: Uint8Array): HearthMessage | null {
+	if (body.length < 1 || body[0] !== 0) return null;
+	try {
+		const parsed = hearthMessageSchema.safeParse(JSON.parse(new TextDecoder().decode(body.subarray(1))));
+		return parsed.success ? parsed.data : null;
+	} catch {
+		return null;
+	}
+}
