@@ -82,7 +82,7 @@ const NOT_SIGNED_IN: Decision = { allow: false, reason: 'not-signed-in' };
 const FORBIDDEN: Decision = { allow: false, reason: 'forbidden' };
 
 /** Which label hides which detail from everyone but assigned staff and the person themself. */
-const HIDING_LABEL: Record<PersonDetail, SensitivityLabel> = {
+export const HIDING_LABEL: Record<PersonDetail, SensitivityLabel> = {
 	address: 'ADDRESS_CONFIDENTIAL',
 	contact: 'CONTACT_CONFIDENTIAL',
 	availability: 'AVAILABILITY_CONFIDENTIAL'

@@ -1,7 +1,7 @@
 import { and, asc, eq, inArray } from 'drizzle-orm';
 import { z } from 'zod';
 import { agencies, casePeople, cases, caseAssignments, detailConsents, keepApartPairs, meetingSessionMembers, meetingSessions, meetings, sensitivityLabels, users } from '../db/schema.ts';
-import { can, decide, type PersonDetail } from '../../domain/policy.ts';
+import { HIDING_LABEL, can, decide, type PersonDetail } from '../../domain/policy.ts';
 import { SENSITIVITY_LABELS, type AssignmentRole, type MeetingKind, type MeetingStatus, type MeetingType, type ParticipantRole, type SensitivityLabel } from '../../domain/roles.ts';
 import {
 	FAMILY_SIDES,
@@ -201,16 +201,13 @@ export function familyHome(ctx: RequestContext): Result<FamilyHome> {
 	};
 }
 
-/** Which label keeps which shareable detail private (policy.ts hides the same). */
-const KEEPING_LABEL: Record<ShareableDetail, SensitivityLabel> = { contact: 'CONTACT_CONFIDENTIAL', address: 'ADDRESS_CONFIDENTIAL' };
-
 function mySharing(ctx: RequestContext, me: PersonView, labels: ReadonlySet<SensitivityLabel>): MySharing[] {
 	const actor = ctx.actor;
 	if (actor.kind !== 'participant') return [];
 	const onRecord = { contact: Boolean(me.phone || me.email), address: Boolean(me.address) };
 	const consents = new Map((me.consents ?? []).map((c) => [c.detail, c.recordedBy]));
 	return SHAREABLE_DETAILS.filter((detail) => onRecord[detail]).map((detail) => {
-		const keptPrivate = labels.has(KEEPING_LABEL[detail]);
+		const keptPrivate = labels.has(HIDING_LABEL[detail]);
 		// Would a family member on the team (not kept apart) see it? The policy answers, as it does for them.
 		const teamMember = { ...actor, personId: '', role: 'RELATIVE_KIN' as const, keepApartWith: new Set<string>() };
 		const shared = can(teamMember, 'view', { type: 'person-detail', caseId: actor.caseId, personId: me.id, detail, labels, personRole: me.role, consents });
