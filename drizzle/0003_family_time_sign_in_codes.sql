@@ -11,6 +11,7 @@ CREATE TABLE `sign_in_codes` (
 --> statement-breakpoint
 CREATE INDEX `sign_in_codes_invite` ON `sign_in_codes` (`invite_id`,`created_at`);--> statement-breakpoint
 ALTER TABLE `invites` ADD `destination_hash` blob;--> statement-breakpoint
+CREATE INDEX `invites_destination` ON `invites` (`destination_hash`);--> statement-breakpoint
 ALTER TABLE `meeting_sessions` ADD `ended_at` integer;--> statement-breakpoint
 ALTER TABLE `meeting_sessions` ADD `shared_at` integer;--> statement-breakpoint
 ALTER TABLE `meeting_sessions` ADD `shared_by` text REFERENCES case_people(id);--> statement-breakpoint

@@ -293,7 +293,12 @@ export const invites = sqliteTable(
 		usedAt: integer('used_at'),
 		revokedAt: integer('revoked_at')
 	},
-	(t) => [uniqueIndex('invites_token').on(t.tokenHash), uniqueIndex('invites_short_code').on(t.shortCodeHash), index('invites_case').on(t.caseId)]
+	(t) => [
+		uniqueIndex('invites_token').on(t.tokenHash),
+		uniqueIndex('invites_short_code').on(t.shortCodeHash),
+		index('invites_case').on(t.caseId),
+		index('invites_destination').on(t.destinationHash)
+	]
 );
 
 /**
