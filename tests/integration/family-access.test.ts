@@ -6,6 +6,7 @@ import { join } from 'node:path';
 import Database from 'better-sqlite3';
 import * as Y from 'yjs';
 import { MESSAGE_HEARTH, decodeHearthMessage } from '../../src/lib/domain/collab-protocol.ts';
+import { formatDateTime, formatShortDateTime } from '../../src/lib/format.ts';
 import { removeServerFiles, startServer, type RunningServer } from '../support/server.ts';
 import { accept, connect, demoIds, destroy, get, invite, personId, rawSocket, signIn, synced, waitFor } from '../support/clients.ts';
 
@@ -115,6 +116,97 @@ describe('an invitation', () => {
 		db.close();
 		expect(JSON.stringify(rows)).not.toContain('rosa.rivera');
 		expect(JSON.stringify(rows)).not.toContain('/invite/');
+	});
+});
+
+describe('an invitation to a meeting (issue 17.10, 17.11)', () => {
+	const meetingRow = () => {
+		const db = new Database(server.dbPath, { readonly: true });
+		const row = db.prepare('SELECT starts_at AS startsAt, duration_minutes AS minutes, time_zone AS zone, location FROM meetings WHERE id = ?').get(ids.meetingId) as { startsAt: number; minutes: number; zone: string; location: string };
+		const invite = db.prepare('SELECT expires_at AS expiresAt FROM invites ORDER BY created_at DESC LIMIT 1').get() as { expiresAt: number };
+		db.close();
+		return { ...row, expiresAt: invite.expiresAt };
+	};
+
+	it('lasts until the meeting has ended, and its email names the date, time and place in the reader’s language and the meeting’s zone', async () => {
+		const before = outboxFiles().length;
+		await invite(server.url, staff, ids.caseId, people['Daniel Ortiz'], { meetingId: ids.meetingId, channel: 'email' });
+		const meeting = meetingRow();
+		// The demo meeting is three days away: 72 hours from now ends before it does.
+		expect(meeting.expiresAt).toBeGreaterThanOrEqual(meeting.startsAt + meeting.minutes * 60_000);
+		const email = outboxFiles().slice(before).find((m) => m.kind === 'invite')!;
+		expect(email.text).toContain(`When: ${formatDateTime(meeting.startsAt, 'en', meeting.zone)}`);
+		expect(email.text).toContain(`Where: ${meeting.location}`);
+		expect(email.text).toContain(`Or go to ${server.url}/join and type this code:`);
+		expect(email.text).toContain(`The link works one time, until ${formatDateTime(meeting.expiresAt, 'en', meeting.zone)}.`);
+		expect(email.text).toContain('Sam Okafor invites you to a family team meeting.');
+	});
+
+	it('by text message is short, in Spanish for a Spanish reader ("5:30 p.m."), with when, where and the Join page’s address', async () => {
+		const before = outboxFiles().length;
+		await invite(server.url, staff, ids.caseId, people['Rosa Rivera'], { meetingId: ids.meetingId, channel: 'sms', locale: 'es' });
+		const meeting = meetingRow();
+		const sms = outboxFiles().slice(before).find((m) => m.kind === 'invite')!;
+		expect(sms.to).toBe('+15555550103');
+		expect(sms.text).toContain(formatShortDateTime(meeting.startsAt, 'es', meeting.zone));
+		expect(sms.text).toMatch(/5:30\sp\.\s?m\./);
+		expect(sms.text).toContain(meeting.location);
+		expect(sms.text).toContain(`en ${server.url}/join`);
+		expect(sms.text).toContain('/invite/');
+		// Two text-message segments at most; it used to be a letter.
+		expect(sms.text.length, sms.text).toBeLessThanOrEqual(320);
+	});
+
+	it('names who sent the 6-digit code: the facilitator, when she made it', async () => {
+		const dana = await signIn(server.url, 'facilitator@demo.test');
+		const created = await invite(server.url, dana, ids.caseId, people['Lucia Ortiz'], { meetingId: ids.meetingId, requireCode: true });
+		const html = await (await get(server.url, `/invite/${created.token}`)).text();
+		expect(html).toContain('Dana Reyes gave you this code, or sent it in a second message.');
+		expect(html).not.toContain('Your caseworker gave you this code');
+	});
+
+	it('answers 404 for a link nobody was given and 410 for a used one, each with the plain page', async () => {
+		const unknown = await get(server.url, `/invite/${'a'.repeat(32)}`);
+		expect(unknown.status).toBe(404);
+		expect(await unknown.text()).toContain('We could not find this link');
+		const created = await invite(server.url, staff, ids.caseId, people['Tom Baker'], { meetingId: ids.meetingId });
+		await accept(server.url, created);
+		const used = await get(server.url, `/invite/${created.token}`);
+		expect(used.status).toBe(410);
+		expect(await used.text()).toContain('This link was already used');
+	});
+});
+
+describe('a signed-out worker opening the invite form for one person (issue 17.8)', () => {
+	it('comes back to the form with that person chosen after signing in', async () => {
+		const form = `/cases/${ids.caseId}/invite?person=${people['Rosa Rivera']}`;
+		const res = await get(server.url, form);
+		expect(res.status).toBe(303);
+		const location = res.headers.get('location')!;
+		expect(location).toBe(`/sign-in?next=${encodeURIComponent(form)}`);
+		const signedIn = await fetch(`${server.url}${location}`, {
+			method: 'POST',
+			headers: { origin: server.url, 'content-type': 'application/x-www-form-urlencoded', accept: 'text/html' },
+			body: new URLSearchParams({ email: 'caseworker@demo.test', password: 'hearth-demo' }),
+			redirect: 'manual'
+		});
+		expect(signedIn.status).toBe(303);
+		expect(signedIn.headers.get('location')).toBe(form);
+	});
+});
+
+describe('the devices page', () => {
+	it('describes each device plainly ("Chrome on an Android phone"), never with the raw user-agent string', async () => {
+		const ua = 'Mozilla/5.0 (Linux; Android 10; K) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/129.0.0.0 Mobile Safari/537.36';
+		const created = await invite(server.url, staff, ids.caseId, people['Grace Whitfield'], { meetingId: ids.meetingId });
+		const res = await fetch(`${server.url}/invite/${created.token}`, { method: 'POST', headers: { origin: server.url, 'content-type': 'application/x-www-form-urlencoded', accept: 'text/html', 'user-agent': ua }, body: '', redirect: 'manual' });
+		const cookie = res.headers.getSetCookie().find((c) => c.startsWith('hearth_session='))!.split(';')[0];
+		for (const path of ['/sessions', '/sessions/__data.json']) {
+			const body = await (await get(server.url, path, cookie)).text();
+			expect(body, path).not.toContain('Mozilla/5.0');
+			expect(body, path).not.toContain('AppleWebKit');
+		}
+		expect(await (await get(server.url, '/sessions', cookie)).text()).toContain('Chrome on an Android phone');
 	});
 });
 
