@@ -29,7 +29,10 @@ export const actions: Actions = {
 		const parsed = schema.safeParse(Object.fromEntries(await event.request.formData()));
 		if (!parsed.success) return fail(400, { shortCode: '', problem: 'empty' as const });
 		const landing = lookupInvite(event.locals.ctx.db, { shortCode: parsed.data.shortCode }, event.locals.ctx.clientAddress);
-		if (landing.status !== 'valid') return fail(landing.status === 'unknown' ? 404 : 410, { shortCode: parsed.data.shortCode, problem: landing.status, dead: landing });
+		// A code nobody was given: said beside the field, to try again. One that was used, ended or turned off:
+		// the plain page, with the way back for a used one.
+		if (landing.status === 'unknown') return fail(404, { shortCode: parsed.data.shortCode, problem: landing.status });
+		if (landing.status !== 'valid') return fail(410, { shortCode: parsed.data.shortCode, problem: landing.status, dead: landing });
 		return { shortCode: parsed.data.shortCode, landing };
 	},
 	accept: async (event) => {
