@@ -16,7 +16,7 @@ beforeAll(async () => {
 	server = await startServer();
 	staff = await signIn(server.url, 'caseworker@demo.test');
 	ids = await demoIds(server.url, staff);
-	for (const name of ['Rosa Rivera', 'Lucia Ortiz', 'Tom Baker', 'Grace Whitfield', 'Daniel Ortiz']) people[name] = await personId(server.url, staff, ids.caseId, name);
+	for (const name of ['Rosa Rivera', 'Lucia Ortiz', 'Tom Baker', 'Grace Whitfield', 'Daniel Ortiz', 'Sofia Rivera']) people[name] = await personId(server.url, staff, ids.caseId, name);
 });
 
 afterAll(async () => {
@@ -155,6 +155,23 @@ describe('signing in again after signing out', () => {
 		const made = db.prepare('SELECT COUNT(*) AS n FROM sign_in_codes JOIN invites ON invites.id = sign_in_codes.invite_id WHERE invites.person_id = ?').get(people['Rosa Rivera']) as { n: number };
 		db.close();
 		expect(made.n).toBe(3);
+	});
+
+	it('works from the Join page with the short code of a used invitation too', async () => {
+		const created = await invite(server.url, staff, ids.caseId, people['Sofia Rivera'], { meetingId: ids.meetingId, channel: 'sms' });
+		await signOut(await accept(server.url, created));
+		const looked = await post('/join?/lookup', { shortCode: created.shortCode });
+		expect(looked.status).toBe(410);
+		const html = await looked.text();
+		expect(html).toContain('This link was already used');
+		expect(html).toContain(`name="shortCode" value="${created.shortCode}"`);
+		const to = '+15555550114';
+		const before = codesTo(to).length;
+		expect(await (await post('/join?/sendCode', { shortCode: created.shortCode })).text()).toContain('We sent a new code by text message');
+		const code = await newCode(to, before);
+		const right = await post('/join?/codeSignIn', { via: 'shortCode', value: created.shortCode.toLowerCase(), code });
+		expect(right.status).toBe(303);
+		await signOut(sessionCookie(right)!);
 	});
 
 	it('locks a code after five wrong tries', async () => {

@@ -1,4 +1,4 @@
-import { and, desc, eq, gt, inArray, isNull, lt } from 'drizzle-orm';
+import { and, desc, eq, gt, inArray, isNull, lt, sql } from 'drizzle-orm';
 import type { Db } from '../db/index.ts';
 import { casePeople, invites, participants, signInCodes } from '../db/schema.ts';
 import { writeAudit } from '../audit.ts';
@@ -25,7 +25,7 @@ import type { Actor } from '../../domain/policy.ts';
 //   an older one; at most CODES_PER_HOUR per invitation (a phone is not to be flooded);
 // - every request and try counts against the address's invite look-ups (each is a guess at a secret);
 // - asked by phone number or email, the answer is the same whether or not an invitation has it, and the
-//   message is sent after the answer, so its time does not tell either;
+//   look-up, the code and the message all come after the answer, so its time does not tell either;
 // - invitations given in person have no channel: the person asks their caseworker for a new code;
 // - everything is audited (never the code, the phone number or the email).
 
@@ -112,7 +112,24 @@ export function requestSignInCode(
 		audit(db, 'sign-in-code.send', 'denied', clientAddress, null, { why: 'throttled' });
 		return { ok: false, reason: 'throttled' };
 	}
-	const found = invitesOf(db, asker);
+	if ('destination' in asker) {
+		// Asked by phone number or email: the answer, and the work done before it, are the same whether or
+		// not an invitation has it (one audit row); the look-up, the code and the message come after it.
+		audit(db, 'sign-in-code.request', 'allowed', clientAddress, null);
+		setImmediate(() => {
+			try {
+				issueCodes(db, invitesOf(db, asker), clientAddress, now);
+			} catch (err) {
+				console.error('sign-in code: could not issue', err);
+			}
+		});
+		return { ok: true, sent: null };
+	}
+	return { ok: true, sent: issueCodes(db, invitesOf(db, asker), clientAddress, now) };
+}
+
+/** A new code for each of these invitations that may have one, each sent right after; what was done, for the last. */
+function issueCodes(db: Db, found: InviteRow[], clientAddress: string | null, now: number): ComeBackWay | 'too-many' | null {
 	if (found.length === 0) audit(db, 'sign-in-code.send', 'denied', clientAddress, null, { why: 'unknown' });
 	let sent: ComeBackWay | 'too-many' | null = null;
 	for (const invite of found) {
@@ -141,14 +158,14 @@ export function requestSignInCode(
 		sent = e.channel;
 		const locale = e.participant.locale === 'es' ? 'es' : 'en';
 		const words = signInCodeMessage(locale, code, CODE_MINUTES);
-		// After the answer: how long a mail server takes must not tell whether this phone or email is known.
+		// After the answer: how long a mail server takes must not tell anything.
 		setImmediate(() => {
 			notify(db, { channel: e.channel, to: e.to, subject: words.subject, text: words.text, locale, kind: 'sign-in-code', caseId: invite.caseId, personId: invite.personId }).catch((err) =>
 				console.error('sign-in code: could not record the message', err)
 			);
 		});
 	}
-	return { ok: true, sent: 'destination' in asker ? null : sent };
+	return sent;
 }
 
 export type CodeSignIn = { token: string; sessionId: string; participantId: string; meetingId: string | null; locale: 'en' | 'es' };
@@ -183,7 +200,7 @@ export function signInWithCode(
 	const given = code.replace(/\s/g, '');
 	const match = /^\d{6}$/.test(given) ? pending.find((c) => hashSecret(`${c.id}:${given}`).equals(c.codeHash)) : undefined;
 	if (!match) {
-		for (const c of pending) db.update(signInCodes).set({ attempts: c.attempts + 1 }).where(eq(signInCodes.id, c.id)).run();
+		if (pending.length) db.update(signInCodes).set({ attempts: sql`${signInCodes.attempts} + 1` }).where(inArray(signInCodes.id, pending.map((c) => c.id))).run();
 		audit(db, 'sign-in-code.accept', 'denied', meta.clientAddress, eligible.length === 1 ? eligible[0].invite : null, { why: 'bad-code' });
 		return { ok: false, reason: 'bad-code' };
 	}
