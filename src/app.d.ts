@@ -17,6 +17,8 @@ declare global {
 			message: string;
 			/** A message key, so the error page speaks the viewer's language. */
 			code?: 'not-signed-in' | 'forbidden' | 'not-found' | 'server';
+			/** An invitation link that does not work (404, 410): why, and how its holder can come back. */
+			invite?: import('$lib/server/services/invites').DeadInvite;
 		}
 	}
 }
