@@ -197,6 +197,21 @@ describe('sign-in', () => {
 		expect((await attempt('supervisor@demo.test', '')).html).toContain('Please enter your password.');
 	});
 
+	it('tells an administrator which new account field is too long, keeping what was typed', async () => {
+		const admin = await signIn(server.url, 'admin@demo.test');
+		const res = await fetch(`${server.url}/admin/users?/add`, {
+			method: 'POST',
+			headers: { cookie: admin, origin: server.url, 'content-type': 'application/x-www-form-urlencoded', accept: 'text/html', 'accept-language': 'en' },
+			body: new URLSearchParams({ name: 'N'.repeat(121), email: 'new.person@demo.test', role: 'caseworker', password: 'p'.repeat(201) })
+		});
+		expect(res.status).toBe(400);
+		const html = await res.text();
+		expect(html).toContain('That name is too long. A name has at most 120 characters.');
+		expect(html).toContain('That password is too long. A password has at most 200 characters.');
+		expect(html).toContain('value="new.person@demo.test"');
+		expect(html).not.toContain('Please enter a name.');
+	});
+
 	it('slows down repeated failures for an account, and lets the right password in after the wait', async () => {
 		const email = 'facilitator@demo.test';
 		let throttled: { status: number; html: string } | undefined;
