@@ -62,27 +62,29 @@ describe('guesses at a password sent all at once', () => {
 	it('are counted before they are checked: no more get through than one by one, and the right one waits its turn', async () => {
 		const server = await serve({ SIGNIN_THROTTLE: '1' });
 		// 150 wrong passwords and, among them, the right one, all in one burst.
-		const RIGHT = 20;
+		const RIGHT = 10;
 		const burst = Array.from({ length: 151 }, (_, i) => signInPost(server, 'supervisor@demo.test', i === RIGHT ? 'hearth-demo' : `wrong-${i}`));
 		const started = performance.now();
 		const answers = await Promise.all(burst);
 		console.log(`a burst of 151 sign-ins: ${(performance.now() - started).toFixed(0)} ms`);
 		const statuses = answers.map((r) => r.status);
-		// Five free tries and the one that starts the wait (RULES.accountAddress, 2 s) are checked, the rest
-		// wait: as if sent one by one. (One more only if the burst outlasts that wait on a slow machine.)
-		expect(statuses.filter((s) => s !== 429).length).toBeLessThanOrEqual(7);
+		// Five free tries and the one that starts the wait (RULES.accountAddress: 2 s, then 4, 8, 16) are
+		// checked, the rest wait: as if sent one by one. A burst that outlasts a wait on a loaded machine gets
+		// one more check per wait, as one by one would; before the fix all 151 were checked. (The exact six:
+		// services/auth.test.ts, where the burst's timing is no question.)
+		expect(statuses.filter((s) => s !== 429).length).toBeLessThanOrEqual(10);
 		expect(statuses[RIGHT]).toBe(429);
 		expect(answers.some((r) => r.signedIn)).toBe(false);
 		// The real person is slowed by seconds, never locked out: after the wait the password works.
 		const seconds = answers[RIGHT].retryAfterSeconds!;
 		expect(seconds).toBeGreaterThan(0);
-		expect(seconds).toBeLessThanOrEqual(2);
+		expect(seconds).toBeLessThanOrEqual(16);
 		await new Promise((r) => setTimeout(r, seconds * 1000));
 		expect(await signInPost(server, 'supervisor@demo.test', 'hearth-demo')).toMatchObject({ status: 303, signedIn: true });
 		await server.stop();
 		const { rows, brokenAt } = trail(server);
 		const checked = rows.filter((r) => r.action === 'auth.sign-in' && r.detail?.includes('bad-credentials'));
-		expect(checked.length).toBeLessThanOrEqual(7);
+		expect(checked.length).toBeLessThanOrEqual(10);
 		expect(brokenAt).toBeNull();
 	}, 60_000);
 });
