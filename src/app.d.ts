@@ -16,7 +16,7 @@ declare global {
 		interface Error {
 			message: string;
 			/** A message key, so the error page speaks the viewer's language. */
-			code?: 'not-signed-in' | 'forbidden' | 'not-found' | 'server';
+			code?: 'not-signed-in' | 'forbidden' | 'not-found' | 'bad-request' | 'server';
 		}
 	}
 }

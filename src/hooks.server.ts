@@ -120,9 +120,13 @@ const savedNotes: Handle = ({ event, resolve }) =>
 
 export const handle = sequence(securityHeaders, requestOrigin, authenticate, handleParaglide, anonymousLimit, readableBody, savedNotes);
 
+/**
+ * Errors nobody handled. A 4xx here is the request's fault (an address SvelteKit cannot decode, a method a
+ * route does not take): the person is told so, and the log keeps only our own failures (5xx).
+ */
 export const handleError: HandleServerError = ({ error, status }) => {
-	if (status !== 404) console.error(error);
-	return { message: 'error', code: status === 404 ? 'not-found' : 'server' };
+	if (status >= 500) console.error(error);
+	return { message: 'error', code: status === 404 ? 'not-found' : status < 500 ? 'bad-request' : 'server' };
 };
 
 // Validate configuration at startup, not at the first request.

@@ -44,6 +44,20 @@ function handlers(dir = 'src/routes'): Handler[] {
 	return found;
 }
 
+/** Every page and endpoint route (GET) under src/routes. */
+function pageRoutes(dir = 'src/routes'): string[] {
+	const found: string[] = [];
+	const walk = (d: string) => {
+		for (const name of readdirSync(d).sort()) {
+			const full = join(d, name);
+			if (statSync(full).isDirectory()) walk(full);
+			else if (/^\+(page\.svelte|server\.(ts|js))$/.test(name)) found.push('/' + relative(dir, d).split(sep).filter((s) => s && !/^\(.*\)$/.test(s)).join('/'));
+		}
+	};
+	walk(dir);
+	return found;
+}
+
 /** Every form field name the app's pages use: the huge and broken bodies fill them all. */
 function fieldNames(): string[] {
 	const names = new Set(['email', 'password', 'next', 'locale']);
@@ -169,6 +183,26 @@ describe('bad input to every form action and endpoint', () => {
 			expect(problems).toEqual([]);
 		});
 	}
+
+	it('answers an address it cannot decode with a plain 400 page, and odd query strings without a 500', async () => {
+		const pages = [...new Set(pageRoutes())];
+		const problems: string[] = [];
+		for (const role of roles) {
+			const cookie = cookies.get(role);
+			for (const route of pages) {
+				const headers = { accept: 'text/html', 'accept-language': 'en', ...(cookie ? { cookie } : {}) };
+				const odd = `${pathOf({ route, file: '', method: 'GET', action: null })}?next=%ZZ&s=%00&case=%FF&person=${'a'.repeat(3000)}&page=1e400&upto=-1&from=%00&to=0000-00-00&action=%25&verify=1`;
+				const res = await fetch(server.url + odd, { headers, redirect: 'manual' });
+				if (res.status >= 500) problems.push(`${role}: ${route} with odd query → ${res.status}`);
+				if (!route.includes('[')) continue;
+				const broken = route.replace(/\[{1,2}(?:\.\.\.)?\w+\]{1,2}/, '%E0%A4%A');
+				const bad = await fetch(server.url + broken, { headers, redirect: 'manual' });
+				const html = await bad.text();
+				if (bad.status !== 400 || !html.includes('We could not read what was sent.')) problems.push(`${role}: ${broken} → ${bad.status}`);
+			}
+		}
+		expect(problems).toEqual([]);
+	});
 
 	it('wrote no server error to the log', () => {
 		expect(server.output()).not.toMatch(/TypeError|Invalid redirect|Error: /);
