@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { isCalendarDay, startOfLocalDay, zonedDate, zonedWallTimeToInstant } from './time';
+import { isCalendarDay, isoDay, startOfLocalDay, zonedDate, zonedWallTimeToInstant } from './time';
 
 const iso = (instant: number) => new Date(instant).toISOString();
 const wall = (date: string, hour: number, minute: number) => {
@@ -83,5 +83,10 @@ describe('the calendar day of an instant', () => {
 		expect(zonedDate(Date.UTC(2026, 10, 24, 3, 0), 'America/Chicago')).toEqual({ year: 2026, month: 11, day: 23 });
 		expect(zonedDate(Date.UTC(2026, 8, 6, 3, 59), 'America/Santiago')).toEqual({ year: 2026, month: 9, day: 5 });
 		expect(zonedDate(Date.UTC(2026, 8, 6, 4, 0), 'America/Santiago')).toEqual({ year: 2026, month: 9, day: 6 });
+	});
+
+	it('writes a day as YYYY-MM-DD', () => {
+		expect(isoDay({ year: 2026, month: 3, day: 8 })).toBe('2026-03-08');
+		expect(isoDay(zonedDate(Date.UTC(2026, 10, 24, 3, 0), 'America/Chicago'))).toBe('2026-11-23');
 	});
 });

@@ -52,3 +52,8 @@ export function zonedDate(instant: number, timeZone: string): CalendarDay {
 	const date = Temporal.Instant.fromEpochMilliseconds(instant).toZonedDateTimeISO(timeZone);
 	return { year: date.year, month: date.month, day: date.day };
 }
+
+/** A calendar day written YYYY-MM-DD (ISO 8601), as the database and date inputs hold it. */
+export function isoDay(day: CalendarDay): string {
+	return Temporal.PlainDate.from({ ...day }, { overflow: 'reject' }).toString();
+}

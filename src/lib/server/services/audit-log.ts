@@ -5,7 +5,7 @@ import { verifyAuditChain, writeAudit } from '../audit.ts';
 import { m } from '../../paraglide/messages.js';
 import { can, type Actor, type Resource } from '../../domain/policy.ts';
 import { opaqueId } from '../../domain/doc-id.ts';
-import { isCalendarDay, startOfLocalDay, zonedDate } from '../../domain/time.ts';
+import { isCalendarDay, isoDay, startOfLocalDay, zonedDate } from '../../domain/time.ts';
 import type { ParticipantRole, StaffRole } from '../../domain/roles.ts';
 import { authorize, type Refusal, type RequestContext, type Result } from './access.ts';
 import { timeZoneOf } from './profile.ts';
@@ -498,7 +498,5 @@ export function exportAudit(
 			controller.enqueue(encoder.encode(batch.map((r) => csvRow(r, names, locale)).join('')));
 		}
 	});
-	const today = zonedDate(Date.now(), timeZone);
-	const stamp = [today.year, today.month, today.day].map((n) => String(n).padStart(2, '0')).join('-');
-	return { ok: true, value: { filename: `hearth-audit-${stamp}.csv`, rowCount, body } };
+	return { ok: true, value: { filename: `hearth-audit-${isoDay(zonedDate(Date.now(), timeZone))}.csv`, rowCount, body } };
 }
