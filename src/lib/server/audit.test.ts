@@ -1,4 +1,4 @@
-import { describe, expect, it } from 'vitest';
+import { describe, expect, it, vi } from 'vitest';
 import { sql } from 'drizzle-orm';
 import { testDatabase } from '../../../tests/support/db';
 import { eq } from 'drizzle-orm';
@@ -73,6 +73,25 @@ describe('audit trail', () => {
 			expect(verifyAuditChain(db)).toBeNull();
 		} finally {
 			resetAnonymousRefusals(DEFAULT_ANONYMOUS_REFUSAL_POLICY);
+		}
+	});
+
+	it('writes a summary soon after its minute ends, even when nothing else happens', () => {
+		vi.useFakeTimers({ now: Date.UTC(2026, 4, 10, 15, 0, 5) });
+		const db = testDatabase();
+		resetAnonymousRefusals({ windowMs: 60_000, rowsPerAddress: 2, rowsInAll: 300, limitPerAddress: 60 });
+		try {
+			for (let i = 0; i < 6; i++) writeAudit(db, { actor: { kind: 'anonymous' }, action: 'meeting.view', resourceType: 'meeting', outcome: 'denied', clientAddress: '192.0.2.8' });
+			expect(db.select().from(auditEvents).all()).toHaveLength(2);
+			vi.advanceTimersByTime(50_000);
+			expect(db.select().from(auditEvents).all()).toHaveLength(2);
+			vi.advanceTimersByTime(15_000);
+			const rows = db.select().from(auditEvents).all();
+			expect(rows).toHaveLength(3);
+			expect(JSON.parse(rows[2].detail!)).toMatchObject({ summary: true, count: 4 });
+		} finally {
+			resetAnonymousRefusals(DEFAULT_ANONYMOUS_REFUSAL_POLICY);
+			vi.useRealTimers();
 		}
 	});
 });
