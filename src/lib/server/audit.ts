@@ -135,7 +135,14 @@ function startSummaryTimer(state: RefusalState): void {
 	if (state.timer) return;
 	const every = Math.max(1000, Math.min(state.refusals.policy.windowMs, 10_000));
 	state.timer = setInterval(() => {
-		if (state.db) writeSummaries(state.db, state.refusals.takeDue(Date.now()));
+		if (!state.db) return;
+		const due = state.refusals.takeDue(Date.now());
+		// Nobody to hand a failure to here (a locked or closed database): the log keeps what was counted.
+		try {
+			writeSummaries(state.db, due);
+		} catch (err) {
+			console.error('audit: could not write these summaries of refusals', JSON.stringify(due), err);
+		}
 		if (state.refusals.pendingCount === 0 && state.timer) {
 			clearInterval(state.timer);
 			state.timer = null;
