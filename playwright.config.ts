@@ -34,7 +34,8 @@ export default defineConfig({
 		stdout: 'ignore',
 		stderr: 'pipe',
 		// All e2e traffic comes from 127.0.0.1: lift the invite look-up limit (30 per address per 10 minutes),
-		// which tests/integration/family-access.test.ts covers. The sign-in throttle stays on.
-		env: { PORT: String(PORT), HOST: '127.0.0.1', DATABASE_PATH: DB, HEARTH_DEMO: '1', COLLAB_UNLOAD_MS: '1000', INVITE_LOOKUP_LIMIT: '100000', SIGNIN_ADDRESS_FREE_FAILURES: '1000', OUTBOX_DIR, MAIL_TRANSPORT: 'file', SMS_TRANSPORT: 'file' }
+		// which tests/integration/family-access.test.ts covers, and the 429 for signed-out callers refused too
+		// often (tests/integration/audit-flood.test.ts). The sign-in throttle stays on.
+		env: { PORT: String(PORT), HOST: '127.0.0.1', DATABASE_PATH: DB, HEARTH_DEMO: '1', COLLAB_UNLOAD_MS: '1000', INVITE_LOOKUP_LIMIT: '100000', ANONYMOUS_REFUSAL_LIMIT: '100000', SIGNIN_ADDRESS_FREE_FAILURES: '1000', OUTBOX_DIR, MAIL_TRANSPORT: 'file', SMS_TRANSPORT: 'file' }
 	}
 });

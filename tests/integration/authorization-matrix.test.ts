@@ -27,8 +27,10 @@ const caseStaff = (ok: number): Expect => row(303, { onCase: ok, admin: 403, out
 const anyStaff = (ok: number): Expect => row(303, { onCase: ok, admin: ok, outsider: ok }, { parent: 403, survivor: 403, observer: 403 });
 const signedIn = (ok: number, anonymous = 303): Expect => row(anonymous, { onCase: ok, admin: ok, outsider: ok }, { parent: ok, survivor: ok, observer: ok });
 const adminOnly = (ok: number): Expect => row(303, { onCase: 403, admin: ok, outsider: 403 }, { parent: 403, survivor: 403, observer: 403 });
-/** The audit trail: supervisors (of their cases) and administrators (all of it); caseworkers, facilitators and families never. */
+/** The audit trail: supervisors (of their cases) and administrators (the agency's security events); caseworkers, facilitators and families never. */
 const auditReaders = (ok: number): Expect => ({ ...row(303, { onCase: 403, admin: ok, outsider: 403 }, { parent: 403, survivor: 403, observer: 403 }), supervisor: ok });
+/** One case's audit: its supervisor only (administrators never read a case's entries). */
+const caseAudit = (ok: number): Expect => ({ ...auditReaders(ok), admin: 403 });
 
 type Ids = { caseId: string; meetingId: string; jointSessionId: string; anaSessionId: string; grace: string; tom: string; lucia: string; ana: string; daniel: string; rosa: string; jordan: string; sofia: string };
 type Entry = { route: string; method: 'GET' | 'POST'; path: (ids: Ids) => string; body?: (ids: Ids) => Record<string, string>; expect: Expect };
@@ -96,9 +98,9 @@ const MATRIX: Entry[] = [
 	{ route: '/admin/users', method: 'POST', path: () => '/admin/users?/add', body: () => ({ name: '' }), expect: adminOnly(400) },
 	{ route: '/admin/users', method: 'POST', path: () => '/admin/users?/toggle', body: () => ({ userId: BOGUS, disabled: 'true' }), expect: adminOnly(404) },
 	{ route: '/audit', method: 'GET', path: () => '/audit', expect: auditReaders(200) },
-	{ route: '/audit', method: 'GET', path: (i) => `/audit?case=${i.caseId}`, expect: auditReaders(200) },
+	{ route: '/audit', method: 'GET', path: (i) => `/audit?case=${i.caseId}`, expect: caseAudit(200) },
 	{ route: '/audit/export', method: 'GET', path: () => '/audit/export', expect: auditReaders(200) },
-	{ route: '/audit/export', method: 'GET', path: (i) => `/audit/export?case=${i.caseId}`, expect: auditReaders(200) }
+	{ route: '/audit/export', method: 'GET', path: (i) => `/audit/export?case=${i.caseId}`, expect: caseAudit(200) }
 ];
 
 /** Shared documents: 101 = the socket opens (read-only roles too: their edits are dropped, see family-access tests). */

@@ -13,7 +13,9 @@ let ids: { caseId: string; meetingId: string };
 const people: Record<string, string> = {};
 
 beforeAll(async () => {
-	server = await startServer();
+	// Every caller here is 127.0.0.1: keep each refusal as its own audit entry (no per-address summaries), so
+	// the trail can be read before the minute's summary is written.
+	server = await startServer({ ANONYMOUS_REFUSAL_ROWS: '100000', ANONYMOUS_REFUSAL_ROWS_IN_ALL: '100000' });
 	staff = await signIn(server.url, 'caseworker@demo.test');
 	ids = await demoIds(server.url, staff);
 	for (const name of ['Rosa Rivera', 'Lucia Ortiz', 'Tom Baker', 'Grace Whitfield', 'Daniel Ortiz', 'Sofia Rivera']) people[name] = await personId(server.url, staff, ids.caseId, name);
