@@ -289,6 +289,6 @@ test('a signed-out caseworker who opens the invite link for one person signs in 
 	const person = new URL(href!, 'http://x').searchParams.get('person');
 	await expect(page).toHaveURL(new RegExp(`/cases/${caseId}/invite\\?person=${person}$`));
 	await expect(page.getByRole('heading', { level: 1, name: english('invite_form_title') })).toBeVisible();
-	await expect(page.getByLabel(english('invite_form_person')).locator('option:checked')).toHaveText('Rosa Rivera (Grandmother)');
+	await expect(page.getByLabel(english('invite_form_person')).locator('option:checked')).toHaveText('Rosa Rivera (Maternal grandmother)');
 	await context.close();
 });

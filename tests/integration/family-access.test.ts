@@ -98,6 +98,13 @@ describe('an invitation', () => {
 		expect(joined.headers.getSetCookie().some((c) => c.startsWith('hearth_session='))).toBe(true);
 	});
 
+	it('keeps a short code typed far too long in the field and says no invitation has it (issue 17)', async () => {
+		const typed = 'ABCDE-FGHIJ '.repeat(5).trim();
+		const res = await fetch(`${server.url}/join?/lookup`, { method: 'POST', headers: { origin: server.url, 'content-type': 'application/x-www-form-urlencoded', accept: 'text/html' }, body: new URLSearchParams({ shortCode: typed }), redirect: 'manual' });
+		expect(res.status).toBe(404);
+		expect(await res.text()).toContain(`value="${typed}"`);
+	});
+
 	it('is sent by email in the person’s language, with the code in a second message', async () => {
 		const before = outboxFiles().length;
 		await invite(server.url, staff, ids.caseId, people['Rosa Rivera'], { channel: 'email', locale: 'es', requireCode: true });

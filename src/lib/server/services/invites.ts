@@ -302,7 +302,10 @@ export function acceptInvite(
 	meta: { clientAddress: string | null; userAgent: string | null },
 	now = Date.now()
 ): { ok: true; value: AcceptedInvite } | { ok: false; reason: InviteProblem } {
-	if (!lookups().take(meta.clientAddress ?? 'unknown', now)) return { ok: false, reason: 'throttled' };
+	if (!lookups().take(meta.clientAddress ?? 'unknown', now)) {
+		auditLookup(db, 'invite.accept', 'denied', meta.clientAddress, undefined, 'throttled');
+		return { ok: false, reason: 'throttled' };
+	}
 	const invite = findInvite(db, credential);
 	if (!invite) {
 		auditLookup(db, 'invite.accept', 'denied', meta.clientAddress, undefined, 'unknown');

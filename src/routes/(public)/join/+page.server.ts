@@ -13,6 +13,16 @@ export const load: PageServerLoad = ({ setHeaders }) => {
 
 const schema = z.object({ shortCode: z.string().trim().min(1).max(40) });
 
+/**
+ * A code that is empty says so; one too long to be any code is one nobody was given, and what was typed
+ * stays in the field to be corrected (issue 17: it came back empty, as if nothing had been typed).
+ */
+function refuseTyped(value: FormDataEntryValue | null) {
+	const typed = typeof value === 'string' ? value.trim() : '';
+	if (typed === '') return fail(400, { shortCode: '', problem: 'empty' as const });
+	return fail(404, { shortCode: typed.slice(0, 100), problem: 'unknown' as const });
+}
+
 /** The forms that ask for a new code name who asks in one of three fields. */
 function askerFields(form: FormData): unknown {
 	for (const via of ['token', 'shortCode', 'destination'] as const) {
@@ -26,8 +36,9 @@ function askerFields(form: FormData): unknown {
 export const actions: Actions = {
 	/** Someone types the code they were read over the phone. */
 	lookup: async (event) => {
-		const parsed = schema.safeParse(Object.fromEntries(await event.request.formData()));
-		if (!parsed.success) return fail(400, { shortCode: '', problem: 'empty' as const });
+		const form = await event.request.formData();
+		const parsed = schema.safeParse(Object.fromEntries(form));
+		if (!parsed.success) return refuseTyped(form.get('shortCode'));
 		const landing = lookupInvite(event.locals.ctx.db, { shortCode: parsed.data.shortCode }, event.locals.ctx.clientAddress);
 		// A code nobody was given: said beside the field, to try again. One that was used, ended or turned off:
 		// the plain page, with the way back for a used one.
@@ -38,7 +49,7 @@ export const actions: Actions = {
 	accept: async (event) => {
 		const form = await event.request.clone().formData();
 		const parsed = schema.safeParse({ shortCode: form.get('shortCode') });
-		if (!parsed.success) return fail(400, { shortCode: '', problem: 'empty' as const });
+		if (!parsed.success) return refuseTyped(form.get('shortCode'));
 		const result = await acceptFromForm(event, { shortCode: parsed.data.shortCode });
 		// On a problem, show the landing again with the message (what they typed is kept).
 		const landing = lookupInvite(event.locals.ctx.db, { shortCode: parsed.data.shortCode }, event.locals.ctx.clientAddress);
