@@ -5,7 +5,7 @@ import WebSocket from 'ws';
 import * as Y from 'yjs';
 import * as decoding from 'lib0/decoding';
 import { removeServerFiles, startServer, type RunningServer } from '../support/server.ts';
-import { connect, demoIds, destroy, rawSocket, signIn, synced, waitFor } from '../support/clients.ts';
+import { connect, demoIds, destroy, rawSocket, signIn, synced, waitFor, notesText, appendLine, lineWith } from '../support/clients.ts';
 
 let server: RunningServer;
 let meetingDoc: string;
@@ -42,13 +42,13 @@ describe('joining a document', () => {
 		const writer = connect(server.url, meetingDoc, caseworker);
 		await synced(writer);
 		const text = 'A plain sentence about the family’s plan for the week. '.repeat(80); // ~4.5 KB
-		writer.doc.getText('join-test').insert(0, text);
+		appendLine(writer.doc, text);
 
 		const sv = Buffer.from(Y.encodeStateVector(new Y.Doc())).toString('base64url');
 		// Wait until the writer's edit is stored, then join as a fresh client that never sends its step 1.
 		const check = connect(server.url, meetingDoc, caseworker);
 		await synced(check);
-		await waitFor(() => check.doc.getText('join-test').toString() === text, 3000, 'the edit to be stored');
+		await waitFor(() => notesText(check.doc).includes(text), 3000, 'the edit to be stored');
 		destroy(check);
 		const { ws } = await rawSocket(wsUrl(meetingDoc, `?sv=${sv}`), { origin: server.url, cookie: caseworker });
 		expect(ws).toBeDefined();
@@ -58,7 +58,7 @@ describe('joining a document', () => {
 		expect(ws!.extensions).toContain('permessage-deflate');
 		const doc = new Y.Doc();
 		Y.applyUpdate(doc, messages.find((m) => m.type === 0 && m.step === 1)!.payload);
-		expect(doc.getText('join-test').toString()).toBe(text);
+		expect(notesText(doc)).toContain(text);
 		ws!.close();
 		destroy(writer);
 	});
@@ -79,8 +79,8 @@ describe('joining a document', () => {
 		const a = connect(server.url, meetingDoc, caseworker);
 		const b = connect(server.url, meetingDoc, caseworker);
 		await Promise.all([synced(a), synced(b)]);
-		a.doc.getText('stock').insert(0, 'hello');
-		await waitFor(() => b.doc.getText('stock').toString() === 'hello', 2000, 'b to see a’s edit');
+		appendLine(a.doc, 'hello from the stock exchange');
+		await waitFor(() => notesText(b.doc).includes('hello from the stock exchange'), 2000, 'b to see a’s edit');
 		destroy(a, b);
 	});
 });
@@ -94,18 +94,18 @@ describe('documents at rest', () => {
 		const a = connect(server.url, meetingDoc, caseworker);
 		const b = connect(server.url, meetingDoc, facilitator);
 		await Promise.all([synced(a), synced(b)]);
-		const text = (c: { doc: Y.Doc }) => c.doc.getText('rest-test').toString();
-		a.doc.getText('rest-test').insert(0, 'one');
-		await waitFor(() => text(b) === 'one', 2000, 'b to see one');
+		const text = (c: { doc: Y.Doc }) => notesText(c.doc);
+		appendLine(a.doc, 'rest-one');
+		await waitFor(() => text(b).includes('rest-one'), 2000, 'b to see one');
 		// Long enough for the document to rest (150 ms after the last edit) several times over; the
 		// unit tests in room.test.ts prove the resting itself, this proves it with real clients.
 		await pause(600);
-		b.doc.getText('rest-test').insert(3, ' two');
-		await waitFor(() => text(a) === 'one two', 2000, 'a to see the edit that woke the document');
+		lineWith(b.doc, 'rest-one')!.insert('rest-one'.length, ' two');
+		await waitFor(() => text(a).includes('rest-one two'), 2000, 'a to see the edit that woke the document');
 		await pause(600);
 		const c = connect(server.url, meetingDoc, caseworker);
 		await synced(c);
-		await waitFor(() => text(c) === 'one two', 2000, 'a newcomer to get the rested document');
+		await waitFor(() => text(c).includes('rest-one two'), 2000, 'a newcomer to get the rested document');
 		// A raw socket with ?sv= gets it with the first messages, from the resting state.
 		await pause(600);
 		const { ws } = await rawSocket(wsUrl(meetingDoc, `?sv=${Buffer.from(Y.encodeStateVector(new Y.Doc())).toString('base64url')}`), { origin: server.url, cookie: facilitator });
@@ -113,7 +113,7 @@ describe('documents at rest', () => {
 		await waitFor(() => messages.some((m) => m.type === 0 && m.step === 1), 2000, 'the document on join');
 		const fresh = new Y.Doc();
 		Y.applyUpdate(fresh, messages.find((m) => m.type === 0 && m.step === 1)!.payload);
-		expect(fresh.getText('rest-test').toString()).toBe('one two');
+		expect(notesText(fresh)).toContain('rest-one two');
 		ws!.close();
 		destroy(a, b, c);
 	});

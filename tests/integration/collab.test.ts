@@ -3,7 +3,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import WebSocket from 'ws';
 import Database from 'better-sqlite3';
 import { removeServerFiles, startServer, type RunningServer } from '../support/server.ts';
-import { connect, demoIds, destroy, get, rawSocket, signIn, synced, waitFor } from '../support/clients.ts';
+import { connect, demoIds, destroy, get, rawSocket, signIn, synced, waitFor, notesLine, notesText } from '../support/clients.ts';
 
 let server: RunningServer;
 let caseworker: string;
@@ -44,10 +44,10 @@ describe('who may open a shared document', () => {
 		const a = connect(server.url, meetingDoc, caseworker);
 		const b = connect(server.url, meetingDoc, facilitator);
 		await Promise.all([synced(a), synced(b)]);
-		a.doc.getText('t').insert(0, 'from Sam ');
-		await waitFor(() => b.doc.getText('t').toString().includes('from Sam'), 2000, 'edit to reach the facilitator');
-		b.doc.getText('t').insert(0, 'from Dana ');
-		await waitFor(() => a.doc.getText('t').toString().includes('from Dana'), 2000, 'edit to reach the caseworker');
+		notesLine(a.doc).insert(0, 'from Sam ');
+		await waitFor(() => notesText(b.doc).includes('from Sam'), 2000, 'edit to reach the facilitator');
+		notesLine(b.doc).insert(0, 'from Dana ');
+		await waitFor(() => notesText(a.doc).includes('from Dana'), 2000, 'edit to reach the caseworker');
 		destroy(a, b);
 	});
 
@@ -128,8 +128,8 @@ describe('bad input closes one connection and nothing else', () => {
 		unknown.send(Buffer.from([42]));
 		expect(await unknownClosed).toBe(1008);
 
-		good.doc.getText('t').insert(0, 'still alive ');
-		await waitFor(() => other.doc.getText('t').toString().includes('still alive'), 2000, 'the others to keep syncing');
+		notesLine(good.doc).insert(0, 'still alive ');
+		await waitFor(() => notesText(other.doc).includes('still alive'), 2000, 'the others to keep syncing');
 		expect(good.provider.wsconnected && other.provider.wsconnected).toBe(true);
 		destroy(good, other);
 	});
@@ -143,10 +143,10 @@ describe('bad input closes one connection and nothing else', () => {
 			big.send(Buffer.alloc(size, 1));
 			expect(await closed).toBe(code);
 		}
-		other.doc.getText('t').insert(0, 'after the big one ');
+		notesLine(other.doc).insert(0, 'after the big one ');
 		const check = connect(server.url, meetingDoc, caseworker);
 		await synced(check);
-		await waitFor(() => check.doc.getText('t').toString().includes('after the big one'), 2000, 'the server to keep serving');
+		await waitFor(() => notesText(check.doc).includes('after the big one'), 2000, 'the server to keep serving');
 		destroy(other, check);
 	});
 });
@@ -207,15 +207,15 @@ describe('durability', () => {
 		const b = connect(server.url, meetingDoc, facilitator);
 		await Promise.all([synced(a), synced(b)]);
 		const marker = `kept-${Math.random().toString(36).slice(2)}`;
-		a.doc.getText('t').insert(0, marker);
+		notesLine(a.doc).insert(0, marker);
 		// Once another client has it, it was committed (durable before broadcast).
-		await waitFor(() => b.doc.getText('t').toString().includes(marker), 2000, 'broadcast');
+		await waitFor(() => notesText(b.doc).includes(marker), 2000, 'broadcast');
 		destroy(a, b);
 		await server.restart('SIGKILL');
 		// Sessions live in the database: the same cookie works after the restart.
 		const c = connect(server.url, meetingDoc, caseworker);
 		await synced(c);
-		expect(c.doc.getText('t').toString()).toContain(marker);
+		expect(notesText(c.doc)).toContain(marker);
 		destroy(c);
 	});
 
@@ -224,8 +224,8 @@ describe('durability', () => {
 		const b = connect(server.url, meetingDoc, facilitator);
 		await Promise.all([synced(a), synced(b)]);
 		const marker = `term-${Math.random().toString(36).slice(2)}`;
-		a.doc.getText('t').insert(0, marker);
-		await waitFor(() => b.doc.getText('t').toString().includes(marker), 2000, 'broadcast');
+		notesLine(a.doc).insert(0, marker);
+		await waitFor(() => notesText(b.doc).includes(marker), 2000, 'broadcast');
 		const closed = a.closed;
 		const exit = server.stop('SIGTERM');
 		expect((await closed).code).toBe(1012);
@@ -234,7 +234,7 @@ describe('durability', () => {
 		await server.restart();
 		const c = connect(server.url, meetingDoc, caseworker);
 		await synced(c);
-		expect(c.doc.getText('t').toString()).toContain(marker);
+		expect(notesText(c.doc)).toContain(marker);
 		destroy(c);
 	});
 });

@@ -8,7 +8,7 @@ import * as Y from 'yjs';
 import { MESSAGE_HEARTH, decodeHearthMessage } from '../../src/lib/domain/collab-protocol.ts';
 import { formatDateTime, formatShortDateTime } from '../../src/lib/format.ts';
 import { removeServerFiles, startServer, type RunningServer } from '../support/server.ts';
-import { accept, connect, demoIds, destroy, get, invite, personId, rawSocket, signIn, synced, waitFor } from '../support/clients.ts';
+import { accept, connect, demoIds, destroy, get, invite, personId, rawSocket, signIn, synced, waitFor, notesLine, notesText } from '../support/clients.ts';
 
 let server: RunningServer;
 let staff: string;
@@ -276,15 +276,15 @@ describe('read-only observers', () => {
 		const watcher = connect(server.url, `meeting:${ids.meetingId}`, observer);
 		const worker = connect(server.url, `meeting:${ids.meetingId}`, staff);
 		await Promise.all([synced(watcher), synced(worker)]);
-		watcher.doc.getText('t').insert(0, 'observer-was-here ');
-		worker.doc.getText('t').insert(0, 'staff-typed ');
-		await waitFor(() => watcher.doc.getText('t').toString().includes('staff-typed'), 2000, 'the observer to follow');
+		notesLine(watcher.doc).insert(0, 'observer-was-here ');
+		notesLine(worker.doc).insert(0, 'staff-typed ');
+		await waitFor(() => notesText(watcher.doc).includes('staff-typed'), 2000, 'the observer to follow');
 		// The worker's own later edit has arrived, so anything the observer sent before it would have too.
-		expect(worker.doc.getText('t').toString()).not.toContain('observer-was-here');
+		expect(notesText(worker.doc)).not.toContain('observer-was-here');
 		destroy(watcher, worker);
 		const fresh = connect(server.url, `meeting:${ids.meetingId}`, staff);
 		await synced(fresh);
-		expect(fresh.doc.getText('t').toString()).not.toContain('observer-was-here');
+		expect(notesText(fresh.doc)).not.toContain('observer-was-here');
 		destroy(fresh);
 	});
 });
@@ -462,12 +462,12 @@ describe('private family time', () => {
 		// What staff type in it is never stored: the family's words stay theirs.
 		const worker = connect(server.url, `session:${familyTime}`, staff);
 		await synced(worker);
-		worker.doc.getText('t').insert(0, 'staff-edit ');
+		notesLine(worker.doc).insert(0, 'staff-edit ');
 		const family = connect(server.url, `session:${familyTime}`, rosa);
 		await synced(family);
-		family.doc.getText('t').insert(0, 'family-after ');
-		await waitFor(() => worker.doc.getText('t').toString().includes('family-after'), 2000, 'the family’s later edit to reach staff');
-		expect(family.doc.getText('t').toString()).not.toContain('staff-edit');
+		notesLine(family.doc).insert(0, 'family-after ');
+		await waitFor(() => notesText(worker.doc).includes('family-after'), 2000, 'the family’s later edit to reach staff');
+		expect(notesText(family.doc)).not.toContain('staff-edit');
 		destroy(worker, family);
 
 		// Recorded: who shared, when, and that they did (never what the notes say).

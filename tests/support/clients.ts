@@ -146,3 +146,38 @@ export async function accept(baseUrl: string, created: CreatedInvite): Promise<s
 	if (res.status !== 303 || !cookie) throw new Error(`accepting the invite failed with ${res.status}`);
 	return cookie.split(';')[0];
 }
+
+/**
+ * A line of a shared document's notes, as a writer adds to it: the first text directly in the rich-text
+ * root `field` (the notes of a meeting, `plan` for the plan), created when missing. The collab server
+ * takes changes only in the roots a document's kind declares (src/lib/domain/doc-kinds.ts).
+ */
+export function notesLine(doc: Y.Doc, field = 'notes'): Y.XmlText {
+	const fragment = doc.getXmlFragment(field);
+	const first = fragment.toArray().find((n): n is Y.XmlText => n instanceof Y.XmlText);
+	if (first) return first;
+	const line = new Y.XmlText();
+	fragment.insert(0, [line]);
+	return line;
+}
+
+/** Everything in a rich-text root of a shared document, as text. */
+export function notesText(doc: Y.Doc, field = 'notes'): string {
+	return doc.getXmlFragment(field).toString();
+}
+
+/** Adds `text` as a new line at the end of a rich-text root (the tests' own line, whatever else is there). */
+export function appendLine(doc: Y.Doc, text: string, field = 'notes'): Y.XmlText {
+	const fragment = doc.getXmlFragment(field);
+	const line = new Y.XmlText(text);
+	fragment.insert(fragment.length, [line]);
+	return line;
+}
+
+/** The line of a rich-text root that contains `text` (undefined while it has not arrived). */
+export function lineWith(doc: Y.Doc, text: string, field = 'notes'): Y.XmlText | undefined {
+	return doc
+		.getXmlFragment(field)
+		.toArray()
+		.find((n): n is Y.XmlText => n instanceof Y.XmlText && n.toString().includes(text));
+}

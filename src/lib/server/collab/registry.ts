@@ -12,6 +12,11 @@ export interface CollabControl {
 	 * longer allows, before this returns (not at the periodic re-check).
 	 */
 	accessChanged(caseId: string): void;
+	/**
+	 * Changes a shared document on the server's behalf, through the path a client's edit takes (committed,
+	 * then sent to everyone). The caller has asked the policy already.
+	 */
+	transact(docId: string, change: (doc: import('yjs').Doc) => void): Promise<void>;
 	/** People connected to a document now (for pages that show presence without a socket). */
 	connectedCount(docId: string): number;
 }

@@ -184,3 +184,32 @@ describe('limits', () => {
 		expect(r.doc.getXmlFragment('notes').length).toBe(0);
 	});
 });
+
+describe('the document’s kind', () => {
+	it('drops a change to a root the kind does not declare, says why, and keeps the connection', async () => {
+		const { room: r } = room({}, 'meeting:kind');
+		const a = connection();
+		r.join(a.conn);
+		const doc = new Y.Doc();
+		doc.getMap('secret').set('x', 1);
+		r.receive(a.conn, updateMessage(Y.encodeStateAsUpdate(doc)));
+		await settle();
+		expect(a.hearth.at(-1)).toEqual({ t: 'refused', reason: 'shape' });
+		expect(a.closed).toEqual([]);
+		expect(r.doc.getMap('secret').size).toBe(0);
+	});
+
+	it('lets the server seed and change a document through the path a client’s edit takes: committed, then sent to everyone', async () => {
+		const { db, room: r } = room({}, 'meeting:server');
+		const a = connection();
+		r.join(a.conn);
+		const before = a.sent.length;
+		await r.transact((doc) => doc.getXmlFragment('notes').insert(0, [new Y.XmlText('from the server')]));
+		await settle();
+		expect(a.sent.length).toBe(before + 1);
+		// Stored: a fresh load has it, and the server's client id is claimed for the server.
+		const again = new Room('meeting:server', new UpdateLog(db), new InProcessBus(), 500);
+		expect(again.doc.getXmlFragment('notes').toString()).toBe('from the server');
+		expect(new ClientIdOwners(db, 'meeting:server').ownerOf(r.doc.clientID)).toBe('server');
+	});
+});

@@ -58,7 +58,7 @@ describe('a room', () => {
 	it('compacts the log into a snapshot that loads the same document', async () => {
 		const db = testDatabase();
 		const log = new UpdateLog(db);
-		const room = new Room('plan:c', log, new InProcessBus(), 3);
+		const room = new Room('meeting:c', log, new InProcessBus(), 3);
 		const a = connection();
 		room.join(a.conn);
 		for (const word of ['one ', 'two ', 'three ', 'four ']) {
@@ -69,11 +69,11 @@ describe('a room', () => {
 			await tick();
 			await tick();
 		}
-		const { snapshot, updates } = log.load('plan:c');
+		const { snapshot, updates } = log.load('meeting:c');
 		expect(snapshot).not.toBeNull();
 		expect(updates.length).toBeLessThan(3);
 		room.destroy();
-		expect(new Room('plan:c', log, new InProcessBus(), 3).doc.getText('notes').toString()).toBe('one two three four ');
+		expect(new Room('meeting:c', log, new InProcessBus(), 3).doc.getText('notes').toString()).toBe('one two three four ');
 	});
 
 	it('answers a sync step 1 with what the client lacks', async () => {
@@ -163,8 +163,8 @@ describe('a room', () => {
 		}
 
 		it('loads a compacted document resting, and serves sync from it without waking it', async () => {
-			const log = await snapshotOnly('plan:r1', 'the whole plan');
-			const room = new Room('plan:r1', log, new InProcessBus(), 500);
+			const log = await snapshotOnly('meeting:r1', 'the whole plan');
+			const room = new Room('meeting:r1', log, new InProcessBus(), 500);
 			expect(room.isResting).toBe(true);
 			const a = connection();
 			room.join(a.conn, Y.encodeStateVector(new Y.Doc()));
@@ -187,8 +187,8 @@ describe('a room', () => {
 		});
 
 		it('wakes at the first edit, stores and broadcasts it, and rests again keeping everything', async () => {
-			const log = await snapshotOnly('plan:r2', 'saved');
-			const room = new Room('plan:r2', log, new InProcessBus(), 500);
+			const log = await snapshotOnly('meeting:r2', 'saved');
+			const room = new Room('meeting:r2', log, new InProcessBus(), 500);
 			const a = connection();
 			const b = connection();
 			room.join(a.conn, Y.encodeStateVector(new Y.Doc()));
@@ -207,7 +207,7 @@ describe('a room', () => {
 			expect(room.isResting).toBe(true);
 			expect(room.doc.getText('notes').toString()).toBe('saved and edited');
 			room.destroy();
-			expect(new Room('plan:r2', log, new InProcessBus(), 500).doc.getText('notes').toString()).toBe('saved and edited');
+			expect(new Room('meeting:r2', log, new InProcessBus(), 500).doc.getText('notes').toString()).toBe('saved and edited');
 		});
 
 		it('rests by itself once nobody has typed for restMs, and compacts from the resting state', async () => {

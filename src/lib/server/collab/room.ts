@@ -7,7 +7,8 @@ import { applyStored, type UpdateLog } from './update-log.ts';
 import type { Bus } from './bus.ts';
 import { CLOSE, encodeHearthMessage, type RefusalReason } from '../../domain/collab-protocol.ts';
 import type { ClientIdOwners } from './client-ids.ts';
-import { addsTypes, deepestNewType, MAX_TYPE_DEPTH, writtenClientIds, type DecodedUpdate } from './update-check.ts';
+import { addsTypes, deepestNewType, MAX_TYPE_DEPTH, rootsWritten, writtenClientIds, type DecodedUpdate } from './update-check.ts';
+import { checkChange, DOC_KIND_SPECS, type DocKindSpec, type WriterFacts } from '../../domain/doc-kinds.ts';
 import { COMPRESSION_THRESHOLD, releaseDeflate } from './zlib-release.ts';
 import {
 	decodeAwarenessUpdate,
@@ -54,6 +55,8 @@ export type Connection = {
 	keepApartWith: ReadonlySet<string>;
 	/** Who writes under this connection's Yjs client ids: `u:<userId>` or `p:<personId>` (see ClientIdOwners). */
 	owner: string;
+	/** What the document kind's rules know of the writer: staff or participant, and their role on this case. */
+	writer?: WriterFacts;
 	/** Acknowledgements owed, in order: null for saved, a reason for refused (see collab-protocol.ts). */
 	acks?: (RefusalReason | null)[];
 	/** Set once the room has decided to close this connection: nothing more it sends is taken. */
@@ -63,6 +66,10 @@ export type Connection = {
 };
 
 const LOADED = Symbol('loaded');
+/** The origin of the server's own changes (Room.transact): not a connection, so everyone receives them. */
+const SERVER_ORIGIN = Symbol('server');
+/** Who the server's own writes belong to (collab_client_ids). */
+export const SERVER_OWNER = 'server';
 
 /**
  * One shared document in memory, with the connections editing or following it.
@@ -94,11 +101,15 @@ export class Room {
 	private readonly maxMessageBytes: number;
 	private readonly maxDocumentBytes: number;
 	private readonly onRefused: NonNullable<RoomOptions['onRefused']>;
+	/** The document's kind (doc-kinds.ts): its roots and rules. Null for a name no kind claims (tests). */
+	readonly spec: DocKindSpec | null;
 	/**
 	 * About how many bytes the document takes stored: its encoded state when loaded or compacted, plus each
 	 * update since (an upper bound: deletions make the next compaction's figure smaller).
 	 */
 	storedBytes = 0;
+	/** Nothing was stored for this document when it was loaded: a new document (its kind may seed it). */
+	readonly loadedEmpty: boolean;
 	unloadTimer: ReturnType<typeof setTimeout> | undefined;
 
 	/**
@@ -118,6 +129,7 @@ export class Room {
 		this.maxMessageBytes = opts.maxMessageBytes ?? 1024 * 1024;
 		this.maxDocumentBytes = opts.maxDocumentBytes ?? Infinity;
 		this.onRefused = opts.onRefused ?? (() => {});
+		this.spec = (DOC_KIND_SPECS as Record<string, DocKindSpec | undefined>)[docId.slice(0, docId.indexOf(':'))] ?? null;
 		// Presence needs a Y.Doc only for its own client id (the server has no presence of its own).
 		this.awareness = new awarenessProtocol.Awareness(new Y.Doc());
 		this.awareness.setLocalState(null);
@@ -129,6 +141,7 @@ export class Room {
 		this.lastLoggedId = updates.at(-1)?.id ?? 0;
 		this.loggedSinceCompaction = updates.length;
 		this.storedBytes = (snapshot?.byteLength ?? 0) + updates.reduce((n, u) => n + u.update.byteLength, 0);
+		this.loadedEmpty = snapshot === null && updates.length === 0;
 		if (updates.length === 0) {
 			const state = snapshot ?? Y.encodeStateAsUpdate(new Y.Doc());
 			this.resting = { state, vector: Y.encodeStateVectorFromUpdate(state) };
@@ -421,6 +434,11 @@ export class Room {
 		// one document that either can write; this holds even if a rule were missing).
 		for (const other of this.connections.values()) if (other !== conn && keptApart(conn, other)) return { reason: 'keep-apart' };
 		if (addsTypes(decoded) && deepestNewType(decoded, this.doc, MAX_TYPE_DEPTH) > MAX_TYPE_DEPTH) return { reason: 'shape', close: CLOSE.malformed };
+		// The kind's roots and rules (doc-kinds.ts): refused changes are dropped, the connection stays.
+		if (this.spec) {
+			const why = checkChange(this.spec, { roots: rootsWritten(decoded, this.doc) }, conn.writer ?? { kind: 'participant', role: conn.role });
+			if (why) return { reason: why };
+		}
 		if (this.owners) {
 			const claimed = this.owners.claim(writtenClientIds(decoded, Y.decodeStateVector(this.stateVector())), conn.owner);
 			if (!claimed.ok) return { reason: 'client-id', close: CLOSE.clientIdTaken };
@@ -484,6 +502,22 @@ export class Room {
 			other.ws.terminate();
 		}
 		return false;
+	}
+
+	/**
+	 * The server changes the document itself (a seed, closing a meeting, a snapshot of a part), through the
+	 * path a client's edit takes: applied, committed, then sent to everyone connected (as Hocuspocus's
+	 * DirectConnection does). Its Yjs client id is claimed for `server`. Resolves once the change is
+	 * committed. `change` must only change the document (no I/O).
+	 */
+	transact(change: (doc: Y.Doc) => void): Promise<void> {
+		const doc = this.doc;
+		if (this.owners) {
+			// A server document's random id that someone already writes under (vanishingly rare): pick another.
+			while (!this.owners.claim([doc.clientID], SERVER_OWNER).ok) doc.clientID = Math.floor(Math.random() * 0xffffffff);
+		}
+		Y.transact(doc, () => change(doc), SERVER_ORIGIN);
+		return this.log.committed();
 	}
 
 	/** Folds the log into one snapshot (one transaction). Everything up to lastLoggedId is in the doc. */

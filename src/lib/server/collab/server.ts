@@ -12,6 +12,7 @@ import { authorizeUpgrade, COLLAB_PATH, type UpgradeVerdict } from './authorize-
 import { InProcessBus, type Bus } from './bus.ts';
 import { CLOSE, ProtocolError, Room, send, type Connection } from './room.ts';
 import { encodeHearthMessage, type RefusalReason } from '../../domain/collab-protocol.ts';
+import type { WriterFacts } from '../../domain/doc-kinds.ts';
 import { UpdateLog } from './update-log.ts';
 import { ClientIdOwners } from './client-ids.ts';
 import { COMPRESSION_THRESHOLD, releaseInflate } from './zlib-release.ts';
@@ -70,6 +71,7 @@ type Joined = {
 	clientState: Uint8Array | null;
 	personId: string | null;
 	keepApartWith: ReadonlySet<string>;
+	writer: WriterFacts;
 };
 
 /** The audit trail needs who acted, not what they may reach: a copy without the actor's sets and maps. */
@@ -241,6 +243,10 @@ export class CollabServer implements CollabControl {
 			sessionId: verdict.session.sessionId,
 			clientAddress: clientAddress(req),
 			clientState,
+			writer:
+				verdict.actor.kind === 'staff'
+					? { kind: 'staff', role: verdict.actor.assignments.get(verdict.caseId) ?? verdict.actor.role }
+					: { kind: 'participant', role: verdict.actor.kind === 'participant' ? verdict.actor.role : 'anonymous' },
 			personId: verdict.actor.kind === 'participant' ? verdict.actor.personId : null,
 			keepApartWith: verdict.actor.kind === 'participant' ? new Set(verdict.actor.keepApartWith) : NONE
 		};
@@ -261,7 +267,8 @@ export class CollabServer implements CollabControl {
 			caseId: j.caseId,
 			personId: j.personId,
 			keepApartWith: j.keepApartWith,
-			owner: j.personId ? `p:${j.personId}` : `u:${j.who.id}`
+			owner: j.personId ? `p:${j.personId}` : `u:${j.who.id}`,
+			writer: j.writer
 		};
 		const room = this.room(j.docId);
 		const db = this.opts.db;
@@ -321,8 +328,28 @@ export class CollabServer implements CollabControl {
 				onRefused: (conn, reason) => this.refused(docId, conn, reason)
 			});
 			this.rooms.set(docId, room);
+			// A new document gets its kind's template here, once, on the server: never in each browser (two
+			// browsers seeding at once would add the template twice).
+			const seed = room.spec?.seed;
+			if (seed && room.loadedEmpty) {
+				room.transact((doc) => seed(doc, { docId })).catch((err) => console.error(`collab: could not seed ${docId}`, err));
+			}
 		}
 		return room;
+	}
+
+	/**
+	 * Changes a shared document on the server's behalf (see Room.transact): loaded if it is not, committed,
+	 * sent to everyone connected, unloaded again later if nobody is. For services (closing a meeting, a
+	 * snapshot of a part); the caller has asked the policy already.
+	 */
+	async transact(docId: string, change: (doc: Y.Doc) => void): Promise<void> {
+		const room = this.room(docId);
+		try {
+			await room.transact(change);
+		} finally {
+			if (room.connections.size === 0) this.scheduleUnload(room);
+		}
 	}
 
 	/**

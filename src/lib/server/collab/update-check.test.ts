@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import * as Y from 'yjs';
 import { nestBlockquotes } from '../../../../tests/support/hostile';
-import { deepestNewType, writtenClientIds, addsTypes, MAX_TYPE_DEPTH } from './update-check';
+import { deepestNewType, writtenClientIds, addsTypes, MAX_TYPE_DEPTH, rootsWritten } from './update-check';
 
 /** The update a change to a copy of `doc` produces (what a client would send). */
 function changeOf(doc: Y.Doc, change: (copy: Y.Doc) => void, clientID = 7): Uint8Array {
@@ -80,5 +80,43 @@ describe('an incoming update, checked before it is applied', () => {
 		const both = Y.mergeUpdates([first, second]);
 		expect([...writtenClientIds(Y.decodeUpdate(both), state)]).toEqual([12]);
 		expect(addsTypes(Y.decodeUpdate(second))).toBe(false);
+	});
+});
+
+describe('the roots an update writes in', () => {
+	it('names the root and the top-level key of each change, deep ones included, and deletions', () => {
+		const doc = new Y.Doc();
+		Y.applyUpdate(
+			doc,
+			changeOf(doc, (c) => {
+				c.getMap('agenda').set('stage', 'INTRODUCTION');
+				const cards = new Y.Array<Y.Map<string>>();
+				c.getMap('board').set('cards', cards);
+			})
+		);
+		// A card pushed deep inside board.cards, the stage moved, a paragraph in the notes.
+		const update = changeOf(doc, (c) => {
+			const card = new Y.Map<string>();
+			(c.getMap('board').get('cards') as Y.Array<Y.Map<string>>).push([card]);
+			card.set('text', 'Grandma drives on Tuesdays');
+			c.getMap('agenda').set('stage', 'IDENTIFY_SITUATION');
+			nestBlockquotes(c.getXmlFragment('notes'), 0, 'hello');
+		});
+		const roots = rootsWritten(Y.decodeUpdate(update), doc);
+		expect([...roots.keys()].sort()).toEqual(['agenda', 'board', 'notes']);
+		expect([...roots.get('agenda')!]).toEqual(['stage']);
+		expect([...roots.get('board')!]).toEqual(['cards']);
+		expect([...roots.get('notes')!]).toEqual([null]);
+		Y.applyUpdate(doc, update);
+		// Deleting the notes' paragraph writes in the notes only.
+		const deletion = changeOf(doc, (c) => c.getXmlFragment('notes').delete(0, 1));
+		expect([...rootsWritten(Y.decodeUpdate(deletion), doc).keys()]).toEqual(['notes']);
+	});
+
+	it('does not count what the document already holds', () => {
+		const doc = new Y.Doc();
+		const first = changeOf(doc, (c) => c.getMap('meta').set('status', 'DRAFT'));
+		Y.applyUpdate(doc, first);
+		expect(rootsWritten(Y.decodeUpdate(first), doc).size).toBe(0);
 	});
 });

@@ -1,12 +1,8 @@
-import * as Y from 'yjs';
-import { and, eq, gt, sql } from 'drizzle-orm';
-import { collabSnapshots, collabUpdates } from '../db/schema.ts';
-import type { Db } from '../db/index.ts';
 import { writeAudit } from '../audit.ts';
 import { newId } from '../ids.ts';
 import { EARLY_SOCKET_SCRIPT } from '../../collab/early-socket-script.js';
 import { escapeHtml, notesToHtml } from '../../domain/notes-html.ts';
-import { applyStored, UpdateLog } from '../collab/update-log.ts';
+import { loadStoredDocument, storedVersion } from '../collab/stored.ts';
 import { docIdSchema, docName } from '../../domain/doc-id.ts';
 import { notesOf } from '../../domain/meeting-doc.ts';
 import { documentAccess } from './documents.ts';
@@ -17,14 +13,6 @@ import type { RequestContext, Result } from './access.ts';
 // compacted state, then the log after it, in order: UpdateLog.load), never from a room in memory, so
 // it is what every socket would be sent. Access is the collab server's own question to the one policy
 // (documentAccess): a page never shows notes whose socket would be refused.
-
-const readers = new WeakMap<Db, UpdateLog>();
-
-function committedDoc(db: Db, docId: string): Y.Doc {
-	let log = readers.get(db);
-	if (!log) readers.set(db, (log = new UpdateLog(db)));
-	return applyStored(new Y.Doc(), docId, log.load(docId));
-}
 
 /**
  * Past this size stored, a page does not render the notes into its HTML: the live editor shows them once
@@ -50,22 +38,6 @@ function remember(docId: string, version: string, html: string): void {
 		rendered.delete(key);
 		renderedChars -= entry.html.length;
 	}
-}
-
-/** What identifies the stored state of a document, and about how many bytes it takes. */
-function storedVersion(db: Db, docId: string): { version: string; bytes: number } {
-	const snap = db
-		.select({ through: collabSnapshots.throughUpdateId, updatedAt: collabSnapshots.updatedAt, bytes: sql<number>`length(${collabSnapshots.state})` })
-		.from(collabSnapshots)
-		.where(eq(collabSnapshots.docId, docId))
-		.get();
-	const after = snap?.through ?? 0;
-	const log = db
-		.select({ last: sql<number | null>`max(${collabUpdates.id})`, bytes: sql<number>`coalesce(sum(length(${collabUpdates.update})), 0)` })
-		.from(collabUpdates)
-		.where(and(eq(collabUpdates.docId, docId), gt(collabUpdates.id, after)))
-		.get();
-	return { version: `${snap?.updatedAt ?? 0}:${after}:${log?.last ?? 0}`, bytes: (snap?.bytes ?? 0) + (log?.bytes ?? 0) };
 }
 
 /**
@@ -94,7 +66,7 @@ export function savedNotesHtml(ctx: RequestContext, docId: string): Result<strin
 	if (bytes > SAVED_NOTES_MAX_BYTES) return { ok: true, value: null };
 	const cached = rendered.get(name);
 	if (cached?.version === version) return { ok: true, value: cached.html };
-	const doc = committedDoc(ctx.db, name);
+	const doc = loadStoredDocument(ctx.db, name);
 	try {
 		const html = notesToHtml(notesOf(doc));
 		remember(name, version, html);

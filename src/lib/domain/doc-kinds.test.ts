@@ -1,0 +1,37 @@
+import { describe, expect, it } from 'vitest';
+import { checkChange, DOC_KIND_SPECS, type DocKindSpec } from './doc-kinds';
+import { DOC_KINDS } from './doc-id';
+import { REFUSAL_REASONS } from './collab-protocol';
+
+const change = (entries: [string, (string | null)[]][]) => ({ roots: new Map(entries.map(([root, keys]) => [root, new Set(keys)])) });
+const facilitator = { kind: 'staff' as const, role: 'facilitator' };
+
+describe('shared-document kinds', () => {
+	it('declare every kind a document id may name, with where it belongs and its roots', () => {
+		expect(Object.keys(DOC_KIND_SPECS).sort()).toEqual([...DOC_KINDS].sort());
+		for (const spec of Object.values(DOC_KIND_SPECS)) {
+			expect(Object.keys(spec.roots).length).toBeGreaterThan(0);
+			for (const root of spec.richText) expect(spec.roots[root]).toBe('xml');
+		}
+	});
+
+	it('refuse a change to a root the kind does not declare, and take its own', () => {
+		expect(checkChange(DOC_KIND_SPECS.meeting, change([['notes', [null]]]), facilitator)).toBeNull();
+		expect(checkChange(DOC_KIND_SPECS.meeting, change([['notes', [null]], ['secret', [null]]]), facilitator)).toBe('shape');
+		expect(checkChange(DOC_KIND_SPECS.plan, change([['notes', [null]]]), facilitator)).toBe('shape');
+		expect(checkChange(DOC_KIND_SPECS.plan, change([['plan', [null]], ['meta', ['status']]]), facilitator)).toBeNull();
+	});
+
+	it('run a kind’s own rule after the shared ones (a rule as the meeting room will write them)', () => {
+		const agenda: DocKindSpec = {
+			kind: 'meeting',
+			belongsTo: 'meeting',
+			roots: { agenda: 'map' },
+			richText: [],
+			check: (c, writer) => (c.roots.get('agenda')?.has('stage') && writer.role !== 'facilitator' ? 'read-only' : null)
+		};
+		expect(checkChange(agenda, change([['agenda', ['stage']]]), facilitator)).toBeNull();
+		expect(checkChange(agenda, change([['agenda', ['stage']]]), { kind: 'staff', role: 'caseworker' })).toBe('read-only');
+		expect(REFUSAL_REASONS).toContain(checkChange(agenda, change([['agenda', ['stage']]]), { kind: 'participant', role: 'PARENT' }));
+	});
+});

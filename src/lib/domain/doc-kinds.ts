@@ -1,0 +1,68 @@
+import type * as Y from 'yjs';
+import type { DocKind } from './doc-id.ts';
+import type { RefusalReason } from './collab-protocol.ts';
+import { NOTES_FIELD } from './meeting-doc.ts';
+import { PLAN_FIELD, PLAN_META_FIELD } from './plan-doc.ts';
+
+// The kinds of shared document, each declared once: where it belongs, which shared types it holds, how a
+// new one is filled, and the rules every incoming change must keep. The collab server reads this table
+// (src/lib/server/collab): a new kind, or a new rule, is a new entry here, never a change to the server.
+// Pure (no database, no I/O), so the browser, the server and the tests read the same table.
+
+/** The Yjs type each root of a document holds. */
+export type RootType = 'xml' | 'map' | 'array' | 'text';
+
+/**
+ * What one incoming update would change, computed by the server before it is applied: for each root it
+ * writes, the top-level keys it sets or deletes when the root is a map (`null` stands for anything below
+ * the top level, and for a root that is not a map).
+ */
+export type ChangeFacts = { roots: ReadonlyMap<string, ReadonlySet<string | null>> };
+
+/** Who sends the update: a staff role (`facilitator`, `caseworker`, `supervisor`) or a participant role code. */
+export type WriterFacts = { kind: 'staff' | 'participant'; role: string };
+
+/** The facts a seed may use (all codes, never words: each reader's page words them). */
+export type SeedFacts = { docId: string };
+
+export type DocKindSpec = {
+	kind: DocKind;
+	/**
+	 * What the document's id names, and so where it belongs: the case (the id is the case's), a meeting (its
+	 * joint session's document), or one meeting session. The policy decides access from that place.
+	 */
+	belongsTo: 'case' | 'meeting' | 'meeting-session';
+	/** Its root shared types. An update that writes any other root is refused (`shape`). */
+	roots: Readonly<Record<string, RootType>>;
+	/** Roots bound to a rich-text editor (Tiptap): nesting and element names follow its schema. */
+	richText: readonly string[];
+	/**
+	 * Fills what a new document needs (templates stored as codes), on the server, once, through the same
+	 * durable path as a client's edit: never in each browser (two browsers would add the template twice).
+	 */
+	seed?: (doc: Y.Doc, facts: SeedFacts) => void;
+	/** This kind's own rules on an incoming change (e.g. only the facilitator moves the stage): why not, or null. */
+	check?: (change: ChangeFacts, writer: WriterFacts) => RefusalReason | null;
+};
+
+const MEETING_NOTES: Pick<DocKindSpec, 'roots' | 'richText'> = { roots: { [NOTES_FIELD]: 'xml' }, richText: [NOTES_FIELD] };
+
+/** The table of kinds. `meeting:<meetingId>` is the joint session's; `session:<id>` a separate or family part's. */
+export const DOC_KIND_SPECS: Readonly<Record<DocKind, DocKindSpec>> = {
+	meeting: { kind: 'meeting', belongsTo: 'meeting', ...MEETING_NOTES },
+	session: { kind: 'session', belongsTo: 'meeting-session', ...MEETING_NOTES },
+	plan: { kind: 'plan', belongsTo: 'case', roots: { [PLAN_FIELD]: 'xml', [PLAN_META_FIELD]: 'map' }, richText: [PLAN_FIELD] }
+};
+
+export function kindSpec(kind: DocKind): DocKindSpec {
+	return DOC_KIND_SPECS[kind];
+}
+
+/**
+ * The rules every kind shares: only its declared roots are written. Then the kind's own check. Returns why
+ * the change is refused, or null.
+ */
+export function checkChange(spec: DocKindSpec, change: ChangeFacts, writer: WriterFacts): RefusalReason | null {
+	for (const root of change.roots.keys()) if (!Object.hasOwn(spec.roots, root)) return 'shape';
+	return spec.check?.(change, writer) ?? null;
+}

@@ -1,0 +1,40 @@
+import * as Y from 'yjs';
+import { and, eq, gt, sql } from 'drizzle-orm';
+import type { Db } from '../db/index.ts';
+import { collabSnapshots, collabUpdates } from '../db/schema.ts';
+import { applyStored, UpdateLog } from './update-log.ts';
+
+// The one way to read a shared document without a room: what is committed (the compacted state, then the
+// log after it, in order), never a room's memory, so a page, a summary or a version hash shows exactly
+// what every socket would be sent. Read-only: nothing here writes.
+
+const readers = new WeakMap<Db, UpdateLog>();
+
+/**
+ * The committed state of `docId` as a new Y.Doc (empty when nothing is stored). An unreadable row is
+ * skipped and reported (applyStored). The caller destroys the doc when done.
+ */
+export function loadStoredDocument(db: Db, docId: string): Y.Doc {
+	let log = readers.get(db);
+	if (!log) readers.set(db, (log = new UpdateLog(db)));
+	return applyStored(new Y.Doc(), docId, log.load(docId));
+}
+
+/**
+ * What identifies the stored state of `docId` (it changes with every committed update and compaction),
+ * and about how many bytes it takes stored (the snapshot plus the log after it).
+ */
+export function storedVersion(db: Db, docId: string): { version: string; bytes: number } {
+	const snap = db
+		.select({ through: collabSnapshots.throughUpdateId, updatedAt: collabSnapshots.updatedAt, bytes: sql<number>`length(${collabSnapshots.state})` })
+		.from(collabSnapshots)
+		.where(eq(collabSnapshots.docId, docId))
+		.get();
+	const after = snap?.through ?? 0;
+	const log = db
+		.select({ last: sql<number | null>`max(${collabUpdates.id})`, bytes: sql<number>`coalesce(sum(length(${collabUpdates.update})), 0)` })
+		.from(collabUpdates)
+		.where(and(eq(collabUpdates.docId, docId), gt(collabUpdates.id, after)))
+		.get();
+	return { version: `${snap?.updatedAt ?? 0}:${after}:${log?.last ?? 0}`, bytes: (snap?.bytes ?? 0) + (log?.bytes ?? 0) };
+}
