@@ -71,10 +71,9 @@ export async function typeInNotes(page: Page, text: string, { touch = false } = 
 	else await editor.click();
 	await page.keyboard.press('ControlOrMeta+End');
 	await page.keyboard.press('Enter');
-	// Several tests write in the one demo meeting at once. Typed key by key, a line can be split by another
-	// person's insert landing at the caret between two keys (CRDT merging is right to do that; a test that
-	// checks for its whole line is not). insertText lands the line in one edit, as a paste or IME would.
-	await page.keyboard.insertText(text);
+	// Key by key, as a person types: several tests write in the one demo meeting at once, and each line must
+	// still land whole (issue 16.9; it did not, and insertText had hidden that).
+	await page.keyboard.type(text);
 	await expect(editor).toContainText(text);
 }
 

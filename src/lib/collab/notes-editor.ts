@@ -1,7 +1,10 @@
 // The live notes editor: Tiptap bound to the Y.Doc and provider of a connection that is already open (or
 // opening), see notes-connection.ts. Imported dynamically: its JavaScript is large and pages must not
 // wait for it, nor must the socket.
-import { Editor } from '@tiptap/core';
+import { Editor, Extension } from '@tiptap/core';
+import { Plugin } from '@tiptap/pm/state';
+import type { EditorView } from '@tiptap/pm/view';
+import { messageAwareness, messageSync } from 'y-websocket';
 import StarterKit from '@tiptap/starter-kit';
 import Collaboration from '@tiptap/extension-collaboration';
 import CollaborationCaret from '@tiptap/extension-collaboration-caret';
@@ -9,6 +12,43 @@ import { NOTES_FIELD } from '$lib/domain/meeting-doc';
 import type { NotesConnection } from './notes-connection';
 
 export type NotesEditor = { editor: Editor; destroy: () => void };
+
+/**
+ * Makes ProseMirror take in what the browser has already done to the editor (a caret moved by a key it
+ * leaves to the browser, such as Ctrl+End or an arrow; text typed into the DOM) before anything else
+ * changes its state. Takes the view; does nothing once it is destroyed.
+ *
+ * Why (issue 16.9, lines landing out of order when others are present): ProseMirror reads a native caret
+ * move only at the browser's `selectionchange`, a separate task. A remote edit or a remote caret (each a
+ * WebSocket message, and each a ProseMirror transaction built on the state as it is) that lands in
+ * between is drawn with the old selection and writes that old selection back into the page: the Enter
+ * that follows splits the block where the person had clicked, not at the end they had moved to, and
+ * what they type next lands there. Reading the page first makes every such transaction start from
+ * where the person really is. `domObserver` is ProseMirror's own reader of the page (not in its
+ * typings); without it, this does nothing, and the e2e test notes-typing-order.spec.ts fails.
+ */
+export function readPendingInput(view: EditorView): void {
+	const observer = (view as unknown as { domObserver?: { flush?: () => void } }).domObserver;
+	if (!view.isDestroyed && typeof observer?.flush === 'function') observer.flush();
+}
+
+/** Before a key is handled (keymaps read the state): see readPendingInput. Runs before every other extension. */
+const ReadInputFirst = Extension.create({
+	name: 'readInputFirst',
+	priority: 10_000,
+	addProseMirrorPlugins() {
+		return [
+			new Plugin({
+				props: {
+					handleKeyDown: (view) => {
+						readPendingInput(view);
+						return false;
+					}
+				}
+			})
+		];
+	}
+});
 
 export function startEditor(opts: {
 	element: HTMLElement;
@@ -32,6 +72,7 @@ export function startEditor(opts: {
 		element: opts.element,
 		editable,
 		extensions: [
+			ReadInputFirst,
 			// Collaboration brings Yjs undo; StarterKit's own history must be off.
 			StarterKit.configure({ undoRedo: false }),
 			Collaboration.configure({ document: connection.doc, field: NOTES_FIELD }),
@@ -39,9 +80,25 @@ export function startEditor(opts: {
 		],
 		editorProps: { attributes: attributes(!editable) }
 	});
+	// Before a remote edit or caret reaches the editor: see readPendingInput.
+	const { provider } = connection;
+	const wrapped = [messageSync, messageAwareness].map((type) => {
+		const handle = provider.messageHandlers[type];
+		provider.messageHandlers[type] = (...args) => {
+			if (!editor.isDestroyed) readPendingInput(editor.view);
+			handle(...args);
+		};
+		return () => (provider.messageHandlers[type] = handle);
+	});
 	// Nothing typed now would be saved: stop taking typing, and tell screen readers too.
 	connection.onEnded(() => {
 		if (!editor.isDestroyed) editor.setOptions({ editable: false, editorProps: { attributes: attributes(true) } });
 	});
-	return { editor, destroy: () => editor.destroy() };
+	return {
+		editor,
+		destroy: () => {
+			for (const unwrap of wrapped) unwrap();
+			editor.destroy();
+		}
+	};
 }
