@@ -134,13 +134,15 @@ describe('bad input closes one connection and nothing else', () => {
 		destroy(good, other);
 	});
 
-	it('closes a socket that sends more than 1 MiB in one frame with 1009', async () => {
+	it('closes a socket that sends more than 1 MiB in one frame for good (4413), and one past 4 MiB with 1009', async () => {
 		const other = connect(server.url, meetingDoc, facilitator);
 		await synced(other);
-		const big = await openRaw();
-		const closed = closeCode(big);
-		big.send(Buffer.alloc(1024 * 1024 + 10, 1));
-		expect(await closed).toBe(1009);
+		for (const [size, code] of [[1024 * 1024 + 10, 4413], [4 * 1024 * 1024 + 10, 1009]]) {
+			const big = await openRaw();
+			const closed = closeCode(big);
+			big.send(Buffer.alloc(size, 1));
+			expect(await closed).toBe(code);
+		}
 		other.doc.getText('t').insert(0, 'after the big one ');
 		const check = connect(server.url, meetingDoc, caseworker);
 		await synced(check);

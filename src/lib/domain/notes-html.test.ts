@@ -92,3 +92,26 @@ describe('saved notes as HTML', () => {
 		expect(escapeHtml(`<a href="x" title='y'>&</a>`)).toBe('&lt;a href=&quot;x&quot; title=&#39;y&#39;&gt;&amp;&lt;/a&gt;');
 	});
 });
+
+describe('what no editor makes', () => {
+	it('renders 3,000 nested blockquotes without failing: blocks deeper than the limit are left out (issue 16)', () => {
+		const doc = new Y.Doc();
+		const notes = doc.getXmlFragment('notes');
+		let at: Y.XmlElement | Y.XmlFragment = notes;
+		for (let i = 0; i < 3000; i++) {
+			const q = new Y.XmlElement('blockquote');
+			at.insert(0, [q]);
+			at = q;
+		}
+		const p = new Y.XmlElement('paragraph');
+		at.insert(0, [p]);
+		p.insert(0, [new Y.XmlText('too deep to show')]);
+		const after = new Y.XmlElement('paragraph');
+		notes.insert(1, [after]);
+		after.insert(0, [new Y.XmlText('still shown')]);
+		const html = notesToHtml(notes);
+		expect(html).toContain('still shown');
+		expect(html).not.toContain('too deep to show');
+		expect(html.match(/<blockquote>/g)?.length).toBe(64);
+	});
+});

@@ -93,3 +93,30 @@ describe('private family time', () => {
 		expect(can({ ...grandmother, meetingSessionIds: new Set(['joint']) }, 'view', doc)).toBe(false);
 	});
 });
+
+describe('the shared case plan', () => {
+	const plan: Resource = { type: 'document', caseId: 'case-a', docKind: 'plan' };
+	const parent = (keepApartWith: string[], meetingId: string | null = null): Actor => ({
+		kind: 'participant',
+		participantId: 'p-ana',
+		personId: 'ana',
+		caseId: 'case-a',
+		role: 'PARENT',
+		meetingId,
+		meetingSessionIds: new Set(),
+		keepApartWith: new Set(keepApartWith)
+	});
+
+	it('is co-written by a family member invited to the whole case', () => {
+		expect(can(parent([]), 'edit', plan)).toBe(true);
+	});
+
+	it('is only read by one of a keep-apart pair, so neither ever receives what the other writes (issue 16)', () => {
+		expect(can(parent(['daniel']), 'view', plan)).toBe(true);
+		expect(can(parent(['daniel']), 'edit', plan)).toBe(false);
+	});
+
+	it('is closed to someone invited to one meeting only', () => {
+		expect(can(parent([], 'm1'), 'view', plan)).toBe(false);
+	});
+});

@@ -131,7 +131,14 @@ function decideParticipant(actor: ParticipantActor, action: Action, resource: Re
 			return action === 'view' && meetingInScope(resource.meetingId) && actor.meetingSessionIds.has(resource.meetingSessionId) ? ALLOW : FORBIDDEN;
 		case 'document': {
 			if (action === 'manage' || (action === 'edit' && readOnly)) return FORBIDDEN;
-			if (resource.docKind === 'plan') return actor.meetingId === null ? ALLOW : FORBIDDEN;
+			if (resource.docKind === 'plan') {
+				if (actor.meetingId !== null) return FORBIDDEN;
+				// Domestic violence (domain.md §6): one of a keep-apart pair must never receive what the other
+				// writes. Until each of them has a draft of their own (the case plan issue), both only read the
+				// shared plan, and the collab server shows neither the other's presence.
+				if (action === 'edit' && actor.keepApartWith.size > 0) return FORBIDDEN;
+				return ALLOW;
+			}
 			// Meeting documents belong to one meeting session: only its members open them.
 			if (!resource.meetingId || !resource.meetingSessionId) return FORBIDDEN;
 			return meetingInScope(resource.meetingId) && actor.meetingSessionIds.has(resource.meetingSessionId) ? ALLOW : FORBIDDEN;

@@ -27,7 +27,11 @@ export async function bootHearth(): Promise<Hearth> {
 		compactAfter: c.COLLAB_COMPACT_AFTER,
 		recheckMs: c.COLLAB_RECHECK_MS,
 		restMs: c.COLLAB_REST_MS,
-		deflate: c.COLLAB_DEFLATE
+		deflate: c.COLLAB_DEFLATE,
+		maxMessageBytes: c.COLLAB_MAX_MESSAGE_BYTES,
+		maxDocumentBytes: c.COLLAB_MAX_DOCUMENT_BYTES,
+		maxSocketsPerSession: c.COLLAB_MAX_SOCKETS_PER_SESSION,
+		pingMs: c.COLLAB_PING_MS
 	});
 	setCollabControl(collab);
 	const hasDemo = db.select({ id: users.id }).from(users).where(eq(users.email, 'caseworker@demo.test')).get() !== undefined;

@@ -27,6 +27,14 @@ const schema = z.object({
 	COLLAB_DEFLATE: flag.transform((v) => v ?? true),
 	/** How often open sockets re-check their session and access (expiry, access changed by someone else). */
 	COLLAB_RECHECK_MS: z.coerce.number().int().min(100).default(30_000),
+	/** The largest single change a shared document takes (bytes); a larger one is refused with an explanation. */
+	COLLAB_MAX_MESSAGE_BYTES: z.coerce.number().int().min(1024).default(1024 * 1024),
+	/** About the most one shared document may hold (bytes); past it, new changes are refused with an explanation. */
+	COLLAB_MAX_DOCUMENT_BYTES: z.coerce.number().int().min(1024).default(4 * 1024 * 1024),
+	/** Live connections one sign-in may hold open at once (tabs × documents). */
+	COLLAB_MAX_SOCKETS_PER_SESSION: z.coerce.number().int().min(1).default(20),
+	/** How often the server pings each live connection; one that misses a ping is dropped (so within two of these). */
+	COLLAB_PING_MS: z.coerce.number().int().min(100).default(15_000),
 	/** How long an invitation link works. */
 	INVITE_TTL_HOURS: z.coerce.number().positive().default(72),
 	/** Invite look-ups (links and codes opened) allowed per client address per 10 minutes. */

@@ -2,7 +2,8 @@
 // default; several app instances would share rooms by putting Redis pub/sub behind this same interface
 // (the update log stays the source of truth).
 
-export type BusMessage = { kind: 'update' | 'awareness'; payload: Uint8Array; origin: unknown };
+/** `clients`: for awareness, the client ids whose presence the payload carries (so a room can hold some back). */
+export type BusMessage = { kind: 'update' | 'awareness'; payload: Uint8Array; origin: unknown; clients?: number[] };
 export type BusHandler = (message: BusMessage) => void;
 
 export interface Bus {

@@ -7,55 +7,7 @@ import { testDatabase } from '../../../../tests/support/db';
 import { UpdateLog } from './update-log';
 import { InProcessBus } from './bus';
 import { CLOSE, ProtocolError, Room, type Connection } from './room';
-import { decodeHearthMessage, MESSAGE_HEARTH, type HearthMessage } from '../../domain/collab-protocol';
-
-/** A stand-in socket that records what the room sends: the y-websocket messages, and Hearth's own apart. */
-function fakeSocket() {
-	const sent: Uint8Array[] = [];
-	const hearth: HearthMessage[] = [];
-	const record = (d: Uint8Array) => {
-		if (d[0] === MESSAGE_HEARTH) hearth.push(decodeHearthMessage(d.subarray(1))!);
-		else sent.push(d);
-	};
-	const ws = { readyState: 1, bufferedAmount: 0, send: record, close: () => {}, terminate: () => {} };
-	return { ws: ws as unknown as WebSocket, sent, hearth };
-}
-
-function connection(readOnly = false) {
-	const { ws, sent, hearth } = fakeSocket();
-	const conn: Connection = { ws, readOnly, user: { name: 'Dana', color: '#000', role: 'facilitator' }, userId: 'u', sessionId: 's', role: 'facilitator', clientIds: new Set(), lastActiveAt: 0, caseId: 'c', personId: null, keepApartWith: new Set() };
-	return { conn, sent, hearth };
-}
-
-function updateMessage(update: Uint8Array): Uint8Array {
-	const e = encoding.createEncoder();
-	encoding.writeVarUint(e, 0);
-	encoding.writeVarUint(e, 2);
-	encoding.writeVarUint8Array(e, update);
-	return encoding.toUint8Array(e);
-}
-
-function textEdit(text: string): Uint8Array {
-	const doc = new Y.Doc();
-	doc.getText('notes').insert(0, text);
-	return Y.encodeStateAsUpdate(doc);
-}
-
-const tick = () => new Promise((r) => setImmediate(r));
-
-/** A sync message's step and payload. */
-function readSync(message: Uint8Array): { type: number; step: number; payload: Uint8Array } {
-	const d = decoding.createDecoder(message);
-	return { type: decoding.readVarUint(d), step: decoding.readVarUint(d), payload: decoding.readVarUint8Array(d) };
-}
-
-function stepOne(doc: Y.Doc): Uint8Array {
-	const e = encoding.createEncoder();
-	encoding.writeVarUint(e, 0);
-	encoding.writeVarUint(e, 0);
-	encoding.writeVarUint8Array(e, Y.encodeStateVector(doc));
-	return encoding.toUint8Array(e);
-}
+import { connection, readSync, stepOne, textEdit, tick, updateMessage } from './room-test-kit';
 
 describe('a room', () => {
 	it('stores an update before anyone else receives it, and reloads it from the log', async () => {

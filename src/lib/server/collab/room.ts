@@ -5,7 +5,9 @@ import * as decoding from 'lib0/decoding';
 import type { WebSocket } from 'ws';
 import { applyStored, type UpdateLog } from './update-log.ts';
 import type { Bus } from './bus.ts';
-import { CLOSE, encodeHearthMessage } from '../../domain/collab-protocol.ts';
+import { CLOSE, encodeHearthMessage, type RefusalReason } from '../../domain/collab-protocol.ts';
+import type { ClientIdOwners } from './client-ids.ts';
+import { addsTypes, deepestNewType, MAX_TYPE_DEPTH, writtenClientIds, type DecodedUpdate } from './update-check.ts';
 import { COMPRESSION_THRESHOLD, releaseDeflate } from './zlib-release.ts';
 import {
 	decodeAwarenessUpdate,
@@ -50,6 +52,12 @@ export type Connection = {
 	personId: string | null;
 	/** People this connection's person must be kept apart from: they never see each other here. */
 	keepApartWith: ReadonlySet<string>;
+	/** Who writes under this connection's Yjs client ids: `u:<userId>` or `p:<personId>` (see ClientIdOwners). */
+	owner: string;
+	/** Acknowledgements owed, in order: null for saved, a reason for refused (see collab-protocol.ts). */
+	acks?: (RefusalReason | null)[];
+	/** Set once the room has decided to close this connection: nothing more it sends is taken. */
+	closing?: boolean;
 	/** The server's state vector when it sent this client the document on join (see join()). */
 	sentOnJoin?: Map<number, number>;
 };
@@ -82,6 +90,15 @@ export class Room {
 	private lastEditAt = 0;
 	private restTimer: ReturnType<typeof setTimeout> | undefined;
 	private destroyed = false;
+	private readonly owners: ClientIdOwners | null;
+	private readonly maxMessageBytes: number;
+	private readonly maxDocumentBytes: number;
+	private readonly onRefused: NonNullable<RoomOptions['onRefused']>;
+	/**
+	 * About how many bytes the document takes stored: its encoded state when loaded or compacted, plus each
+	 * update since (an upper bound: deletions make the next compaction's figure smaller).
+	 */
+	storedBytes = 0;
 	unloadTimer: ReturnType<typeof setTimeout> | undefined;
 
 	/**
@@ -90,13 +107,17 @@ export class Room {
 	 * state in the same second (150 did, in tests/bench: the loop was held for 1.2 s). `restMs`: how long
 	 * after the last edit the document is kept as its encoded state only (Infinity: never).
 	 */
-	constructor(docId: string, log: UpdateLog, bus: Bus, compactAfter: number, opts: { jitter?: number; restMs?: number } = {}) {
+	constructor(docId: string, log: UpdateLog, bus: Bus, compactAfter: number, opts: RoomOptions = {}) {
 		this.docId = docId;
 		this.log = log;
 		this.bus = bus;
 		const jitter = opts.jitter ?? 0.25;
 		this.compactAfter = Math.max(1, Math.round(compactAfter * (1 - jitter + 2 * jitter * Math.random())));
 		this.restMs = opts.restMs ?? 30_000;
+		this.owners = opts.owners ?? null;
+		this.maxMessageBytes = opts.maxMessageBytes ?? 1024 * 1024;
+		this.maxDocumentBytes = opts.maxDocumentBytes ?? Infinity;
+		this.onRefused = opts.onRefused ?? (() => {});
 		// Presence needs a Y.Doc only for its own client id (the server has no presence of its own).
 		this.awareness = new awarenessProtocol.Awareness(new Y.Doc());
 		this.awareness.setLocalState(null);
@@ -107,6 +128,7 @@ export class Room {
 		const { snapshot, updates } = stored;
 		this.lastLoggedId = updates.at(-1)?.id ?? 0;
 		this.loggedSinceCompaction = updates.length;
+		this.storedBytes = (snapshot?.byteLength ?? 0) + updates.reduce((n, u) => n + u.update.byteLength, 0);
 		if (updates.length === 0) {
 			const state = snapshot ?? Y.encodeStateAsUpdate(new Y.Doc());
 			this.resting = { state, vector: Y.encodeStateVectorFromUpdate(state) };
@@ -123,14 +145,22 @@ export class Room {
 				const message = encoding.createEncoder();
 				encoding.writeVarUint(message, MESSAGE_AWARENESS);
 				encoding.writeVarUint8Array(message, awarenessProtocol.encodeAwarenessUpdate(this.awareness, changed));
-				this.bus.publish(docId, { kind: 'awareness', payload: encoding.toUint8Array(message), origin });
+				this.bus.publish(docId, { kind: 'awareness', payload: encoding.toUint8Array(message), origin, clients: changed });
 			}
 		);
 
-		this.unsubscribe = bus.subscribe(docId, ({ kind, payload, origin }) => {
+		this.unsubscribe = bus.subscribe(docId, ({ kind, payload, origin, clients }) => {
+			const hidden = kind === 'awareness' ? this.hiddenPresence() : null;
 			for (const conn of this.connections.values()) {
 				// The sender already has its own update; everyone (the sender too) gets awareness.
 				if (kind === 'update' && conn === origin) continue;
+				const hide = hidden?.get(conn);
+				if (hide && clients && clients.some((id) => hide.has(id))) {
+					// One of a keep-apart pair never sees the other's presence (issue 16).
+					const visible = clients.filter((id) => !hide.has(id));
+					if (visible.length > 0) send(conn.ws, awarenessMessage(this.awareness, visible));
+					continue;
+				}
 				send(conn.ws, payload);
 			}
 		});
@@ -247,8 +277,34 @@ export class Room {
 				send(conn.ws, syncMessage(SYNC_STEP2, this.missingFor(clientState)));
 			});
 		}
-		const states = this.awareness.getStates();
-		if (states.size > 0) send(conn.ws, awarenessMessage(this.awareness, [...states.keys()]));
+		this.sendPresence(conn);
+	}
+
+	/** Everyone's presence this connection may see (all but the people it must be kept apart from). */
+	private sendPresence(conn: Connection): void {
+		const hide = this.hiddenPresence().get(conn);
+		const ids = [...this.awareness.getStates().keys()].filter((id) => !hide?.has(id));
+		if (ids.length > 0) send(conn.ws, awarenessMessage(this.awareness, ids));
+	}
+
+	/**
+	 * For each connection that must not see someone here, the client ids it must not see: those of the
+	 * connections of people it is kept apart from (domain.md §6). Empty in the usual room (no pair present).
+	 */
+	private hiddenPresence(): Map<Connection, Set<number>> {
+		const hidden = new Map<Connection, Set<number>>();
+		let anyPair = false;
+		for (const c of this.connections.values()) if (c.keepApartWith.size > 0) anyPair = true;
+		if (!anyPair) return hidden;
+		for (const viewer of this.connections.values()) {
+			for (const other of this.connections.values()) {
+				if (other === viewer || !keptApart(viewer, other)) continue;
+				let set = hidden.get(viewer);
+				if (!set) hidden.set(viewer, (set = new Set()));
+				for (const id of other.clientIds) set.add(id);
+			}
+		}
+		return hidden;
 	}
 
 	/** Removes a connection and its presence. Returns true when the room is now empty. */
@@ -262,6 +318,8 @@ export class Room {
 
 	/** Handles one binary message from a connection. Throws ProtocolError to close that connection. */
 	receive(conn: Connection, data: Uint8Array): void {
+		// Decided to close: what it still sends is not taken (and gets no acknowledgement).
+		if (conn.closing) return;
 		let decoder: decoding.Decoder;
 		let type: number;
 		try {
@@ -270,16 +328,16 @@ export class Room {
 		} catch {
 			throw new ProtocolError(CLOSE.malformed, 'malformed message');
 		}
+		// Past the limit, only a sync update is worth an explained refusal (in order with its acknowledgements);
+		// anything else that large is not a message a client sends.
+		if (data.byteLength > this.maxMessageBytes && type !== MESSAGE_SYNC) throw new ProtocolError(CLOSE.tooLarge, 'too-large');
 		switch (type) {
 			case MESSAGE_SYNC:
 				return this.receiveSync(conn, decoder);
 			case MESSAGE_AWARENESS:
 				return this.receiveAwareness(conn, decoder);
-			case MESSAGE_QUERY_AWARENESS: {
-				const ids = [...this.awareness.getStates().keys()];
-				if (ids.length > 0) send(conn.ws, awarenessMessage(this.awareness, ids));
-				return;
-			}
+			case MESSAGE_QUERY_AWARENESS:
+				return this.sendPresence(conn);
 			case MESSAGE_AUTH:
 				// Authentication happens at the upgrade, with the session cookie; this message is not used.
 				return;
@@ -319,23 +377,75 @@ export class Room {
 			return;
 		}
 		if (step !== SYNC_STEP2 && step !== SYNC_UPDATE) throw new ProtocolError(CLOSE.malformed, 'unknown sync step');
-		// y-websocket has no read-only mode: drop viewers' sync step 2 and updates here.
-		if (conn.readOnly) return;
-		let decoded: ReturnType<typeof Y.decodeUpdate>;
+		if (payload.byteLength > this.maxMessageBytes) {
+			if (conn.readOnly) throw new ProtocolError(CLOSE.tooLarge, 'too-large');
+			return this.refuse(conn, { reason: 'too-large', close: CLOSE.tooLarge });
+		}
+		let decoded: DecodedUpdate;
 		try {
 			// Decode fully before touching the document, so garbage never half-applies.
 			decoded = Y.decodeUpdate(payload);
 		} catch {
 			throw new ProtocolError(CLOSE.malformed, 'malformed update');
 		}
+		const empty = decoded.structs.length === 0 && decoded.ds.clients.size === 0;
+		// y-websocket has no read-only mode: viewers' sync step 2 and updates are dropped here.
+		if (conn.readOnly) return this.acknowledge(conn, empty ? null : 'read-only');
 		// A client's answer to our step 1 is usually empty: a resting document stays resting.
-		if (this.bringsNothing(decoded)) return;
+		if (empty || this.bringsNothing(decoded)) return this.acknowledge(conn, null);
+		const refusal = this.check(conn, payload, decoded);
+		if (refusal) return this.refuse(conn, refusal);
 		try {
 			Y.applyUpdate(this.doc, payload, conn);
 		} catch {
 			throw new ProtocolError(CLOSE.malformed, 'malformed update');
 		}
+		this.storedBytes += payload.byteLength;
 		conn.lastActiveAt = Date.now();
+		this.acknowledge(conn, null);
+	}
+
+	/**
+	 * Why this update may not be stored, or null. Refusals that resending cannot mend close the connection
+	 * for good (the client's document now holds what was refused, and a stock provider would resend it on
+	 * every reconnect); the others drop the update and keep the connection.
+	 */
+	private check(conn: Connection, payload: Uint8Array, decoded: DecodedUpdate): { reason: RefusalReason; close?: number } | null {
+		if (this.storedBytes + payload.byteLength > this.maxDocumentBytes) return { reason: 'document-full', close: CLOSE.tooLarge };
+		// One of a keep-apart pair never receives anything the other sends (the policy never lets both into
+		// one document that either can write; this holds even if a rule were missing).
+		for (const other of this.connections.values()) if (other !== conn && keptApart(conn, other)) return { reason: 'keep-apart' };
+		if (addsTypes(decoded) && deepestNewType(decoded, this.doc, MAX_TYPE_DEPTH) > MAX_TYPE_DEPTH) return { reason: 'shape', close: CLOSE.malformed };
+		if (this.owners) {
+			const claimed = this.owners.claim(writtenClientIds(decoded, Y.decodeStateVector(this.stateVector())), conn.owner);
+			if (!claimed.ok) return { reason: 'client-id', close: CLOSE.clientIdTaken };
+		}
+		return null;
+	}
+
+	private refuse(conn: Connection, refusal: { reason: RefusalReason; close?: number }): void {
+		this.onRefused(conn, refusal.reason);
+		if (refusal.close !== undefined) conn.closing = true;
+		this.acknowledge(conn, refusal.reason, refusal.close);
+	}
+
+	/**
+	 * Owes `conn` one acknowledgement for the sync message it just sent: `saved` (null) or `refused`. Sent
+	 * once everything applied so far is committed (so after this message's own update, if it had one), in
+	 * the order the messages came; those that come due together go out as one message. `closeWith`: close
+	 * the connection with this code right after.
+	 */
+	private acknowledge(conn: Connection, refused: RefusalReason | null, closeWith?: number): void {
+		this.log.committed().then(() => {
+			if (this.connections.get(conn.ws) !== conn) return;
+			(conn.acks ??= []).push(refused);
+			if (closeWith !== undefined) {
+				flushAcks(conn);
+				conn.ws.close(closeWith, refused ?? 'closed');
+				return;
+			}
+			if (conn.acks.length === 1) queueMicrotask(() => flushAcks(conn));
+		});
 	}
 
 	private receiveAwareness(conn: Connection, decoder: decoding.Decoder): void {
@@ -345,19 +455,38 @@ export class Room {
 		} catch {
 			throw new ProtocolError(CLOSE.malformed, 'malformed awareness message');
 		}
-		const kept = guardAwareness(
-			entries,
-			conn.clientIds,
-			(id) => [...this.connections.values()].some((c) => c !== conn && c.clientIds.has(id)),
-			conn.user
-		);
+		// Being on the live page counts as activity (issue 16: a caseworker who only follows the meeting was
+		// signed out mid-meeting). The provider renews its presence every 15 s while the page is open.
+		conn.lastActiveAt = Date.now();
+		const kept = guardAwareness(entries, conn.clientIds, (id) => this.claimPresence(conn, id), conn.user);
 		if (kept.length > 0) awarenessProtocol.applyAwarenessUpdate(this.awareness, encodeAwarenessUpdate(kept), conn);
+	}
+
+	/**
+	 * May `conn` speak for client id `id` in presence? Not for an id that writes for someone else in this
+	 * document. An id another open connection of the same owner holds is that page's previous socket, gone
+	 * silent (a phone that lost signal): the new one takes the presence over at once and the old socket is
+	 * dropped (issue 16). Returns true when the id is someone else's.
+	 */
+	private claimPresence(conn: Connection, id: number): boolean {
+		const writer = this.owners?.ownerOf(id);
+		if (writer !== undefined && writer !== conn.owner) return true;
+		for (const other of this.connections.values()) {
+			if (other === conn || !other.clientIds.has(id)) continue;
+			if (other.owner !== conn.owner) return true;
+			other.clientIds.delete(id);
+			other.closing = true;
+			other.ws.terminate();
+		}
+		return false;
 	}
 
 	/** Folds the log into one snapshot (one transaction). Everything up to lastLoggedId is in the doc. */
 	compact(): void {
 		if (this.loggedSinceCompaction === 0 || this.lastLoggedId === 0) return;
-		this.log.compact(this.docId, this.live ? Y.encodeStateAsUpdate(this.live) : this.resting!.state, this.lastLoggedId);
+		const state = this.live ? Y.encodeStateAsUpdate(this.live) : this.resting!.state;
+		this.log.compact(this.docId, state, this.lastLoggedId);
+		this.storedBytes = state.byteLength;
 		this.loggedSinceCompaction = 0;
 	}
 
@@ -372,6 +501,44 @@ export class Room {
 		this.live = null;
 		this.resting = null;
 	}
+}
+
+export type RoomOptions = {
+	/** Spread of the compaction threshold (± this fraction). */
+	jitter?: number;
+	/** How long after the last edit the document rests as its encoded state (Infinity: never). */
+	restMs?: number;
+	/** Who may write under which Yjs client id (null: not checked, for tests of other things). */
+	owners?: ClientIdOwners | null;
+	/** The largest sync message taken (bytes). */
+	maxMessageBytes?: number;
+	/** The most the document may take stored (bytes, about). */
+	maxDocumentBytes?: number;
+	/** Told of every refusal (for the audit trail). */
+	onRefused?: (conn: Connection, reason: RefusalReason) => void;
+};
+
+/** True when one of these connections' people must be kept apart from the other's. */
+function keptApart(a: Connection, b: Connection): boolean {
+	return (a.personId !== null && b.keepApartWith.has(a.personId)) || (b.personId !== null && a.keepApartWith.has(b.personId));
+}
+
+/** Sends the acknowledgements `conn` is owed, runs of `saved` as one message. */
+function flushAcks(conn: Connection): void {
+	const acks = conn.acks;
+	if (!acks || acks.length === 0) return;
+	conn.acks = [];
+	let saved = 0;
+	for (const a of acks) {
+		if (a === null) {
+			saved++;
+			continue;
+		}
+		if (saved > 0) send(conn.ws, encodeHearthMessage({ t: 'saved', n: saved }));
+		saved = 0;
+		send(conn.ws, encodeHearthMessage({ t: 'refused', reason: a }));
+	}
+	if (saved > 0) send(conn.ws, encodeHearthMessage({ t: 'saved', n: saved }));
 }
 
 function awarenessMessage(awareness: awarenessProtocol.Awareness, clients: number[]): Uint8Array {

@@ -11,8 +11,9 @@ import { documentAccess } from '../services/documents.ts';
 import { authorizeUpgrade, COLLAB_PATH, type UpgradeVerdict } from './authorize-upgrade.ts';
 import { InProcessBus, type Bus } from './bus.ts';
 import { CLOSE, ProtocolError, Room, send, type Connection } from './room.ts';
-import { encodeHearthMessage } from '../../domain/collab-protocol.ts';
+import { encodeHearthMessage, type RefusalReason } from '../../domain/collab-protocol.ts';
 import { UpdateLog } from './update-log.ts';
+import { ClientIdOwners } from './client-ids.ts';
 import { COMPRESSION_THRESHOLD, releaseInflate } from './zlib-release.ts';
 import type { CollabControl } from './registry.ts';
 import { colourFor } from '../../domain/colour.ts';
@@ -29,12 +30,23 @@ export type CollabOptions = {
 	/** How often open connections re-check their session and access (revocation, expiry). */
 	recheckMs?: number;
 	bus?: Bus;
-	maxPayload?: number;
+	/** The largest sync message a document takes (bytes); a larger one is refused for good (4413). */
+	maxMessageBytes?: number;
+	/** About the most a document may take stored (bytes); past it, updates are refused for good (4413). */
+	maxDocumentBytes?: number;
+	/** Sockets one session may hold open at once (tabs × documents); more are refused with 429. */
+	maxSocketsPerSession?: number;
+	/** How often the server pings each socket; one that has not answered the previous ping is dropped. */
+	pingMs?: number;
 	/** permessage-deflate for large messages (default on). */
 	deflate?: boolean;
 };
 
-const STATUS_TEXT: Record<number, string> = { 400: 'Bad Request', 401: 'Unauthorized', 403: 'Forbidden', 404: 'Not Found', 503: 'Service Unavailable' };
+const STATUS_TEXT: Record<number, string> = { 400: 'Bad Request', 401: 'Unauthorized', 403: 'Forbidden', 404: 'Not Found', 429: 'Too Many Requests', 503: 'Service Unavailable' };
+
+/** After a final "too large" refusal, how long that session may not reopen that document (doubling each time). */
+const TOO_LARGE_COOLDOWN_MS = 60_000;
+const TOO_LARGE_COOLDOWN_MAX_MS = 3_600_000;
 
 function refuse(socket: Duplex, status: number): void {
 	if (socket.writable) {
@@ -106,6 +118,18 @@ export class CollabServer implements CollabControl {
 	private readonly recheckTimer: ReturnType<typeof setInterval>;
 	private accepting = true;
 	private recheck: Promise<void> | undefined;
+	private readonly pingTimer: ReturnType<typeof setInterval>;
+	/** Sockets that answered the last ping (or said anything since). */
+	private readonly alive = new WeakSet<WebSocket>();
+	/** Open sockets per session (the per-session limit). */
+	private readonly socketsOf = new Map<string, number>();
+	/**
+	 * `<sessionId> <docId>` → until when upgrades are refused, after a refusal for size: a stock provider
+	 * resends the refused content on every reconnect, and would otherwise loop every few hundred ms.
+	 */
+	private readonly coolingDown = new Map<string, { until: number; lengthMs: number; refused: number }>();
+	/** What each open socket joined with (for the audit rows of its refusals). */
+	private readonly joinedOf = new WeakMap<WebSocket, Joined>();
 	/** The longest one turn of recheckConnections() may run before it yields to the sockets. */
 	recheckSliceMs = 4;
 
@@ -121,9 +145,12 @@ export class CollabServer implements CollabControl {
 		// that ws-based clients send small messages as they are. zlib's state (~300 KB with the default
 		// 15-bit window) lives only while a large message is compressed or inflated: zlib-release.ts frees
 		// it after each one. maxPayload applies to the inflated size.
+		// ws's own ceiling (it closes with 1009 past it) is well above the limit the room enforces, so that a
+		// message over the limit gets an explained, final refusal (4413) instead of a bare 1009 that a
+		// provider answers by reconnecting and resending (issue 16).
 		this.wss = new WebSocketServer({
 			noServer: true,
-			maxPayload: opts.maxPayload ?? 1024 * 1024,
+			maxPayload: 4 * (opts.maxMessageBytes ?? 1024 * 1024),
 			perMessageDeflate:
 				opts.deflate === false
 					? false
@@ -132,6 +159,25 @@ export class CollabServer implements CollabControl {
 		this.wss.on('error', (err) => console.error('collab: server error', err));
 		this.recheckTimer = setInterval(() => void this.recheckConnections(), opts.recheckMs ?? 30_000);
 		this.recheckTimer.unref();
+		// Dead sockets (a phone that lost signal without closing) are found within two pings: ws answers
+		// pings by itself, browsers too.
+		this.pingTimer = setInterval(() => this.pingAll(), opts.pingMs ?? 15_000);
+		this.pingTimer.unref();
+	}
+
+	private pingAll(): void {
+		for (const ws of this.wss.clients) {
+			if (!this.alive.has(ws)) {
+				ws.terminate();
+				continue;
+			}
+			this.alive.delete(ws);
+			try {
+				ws.ping();
+			} catch {
+				ws.terminate();
+			}
+		}
 	}
 
 	/** Handles an HTTP upgrade. Returns false when the path is not ours (let another handler have it). */
@@ -151,25 +197,38 @@ export class CollabServer implements CollabControl {
 			refuse(socket, 503);
 			return true;
 		}
-		if (!verdict.ok) {
+		/** A refused upgrade: on the audit trail, then the status. */
+		const deny = (v: { actor: Actor; docId: string | null; caseId: string | null; sessionId: string | null }, status: number, detail: Record<string, string | number>) => {
 			writeAudit(this.opts.db, {
-				actor: verdict.actor,
+				actor: v.actor,
 				action: 'collab.join',
 				resourceType: 'document',
-				resourceId: verdict.docId,
-				caseId: verdict.caseId,
+				resourceId: v.docId,
+				caseId: v.caseId,
 				outcome: 'denied',
 				clientAddress: clientAddress(req),
-				sessionId: verdict.sessionId,
-				detail: { why: verdict.why }
+				sessionId: v.sessionId,
+				detail
 			});
-			refuse(socket, verdict.status);
+			refuse(socket, status);
 			return true;
-		}
+		};
+		if (!verdict.ok) return deny(verdict, verdict.status, { why: verdict.why });
 		const clientState = stateVectorParam(req.url);
 		if (clientState === 'invalid') {
 			refuse(socket, 400);
 			return true;
+		}
+		const cooling = this.coolingDown.get(`${verdict.session.sessionId} ${verdict.docId}`);
+		if (cooling && cooling.until > Date.now()) {
+			// Counted, and written as one row when the wait ends (see refused()).
+			cooling.refused++;
+			refuse(socket, 429);
+			return true;
+		}
+		const maxSockets = this.opts.maxSocketsPerSession ?? 20;
+		if ((this.socketsOf.get(verdict.session.sessionId) ?? 0) >= maxSockets) {
+			return deny({ ...verdict, sessionId: verdict.session.sessionId }, 429, { why: 'too-many-sockets', limit: maxSockets });
 		}
 		// What the socket's life needs, copied out: the closures below must not keep the upgrade request
 		// (its headers carry the session cookie) or the actor's case map alive as long as the socket.
@@ -201,7 +260,8 @@ export class CollabServer implements CollabControl {
 			lastActiveAt: Date.now(),
 			caseId: j.caseId,
 			personId: j.personId,
-			keepApartWith: j.keepApartWith
+			keepApartWith: j.keepApartWith,
+			owner: j.personId ? `p:${j.personId}` : `u:${j.who.id}`
 		};
 		const room = this.room(j.docId);
 		const db = this.opts.db;
@@ -218,9 +278,14 @@ export class CollabServer implements CollabControl {
 				detail
 			});
 		audit('collab.join', { access: j.access });
+		this.joinedOf.set(ws, j);
+		this.socketsOf.set(j.sessionId, (this.socketsOf.get(j.sessionId) ?? 0) + 1);
+		this.alive.add(ws);
+		ws.on('pong', () => this.alive.add(ws));
 
 		ws.on('error', () => ws.terminate());
 		ws.on('message', (data: RawData, isBinary: boolean) => {
+			this.alive.add(ws);
 			try {
 				if (!isBinary) throw new ProtocolError(CLOSE.malformed, 'text frames are not part of the protocol');
 				const message = toUint8Array(data);
@@ -237,6 +302,9 @@ export class CollabServer implements CollabControl {
 		});
 		ws.on('close', (code: number) => {
 			audit('collab.leave', { code });
+			const open = (this.socketsOf.get(j.sessionId) ?? 1) - 1;
+			if (open > 0) this.socketsOf.set(j.sessionId, open);
+			else this.socketsOf.delete(j.sessionId);
 			if (room.leave(ws)) this.scheduleUnload(room);
 		});
 		room.join(conn, j.clientState);
@@ -245,10 +313,55 @@ export class CollabServer implements CollabControl {
 	private room(docId: string): Room {
 		let room = this.rooms.get(docId);
 		if (!room) {
-			room = new Room(docId, this.log, this.bus, this.opts.compactAfter, { restMs: this.opts.restMs });
+			room = new Room(docId, this.log, this.bus, this.opts.compactAfter, {
+				restMs: this.opts.restMs,
+				owners: new ClientIdOwners(this.opts.db, docId),
+				maxMessageBytes: this.opts.maxMessageBytes,
+				maxDocumentBytes: this.opts.maxDocumentBytes,
+				onRefused: (conn, reason) => this.refused(docId, conn, reason)
+			});
 			this.rooms.set(docId, room);
 		}
 		return room;
+	}
+
+	/** A refused update: on the audit trail; a refusal for size also makes that session wait before it reopens the document. */
+	private refused(docId: string, conn: Connection, reason: RefusalReason): void {
+		const joined = this.joinedOf.get(conn.ws);
+		writeAudit(this.opts.db, {
+			actor: joined?.actor ?? { kind: 'anonymous' },
+			action: 'collab.update',
+			resourceType: 'document',
+			resourceId: docId,
+			caseId: conn.caseId,
+			outcome: 'denied',
+			clientAddress: joined?.clientAddress ?? null,
+			sessionId: conn.sessionId,
+			detail: { why: reason }
+		});
+		if (reason !== 'too-large' && reason !== 'document-full') return;
+		const key = `${conn.sessionId} ${docId}`;
+		const before = this.coolingDown.get(key);
+		const lengthMs = before ? Math.min(before.lengthMs * 2, TOO_LARGE_COOLDOWN_MAX_MS) : TOO_LARGE_COOLDOWN_MS;
+		const entry = { until: Date.now() + lengthMs, lengthMs, refused: 0 };
+		this.coolingDown.set(key, entry);
+		const timer = setTimeout(() => {
+			// The reconnects refused while it waited: one row, not one each.
+			if (entry.refused > 0) {
+				writeAudit(this.opts.db, {
+					actor: joined?.actor ?? { kind: 'anonymous' },
+					action: 'collab.join',
+					resourceType: 'document',
+					resourceId: docId,
+					caseId: conn.caseId,
+					outcome: 'denied',
+					sessionId: conn.sessionId,
+					detail: { why: 'cooling-down', count: entry.refused }
+				});
+			}
+			entry.refused = 0;
+		}, lengthMs);
+		timer.unref();
 	}
 
 	private scheduleUnload(room: Room): void {
@@ -404,6 +517,7 @@ export class CollabServer implements CollabControl {
 	async shutdown(graceMs = 2000): Promise<void> {
 		this.accepting = false;
 		clearInterval(this.recheckTimer);
+		clearInterval(this.pingTimer);
 		this.log.flush();
 		const closed: Promise<void>[] = [];
 		for (const room of this.rooms.values()) {

@@ -180,6 +180,23 @@ export const collabSnapshots = sqliteTable('collab_snapshots', {
 	updatedAt: integer('updated_at').notNull()
 });
 
+/**
+ * Who writes under each Yjs client id in each document. A client id belongs, in one document, to the person
+ * (or server) who first wrote under it, across reconnects and restarts: an update with structs under an id
+ * that belongs to someone else is refused (issue 16: a participant wrote under the facilitator's id, and
+ * her next edit was dropped as a duplicate). `owner` is `u:<userId>`, `p:<personId>` or `server`.
+ */
+export const collabClientIds = sqliteTable(
+	'collab_client_ids',
+	{
+		docId: text('doc_id').notNull(),
+		clientId: integer('client_id').notNull(),
+		owner: text('owner').notNull(),
+		claimedAt: integer('claimed_at').notNull()
+	},
+	(t) => [primaryKey({ columns: [t.docId, t.clientId] })]
+);
+
 /** A label on one person's details, set by staff. */
 export const sensitivityLabels = sqliteTable(
 	'sensitivity_labels',

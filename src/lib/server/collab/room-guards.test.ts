@@ -1,0 +1,190 @@
+// What a room refuses and acknowledges (issue 16): every sync message gets one `saved` or `refused`, in
+// order, after its commit; presence is held back between a keep-apart pair; Yjs client ids belong to their
+// first writer; shapes no editor makes, and messages over the limit, are refused for good.
+import { describe, expect, it } from 'vitest';
+import * as Y from 'yjs';
+import { testDatabase } from '../../../../tests/support/db';
+import { UpdateLog } from './update-log';
+import { InProcessBus } from './bus';
+import { Room, type RoomOptions } from './room';
+import { ClientIdOwners } from './client-ids';
+import { awarenessClients, awarenessOf, connection, tick, updateMessage } from './room-test-kit';
+import { CLOSE } from '../../domain/collab-protocol';
+
+function room(options: RoomOptions = {}, docId = 'meeting:g') {
+	const db = testDatabase();
+	return { db, room: new Room(docId, new UpdateLog(db), new InProcessBus(), 500, { owners: new ClientIdOwners(db, docId), ...options }) };
+}
+
+/** A client's edit: `text` inserted by a Y.Doc with this client id, on top of what `base` holds. */
+function edit(base: Y.Doc, clientID: number, text: string): Uint8Array {
+	const doc = new Y.Doc();
+	Y.applyUpdate(doc, Y.encodeStateAsUpdate(base));
+	// Set after applying: Yjs picks a new id when a remote update writes under its own (as a forger would not).
+	doc.clientID = clientID;
+	const before = Y.encodeStateVector(doc);
+	const t = doc.getText('notes');
+	t.insert(t.length, text);
+	return Y.encodeStateAsUpdate(doc, before);
+}
+
+const settle = async () => {
+	for (let i = 0; i < 4; i++) await tick();
+};
+
+describe('acknowledgements', () => {
+	it('tells the sender each message was saved, after the commit, in order; runs come as one message', async () => {
+		const { room: r } = room();
+		const a = connection();
+		r.join(a.conn);
+		expect(a.hearth).toEqual([{ t: 'access', access: 'write' }]);
+		r.receive(a.conn, updateMessage(edit(r.doc, 1, 'one')));
+		r.receive(a.conn, updateMessage(edit(r.doc, 1, 'two')));
+		// An empty sync step 2 (nothing new) is acknowledged too: the sender counts every message it sent.
+		r.receive(a.conn, updateMessage(Y.encodeStateAsUpdate(new Y.Doc())));
+		expect(a.hearth).toHaveLength(1); // nothing before the commit
+		await settle();
+		expect(a.hearth.slice(1)).toEqual([{ t: 'saved', n: 3 }]);
+	});
+
+	it('refuses a read-only connection’s edit by name, and acknowledges its empty answers as saved', async () => {
+		const { room: r } = room();
+		const viewer = connection(true);
+		r.join(viewer.conn);
+		r.receive(viewer.conn, updateMessage(Y.encodeStateAsUpdate(new Y.Doc())));
+		r.receive(viewer.conn, updateMessage(edit(r.doc, 5, 'not allowed')));
+		await settle();
+		expect(viewer.hearth).toEqual([{ t: 'access', access: 'read' }, { t: 'saved', n: 1 }, { t: 'refused', reason: 'read-only' }]);
+		expect(r.doc.getText('notes').toString()).toBe('');
+		expect(viewer.closed).toEqual([]);
+	});
+});
+
+describe('Yjs client ids', () => {
+	it('belong to the first writer: an update under someone else’s id is refused and its socket closed, and the owner’s next edit lands', async () => {
+		const { db, room: r } = room({}, 'meeting:ids');
+		const dana = connection(false, { owner: 'u:dana' });
+		const daniel = connection(false, { owner: 'p:daniel', personId: 'daniel' });
+		r.join(dana.conn);
+		r.join(daniel.conn);
+		r.receive(dana.conn, updateMessage(edit(r.doc, 42, 'Decision: ')));
+		await settle();
+		// Daniel writes under Dana's id at her next clock.
+		r.receive(daniel.conn, updateMessage(edit(r.doc, 42, 'FORGED')));
+		await settle();
+		expect(daniel.hearth.at(-1)).toEqual({ t: 'refused', reason: 'client-id' });
+		expect(daniel.closed).toEqual([{ code: CLOSE.clientIdTaken, reason: 'client-id' }]);
+		// Dana's own next edit at that clock is stored, not dropped as a duplicate.
+		r.receive(dana.conn, updateMessage(edit(r.doc, 42, 'reunify')));
+		await settle();
+		expect(r.doc.getText('notes').toString()).toBe('Decision: reunify');
+		// Across a restart too: the claim is stored.
+		expect(new ClientIdOwners(db, 'meeting:ids').ownerOf(42)).toBe('u:dana');
+	});
+
+	it('do not let presence speak for a writer’s id either', async () => {
+		const { room: r } = room();
+		const dana = connection(false, { owner: 'u:dana' });
+		const daniel = connection(false, { owner: 'p:daniel', personId: 'daniel' });
+		r.join(dana.conn);
+		r.join(daniel.conn);
+		r.receive(dana.conn, updateMessage(edit(r.doc, 42, 'x')));
+		await settle();
+		r.receive(daniel.conn, awarenessOf(42, 99, { cursor: null }));
+		expect(daniel.conn.clientIds.has(42)).toBe(false);
+	});
+});
+
+describe('presence', () => {
+	it('is never shown between a keep-apart pair, neither on join nor live; others see both', async () => {
+		const { room: r } = room({}, 'plan:p');
+		const ana = connection(true, { owner: 'p:ana', personId: 'ana', keepApartWith: new Set(['daniel']) });
+		const daniel = connection(true, { owner: 'p:daniel', personId: 'daniel', keepApartWith: new Set(['ana']) });
+		const sam = connection(false, { owner: 'u:sam' });
+		r.join(ana.conn);
+		r.join(sam.conn);
+		r.receive(ana.conn, awarenessOf(101, 1, { user: { name: 'x' } }));
+		r.join(daniel.conn);
+		r.receive(daniel.conn, awarenessOf(202, 1, { user: { name: 'y' } }));
+		r.receive(ana.conn, awarenessOf(101, 2, { cursor: { anchor: 1 } }));
+		const seen = (c: { sent: Uint8Array[] }) => new Set(c.sent.flatMap(awarenessClients));
+		expect(seen(daniel)).not.toContain(101);
+		expect(seen(ana)).not.toContain(202);
+		expect(seen(sam)).toEqual(new Set([101, 202]));
+	});
+
+	it('of a reconnecting page replaces its silent old socket at once', () => {
+		const { room: r } = room();
+		const old = connection(false, { owner: 'u:sam' });
+		const fresh = connection(false, { owner: 'u:sam' });
+		r.join(old.conn);
+		r.receive(old.conn, awarenessOf(7, 1, { user: {} }));
+		r.join(fresh.conn);
+		r.receive(fresh.conn, awarenessOf(7, 2, { cursor: { anchor: 3 } }));
+		expect(fresh.conn.clientIds.has(7)).toBe(true);
+		expect(old.conn.clientIds.has(7)).toBe(false);
+		expect(old.closed).toEqual([{ code: 1006, reason: 'terminated' }]);
+		// Someone else's page cannot take it over that way.
+		const other = connection(false, { owner: 'u:dana' });
+		r.join(other.conn);
+		r.receive(other.conn, awarenessOf(7, 3, { cursor: null }));
+		expect(other.conn.clientIds.has(7)).toBe(false);
+		expect(fresh.closed).toEqual([]);
+	});
+
+	it('counts as activity: a person following without typing stays active', () => {
+		const { room: r } = room();
+		const follower = connection();
+		r.join(follower.conn);
+		r.receive(follower.conn, awarenessOf(9, 1, { user: {} }));
+		expect(Date.now() - follower.conn.lastActiveAt).toBeLessThan(1000);
+	});
+});
+
+describe('limits', () => {
+	it('refuses for good a message over the limit, explained, and stores nothing of it', async () => {
+		const refusals: string[] = [];
+		const { room: r } = room({ maxMessageBytes: 1000, onRefused: (_c, reason) => refusals.push(reason) });
+		const a = connection();
+		r.join(a.conn);
+		r.receive(a.conn, updateMessage(edit(r.doc, 3, 'x'.repeat(5000))));
+		await settle();
+		expect(a.hearth.at(-1)).toEqual({ t: 'refused', reason: 'too-large' });
+		expect(a.closed).toEqual([{ code: CLOSE.tooLarge, reason: 'too-large' }]);
+		expect(r.doc.getText('notes').toString()).toBe('');
+		expect(refusals).toEqual(['too-large']);
+		// What it sends after the refusal is not taken.
+		r.receive(a.conn, updateMessage(edit(r.doc, 3, 'later')));
+		await settle();
+		expect(r.doc.getText('notes').toString()).toBe('');
+	});
+
+	it('refuses an update that would take the document past its size', async () => {
+		const { room: r } = room({ maxDocumentBytes: 2000 });
+		const a = connection();
+		r.join(a.conn);
+		r.receive(a.conn, updateMessage(edit(r.doc, 3, 'x'.repeat(1500))));
+		r.receive(a.conn, updateMessage(edit(r.doc, 3, 'y'.repeat(1500))));
+		await settle();
+		expect(a.hearth.slice(1)).toEqual([{ t: 'saved', n: 1 }, { t: 'refused', reason: 'document-full' }]);
+		expect(a.closed[0].code).toBe(CLOSE.tooLarge);
+	});
+
+	it('refuses 3,000 nested blockquotes at the door, and keeps the document as it was', async () => {
+		const { room: r } = room();
+		const a = connection();
+		r.join(a.conn);
+		const attacker = new Y.Doc();
+		let at: Y.XmlFragment | Y.XmlElement = attacker.getXmlFragment('notes');
+		for (let i = 0; i < 3000; i++) {
+			const q = new Y.XmlElement('blockquote');
+			at.insert(0, [q]);
+			at = q;
+		}
+		r.receive(a.conn, updateMessage(Y.encodeStateAsUpdate(attacker)));
+		await settle();
+		expect(a.hearth.at(-1)).toEqual({ t: 'refused', reason: 'shape' });
+		expect(a.closed[0].code).toBe(CLOSE.malformed);
+		expect(r.doc.getXmlFragment('notes').length).toBe(0);
+	});
+});
