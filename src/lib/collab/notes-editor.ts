@@ -2,7 +2,11 @@
 // opening), see notes-connection.ts. Imported dynamically: its JavaScript is large and pages must not
 // wait for it, nor must the socket.
 import { Editor, Extension } from '@tiptap/core';
-import { Plugin } from '@tiptap/pm/state';
+import { Plugin, type Transaction } from '@tiptap/pm/state';
+import type { Fragment } from '@tiptap/pm/model';
+import { ReplaceAroundStep, ReplaceStep } from '@tiptap/pm/transform';
+import { ySyncPluginKey } from '@tiptap/y-tiptap';
+import { MAX_EDIT_BYTES } from '$lib/domain/collab-protocol';
 import type { EditorView } from '@tiptap/pm/view';
 import { messageAwareness, messageSync } from 'y-websocket';
 import StarterKit from '@tiptap/starter-kit';
@@ -50,6 +54,54 @@ const ReadInputFirst = Extension.create({
 	}
 });
 
+/** Per element (paragraph, list item, mark run) in a change: what Yjs writes besides the text, generously. */
+const ELEMENT_BYTES = 32;
+
+/**
+ * About how many bytes a ProseMirror transaction adds to the shared document: the UTF-8 bytes of the
+ * text it inserts plus ELEMENT_BYTES per node. Takes the transaction; returns bytes (0 for one that only
+ * deletes or moves the caret).
+ */
+export function insertedBytes(tr: Transaction): number {
+	const encoder = new TextEncoder();
+	let bytes = 0;
+	const measure = (content: Fragment) =>
+		content.descendants((node) => {
+			bytes += node.isText ? encoder.encode(node.text ?? '').length + node.marks.length * ELEMENT_BYTES : ELEMENT_BYTES;
+			return true;
+		});
+	for (const step of tr.steps) if (step instanceof ReplaceStep || step instanceof ReplaceAroundStep) measure(step.slice.content);
+	return bytes;
+}
+
+/**
+ * Turns away, before it enters the Y.Doc, any change made on this page (a paste, a drop, typing) larger
+ * than MAX_EDIT_BYTES, and says so through `onTooLong(true)`; the next change that is taken clears it
+ * (`onTooLong(false)`). Changes from others (the sync plugin's) pass: they are already in the document.
+ *
+ * Why (issue 16.5): a 1.2-million-character paste became one update over the server's 1 MiB limit; the
+ * server can only refuse it and close, and the paste would be in this page's document but never saved.
+ * Refused here, the notes stay as they were, and everything typed before and after is saved as usual.
+ */
+function sizeLimit(onTooLong: (refused: boolean) => void): Extension {
+	let refused = false;
+	return Extension.create({
+		name: 'sizeLimit',
+		addProseMirrorPlugins() {
+			return [
+				new Plugin({
+					filterTransaction: (tr) => {
+						if (!tr.docChanged || tr.getMeta(ySyncPluginKey)) return true;
+						const tooLong = insertedBytes(tr) > MAX_EDIT_BYTES;
+						if (tooLong !== refused) onTooLong((refused = tooLong));
+						return !tooLong;
+					}
+				})
+			];
+		}
+	});
+}
+
 export function startEditor(opts: {
 	element: HTMLElement;
 	connection: NotesConnection;
@@ -57,6 +109,8 @@ export function startEditor(opts: {
 	/** The same fields the server puts on everyone's presence (name, colour, role). */
 	user: { name: string; color: string; role: string };
 	label: string;
+	/** A change was turned away as too large (true), or a later one was taken (false): see sizeLimit. */
+	onTooLong: (refused: boolean) => void;
 }): NotesEditor {
 	const { connection } = opts;
 	// The connection may have ended while this chunk was loading.
@@ -73,6 +127,7 @@ export function startEditor(opts: {
 		editable,
 		extensions: [
 			ReadInputFirst,
+			sizeLimit(opts.onTooLong),
 			// Collaboration brings Yjs undo; StarterKit's own history must be off.
 			StarterKit.configure({ undoRedo: false }),
 			Collaboration.configure({ document: connection.doc, field: NOTES_FIELD }),
@@ -90,10 +145,14 @@ export function startEditor(opts: {
 		};
 		return () => (provider.messageHandlers[type] = handle);
 	});
+	const setEditable = (value: boolean) => {
+		if (!editor.isDestroyed) editor.setOptions({ editable: value, editorProps: { attributes: attributes(!value) } });
+	};
+	// The server says what this connection may do (on join, and when it changes): it decides, not the
+	// page's idea from when it loaded. What the person typed stays on screen either way.
+	connection.onAccess((access) => setEditable(opts.editable && access === 'write' && !connection.ended));
 	// Nothing typed now would be saved: stop taking typing, and tell screen readers too.
-	connection.onEnded(() => {
-		if (!editor.isDestroyed) editor.setOptions({ editable: false, editorProps: { attributes: attributes(true) } });
-	});
+	connection.onEnded(() => setEditable(false));
 	return {
 		editor,
 		destroy: () => {
