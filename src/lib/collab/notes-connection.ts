@@ -169,6 +169,9 @@ export function connectNotes(opts: {
 	provider.awareness.on('change', reportPresence);
 	provider.on('status', (e: { status: ConnectionStatus }) => {
 		if (state.status === 'ended') return;
+		// Once the connection dropped, it stays 'disconnected' through the provider's attempts to connect
+		// again (each one 'connecting'), until one succeeds: the page says it is offline, not "Connecting…".
+		if (e.status === 'connecting' && state.status === 'disconnected') return;
 		state.status = e.status;
 		state.synced = provider.synced;
 		report();

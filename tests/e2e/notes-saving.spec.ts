@@ -1,0 +1,132 @@
+import { expect, test, type Page } from '@playwright/test';
+import { english, expectNotesLive, notesOf, openDemoMeeting, personAt, submitSignIn, typeInNotes, uniqueText } from './helpers';
+
+// Issue 16: the notes' status says only what is true, the page warns before a reload loses typing, and when
+// the server will not save (session ended, a change too large) the page says so and keeps the text.
+
+/**
+ * Puts the page's notes sockets behind a switch: `offline(true)` drops them and refuses new ones (as a
+ * lost connection would), `offline(false)` lets the page connect again.
+ */
+async function networkSwitch(page: Page): Promise<{ offline: (value: boolean) => void }> {
+	let isOffline = false;
+	const open = new Set<{ close: (o?: { code?: number }) => Promise<void> }>();
+	await page.routeWebSocket(/\/collab\//, (ws) => {
+		if (isOffline) return void ws.close({ code: 1013 });
+		ws.connectToServer();
+		open.add(ws);
+		ws.onClose(() => open.delete(ws));
+	});
+	return {
+		offline: (value) => {
+			isOffline = value;
+			if (value) for (const ws of open) void ws.close({ code: 1012 });
+		}
+	};
+}
+
+test('typing while offline is kept on the page, the status says not to reload, a reload asks first, and it is saved once back online', async ({ browser }) => {
+	test.setTimeout(60_000);
+	const sam = await personAt(browser, 'caseworker@demo.test');
+	const { page } = sam;
+	const network = await networkSwitch(page);
+	await openDemoMeeting(page);
+	await expectNotesLive(page);
+	const { status, editor } = notesOf(page);
+
+	network.offline(true);
+	await expect(status).toHaveText(english('notes_status_offline'));
+	await expect(status).toHaveAttribute('data-tone', 'warning');
+	const line = uniqueText('Sam (offline): Mateo’s inhaler is in his backpack');
+	await typeInNotes(page, line);
+	await expect(status).toHaveText(english('notes_status_offline'));
+	await expect(status).toHaveAttribute('data-saved', 'false');
+
+	// A reload asks first; staying keeps the line on the page.
+	const asked = page.waitForEvent('dialog');
+	const reload = page.reload({ timeout: 3000 }).catch(() => 'stayed');
+	const dialog = await asked;
+	expect(dialog.type()).toBe('beforeunload');
+	await dialog.dismiss();
+	expect(await reload).toBe('stayed');
+	await expect(editor).toContainText(line);
+
+	// Back online: saved, and then a reload does not ask and shows the line.
+	network.offline(false);
+	await expectNotesLive(page);
+	await expect(status).toHaveAttribute('data-saved', 'true');
+	page.on('dialog', (d) => {
+		throw new Error(`asked before leaving with nothing unsaved: ${d.type()}`);
+	});
+	await page.reload();
+	await expectNotesLive(page);
+	await expect(editor).toContainText(line);
+	await sam.context.close();
+});
+
+test('a paste too large to send at once is turned away with a plain message, and what is typed before and after is saved', async ({ browser }) => {
+	test.setTimeout(60_000);
+	const sam = await personAt(browser, 'caseworker@demo.test');
+	const { page } = sam;
+	await openDemoMeeting(page);
+	await expectNotesLive(page);
+	const { editor } = notesOf(page);
+	const before = uniqueText('Sam: before the paste');
+	await typeInNotes(page, before);
+	await expectNotesLive(page);
+
+	// 140,000 characters, 280,000 bytes in UTF-8 (ñ is two): over the limit in bytes, though not in characters.
+	const huge = 'ñ'.repeat(140_000);
+	await page.keyboard.press('Enter');
+	await editor.evaluate((el, text) => {
+		const data = new DataTransfer();
+		data.setData('text/plain', text);
+		el.dispatchEvent(new ClipboardEvent('paste', { clipboardData: data, bubbles: true, cancelable: true }));
+	}, huge);
+	await expect(page.getByRole('alert')).toHaveText(english('notes_too_long_to_add'));
+	await expect(editor).not.toContainText('ññññññññññ');
+	await expectNotesLive(page);
+
+	// A paste of a normal size still goes in, and typing goes on; both are saved.
+	const after = uniqueText('Sam: after the paste');
+	await typeInNotes(page, after);
+	await expect(page.getByRole('alert')).toHaveCount(0);
+	await expectNotesLive(page);
+	await page.reload();
+	await expectNotesLive(page);
+	await expect(editor).toContainText(before);
+	await expect(editor).toContainText(after);
+	await expect(editor).not.toContainText('ññññññññññ');
+	await sam.context.close();
+});
+
+test('when the session ends mid-meeting, the notes say so, keep the text, and sign-in comes back to the meeting', async ({ browser }) => {
+	const sam = await personAt(browser, 'caseworker@demo.test');
+	const { page } = sam;
+	await openDemoMeeting(page);
+	await expectNotesLive(page);
+	const meetingUrl = page.url();
+	const line = uniqueText('Sam: the school can meet on Friday');
+	await typeInNotes(page, line);
+	await expectNotesLive(page);
+
+	// Signed out in another tab (the same happens when the session expires or is ended from "Your devices").
+	const other = await sam.context.newPage();
+	await other.goto('/cases');
+	await other.getByRole('button', { name: english('sign_out') }).click();
+	await expect(other).toHaveURL(/\/sign-in/);
+
+	const { status, editor } = notesOf(page);
+	await expect(status).toContainText(english('notes_ended_signed_out'));
+	await expect(status).toHaveAttribute('data-tone', 'problem');
+	await expect(editor).toContainText(line);
+	await expect(editor).toHaveAttribute('aria-readonly', 'true');
+	await expect(editor).toHaveAttribute('contenteditable', 'false');
+
+	await status.getByRole('link', { name: english('notes_sign_in_again') }).click();
+	await submitSignIn(page, 'caseworker@demo.test');
+	await expect(page).toHaveURL(meetingUrl);
+	await expectNotesLive(page);
+	await expect(editor).toContainText(line);
+	await sam.context.close();
+});
