@@ -78,6 +78,27 @@ export async function typeInNotes(page: Page, text: string, { touch = false } = 
 }
 
 /**
+ * Puts the page's notes sockets behind a switch: `offline(true)` drops them and refuses new ones (as a
+ * lost connection would), `offline(false)` lets the page connect again.
+ */
+export async function networkSwitch(page: Page): Promise<{ offline: (value: boolean) => void }> {
+	let isOffline = false;
+	const open = new Set<{ close: (o?: { code?: number }) => Promise<void> }>();
+	await page.routeWebSocket(/\/collab\//, (ws) => {
+		if (isOffline) return void ws.close({ code: 1013 });
+		ws.connectToServer();
+		open.add(ws);
+		ws.onClose(() => open.delete(ws));
+	});
+	return {
+		offline: (value) => {
+			isOffline = value;
+			if (value) for (const ws of open) void ws.close({ code: 1012 });
+		}
+	};
+}
+
+/**
  * Opens a WebSocket to the collab server from inside the page (its cookies, its origin) and reports
  * whether it ever opened. Resolves on `close`; an opened socket is closed at once.
  */

@@ -1,29 +1,8 @@
-import { expect, test, type Page } from '@playwright/test';
-import { english, expectNotesLive, notesOf, openDemoMeeting, personAt, submitSignIn, typeInNotes, uniqueText } from './helpers';
+import { expect, test } from '@playwright/test';
+import { english, expectNotesLive, networkSwitch, notesOf, openDemoMeeting, personAt, submitSignIn, typeInNotes, uniqueText } from './helpers';
 
 // Issue 16: the notes' status says only what is true, the page warns before a reload loses typing, and when
 // the server will not save (session ended, a change too large) the page says so and keeps the text.
-
-/**
- * Puts the page's notes sockets behind a switch: `offline(true)` drops them and refuses new ones (as a
- * lost connection would), `offline(false)` lets the page connect again.
- */
-async function networkSwitch(page: Page): Promise<{ offline: (value: boolean) => void }> {
-	let isOffline = false;
-	const open = new Set<{ close: (o?: { code?: number }) => Promise<void> }>();
-	await page.routeWebSocket(/\/collab\//, (ws) => {
-		if (isOffline) return void ws.close({ code: 1013 });
-		ws.connectToServer();
-		open.add(ws);
-		ws.onClose(() => open.delete(ws));
-	});
-	return {
-		offline: (value) => {
-			isOffline = value;
-			if (value) for (const ws of open) void ws.close({ code: 1012 });
-		}
-	};
-}
 
 test('typing while offline is kept on the page, the status says not to reload, a reload asks first, and it is saved once back online', async ({ browser }) => {
 	test.setTimeout(60_000);
