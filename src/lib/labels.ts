@@ -1,9 +1,15 @@
 import { m } from '$lib/paraglide/messages';
+import { getLocale } from '$lib/paraglide/runtime';
 import { PARTICIPANT_ROLES, STAFF_ROLES, type SensitivityLabel, type MeetingKind, type MeetingStatus, type MeetingType, type ParticipantRole, type StaffRole, type AssignmentRole } from '$lib/domain/roles';
+import { relationshipGender, typedTextFor, type FamilySide, type Relationship, type ShareableDetail, type TypedText } from '$lib/domain/people';
 
 // Codes stored in the database and shared documents → words in the viewer's language (or an explicit
 // locale, for text sent to someone else).
 type Opts = { locale?: 'en' | 'es' };
+
+function localeOf(o: Opts): 'en' | 'es' {
+	return o.locale ?? (getLocale() === 'es' ? 'es' : 'en');
+}
 
 export function roleLabel(role: StaffRole | AssignmentRole, o: Opts = {}): string {
 	switch (role) {
@@ -18,10 +24,15 @@ export function roleLabel(role: StaffRole | AssignmentRole, o: Opts = {}): strin
 	}
 }
 
-export function participantRoleLabel(role: ParticipantRole, o: Opts = {}): string {
+/**
+ * A participant's role in the reader's language. Spanish genders the parent and child roles: when the
+ * person's relationship says a father, the role reads "Padre", a mother "Madre", otherwise "Madre o padre".
+ */
+export function participantRoleLabel(role: ParticipantRole, o: Opts = {}, relationship: Relationship | null = null): string {
+	const gender = relationshipGender(relationship);
 	const labels: Record<ParticipantRole, () => string> = {
-		PARENT: () => m.participant_parent({}, o),
-		CHILD_YOUTH: () => m.participant_child_youth({}, o),
+		PARENT: () => (gender === 'female' ? m.participant_parent_female({}, o) : gender === 'male' ? m.participant_parent_male({}, o) : m.participant_parent({}, o)),
+		CHILD_YOUTH: () => (gender === 'female' ? m.participant_child_youth_female({}, o) : gender === 'male' ? m.participant_child_youth_male({}, o) : m.participant_child_youth({}, o)),
 		RELATIVE_KIN: () => m.participant_relative({}, o),
 		FICTIVE_KIN: () => m.participant_fictive_kin({}, o),
 		SUPPORT_PERSON: () => m.participant_support_person({}, o),
@@ -95,4 +106,62 @@ export function inviteStatusLabel(status: 'waiting' | 'accepted' | 'expired' | '
 		case 'revoked':
 			return m.invite_status_revoked({}, o);
 	}
+}
+
+/** What a person is to the children, in the reader's language: "Maternal grandmother" / "Abuela materna". */
+export function relationshipLabel(code: Relationship, side: FamilySide | null = null, o: Opts = {}): string {
+	const sided = (plain: () => string, maternal: () => string, paternal: () => string) => (side === 'MATERNAL' ? maternal() : side === 'PATERNAL' ? paternal() : plain());
+	const labels: Record<Relationship, () => string> = {
+		MOTHER: () => m.relationship_mother({}, o),
+		FATHER: () => m.relationship_father({}, o),
+		PARENT: () => m.relationship_parent({}, o),
+		LEGAL_GUARDIAN: () => m.relationship_legal_guardian({}, o),
+		GRANDMOTHER: () => sided(() => m.relationship_grandmother({}, o), () => m.relationship_grandmother_maternal({}, o), () => m.relationship_grandmother_paternal({}, o)),
+		GRANDFATHER: () => sided(() => m.relationship_grandfather({}, o), () => m.relationship_grandfather_maternal({}, o), () => m.relationship_grandfather_paternal({}, o)),
+		GRANDPARENT: () => sided(() => m.relationship_grandparent({}, o), () => m.relationship_grandparent_maternal({}, o), () => m.relationship_grandparent_paternal({}, o)),
+		AUNT: () => sided(() => m.relationship_aunt({}, o), () => m.relationship_aunt_maternal({}, o), () => m.relationship_aunt_paternal({}, o)),
+		UNCLE: () => sided(() => m.relationship_uncle({}, o), () => m.relationship_uncle_maternal({}, o), () => m.relationship_uncle_paternal({}, o)),
+		COUSIN: () => m.relationship_cousin({}, o),
+		SISTER: () => m.relationship_sister({}, o),
+		BROTHER: () => m.relationship_brother({}, o),
+		SIBLING: () => m.relationship_sibling({}, o),
+		DAUGHTER: () => m.relationship_daughter({}, o),
+		SON: () => m.relationship_son({}, o),
+		CHILD: () => m.relationship_child({}, o),
+		GODMOTHER: () => m.relationship_godmother({}, o),
+		GODFATHER: () => m.relationship_godfather({}, o),
+		FOSTER_CAREGIVER: () => m.relationship_foster_caregiver({}, o),
+		FAMILY_FRIEND: () => m.relationship_family_friend({}, o),
+		NEIGHBOR: () => m.relationship_neighbor({}, o)
+	};
+	return labels[code]();
+}
+
+/** Text staff typed in English and Spanish, as this reader gets it: their language if written, else the other (with its `lang`). */
+export function typedTextIn(text: TypedText | null, o: Opts = {}): { text: string; lang: 'en' | 'es' } | null {
+	return typedTextFor(text, localeOf(o));
+}
+
+/**
+ * How a person is described next to their name, in the reader's language: what they are to the children
+ * (or their role when no relationship is on record), the note staff typed, and a child's age.
+ * "Hija, 14 años"; "Abuela materna"; "Pariente (madrina de Sofía)"; "Observador(a)".
+ */
+export function describePerson(
+	person: { role: ParticipantRole; relationship: { code: Relationship | null; side: FamilySide | null; note: TypedText | null }; age: number | null },
+	o: Opts = {}
+): string {
+	const { code, side, note } = person.relationship;
+	const typed = typedTextIn(note, o)?.text ?? null;
+	let text = code ? relationshipLabel(code, side, o) : (typed ?? participantRoleLabel(person.role, o));
+	if (code && typed) text = m.relationship_with_note({ relationship: text, note: typed }, o);
+	if (person.age === null) return text;
+	if (person.age === 0) return m.relationship_with_age_baby({ relationship: text }, o);
+	if (person.age === 1) return m.relationship_with_age_one({ relationship: text }, o);
+	return m.relationship_with_age({ relationship: text, age: person.age }, o);
+}
+
+/** Which of a person's details a consent is about: "Phone and email", "Address". */
+export function shareableDetailLabel(detail: ShareableDetail, o: Opts = {}): string {
+	return detail === 'contact' ? m.sharing_detail_contact({}, o) : m.sharing_detail_address({}, o);
 }

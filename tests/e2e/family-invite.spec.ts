@@ -250,7 +250,7 @@ test('choices made on the invite form while it is still loading are kept (person
 	await expect(page.getByLabel(english('invite_form_require_code'))).not.toBeChecked();
 
 	// Once interactive, choosing another person still picks the language they read.
-	await page.getByLabel(english('invite_form_person')).selectOption({ label: 'Rosa Rivera (Grandmother)' });
+	await page.getByLabel(english('invite_form_person')).selectOption({ label: 'Rosa Rivera (Maternal grandmother)' });
 	await expect(page.getByRole('radio', { name: 'Español', exact: true })).toBeChecked();
 	await page.getByLabel(english('invite_form_person')).selectOption({ label: 'Daniel Ortiz (Father)' });
 	await expect(page.getByRole('radio', { name: 'English', exact: true })).toBeChecked();

@@ -2,17 +2,22 @@ import { expect, test, type Browser, type Page } from '@playwright/test';
 import {
 	ANA_PRIVATE,
 	english,
+	expectAccessible,
 	expectNotesLive,
 	invitationRow,
 	invite,
 	joinByLink,
 	notesOf,
+	openDemoCase,
 	personAt,
+	spanish,
 	tryCollabSocket,
 	turnOff,
 	typeInNotes,
 	uniqueText
 } from './helpers';
+import { ageOn } from '../../src/lib/domain/people.ts';
+import { zonedDate } from '../../src/lib/domain/time.ts';
 
 // Issue 3, family access: what each family member may see and do. Daniel is kept apart from Ana (a
 // survivor of domestic violence); Jordan is a trainee observer; a caseworker can turn access off at once.
@@ -146,4 +151,208 @@ test('turning off Daniel’s invitation while he has the meeting open takes his 
 
 	await daniel.context.close();
 	await sam.context.close();
+});
+
+// ——— Issue 16.10 and 17.9: what family members see of each other, and in which words ———
+
+/** The smallest phone Hearth supports: 320 CSS pixels wide, touch. */
+const SMALL_PHONE = { viewport: { width: 320, height: 640 }, deviceScaleFactor: 2, isMobile: true, hasTouch: true };
+
+/** The demo children's ages today, on the agency's calendar (the pages count them from the birth dates). */
+const today = zonedDate(Date.now(), 'America/Chicago');
+const SOFIA_AGE = ageOn('2012-08-02', today)!;
+const MATEO_AGE = ageOn('2017-03-14', today)!;
+
+/** One person in the "Your team" list of a family home. */
+function teamMember(page: Page, locale: 'en' | 'es', name: string) {
+	const heading = locale === 'es' ? spanish('family_team') : english('family_team');
+	return page.getByRole('region', { name: heading }).getByRole('listitem').filter({ hasText: name });
+}
+
+/** Nothing on the page is wider than the screen: no sideways scrolling on a phone. */
+async function expectNoSidewaysScroll(page: Page): Promise<void> {
+	const { scroll, width } = await page.evaluate(() => ({ scroll: document.documentElement.scrollWidth, width: window.innerWidth }));
+	expect(scroll, 'the page scrolls sideways').toBeLessThanOrEqual(width);
+}
+
+test('the grandmother, in Spanish on a small phone, sees only the phones people agreed to share; Daniel shares his and stops', async ({ browser }) => {
+	test.slow(); // three people, two phones, axe on four pages, on two shared cores
+	const sam = await personAt(browser, 'caseworker@demo.test');
+
+	// Her invitation promises that her details stay private unless she agrees.
+	const rosaInvitation = await invite(sam.page, 'Rosa Rivera', { locale: 'es' });
+	const rosaContext = await browser.newContext({ ...SMALL_PHONE, locale: 'en-US' });
+	const rosa = await rosaContext.newPage();
+	await rosa.goto(rosaInvitation.link);
+	await expect(rosa.getByText(spanish('invite_private'))).toBeVisible();
+	await rosa.getByRole('button', { name: spanish('invite_accept'), exact: true }).tap();
+	await expect(rosa).toHaveURL(/\/family$/);
+	await expect(rosa.getByRole('heading', { level: 1, name: spanish('family_welcome', { name: 'Rosa' }) })).toBeVisible();
+
+	// Everyone in her words: relationships, roles and ages in Spanish, the place as staff wrote it in Spanish.
+	await expect(teamMember(rosa, 'es', 'Sofia Rivera')).toHaveText(`Sofia Rivera, Hija, ${SOFIA_AGE} años`);
+	await expect(teamMember(rosa, 'es', 'Mateo Rivera')).toHaveText(`Mateo Rivera, Hijo, ${MATEO_AGE} años`);
+	await expect(teamMember(rosa, 'es', 'Daniel Ortiz')).toHaveText('Daniel Ortiz, Padre');
+	await expect(teamMember(rosa, 'es', 'Jordan Lee')).toHaveText('Jordan Lee, Observador(a)');
+	await expect(teamMember(rosa, 'es', 'Lucia Ortiz')).toContainText('Lucia Ortiz, Tía paterna');
+	await expect(teamMember(rosa, 'es', 'Tom Baker')).toContainText('Tom Baker, Cuidador(a) de crianza temporal');
+	await expect(rosa.getByText('Oficina de Servicios Familiares, sala 2 (o por video)')).toBeVisible();
+	const shown = await rosa.locator('main').innerText();
+	for (const english of ['Daughter', 'Father', 'Aunt', 'Foster caregiver', 'Trainee', 'Family Services office']) expect(shown, `English on her Spanish page: ${english}`).not.toContain(english);
+
+	// Lucia and Tom agreed to share their phone and email (Sam recorded it); nobody else did.
+	await expect(teamMember(rosa, 'es', 'Lucia Ortiz').getByRole('link', { name: '+15555550104' })).toBeVisible();
+	await expect(teamMember(rosa, 'es', 'Tom Baker').getByRole('link', { name: '+15555550106' })).toBeVisible();
+	const hers = await rosa.content();
+	for (const secret of ['+15555550102', 'daniel.ortiz@example.test', '400 Sample Road', '+15555550114', '+15555550105', ...ANA_PRIVATE]) expect(hers, `Rosa's page holds ${secret}`).not.toContain(secret);
+
+	// Her own details, and a true sentence about who sees them, with the choice to share.
+	const mine = rosa.getByRole('region', { name: spanish('family_your_details') });
+	await expect(mine.getByText('+15555550103')).toBeVisible();
+	await expect(mine.getByText(spanish('family_share_private')).first()).toBeVisible();
+	await expect(mine.getByRole('button', { name: spanish('family_share_contact_give') })).toBeVisible();
+	await expectNoSidewaysScroll(rosa);
+	await expectAccessible(rosa);
+
+	// Daniel joins the meeting, goes to his page and shares his phone and email.
+	const daniel = await joinByLink(browser, await invite(sam.page, 'Daniel Ortiz', { toMeeting: true }));
+	await daniel.page.getByRole('link', { name: english('back_to_family_home') }).click();
+	await expect(daniel.page).toHaveURL(/\/family$/);
+	const his = daniel.page.getByRole('region', { name: english('family_your_details') });
+	await expect(his.getByText(english('family_share_private')).first()).toBeVisible();
+	await his.getByRole('button', { name: english('family_share_contact_give') }).click();
+	await expect(his.getByRole('status')).toHaveText(english('family_share_saved_given'));
+	await expect(his.getByRole('button', { name: english('family_share_contact_withdraw') })).toBeVisible();
+	await expectAccessible(daniel.page);
+
+	// The grandmother now has his phone and email, and still not his address.
+	await rosa.reload();
+	await expect(teamMember(rosa, 'es', 'Daniel Ortiz').getByRole('link', { name: '+15555550102' })).toBeVisible();
+	await expect(teamMember(rosa, 'es', 'Daniel Ortiz').getByRole('link', { name: 'daniel.ortiz@example.test' })).toBeVisible();
+	expect(await rosa.content()).not.toContain('400 Sample Road');
+
+	// He stops sharing: gone from her page at her next visit.
+	await his.getByRole('button', { name: english('family_share_contact_withdraw') }).click();
+	await expect(his.getByRole('status')).toHaveText(english('family_share_saved_withdrawn'));
+	await rosa.reload();
+	await expect(teamMember(rosa, 'es', 'Daniel Ortiz')).toHaveText('Daniel Ortiz, Padre');
+	expect(await rosa.content()).not.toContain('+15555550102');
+
+	await daniel.context.close();
+	await rosaContext.close();
+	await sam.context.close();
+});
+
+test('Sofia, 14, is told to ask her caseworker; Sam records her agreement after asking her; she stops it herself', async ({ browser }) => {
+	test.slow();
+	const sam = await personAt(browser, 'caseworker@demo.test');
+	const sofia = await joinByLink(browser, await invite(sam.page, 'Sofia Rivera', { toMeeting: true }), { options: SMALL_PHONE });
+	await sofia.page.goto('/family');
+	const hers = sofia.page.getByRole('region', { name: english('family_your_details') });
+	// A child cannot share her phone on her own: no button that would be refused, and whom to ask.
+	await expect(hers.getByRole('button')).toHaveCount(0);
+	await expect(hers.getByText(english('family_share_ask'))).toBeVisible();
+	await expectAccessible(sofia.page);
+
+	// Sam asks her, then records it on the safety page.
+	const { caseId } = await openDemoCase(sam.page);
+	await sam.page.goto(`/cases/${caseId}/safety`);
+	const sharing = sam.page.getByRole('region', { name: english('safety_sharing_heading') });
+	const sofiaForm = sharing.locator('form').filter({ has: sam.page.getByRole('group', { name: 'Sofia Rivera' }) });
+	await sofiaForm.getByLabel(english('sharing_detail_contact')).check();
+	await sofiaForm.getByRole('button', { name: english('safety_sharing_save_named', { name: 'Sofia Rivera' }) }).click();
+	await expect(sam.page.getByRole('status')).toHaveText(english('safety_saved'));
+	await expect(sofiaForm.getByText(/^Phone and email: recorded by Sam Okafor, /)).toBeVisible();
+	await expect(sofiaForm.getByLabel(english('sharing_detail_contact'))).toBeChecked();
+
+	// Her page says the team sees it now, and she can stop it.
+	await sofia.page.reload();
+	await expect(hers.getByText(english('family_share_shared'))).toBeVisible();
+	await hers.getByRole('button', { name: english('family_share_contact_withdraw') }).tap();
+	await expect(hers.getByRole('status')).toHaveText(english('family_share_saved_withdrawn'));
+	await expect(hers.getByText(english('family_share_ask'))).toBeVisible();
+	await expectNoSidewaysScroll(sofia.page);
+
+	await sam.page.reload();
+	await expect(sofiaForm.getByLabel(english('sharing_detail_contact'))).not.toBeChecked();
+
+	await sofia.context.close();
+	await sam.context.close();
+});
+
+test('the case and safety pages say what is true: headings, labels that apply, a pair already removed', async ({ browser }) => {
+	test.slow();
+	const sam = await personAt(browser, 'caseworker@demo.test');
+	const { caseId, meetingId } = await openDemoCase(sam.page);
+
+	// The people table: the Invite and Edit links sit under their own heading, not under Privacy and safety.
+	const table = sam.page.getByRole('table');
+	await expect(table.getByRole('columnheader')).toHaveText([english('person_name'), english('person_role'), english('person_contact'), english('person_safety'), english('person_actions')]);
+	const rosaRow = table.getByRole('row').filter({ hasText: 'Rosa Rivera' });
+	await expect(rosaRow.getByRole('cell').nth(0)).toHaveText(/Rosa Rivera\s*Maternal grandmother/);
+	await expect(rosaRow.getByRole('cell').nth(4).getByRole('link', { name: english('case_invite_named', { name: 'Rosa Rivera' }) })).toBeVisible();
+	await expect(rosaRow.getByRole('cell').nth(3).getByRole('link')).toHaveCount(0);
+	await expect(table.getByRole('row').filter({ hasText: 'Lucia Ortiz' }).getByRole('cell').nth(3)).toContainText(english('case_shared_contact'));
+
+	// Labels offered only where they apply: a child's words for the children, a youth's section from 14.
+	await sam.page.goto(`/cases/${caseId}/safety`);
+	const labels = sam.page.getByRole('region', { name: english('safety_labels_heading') });
+	const childWords = english('label_child_voice');
+	const youthPrivate = english('label_youth_private');
+	await expect(labels.getByRole('group', { name: 'Rosa Rivera' }).getByLabel(childWords)).toHaveCount(0);
+	await expect(labels.getByRole('group', { name: 'Rosa Rivera' }).getByLabel(youthPrivate)).toHaveCount(0);
+	await expect(labels.getByRole('group', { name: 'Sofia Rivera' }).getByLabel(childWords)).toHaveCount(1);
+	await expect(labels.getByRole('group', { name: 'Sofia Rivera' }).getByLabel(youthPrivate)).toHaveCount(1);
+	await expect(labels.getByRole('group', { name: 'Mateo Rivera' }).getByLabel(childWords)).toHaveCount(1);
+	await expect(labels.getByRole('group', { name: 'Mateo Rivera' }).getByLabel(youthPrivate)).toHaveCount(0);
+
+	// Two tabs on the safety page: a pair removed in one is not "removed" again from the other.
+	await sam.page.getByLabel(english('safety_pair_first')).selectOption({ label: 'Grace Whitfield' });
+	await sam.page.getByLabel(english('safety_pair_second')).selectOption({ label: 'Mateo Rivera' });
+	await sam.page.getByRole('button', { name: english('safety_pair_add') }).click();
+	await expect(sam.page.getByRole('status')).toHaveText(english('safety_saved'));
+	const stale = await sam.context.newPage();
+	await stale.goto(`/cases/${caseId}/safety`);
+	const pair = (page: Page) => page.getByRole('region', { name: english('safety_pairs_heading') }).getByRole('listitem').filter({ hasText: 'Grace Whitfield' }).filter({ hasText: 'Mateo Rivera' });
+	await pair(sam.page).getByRole('button', { name: english('safety_pair_remove') }).click();
+	await expect(sam.page.getByRole('status')).toHaveText(english('safety_saved'));
+	await expect(pair(sam.page)).toHaveCount(0);
+	await pair(stale).getByRole('button', { name: english('safety_pair_remove') }).click();
+	await expect(stale.getByRole('alert')).toHaveText(english('safety_problem_pair_not_found'));
+	await expect(stale.getByRole('status')).toHaveCount(0);
+	await expectAccessible(stale);
+
+	// The place form shows what staff wrote in each language (saved unchanged here: other tests read it).
+	await sam.page.goto(`/cases/${caseId}`);
+	await sam.page.getByRole('link', { name: /^Change where the meeting on / }).click();
+	await expect(sam.page).toHaveURL(`/cases/${caseId}/meetings/${meetingId}/place`);
+	await expect(sam.page.getByLabel(english('meeting_place_en'))).toHaveValue('Family Services office, Room 2 (or by video)');
+	await expect(sam.page.getByLabel(english('meeting_place_es'))).toHaveValue('Oficina de Servicios Familiares, sala 2 (o por video)');
+	await sam.page.getByRole('button', { name: english('meeting_place_save') }).click();
+	await expect(sam.page.getByRole('status')).toHaveText(english('meeting_place_saved'));
+	await expectAccessible(sam.page);
+
+	// A person's relationship: a side for a grandmother only, what was typed kept when refused.
+	await sam.page.goto(`/cases/${caseId}`);
+	await sam.page.getByRole('link', { name: english('person_edit_named', { name: 'Grace Whitfield' }) }).click();
+	await expect(sam.page.getByRole('heading', { level: 1, name: english('person_edit_title', { name: 'Grace Whitfield' }) })).toBeVisible();
+	await sam.page.getByLabel(english('person_edit_side')).selectOption({ label: english('person_edit_side_maternal') });
+	await sam.page.getByLabel(english('person_edit_note_en')).fill('Lives next door');
+	await sam.page.getByRole('button', { name: english('person_edit_save') }).click();
+	await expect(sam.page.getByText(english('person_edit_problem_side'))).toBeVisible();
+	await expect(sam.page.getByLabel(english('person_edit_side'))).toHaveAttribute('aria-invalid', 'true');
+	await expect(sam.page.getByLabel(english('person_edit_note_en'))).toHaveValue('Lives next door');
+	await expectAccessible(sam.page);
+
+	await stale.close();
+	await sam.context.close();
+});
+
+// (Staff reading Spanish and the gendered roles on the case page: tests/integration/family-words.test.ts, on
+// a server of its own, since switching a staff member's language here would race with language.spec.ts.)
+test('a caseworker with no case is told what is true: cases cannot be assigned in Hearth yet', async ({ browser }) => {
+	const riley = await personAt(browser, 'outsider@demo.test');
+	await expect(riley.page.getByText(english('cases_none'))).toBeVisible();
+	await expectAccessible(riley.page);
+	await riley.context.close();
 });

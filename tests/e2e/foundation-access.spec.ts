@@ -6,7 +6,7 @@ import { english, expectAccessible, expectNotesLive, openDemoMeeting, personAt, 
 // with nothing of the family on it, and the meeting's live document refuses their connection too.
 
 // Everything of the demo case a refused person must not learn: the family, its team, its staff.
-const CASE_SECRETS = ['Rivera', 'Ortiz', 'Whitfield', 'Baker', 'Mateo', 'Dana Reyes', 'Sam Okafor', 'Lee Chen', 'Grandmother'];
+const CASE_SECRETS = ['Rivera', 'Ortiz', 'Whitfield', 'Baker', 'Mateo', 'Dana Reyes', 'Sam Okafor', 'Lee Chen', 'grandmother'];
 
 /** The case and meeting addresses, copied from the caseworker's own browser. */
 async function demoAddresses(browser: Browser): Promise<{ caseUrl: string; meetingUrl: string; docId: string }> {

@@ -39,6 +39,7 @@ test('keyboard only: the skip link comes first, then the language switch, and th
 });
 
 test('axe finds no serious or critical issue on the sign-in, case list, case and meeting pages', async ({ page, browser }) => {
+	test.slow(); // six pages through axe, one with two people live: ~21 s alone, up to 32 s on two busy cores
 	await page.goto('/sign-in');
 	await expectAccessible(page);
 

@@ -74,7 +74,10 @@ test('a browser that asks for Spanish gets Spanish, and the switch sticks across
 	await expect(page.getByRole('heading', { level: 1, name: 'Sus casos' })).toBeVisible();
 	await page.getByRole('link', { name: 'Rivera family' }).click();
 	await expect(page.getByRole('heading', { level: 2, name: 'Personas del equipo de esta familia' })).toBeVisible();
-	await expect(page.getByRole('cell', { name: 'Madre o padre' }).first()).toBeVisible();
+	// Roles in Spanish take the person's gender from their relationship: a father is "Padre", a mother "Madre".
+	await expect(page.getByRole('cell', { name: 'Padre', exact: true })).toBeVisible();
+	await expect(page.getByRole('cell', { name: 'Madre', exact: true })).toBeVisible();
+	await expect(page.getByRole('cell', { name: 'Madre o padre' })).toHaveCount(0);
 	await page.locator('a[href^="/meetings/"]').first().click();
 	await expectLanguage(page, 'es');
 	await expect(page.getByRole('heading', { level: 2, name: 'Notas compartidas' })).toBeVisible();
@@ -130,8 +133,9 @@ test('two staff on one meeting each read it in their own language and write the 
 		await expect(fact(dana.page, 'How long')).toHaveText('90 minutes');
 		await expect(fact(lee.page, 'Estado')).toHaveText('Planeada');
 		await expect(fact(dana.page, 'Status')).toHaveText('Planned');
-		// What people typed (the place) is never translated.
-		await expect(fact(lee.page, 'Dónde')).toHaveText('Family Services office, Room 2 (or by video)');
+		// The place is what staff typed, never translated by the app: each reads the words staff wrote in their language.
+		await expect(fact(lee.page, 'Dónde')).toHaveText('Oficina de Servicios Familiares, sala 2 (o por video)');
+		await expect(fact(dana.page, 'Where')).toHaveText('Family Services office, Room 2 (or by video)');
 
 		// The date in each viewer's language: the same day, weekday, month and time.
 		await expect(fact(lee.page, 'Cuándo')).toHaveText(SPANISH_DATE);

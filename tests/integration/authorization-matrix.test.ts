@@ -30,7 +30,7 @@ const adminOnly = (ok: number): Expect => row(303, { onCase: 403, admin: ok, out
 /** The audit trail: supervisors (of their cases) and administrators (all of it); caseworkers, facilitators and families never. */
 const auditReaders = (ok: number): Expect => ({ ...row(303, { onCase: 403, admin: ok, outsider: 403 }, { parent: 403, survivor: 403, observer: 403 }), supervisor: ok });
 
-type Ids = { caseId: string; meetingId: string; jointSessionId: string; anaSessionId: string; grace: string; tom: string; lucia: string; ana: string };
+type Ids = { caseId: string; meetingId: string; jointSessionId: string; anaSessionId: string; grace: string; tom: string; lucia: string; ana: string; daniel: string; rosa: string; jordan: string; sofia: string };
 type Entry = { route: string; method: 'GET' | 'POST'; path: (ids: Ids) => string; body?: (ids: Ids) => Record<string, string>; expect: Expect };
 
 const BOGUS = 'aaaaaaaaaaaaaaaaaaaaaaaa';
@@ -53,7 +53,20 @@ const MATRIX: Entry[] = [
 	{ route: '/cases/[caseId]/safety', method: 'POST', path: (i) => `/cases/${i.caseId}/safety?/labels`, body: (i) => ({ personId: i.grace }), expect: caseStaff(200) },
 	// Grace and Tom are both in the joint session: keeping them apart is refused until one is moved.
 	{ route: '/cases/[caseId]/safety', method: 'POST', path: (i) => `/cases/${i.caseId}/safety?/addPair`, body: (i) => ({ personA: i.grace, personB: i.tom }), expect: caseStaff(409) },
-	{ route: '/cases/[caseId]/safety', method: 'POST', path: (i) => `/cases/${i.caseId}/safety?/removePair`, body: (i) => ({ personA: i.grace, personB: i.tom }), expect: caseStaff(200) },
+	// Grace and Tom were never kept apart: removing that pair is refused as not found (nothing changed).
+	{ route: '/cases/[caseId]/safety', method: 'POST', path: (i) => `/cases/${i.caseId}/safety?/removePair`, body: (i) => ({ personA: i.grace, personB: i.tom }), expect: caseStaff(404) },
+	// Staff record what Grace agreed to share (here: nothing, as on record: no change).
+	{ route: '/cases/[caseId]/safety', method: 'POST', path: (i) => `/cases/${i.caseId}/safety?/sharing`, body: (i) => ({ personId: i.grace }), expect: caseStaff(200) },
+	{ route: '/cases/[caseId]/people/[personId]', method: 'GET', path: (i) => `/cases/${i.caseId}/people/${i.grace}`, expect: caseStaff(200) },
+	{ route: '/cases/[caseId]/people/[personId]', method: 'POST', path: (i) => `/cases/${i.caseId}/people/${i.grace}`, body: () => ({ code: 'FAMILY_FRIEND', side: '', noteEn: '', noteEs: '', birthDate: '' }), expect: caseStaff(200) },
+	{ route: '/cases/[caseId]/meetings/[meetingId]/place', method: 'GET', path: (i) => `/cases/${i.caseId}/meetings/${i.meetingId}/place`, expect: caseStaff(200) },
+	{
+		route: '/cases/[caseId]/meetings/[meetingId]/place',
+		method: 'POST',
+		path: (i) => `/cases/${i.caseId}/meetings/${i.meetingId}/place`,
+		body: () => ({ en: 'Family Services office, Room 2 (or by video)', es: 'Oficina de Servicios Familiares, sala 2 (o por video)' }),
+		expect: caseStaff(200)
+	},
 	{ route: '/meetings/[meetingId]', method: 'GET', path: (i) => `/meetings/${i.meetingId}`, expect: row(303, { onCase: 200, admin: 403, outsider: 403 }, { parent: 200, survivor: 200, observer: 200 }) },
 	{ route: '/meetings/[meetingId]', method: 'POST', path: (i) => `/meetings/${i.meetingId}?/addMember`, body: (i) => ({ meetingSessionId: i.jointSessionId, personId: i.lucia }), expect: caseStaff(200) },
 	{ route: '/meetings/[meetingId]', method: 'POST', path: (i) => `/meetings/${i.meetingId}?/addMember`, body: (i) => ({ meetingSessionId: i.anaSessionId, personId: i.tom }), expect: caseStaff(200) },
@@ -61,6 +74,9 @@ const MATRIX: Entry[] = [
 	{ route: '/meetings/[meetingId]', method: 'POST', path: (i) => `/meetings/${i.meetingId}?/separate`, body: (i) => ({ personId: i.tom }), expect: caseStaff(200) },
 	{ route: '/meetings/[meetingId]', method: 'POST', path: (i) => `/meetings/${i.meetingId}?/familyTime`, expect: caseStaff(200) },
 	{ route: '/family', method: 'GET', path: () => '/family', expect: row(303, { onCase: 303, admin: 303, outsider: 303 }, { parent: 200, survivor: 200, observer: 200 }) },
+	// A family member stops sharing their own phone and email (none of them shares it: no change); staff have
+	// no family page (refused, then sent to their own, as for the page itself).
+	{ route: '/family', method: 'POST', path: () => '/family?/share', body: () => ({ detail: 'contact', share: 'no' }), expect: row(303, { onCase: 303, admin: 303, outsider: 303 }, { parent: 200, survivor: 200, observer: 200 }) },
 	{ route: '/invite/[token]', method: 'GET', path: () => `/invite/${'a'.repeat(32)}`, expect: everyone(200) },
 	{ route: '/invite/[token]', method: 'POST', path: () => `/invite/${'a'.repeat(32)}`, expect: everyone(410) },
 	{ route: '/join', method: 'GET', path: () => '/join', expect: everyone(200) },
@@ -119,7 +135,19 @@ beforeAll(async () => {
 	const sessionIds = [...meetingHtml.matchAll(/name="meetingSessionId" value="([a-z2-7]+)"/g)].map((m) => m[1]);
 	const [jointSessionId, anaSessionId] = [...new Set(sessionIds)];
 	const who = async (name: string) => personId(server.url, staff, demo.caseId, name);
-	ids = { ...demo, jointSessionId, anaSessionId, grace: await who('Grace Whitfield'), tom: await who('Tom Baker'), lucia: await who('Lucia Ortiz'), ana: await who('Ana Rivera') };
+	ids = {
+		...demo,
+		jointSessionId,
+		anaSessionId,
+		grace: await who('Grace Whitfield'),
+		tom: await who('Tom Baker'),
+		lucia: await who('Lucia Ortiz'),
+		ana: await who('Ana Rivera'),
+		daniel: await who('Daniel Ortiz'),
+		rosa: await who('Rosa Rivera'),
+		jordan: await who('Jordan Lee'),
+		sofia: await who('Sofia Rivera')
+	};
 	const invited: Record<(typeof PARTICIPANTS)[number], () => Promise<string>> = {
 		parent: async () => accept(server.url, await invite(server.url, staff, demo.caseId, await who('Daniel Ortiz'), { meetingId: demo.meetingId })),
 		survivor: async () => accept(server.url, await invite(server.url, staff, demo.caseId, ids.ana, { requireCode: true })),
@@ -144,7 +172,7 @@ describe('authorization matrix', () => {
 	});
 
 	for (const entry of MATRIX) {
-		const label = entry.path({ caseId: '[caseId]', meetingId: '[meetingId]' } as Ids);
+		const label = entry.path({ caseId: '[caseId]', meetingId: '[meetingId]', grace: '[personId]' } as Ids);
 		it(`${entry.method} ${label}`, async () => {
 			const got: Partial<Record<Role, number>> = {};
 			for (const role of ROLES) {
@@ -223,6 +251,39 @@ describe('authorization matrix', () => {
 		expect(opens).toContain('parent: private family time');
 		expect(opens).not.toContain('caseworker: private family time');
 		expect(opens).not.toContain('parent: Ana’s separate session');
+	});
+
+	// Phones, emails and addresses reach another family member only when that person agreed (the demo: Lucia
+	// and Tom agreed to share their phone and email, recorded by Sam), never past a label or a keep-apart
+	// pair, and never to an observer. Every family page and its data, for every family role.
+	it('family pages carry no phone, email or address of anyone who did not agree to share it', async () => {
+		const details: Record<string, { person: keyof Ids; strings: string[] }> = {
+			ana: { person: 'ana', strings: ['12 Example Lane', '+15555550101', 'ana.rivera@example.test'] },
+			daniel: { person: 'daniel', strings: ['400 Sample Road', '+15555550102', 'daniel.ortiz@example.test'] },
+			rosa: { person: 'rosa', strings: ['7 Placeholder Street', '+15555550103', 'rosa.rivera@example.test'] },
+			lucia: { person: 'lucia', strings: ['+15555550104', 'lucia.ortiz@example.test'] },
+			grace: { person: 'grace', strings: ['+15555550105', 'grace.whitfield@example.test'] },
+			tom: { person: 'tom', strings: ['+15555550106', 'tom.baker@example.test'] },
+			jordan: { person: 'jordan', strings: ['jordan.lee@example.test'] },
+			sofia: { person: 'sofia', strings: ['+15555550114'] }
+		};
+		const self: Record<(typeof PARTICIPANTS)[number], string> = { parent: 'daniel', survivor: 'ana', observer: 'jordan' };
+		const agreed = new Set(['lucia', 'tom']);
+		for (const role of PARTICIPANTS) {
+			const cookie = cookies.get(role)!;
+			for (const path of ['/family', '/family/__data.json', `/meetings/${ids.meetingId}`, `/meetings/${ids.meetingId}/__data.json`]) {
+				const body = await (await get(server.url, path, cookie)).text();
+				for (const [who, { strings }] of Object.entries(details)) {
+					const mayShow = who === self[role] || (agreed.has(who) && role !== 'observer' && path.startsWith('/family'));
+					for (const secret of strings) {
+						if (!mayShow) expect(body, `${role} on ${path} sees ${who}'s ${secret}`).not.toContain(secret);
+					}
+				}
+				// The check is not passing for want of details: their own are on their home page, and the agreed ones too.
+				if (path === '/family') expect(body, `${role}'s own details on ${path}`).toContain(details[self[role]].strings[0]);
+				if (path === '/family' && role !== 'observer') expect(body, `${role} sees what Lucia agreed to share`).toContain('+15555550104');
+			}
+		}
 	});
 
 	for (const doc of DOCUMENTS) {

@@ -134,13 +134,15 @@ describe('domestic violence protections', () => {
 		}
 	});
 
-	it('shows Ana her own details, and the grandmother only what is not labelled private', async () => {
+	it('shows Ana her own details, and the grandmother only what others agreed to share', async () => {
 		const mine = await (await get(server.url, '/family', ana)).text();
 		expect(mine).toContain('12 Example Lane');
 		const rosa = await accept(server.url, await invite(server.url, staff, ids.caseId, people['Rosa Rivera']));
 		const hers = await (await get(server.url, '/family/__data.json', rosa)).text();
 		for (const secret of ANA_SECRETS) expect(hers).not.toContain(secret);
-		expect(hers).toContain('+15555550102'); // Daniel's phone is not labelled
+		// Daniel's phone is not labelled, but he has not agreed to share it (16.10); Lucia has.
+		expect(hers).not.toContain('+15555550102');
+		expect(hers).toContain('+15555550104');
 	});
 
 	it('keeps Daniel out of Ana’s separate session document, and Ana out of the joint one', async () => {

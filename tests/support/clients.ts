@@ -45,8 +45,8 @@ export function browserLikeWebSocket(origin: string, cookie?: string): typeof We
 
 export type Client = { doc: Y.Doc; provider: WebsocketProvider; closed: Promise<{ code: number }> };
 
-export function connect(baseUrl: string, docId: string, cookie?: string, origin = baseUrl): Client {
-	const doc = new Y.Doc();
+/** `doc`: the page's own Y.Doc, e.g. to come back with the same Yjs client id. */
+export function connect(baseUrl: string, docId: string, cookie?: string, origin = baseUrl, doc = new Y.Doc()): Client {
 	const provider = new WebsocketProvider(baseUrl.replace(/^http/, 'ws') + '/collab', docId, doc, {
 		WebSocketPolyfill: browserLikeWebSocket(origin, cookie) as unknown as typeof globalThis.WebSocket,
 		disableBc: true,

@@ -5,6 +5,7 @@ import StarterKit from '@tiptap/starter-kit';
 import { prosemirrorJSONToYDoc } from '@tiptap/y-tiptap';
 import { NOTES_FIELD, notesOf } from './meeting-doc';
 import { escapeHtml, notesToHtml, safeHref } from './notes-html';
+import { nestBlockquotes } from '../../../tests/support/hostile';
 
 // The notes are built the way the editor stores them: Tiptap's own schema (StarterKit, as in
 // notes-editor.ts) through y-prosemirror's own conversion, so these tests check the real shape.
@@ -97,15 +98,7 @@ describe('what no editor makes', () => {
 	it('renders 3,000 nested blockquotes without failing: blocks deeper than the limit are left out (issue 16)', () => {
 		const doc = new Y.Doc();
 		const notes = doc.getXmlFragment('notes');
-		let at: Y.XmlElement | Y.XmlFragment = notes;
-		for (let i = 0; i < 3000; i++) {
-			const q = new Y.XmlElement('blockquote');
-			at.insert(0, [q]);
-			at = q;
-		}
-		const p = new Y.XmlElement('paragraph');
-		at.insert(0, [p]);
-		p.insert(0, [new Y.XmlText('too deep to show')]);
+		nestBlockquotes(notes, 3000, 'too deep to show');
 		const after = new Y.XmlElement('paragraph');
 		notes.insert(1, [after]);
 		after.insert(0, [new Y.XmlText('still shown')]);

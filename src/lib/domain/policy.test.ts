@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { can, decide, type Actor, type Resource } from './policy';
-import type { AssignmentRole, StaffRole } from './roles';
+import type { AssignmentRole, ParticipantRole, StaffRole } from './roles';
 
 const staff = (role: StaffRole, assignments: [string, AssignmentRole][] = []): Actor => ({
 	kind: 'staff',
@@ -118,5 +118,103 @@ describe('the shared case plan', () => {
 
 	it('is closed to someone invited to one meeting only', () => {
 		expect(can(parent([], 'm1'), 'view', plan)).toBe(false);
+	});
+});
+
+describe('a person’s phone, email and address, and their consent to share them', () => {
+	const relative = (over: Partial<Extract<Actor, { kind: 'participant' }>> = {}): Actor => ({
+		kind: 'participant',
+		participantId: 'p-rosa',
+		personId: 'rosa',
+		caseId: caseA,
+		role: 'RELATIVE_KIN',
+		meetingId: null,
+		meetingSessionIds: new Set(['joint']),
+		keepApartWith: new Set(),
+		...over
+	});
+	type Consents = Extract<Resource, { type: 'person-detail' }>['consents'];
+	const detail = (
+		personId: string,
+		detail: 'contact' | 'address' | 'availability',
+		{ consents = new Map(), labels = [], personRole = 'PARENT' }: { consents?: Consents; labels?: ('ADDRESS_CONFIDENTIAL' | 'CONTACT_CONFIDENTIAL')[]; personRole?: ParticipantRole } = {}
+	): Resource => ({ type: 'person-detail', caseId: caseA, personId, detail, labels: new Set(labels), personRole, consents });
+	const agreed = (recorder: 'person' | 'staff', ...details: ('contact' | 'address')[]): Consents => new Map(details.map((d) => [d, recorder]));
+
+	it('hides another family member’s phone, email and address when they did not agree', () => {
+		for (const d of ['contact', 'address'] as const) expect(decide(relative(), 'view', detail('daniel', d))).toEqual({ allow: false, reason: 'forbidden' });
+	});
+
+	it('shows exactly the details the person agreed to share, each on its own', () => {
+		expect(can(relative(), 'view', detail('daniel', 'contact', { consents: agreed('person', 'contact') }))).toBe(true);
+		expect(can(relative(), 'view', detail('daniel', 'address', { consents: agreed('person', 'contact') }))).toBe(false);
+		expect(can(relative(), 'view', detail('daniel', 'address', { consents: agreed('staff', 'address') }))).toBe(true);
+	});
+
+	it('never shows a child’s details on the child’s own say-so: only when staff recorded the agreement', () => {
+		expect(can(relative(), 'view', detail('sofia', 'contact', { personRole: 'CHILD_YOUTH' }))).toBe(false);
+		expect(can(relative(), 'view', detail('sofia', 'contact', { personRole: 'CHILD_YOUTH', consents: agreed('person', 'contact') }))).toBe(false);
+		expect(can(relative(), 'view', detail('sofia', 'contact', { personRole: 'CHILD_YOUTH', consents: agreed('staff', 'contact') }))).toBe(true);
+	});
+
+	it('lets a sensitivity label win over consent', () => {
+		const both = agreed('staff', 'contact', 'address');
+		expect(can(relative(), 'view', detail('ana', 'contact', { consents: both, labels: ['CONTACT_CONFIDENTIAL'] }))).toBe(false);
+		expect(can(relative(), 'view', detail('ana', 'address', { consents: both, labels: ['ADDRESS_CONFIDENTIAL'] }))).toBe(false);
+		expect(can(relative(), 'view', detail('ana', 'contact', { consents: both, labels: ['ADDRESS_CONFIDENTIAL'] }))).toBe(true);
+	});
+
+	it('lets a keep-apart pair win over consent', () => {
+		const daniel = relative({ personId: 'daniel', role: 'PARENT', keepApartWith: new Set(['ana']) });
+		expect(can(daniel, 'view', detail('ana', 'contact', { consents: agreed('person', 'contact', 'address') }))).toBe(false);
+		expect(can(daniel, 'view', detail('ana', 'address', { consents: agreed('staff', 'contact', 'address') }))).toBe(false);
+	});
+
+	it('never gives observers and professionals the family’s details, consent or not', () => {
+		for (const role of ['OBSERVER', 'SERVICE_PROVIDER', 'INTERPRETER'] as const) {
+			expect(can(relative({ personId: 'x', role }), 'view', detail('daniel', 'contact', { consents: agreed('person', 'contact') }))).toBe(false);
+		}
+	});
+
+	it('always shows a person their own details, and never another case’s', () => {
+		expect(can(relative(), 'view', detail('rosa', 'contact'))).toBe(true);
+		expect(can(relative(), 'view', detail('rosa', 'address'))).toBe(true);
+		expect(can(relative(), 'view', { ...detail('daniel', 'contact', { consents: agreed('person', 'contact') }), caseId: 'caseb' } as Resource)).toBe(false);
+	});
+
+	it('shows the staff on the case every detail, consent or not; staff off the case none', () => {
+		const worker = staff('caseworker', [[caseA, 'caseworker']]);
+		for (const d of ['contact', 'address'] as const) {
+			expect(can(worker, 'view', detail('sofia', d, { personRole: 'CHILD_YOUTH' }))).toBe(true);
+			expect(can(staff('caseworker', [['caseb', 'caseworker']]), 'view', detail('daniel', d, { consents: agreed('person', d) }))).toBe(false);
+		}
+	});
+
+	describe('giving and withdrawing consent', () => {
+		const change = (personId: string, what: 'give' | 'withdraw', personRole: ParticipantRole = 'RELATIVE_KIN'): Resource => ({ type: 'detail-consent', caseId: caseA, personId, personRole, change: what });
+
+		it('lets a person give and withdraw their own, and nobody else’s', () => {
+			expect(can(relative(), 'edit', change('rosa', 'give'))).toBe(true);
+			expect(can(relative(), 'edit', change('rosa', 'withdraw'))).toBe(true);
+			expect(can(relative(), 'edit', change('daniel', 'give'))).toBe(false);
+			expect(can(relative(), 'edit', change('daniel', 'withdraw'))).toBe(false);
+			expect(can(relative(), 'view', change('rosa', 'give'))).toBe(false);
+		});
+
+		it('lets a child withdraw, but not give, their own: staff record a child’s agreement', () => {
+			const sofia = relative({ personId: 'sofia', role: 'CHILD_YOUTH' });
+			expect(can(sofia, 'edit', change('sofia', 'withdraw', 'CHILD_YOUTH'))).toBe(true);
+			expect(can(sofia, 'edit', change('sofia', 'give', 'CHILD_YOUTH'))).toBe(false);
+		});
+
+		it('lets the staff on the case record either, for anyone on it; not staff off the case, not administrators', () => {
+			for (const role of ['caseworker', 'facilitator', 'supervisor'] as const) {
+				expect(can(staff(role, [[caseA, role]]), 'edit', change('sofia', 'give', 'CHILD_YOUTH'))).toBe(true);
+				expect(can(staff(role, [[caseA, role]]), 'edit', change('daniel', 'withdraw'))).toBe(true);
+				expect(can(staff(role, [['caseb', role]]), 'edit', change('daniel', 'give'))).toBe(false);
+			}
+			expect(can(staff('admin', [[caseA, 'caseworker']]), 'edit', change('daniel', 'give'))).toBe(false);
+			expect(can({ kind: 'anonymous' }, 'edit', change('daniel', 'give'))).toBe(false);
+		});
 	});
 });

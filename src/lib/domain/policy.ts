@@ -1,6 +1,7 @@
 import type { AssignmentRole, MeetingSessionKind, ParticipantRole, SensitivityLabel, StaffRole } from './roles.ts';
 import { READ_ONLY_PARTICIPANT_ROLES } from './roles.ts';
 import type { DocKind } from './doc-id.ts';
+import type { ConsentRecorder, ShareableDetail } from './people.ts';
 
 // The one access policy. Every load, action, endpoint and the collab server ask `can()`; nothing else
 // decides who sees case data. Pure: the caller loads the facts (who the actor is, which case a resource
@@ -46,8 +47,25 @@ export type Resource =
 	 * document it is (the joint session's document is `meeting:<id>`).
 	 */
 	| { type: 'document'; caseId: string; docKind: DocKind; meetingId?: string; meetingSessionId?: string; meetingSessionKind?: MeetingSessionKind }
-	/** One person's details, with the labels staff put on them. */
-	| { type: 'person-detail'; caseId: string; personId: string; detail: PersonDetail; labels: ReadonlySet<SensitivityLabel> }
+	/**
+	 * One person's details, with the labels staff put on them, the person's role on the case, and the
+	 * consents on record: which of their details they agreed to share with their family team, and who
+	 * recorded that agreement.
+	 */
+	| {
+			type: 'person-detail';
+			caseId: string;
+			personId: string;
+			detail: PersonDetail;
+			labels: ReadonlySet<SensitivityLabel>;
+			personRole: ParticipantRole;
+			consents: ReadonlyMap<ShareableDetail, ConsentRecorder>;
+	  }
+	/**
+	 * A person's agreement to share one of their details with their family team: giving it or withdrawing
+	 * it (action `edit`). `personRole` is the role of the person whose details these are.
+	 */
+	| { type: 'detail-consent'; caseId: string; personId: string; personRole: ParticipantRole; change: 'give' | 'withdraw' }
 	/** Inviting people to the case, and revoking invites. */
 	| { type: 'invites'; caseId: string }
 	/** Sensitivity labels, keep-apart pairs and meeting sessions of a case. */
@@ -64,7 +82,7 @@ const NOT_SIGNED_IN: Decision = { allow: false, reason: 'not-signed-in' };
 const FORBIDDEN: Decision = { allow: false, reason: 'forbidden' };
 
 /** Which label hides which detail from everyone but assigned staff and the person themself. */
-const HIDING_LABEL: Record<PersonDetail, SensitivityLabel> = {
+export const HIDING_LABEL: Record<PersonDetail, SensitivityLabel> = {
 	address: 'ADDRESS_CONFIDENTIAL',
 	contact: 'CONTACT_CONFIDENTIAL',
 	availability: 'AVAILABILITY_CONFIDENTIAL'
@@ -101,6 +119,9 @@ function decideStaff(actor: StaffActor, action: Action, resource: Resource): Dec
 		case 'invites':
 		case 'safety-settings':
 			return decideCaseStaff(actor, action, resource);
+		case 'detail-consent':
+			// Staff on the case record a person's answer after asking them (by phone, in person).
+			return action === 'edit' ? decideCaseStaff(actor, action, resource) : FORBIDDEN;
 	}
 }
 
@@ -151,8 +172,21 @@ function decideParticipant(actor: ParticipantActor, action: Action, resource: Re
 			if (resource.labels.has(HIDING_LABEL[resource.detail])) return FORBIDDEN;
 			// Observers and professionals invited by the agency do not get the family's contact details.
 			if (readOnly || actor.role === 'SERVICE_PROVIDER' || actor.role === 'INTERPRETER') return FORBIDDEN;
+			if (resource.detail === 'availability') return ALLOW;
+			// Phone, email and address reach another family member only when the person agreed (the
+			// invitation promises it). A child's agreement counts only when staff recorded it: an adult on
+			// the case has then asked the child and weighed who would get the number.
+			const consent = resource.consents.get(resource.detail);
+			if (!consent) return FORBIDDEN;
+			if (resource.personRole === 'CHILD_YOUTH' && consent !== 'staff') return FORBIDDEN;
 			return ALLOW;
 		}
+		case 'detail-consent':
+			// A person gives or withdraws their own agreement. A child can always withdraw it, but giving it
+			// goes through staff (see person-detail above).
+			if (action !== 'edit' || resource.personId !== actor.personId) return FORBIDDEN;
+			if (resource.change === 'give' && resource.personRole === 'CHILD_YOUTH') return FORBIDDEN;
+			return ALLOW;
 		default:
 			return FORBIDDEN;
 	}

@@ -17,6 +17,7 @@ export const FAMILY_FACING_PREFIXES: readonly string[] = [
 	'notes_', // the shared meeting notes: status, label, read-only and failure messages
 	'presence_', // who is here now, beside the notes
 	'participant_', // the family team's roles: parent, relative, support person, caregiver…
+	'relationship_', // what each person is to the children, beside their name on the family's page
 	'meeting_kind_', // family team meeting, family group conference
 	'meeting_type_', // why the meeting is held
 	'meeting_status_', // planned, held, cancelled

@@ -15,7 +15,8 @@ const keys = [...new Set([...Object.keys(en), ...Object.keys(es)])].sort();
  * never belongs here.
  */
 const SAME_IN_BOTH_LANGUAGES: Record<string, string> = {
-	meeting_heading: 'only "{kind}: {type}": both parts are translated messages of their own'
+	meeting_heading: 'only "{kind}: {type}": both parts are translated messages of their own',
+	relationship_with_note: 'only "{relationship} ({note})": a translated relationship and the note staff typed'
 };
 
 /** Informal "tú" forms. Hearth speaks to families as "usted" (messages/glossary.md, Register). */

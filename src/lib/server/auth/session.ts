@@ -145,7 +145,8 @@ function loadSession(db: Db, id: string, secret: string | null, policy: SessionP
 		return null;
 	}
 	let lastActiveAt = row.lastActiveAt;
-	if (activeAt !== null && activeAt - lastActiveAt >= TOUCH_EVERY_MS) {
+	// Once a minute, or more often under a short idle limit, so activity always lands before the limit.
+	if (activeAt !== null && activeAt - lastActiveAt >= Math.min(TOUCH_EVERY_MS, policy.idleMs / 4)) {
 		lastActiveAt = activeAt;
 		db.update(sessions).set({ lastActiveAt }).where(eq(sessions.id, id)).run();
 	}

@@ -10,6 +10,7 @@ import { Room, type RoomOptions } from './room';
 import { ClientIdOwners } from './client-ids';
 import { awarenessClients, awarenessOf, connection, tick, updateMessage } from './room-test-kit';
 import { CLOSE } from '../../domain/collab-protocol';
+import { nestBlockquotes } from '../../../../tests/support/hostile';
 
 function room(options: RoomOptions = {}, docId = 'meeting:g') {
 	const db = testDatabase();
@@ -175,12 +176,7 @@ describe('limits', () => {
 		const a = connection();
 		r.join(a.conn);
 		const attacker = new Y.Doc();
-		let at: Y.XmlFragment | Y.XmlElement = attacker.getXmlFragment('notes');
-		for (let i = 0; i < 3000; i++) {
-			const q = new Y.XmlElement('blockquote');
-			at.insert(0, [q]);
-			at = q;
-		}
+		nestBlockquotes(attacker.getXmlFragment('notes'), 3000);
 		r.receive(a.conn, updateMessage(Y.encodeStateAsUpdate(attacker)));
 		await settle();
 		expect(a.hearth.at(-1)).toEqual({ t: 'refused', reason: 'shape' });

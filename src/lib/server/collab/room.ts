@@ -232,6 +232,11 @@ export class Room {
 		doc.destroy();
 	}
 
+	/** The document's state vector: client id → next clock. */
+	stateVectorMap(): Map<number, number> {
+		return Y.decodeStateVector(this.stateVector());
+	}
+
 	private stateVector(): Uint8Array {
 		return this.live ? Y.encodeStateVector(this.live) : this.resting!.vector;
 	}

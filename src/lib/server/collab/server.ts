@@ -220,7 +220,7 @@ export class CollabServer implements CollabControl {
 			return true;
 		}
 		const cooling = this.coolingDown.get(`${verdict.session.sessionId} ${verdict.docId}`);
-		if (cooling && cooling.until > Date.now()) {
+		if (cooling && cooling.until > Date.now() && this.mayCarryRefused(verdict.docId, clientState)) {
 			// Counted, and written as one row when the wait ends (see refused()).
 			cooling.refused++;
 			refuse(socket, 429);
@@ -323,6 +323,23 @@ export class CollabServer implements CollabControl {
 			this.rooms.set(docId, room);
 		}
 		return room;
+	}
+
+	/**
+	 * After a refusal for size, may this reconnecting socket still carry what was refused? A page that says
+	 * what it holds (`?sv=`) and holds no more than a few keystrokes the document lacks does not: a reload
+	 * is let in at once. A stock provider says nothing, and is held off until the wait ends.
+	 */
+	private mayCarryRefused(docId: string, clientState: Uint8Array | null): boolean {
+		if (!clientState) return true;
+		const theirs = Y.decodeStateVector(clientState);
+		const room = this.room(docId);
+		if (room.connections.size === 0) this.scheduleUnload(room);
+		const ours = room.stateVectorMap();
+		let missing = 0;
+		for (const [client, clock] of theirs) missing += Math.max(0, clock - (ours.get(client) ?? 0));
+		// A Yjs clock counts characters: a refused paste is far more than a page typed while offline.
+		return missing > (this.opts.maxMessageBytes ?? 1024 * 1024) / 8;
 	}
 
 	/** A refused update: on the audit trail; a refusal for size also makes that session wait before it reopens the document. */

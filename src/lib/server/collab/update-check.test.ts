@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import * as Y from 'yjs';
+import { nestBlockquotes } from '../../../../tests/support/hostile';
 import { deepestNewType, writtenClientIds, addsTypes, MAX_TYPE_DEPTH } from './update-check';
 
 /** The update a change to a copy of `doc` produces (what a client would send). */
@@ -12,22 +13,10 @@ function changeOf(doc: Y.Doc, change: (copy: Y.Doc) => void, clientID = 7): Uint
 	return Y.encodeStateAsUpdate(copy, before);
 }
 
-function nested(parent: Y.XmlElement | Y.XmlFragment, levels: number): void {
-	let at: Y.XmlElement | Y.XmlFragment = parent;
-	for (let i = 0; i < levels; i++) {
-		const q = new Y.XmlElement('blockquote');
-		at.insert(0, [q]);
-		at = q;
-	}
-	const p = new Y.XmlElement('paragraph');
-	at.insert(0, [p]);
-	p.insert(0, [new Y.XmlText('deep')]);
-}
-
 describe('an incoming update, checked before it is applied', () => {
 	it('measures how deep it nests shared types, in the update and below what the document holds', () => {
 		const doc = new Y.Doc();
-		const update = changeOf(doc, (c) => nested(c.getXmlFragment('notes'), 3));
+		const update = changeOf(doc, (c) => nestBlockquotes(c.getXmlFragment('notes'), 3));
 		// blockquote ×3, paragraph, text
 		expect(deepestNewType(Y.decodeUpdate(update), doc)).toBe(5);
 		Y.applyUpdate(doc, update);
@@ -35,14 +24,14 @@ describe('an incoming update, checked before it is applied', () => {
 		const more = changeOf(doc, (c) => {
 			let el = c.getXmlFragment('notes').get(0) as Y.XmlElement;
 			while (el.get(0) instanceof Y.XmlElement && (el.get(0) as Y.XmlElement).nodeName === 'blockquote') el = el.get(0) as Y.XmlElement;
-			nested(el, 2);
+			nestBlockquotes(el, 2);
 		});
 		expect(deepestNewType(Y.decodeUpdate(more), doc)).toBe(3 + 2 + 2);
 	});
 
 	it('follows siblings inserted next to existing ones (no parent recorded) to the right depth', () => {
 		const doc = new Y.Doc();
-		Y.applyUpdate(doc, changeOf(doc, (c) => nested(c.getXmlFragment('notes'), 4)));
+		Y.applyUpdate(doc, changeOf(doc, (c) => nestBlockquotes(c.getXmlFragment('notes'), 4)));
 		const sibling = changeOf(doc, (c) => {
 			let el = c.getXmlFragment('notes').get(0) as Y.XmlElement;
 			for (let i = 0; i < 3; i++) el = el.get(0) as Y.XmlElement;
@@ -56,7 +45,7 @@ describe('an incoming update, checked before it is applied', () => {
 
 	it('refuses the 3,000 nested blockquotes of the attack, without deep recursion', () => {
 		const doc = new Y.Doc();
-		const update = changeOf(doc, (c) => nested(c.getXmlFragment('notes'), 3000));
+		const update = changeOf(doc, (c) => nestBlockquotes(c.getXmlFragment('notes'), 3000));
 		expect(deepestNewType(Y.decodeUpdate(update), doc)).toBe(Infinity);
 	});
 

@@ -11,6 +11,7 @@ import {
 	PARTICIPANT_ROLES,
 	STAFF_ROLES
 } from '../../domain/roles.ts';
+import { CONSENT_RECORDERS, FAMILY_SIDES, RELATIONSHIPS, SHAREABLE_DETAILS } from '../../domain/people.ts';
 
 // Times are stored as milliseconds since the epoch (UTC); dates without a time as 'YYYY-MM-DD'.
 // Labels the app supplies are stored as codes (see domain/roles.ts), never as English text.
@@ -83,10 +84,19 @@ export const casePeople = sqliteTable(
 		role: text('role', { enum: PARTICIPANT_ROLES }).notNull(),
 		givenName: text('given_name').notNull(),
 		familyName: text('family_name').notNull(),
-		/** What the person is to the children, in the family's words (e.g. "Grandmother"). */
+		/** What the person is to the children, as a code rendered in each reader's language (domain/people.ts). */
+		relationshipCode: text('relationship_code', { enum: RELATIONSHIPS }),
+		/** Maternal or paternal, for grandparents, aunts and uncles. */
+		relationshipSide: text('relationship_side', { enum: FAMILY_SIDES }),
+		/** A note staff typed beside the code (or instead of it, when no code fits), in English… */
 		relationship: text('relationship'),
+		/** …and the same note in Spanish, when they wrote one. */
+		relationshipEs: text('relationship_es'),
 		birthDate: text('birth_date'),
-		/** Contact details: shown only as sensitivity labels and keep-apart pairs allow (policy.ts). */
+		/**
+		 * Contact details: other family members see them only when this person agreed (detail_consents),
+		 * and never past a sensitivity label or a keep-apart pair (policy.ts).
+		 */
 		email: text('email'),
 		phone: text('phone'),
 		address: text('address'),
@@ -124,7 +134,10 @@ export const meetings = sqliteTable(
 		startsAt: integer('starts_at').notNull(),
 		durationMinutes: integer('duration_minutes').notNull(),
 		timeZone: text('time_zone').notNull(),
+		/** Where, as staff typed it in English (families read it on their pages)… */
 		location: text('location'),
+		/** …and in Spanish, when staff wrote it. */
+		locationEs: text('location_es'),
 		status: text('status', { enum: MEETING_STATUSES }).notNull(),
 		createdBy: text('created_by').references(() => users.id),
 		createdAt: integer('created_at').notNull()
@@ -209,6 +222,26 @@ export const sensitivityLabels = sqliteTable(
 		setAt: integer('set_at').notNull()
 	},
 	(t) => [primaryKey({ columns: [t.personId, t.label] })]
+);
+
+/**
+ * A person's agreement that the other family members on their team may see one of their details (phone
+ * and email, or address): who recorded it and when. No row, no sharing. Withdrawing deletes the row; the
+ * audit trail keeps every giving and withdrawing.
+ */
+export const detailConsents = sqliteTable(
+	'detail_consents',
+	{
+		personId: text('person_id')
+			.notNull()
+			.references(() => casePeople.id, { onDelete: 'cascade' }),
+		detail: text('detail', { enum: SHAREABLE_DETAILS }).notNull(),
+		recordedBy: text('recorded_by', { enum: CONSENT_RECORDERS }).notNull(),
+		/** The staff member who recorded it after asking the person; null when the person gave it themself. */
+		recordedByUser: text('recorded_by_user').references(() => users.id),
+		recordedAt: integer('recorded_at').notNull()
+	},
+	(t) => [primaryKey({ columns: [t.personId, t.detail] }), check('detail_consents_recorder', sql`(${t.recordedBy} = 'staff') = (${t.recordedByUser} IS NOT NULL)`)]
 );
 
 /** "These two must not be in the same session" (domain.md §6, domestic violence). Stored with personA < personB. */

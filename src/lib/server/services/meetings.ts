@@ -3,6 +3,7 @@ import { casePeople, cases, keepApartPairs, meetingSessionMembers, meetingSessio
 import { opaqueId, docName } from '../../domain/doc-id.ts';
 import { can } from '../../domain/policy.ts';
 import type { MeetingSessionKind } from '../../domain/roles.ts';
+import { typedText, type TypedText } from '../../domain/people.ts';
 import { writeAudit } from '../audit.ts';
 import { collabControl } from '../collab/registry.ts';
 import { newId } from '../ids.ts';
@@ -28,7 +29,8 @@ export type MeetingView = {
 	startsAt: number;
 	durationMinutes: number;
 	timeZone: string;
-	location: string | null;
+	/** Where, as staff typed it in English and in Spanish: shown in the reader's language (labels.ts typedTextIn). */
+	location: TypedText | null;
 	status: (typeof meetings.$inferSelect)['status'];
 	/** The meeting sessions this person may open, each with its shared document. */
 	sessions: MeetingSessionView[];
@@ -108,7 +110,7 @@ export function getMeeting(ctx: RequestContext, meetingId: string): Result<Meeti
 			startsAt: m.startsAt,
 			durationMinutes: m.durationMinutes,
 			timeZone: m.timeZone,
-			location: m.location,
+			location: typedText(m.location, m.locationEs),
 			status: m.status,
 			sessions: visible,
 			manage

@@ -1,9 +1,10 @@
 import { count } from 'drizzle-orm';
 import type { Db } from '../db/index.ts';
-import { agencies, caseAssignments, casePeople, cases, keepApartPairs, meetingSessionMembers, meetingSessions, meetings, sensitivityLabels, users } from '../db/schema.ts';
+import { agencies, caseAssignments, casePeople, cases, detailConsents, keepApartPairs, meetingSessionMembers, meetingSessions, meetings, sensitivityLabels, users } from '../db/schema.ts';
 import { hashPassword } from '../auth/password.ts';
 import { newId } from '../ids.ts';
 import { zonedDate, zonedWallTimeToInstant } from '../../domain/time.ts';
+import type { FamilySide, Relationship } from '../../domain/people.ts';
 
 // Demo data, obviously fictional: a demo agency and the "Rivera family" case, so a new person can click
 // through the app at once. Never touches a database that already has data.
@@ -37,16 +38,17 @@ export async function seedDemo(db: Db, now = Date.now()): Promise<{ caseId: stri
 	const startsAt = zonedWallTimeToInstant({ ...day, hour: 17, minute: 30 }, timeZone);
 	const removal = new Date(now - 9 * 86_400_000).toISOString().slice(0, 10);
 
-	const person = (role: (typeof casePeople.$inferInsert)['role'], givenName: string, familyName: string, relationship: string, extra: Partial<typeof casePeople.$inferInsert> = {}) => ({
-		id: newId(),
-		caseId,
-		role,
-		givenName,
-		familyName,
-		relationship,
-		createdAt: now,
-		...extra
-	});
+	// What each person is to the children is a code (rendered in each reader's language), never English text.
+	const person = (
+		role: (typeof casePeople.$inferInsert)['role'],
+		givenName: string,
+		familyName: string,
+		relationship: Relationship | null,
+		extra: Partial<typeof casePeople.$inferInsert> & { side?: FamilySide } = {}
+	) => {
+		const { side = null, ...rest } = extra;
+		return { id: newId(), caseId, role, givenName, familyName, relationshipCode: relationship, relationshipSide: side, createdAt: now, ...rest };
+	};
 
 	db.transaction((tx) => {
 		if (!isEmpty(tx as unknown as Db)) return;
@@ -56,21 +58,28 @@ export async function seedDemo(db: Db, now = Date.now()): Promise<{ caseId: stri
 			.run();
 		tx.insert(cases).values({ id: caseId, agencyId, name: 'Rivera family', removalDate: removal, createdAt: now }).run();
 		const people = {
-			mateo: person('CHILD_YOUTH', 'Mateo', 'Rivera', 'Son, 9', { birthDate: '2017-03-14' }),
-			sofia: person('CHILD_YOUTH', 'Sofia', 'Rivera', 'Daughter, 14', { birthDate: '2012-08-02', locale: 'en', phone: '+15555550114' }),
+			// Ages come from the birth dates, in each reader's words ("Daughter, age 14", "Hija, 14 años").
+			mateo: person('CHILD_YOUTH', 'Mateo', 'Rivera', 'SON', { birthDate: '2017-03-14' }),
+			sofia: person('CHILD_YOUTH', 'Sofia', 'Rivera', 'DAUGHTER', { birthDate: '2012-08-02', locale: 'en', phone: '+15555550114' }),
 			// Ana is a survivor of domestic violence: her address, contact details and availability are
 			// confidential, and she and Daniel are never in the same session.
-			ana: person('PARENT', 'Ana', 'Rivera', 'Mother', { locale: 'es', email: 'ana.rivera@example.test', phone: '+15555550101', address: '12 Example Lane, Apt 4, Springfield' }),
-			daniel: person('PARENT', 'Daniel', 'Ortiz', 'Father', { locale: 'en', email: 'daniel.ortiz@example.test', phone: '+15555550102', address: '400 Sample Road, Springfield' }),
-			rosa: person('RELATIVE_KIN', 'Rosa', 'Rivera', 'Grandmother', { locale: 'es', email: 'rosa.rivera@example.test', phone: '+15555550103', address: '7 Placeholder Street, Springfield' }),
-			lucia: person('RELATIVE_KIN', 'Lucia', 'Ortiz', 'Aunt', { locale: 'en', email: 'lucia.ortiz@example.test', phone: '+15555550104' }),
-			grace: person('SUPPORT_PERSON', 'Grace', 'Whitfield', 'Family friend', { locale: 'en', email: 'grace.whitfield@example.test', phone: '+15555550105' }),
-			tom: person('CAREGIVER', 'Tom', 'Baker', 'Foster caregiver', { locale: 'en', email: 'tom.baker@example.test', phone: '+15555550106' }),
-			// A trainee who may follow the meeting but never change anything.
-			jordan: person('OBSERVER', 'Jordan', 'Lee', 'Trainee observer', { locale: 'en', email: 'jordan.lee@example.test' })
+			ana: person('PARENT', 'Ana', 'Rivera', 'MOTHER', { locale: 'es', email: 'ana.rivera@example.test', phone: '+15555550101', address: '12 Example Lane, Apt 4, Springfield' }),
+			daniel: person('PARENT', 'Daniel', 'Ortiz', 'FATHER', { locale: 'en', email: 'daniel.ortiz@example.test', phone: '+15555550102', address: '400 Sample Road, Springfield' }),
+			// Rosa is Ana's mother; Lucia is Daniel's sister (relatives have a side: 42 U.S.C. 671(a)(29)).
+			rosa: person('RELATIVE_KIN', 'Rosa', 'Rivera', 'GRANDMOTHER', { side: 'MATERNAL', locale: 'es', email: 'rosa.rivera@example.test', phone: '+15555550103', address: '7 Placeholder Street, Springfield' }),
+			lucia: person('RELATIVE_KIN', 'Lucia', 'Ortiz', 'AUNT', { side: 'PATERNAL', locale: 'en', email: 'lucia.ortiz@example.test', phone: '+15555550104' }),
+			grace: person('SUPPORT_PERSON', 'Grace', 'Whitfield', 'FAMILY_FRIEND', { locale: 'en', email: 'grace.whitfield@example.test', phone: '+15555550105' }),
+			tom: person('CAREGIVER', 'Tom', 'Baker', 'FOSTER_CAREGIVER', { locale: 'en', email: 'tom.baker@example.test', phone: '+15555550106' }),
+			// A trainee who may follow the meeting but never change anything: the role (Observer) says what he is.
+			jordan: person('OBSERVER', 'Jordan', 'Lee', null, { locale: 'en', email: 'jordan.lee@example.test' })
 		};
 		tx.insert(casePeople).values(Object.values(people)).run();
 		const staffId = userIds.get('caseworker@demo.test')!;
+		// Lucia and Tom told Sam they are happy for the family to have their phone and email; nobody else
+		// has agreed yet, so nobody else's details reach another family member.
+		tx.insert(detailConsents)
+			.values([people.lucia, people.tom].map((p) => ({ personId: p.id, detail: 'contact' as const, recordedBy: 'staff' as const, recordedByUser: staffId, recordedAt: now })))
+			.run();
 		tx.insert(sensitivityLabels)
 			.values((['ADDRESS_CONFIDENTIAL', 'CONTACT_CONFIDENTIAL', 'AVAILABILITY_CONFIDENTIAL', 'DV_DISCLOSURE'] as const).map((label) => ({ personId: people.ana.id, label, setBy: staffId, setAt: now })))
 			.run();
@@ -92,7 +101,9 @@ export async function seedDemo(db: Db, now = Date.now()): Promise<{ caseId: stri
 				startsAt,
 				durationMinutes: 90,
 				timeZone,
+				// Staff type the place; families read it in their language.
 				location: 'Family Services office, Room 2 (or by video)',
+				locationEs: 'Oficina de Servicios Familiares, sala 2 (o por video)',
 				status: 'scheduled',
 				createdBy: userIds.get('caseworker@demo.test')!,
 				createdAt: now

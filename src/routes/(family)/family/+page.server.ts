@@ -1,9 +1,26 @@
-import type { PageServerLoad } from './$types';
-import { familyHome } from '$lib/server/services/people';
+import { fail } from '@sveltejs/kit';
+import { z } from 'zod';
+import type { Actions, PageServerLoad } from './$types';
+import { familyHome, shareMyDetail } from '$lib/server/services/people';
 import { refuse } from '$lib/server/http';
+import { SHAREABLE_DETAILS } from '$lib/domain/people';
 
 export const load: PageServerLoad = (event) => {
 	const result = familyHome(event.locals.ctx);
 	if (!result.ok) refuse(event, result);
 	return { home: result.value };
+};
+
+const shareSchema = z.object({ detail: z.enum(SHAREABLE_DETAILS), share: z.enum(['yes', 'no']) });
+
+export const actions: Actions = {
+	/** The person shares one of their own details with the family members on their team, or stops. */
+	share: async (event) => {
+		const parsed = shareSchema.safeParse(Object.fromEntries(await event.request.formData()));
+		if (!parsed.success) return fail(400, { problem: 'invalid' as const });
+		const share = parsed.data.share === 'yes';
+		const result = shareMyDetail(event.locals.ctx, parsed.data.detail, share);
+		if (!result.ok) refuse(event, result);
+		return { shared: share, detail: parsed.data.detail };
+	}
 };

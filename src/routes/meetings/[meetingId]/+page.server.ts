@@ -19,7 +19,7 @@ export const load: PageServerLoad = (event) => {
 	let savedNotes: string | null = null;
 	if (current?.doc && !event.isDataRequest) {
 		const saved = savedNotesHtml(event.locals.ctx, current.doc.id);
-		if (saved.ok) {
+		if (saved.ok && saved.value !== null) {
 			event.locals.savedNotes = savedNotesSlot(current.doc.id, saved.value);
 			savedNotes = event.locals.savedNotes.slot;
 		}

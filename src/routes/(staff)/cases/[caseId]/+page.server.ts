@@ -11,7 +11,12 @@ export const load: PageServerLoad = (event) => {
 	const result = getCase(event.locals.ctx, event.params.caseId);
 	if (!result.ok) refuse(event, result);
 	const invites = can(event.locals.actor, 'manage', { type: 'invites', caseId: event.params.caseId }) ? listInvites(event.locals.ctx, event.params.caseId) : null;
-	return { theCase: result.value, invites: invites?.ok ? invites.value : null };
+	return {
+		theCase: result.value,
+		invites: invites?.ok ? invites.value : null,
+		/** Meetings whose place this person may change (the policy's `edit` on the meeting). */
+		placeEditable: result.value.meetings.filter((mt) => can(event.locals.actor, 'edit', { type: 'meeting', caseId: event.params.caseId, meetingId: mt.id })).map((mt) => mt.id)
+	};
 };
 
 export const actions: Actions = {

@@ -1,9 +1,10 @@
 import { fail } from '@sveltejs/kit';
 import type { Actions, PageServerLoad } from './$types';
 import { getCase } from '$lib/server/services/cases';
-import { addKeepApart, labelsSchema, pairSchema, removeKeepApart, setLabels } from '$lib/server/services/people';
+import { addKeepApart, consentSchema, labelsSchema, pairSchema, removeKeepApart, setDetailConsent, setLabels } from '$lib/server/services/people';
 import { refuse } from '$lib/server/http';
 import { can } from '$lib/domain/policy';
+import { SHAREABLE_DETAILS } from '$lib/domain/people';
 
 export const load: PageServerLoad = (event) => {
 	const result = getCase(event.locals.ctx, event.params.caseId);
@@ -20,8 +21,19 @@ export const actions: Actions = {
 		const result = setLabels(event.locals.ctx, event.params.caseId, parsed.data);
 		if (!result.ok) {
 			if (result.reason === 'not-found') return fail(404, { problem: 'invalid' as const });
+			if (result.reason === 'not-applicable') return fail(400, { problem: 'not-applicable' as const });
 			refuse(event, result);
 		}
+		return { saved: parsed.data.personId };
+	},
+	/** Staff record what a person agreed to share with the family members on their team, after asking them. */
+	sharing: async (event) => {
+		const form = await event.request.formData();
+		const ticked = new Set(form.getAll('shares'));
+		const parsed = consentSchema.safeParse({ personId: form.get('personId'), shares: Object.fromEntries(SHAREABLE_DETAILS.map((d) => [d, ticked.has(d)])) });
+		if (!parsed.success || [...ticked].some((d) => !(SHAREABLE_DETAILS as readonly unknown[]).includes(d))) return fail(400, { problem: 'invalid' as const });
+		const result = setDetailConsent(event.locals.ctx, event.params.caseId, parsed.data);
+		if (!result.ok) refuse(event, result);
 		return { saved: parsed.data.personId };
 	},
 	addPair: async (event) => {
@@ -39,7 +51,10 @@ export const actions: Actions = {
 		const parsed = pairSchema.safeParse(Object.fromEntries(await event.request.formData()));
 		if (!parsed.success) return fail(400, { problem: 'invalid' as const });
 		const result = removeKeepApart(event.locals.ctx, event.params.caseId, parsed.data);
-		if (!result.ok) refuse(event, result);
+		if (!result.ok) {
+			if (result.reason === 'not-found') return fail(404, { problem: 'pair-not-found' as const });
+			refuse(event, result);
+		}
 		return { pairRemoved: true };
 	}
 };
