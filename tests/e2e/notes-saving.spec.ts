@@ -32,6 +32,8 @@ test('typing while offline is kept on the page, the status says not to reload, a
 
 	// Back online: saved, and then a reload does not ask and shows the line.
 	network.offline(false);
+	// (The provider tries again after a back-off of up to 5 s.)
+	await expect(status).toHaveText(english('notes_status_live'), { timeout: 15_000 });
 	await expectNotesLive(page);
 	await expect(status).toHaveAttribute('data-saved', 'true');
 	page.on('dialog', (d) => {
