@@ -28,6 +28,7 @@ test('a caseworker types line after line key by key on a phone while others are 
 	for (let i = 0; i < 40; i++) {
 		await dana.page.keyboard.press('ControlOrMeta+End');
 		await dana.page.keyboard.press('Enter');
+		// In one edit each, for speed: these lines only make the notes long enough to scroll.
 		await dana.page.keyboard.insertText(`Dana ${tag} earlier note ${i}: the family met the school counsellor on Tuesday`);
 	}
 	const { editor } = notesOf(sam.page);
