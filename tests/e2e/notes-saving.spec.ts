@@ -111,3 +111,28 @@ test('when the session ends mid-meeting, the notes say so, keep the text, and si
 	await expect(editor).toContainText(line);
 	await sam.context.close();
 });
+
+test('when the session ends while the connection is down, the page says so once it tries again, and keeps the text', async ({ browser }) => {
+	const sam = await personAt(browser, 'caseworker@demo.test');
+	const { page } = sam;
+	const network = await networkSwitch(page);
+	await openDemoMeeting(page);
+	await expectNotesLive(page);
+	const { status, editor } = notesOf(page);
+	network.offline(true);
+	const line = uniqueText('Sam (offline, then signed out): call the school');
+	await typeInNotes(page, line);
+	await expect(status).toHaveText(english('notes_status_offline'));
+
+	// Signed out elsewhere meanwhile: no socket is open to be told (the server refuses the next one).
+	const other = await sam.context.newPage();
+	await other.goto('/cases');
+	await other.getByRole('button', { name: english('sign_out') }).click();
+	await expect(other).toHaveURL(/\/sign-in/);
+
+	await expect(status).toContainText(english('notes_ended_signed_out'), { timeout: 20_000 });
+	await expect(status.getByRole('link', { name: english('notes_sign_in_again') })).toBeVisible();
+	await expect(editor).toContainText(line);
+	await expect(editor).toHaveAttribute('contenteditable', 'false');
+	await sam.context.close();
+});

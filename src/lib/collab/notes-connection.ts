@@ -10,7 +10,7 @@ import { toBase64UrlEncoded } from 'lib0/buffer';
 import * as decoding from 'lib0/decoding';
 import { EARLY_SOCKET_GLOBAL } from './early-socket-script.js';
 import { SaveTracker, type SocketLedger } from './save-tracker';
-import { decodeHearthMessage, MESSAGE_HEARTH, type RefusalReason } from '$lib/domain/collab-protocol';
+import { CLOSE, decodeHearthMessage, MESSAGE_HEARTH, type RefusalReason } from '$lib/domain/collab-protocol';
 
 export type Presence = { clientId: number; name: string; role: string; color: string; isSelf: boolean };
 /** 'ended': the server closed for good (close codes 4400-4499, see `endedBy`): nothing more is saved. */
@@ -70,6 +70,26 @@ function takeEarlySocket(docId: string): { socket: WebSocket; held: MessageEvent
 	const taken = early.take();
 	const { readyState } = taken.socket;
 	return readyState === WebSocket.CONNECTING || readyState === WebSocket.OPEN ? taken : null;
+}
+
+/** Failed socket attempts in a row before the page asks whether its session still holds. */
+const SESSION_CHECK_AFTER_FAILURES = 2;
+/** And not more often than this, while the attempts go on. */
+const SESSION_CHECK_EVERY_MS = 10_000;
+
+/**
+ * Whether this page may still be had, asked again without following redirects: the close code that
+ * says why not (4401 when it sends the person to sign in, 4403 when it is refused or gone), or null when
+ * it answers, and when it cannot be reached (offline: the socket's failures say nothing then).
+ */
+async function pageStillOpen(): Promise<number | null> {
+	try {
+		const response = await fetch(location.href, { method: 'HEAD', redirect: 'manual', cache: 'no-store', credentials: 'same-origin' });
+		if (response.type === 'opaqueredirect') return CLOSE.sessionEnded;
+		return response.status === 403 || response.status === 404 ? CLOSE.accessRevoked : null;
+	} catch {
+		return null;
+	}
 }
 
 /** Sync step 2 and update (y-protocols/sync): the messages the server acknowledges. Step 1 (0) is not. */
@@ -191,12 +211,34 @@ export function connectNotes(opts: {
 
 	// The server says reconnecting cannot help (close codes 4400-4499): stop taking typing that would
 	// never be saved (the editor listens), and say why (the page words the code).
-	provider.on('closed', (close: { code: number }) => {
+	const end = (code: number) => {
+		if (state.status === 'ended') return;
 		state.status = 'ended';
 		state.synced = false;
-		state.endedBy = close.code;
+		state.endedBy = code;
 		for (const listener of endedListeners.splice(0)) listener();
 		report();
+	};
+	provider.on('closed', (close: { code: number }) => end(close.code));
+
+	// A session that ends while the socket is down (a dropped connection, then sign-out or expiry) never
+	// gets its 4401: the server refuses the new socket at the upgrade, and a browser reports that only as
+	// a failed connection, so the page would say "offline" for ever (issue 16.8: never cut off silently).
+	// After a few failed attempts, ask for this page itself: a signed-out person is sent to sign in.
+	let failedAttempts = 0;
+	let lastSessionCheck = 0;
+	provider.on('status', (e: { status: ConnectionStatus }) => {
+		if (e.status === 'connected') failedAttempts = 0;
+	});
+	provider.on('connection-close', () => {
+		if (++failedAttempts < SESSION_CHECK_AFTER_FAILURES || Date.now() - lastSessionCheck < SESSION_CHECK_EVERY_MS) return;
+		if (typeof navigator !== 'undefined' && navigator.onLine === false) return;
+		lastSessionCheck = Date.now();
+		void pageStillOpen().then((code) => {
+			if (code === null || state.status === 'ended') return;
+			provider.disconnect();
+			end(code);
+		});
 	});
 
 	return {
