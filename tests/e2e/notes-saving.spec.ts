@@ -1,17 +1,21 @@
-import { expect, test } from '@playwright/test';
+import { expect, test, type Browser } from '@playwright/test';
 import { english, expectNotesLive, networkSwitch, notesOf, openDemoMeeting, personAt, submitSignIn, typeInNotes, uniqueText } from './helpers';
 
 // Issue 16: the notes' status says only what is true, the page warns before a reload loses typing, and when
 // the server will not save (session ended, a change too large) the page says so and keeps the text.
 
+/** The caseworker on the demo meeting, live, with a switch for the notes' connection (see networkSwitch). */
+async function samInTheMeeting(browser: Browser) {
+	const sam = await personAt(browser, 'caseworker@demo.test');
+	const network = await networkSwitch(sam.page);
+	await openDemoMeeting(sam.page);
+	await expectNotesLive(sam.page);
+	return { sam, page: sam.page, network, ...notesOf(sam.page) };
+}
+
 test('typing while offline is kept on the page, the status says not to reload, a reload asks first, and it is saved once back online', async ({ browser }) => {
 	test.setTimeout(60_000);
-	const sam = await personAt(browser, 'caseworker@demo.test');
-	const { page } = sam;
-	const network = await networkSwitch(page);
-	await openDemoMeeting(page);
-	await expectNotesLive(page);
-	const { status, editor } = notesOf(page);
+	const { sam, page, network, status, editor } = await samInTheMeeting(browser);
 
 	network.offline(true);
 	await expect(status).toHaveText(english('notes_status_offline'));
@@ -113,12 +117,7 @@ test('when the session ends mid-meeting, the notes say so, keep the text, and si
 });
 
 test('when the session ends while the connection is down, the page says so once it tries again, and keeps the text', async ({ browser }) => {
-	const sam = await personAt(browser, 'caseworker@demo.test');
-	const { page } = sam;
-	const network = await networkSwitch(page);
-	await openDemoMeeting(page);
-	await expectNotesLive(page);
-	const { status, editor } = notesOf(page);
+	const { sam, page, network, status, editor } = await samInTheMeeting(browser);
 	network.offline(true);
 	const line = uniqueText('Sam (offline, then signed out): call the school');
 	await typeInNotes(page, line);
