@@ -3,6 +3,8 @@ import { defineConfig, devices } from '@playwright/test';
 // E2e runs against the built app started by the real server/index.ts on a throwaway database.
 const PORT = Number(process.env.E2E_PORT ?? 4317);
 const DB = `tests/.tmp/e2e-${process.pid}.db`;
+/** Messages the server sends (invitations, sign-in codes) land here as files; tests read them (helpers.ts). */
+export const OUTBOX_DIR = `tests/.tmp/e2e-outbox-${PORT}`;
 
 export default defineConfig({
 	testDir: 'tests/e2e',
@@ -27,14 +29,15 @@ export default defineConfig({
 	// All browsers sign in from 127.0.0.1: the per-address limits (sign-in failures, invite look-ups) are
 	// raised here and covered by unit and integration tests; per-account throttling stays as in production.
 	webServer: {
-		command: `rm -f ${DB} ${DB}-wal ${DB}-shm && node server/index.ts`,
+		command: `rm -rf ${DB} ${DB}-wal ${DB}-shm ${OUTBOX_DIR} && node server/index.ts`,
 		url: `http://localhost:${PORT}/sign-in`,
 		reuseExistingServer: false,
 		timeout: 60_000,
 		stdout: 'ignore',
 		stderr: 'pipe',
 		// All e2e traffic comes from 127.0.0.1: lift the invite look-up limit (30 per address per 10 minutes),
-		// which tests/integration/family-access.test.ts covers. The sign-in throttle stays on.
-		env: { PORT: String(PORT), HOST: '127.0.0.1', DATABASE_PATH: DB, HEARTH_DEMO: '1', COLLAB_UNLOAD_MS: '1000', INVITE_LOOKUP_LIMIT: '100000', SIGNIN_ADDRESS_FREE_FAILURES: '1000' }
+		// which tests/integration/family-access.test.ts covers, and the 429 for signed-out callers refused too
+		// often (tests/integration/audit-flood.test.ts). The sign-in throttle stays on.
+		env: { PORT: String(PORT), HOST: '127.0.0.1', DATABASE_PATH: DB, HEARTH_DEMO: '1', COLLAB_UNLOAD_MS: '1000', INVITE_LOOKUP_LIMIT: '100000', ANONYMOUS_REFUSAL_LIMIT: '100000', SIGNIN_ADDRESS_FREE_FAILURES: '1000', OUTBOX_DIR, MAIL_TRANSPORT: 'file', SMS_TRANSPORT: 'file' }
 	}
 });

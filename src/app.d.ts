@@ -16,7 +16,9 @@ declare global {
 		interface Error {
 			message: string;
 			/** A message key, so the error page speaks the viewer's language. */
-			code?: 'not-signed-in' | 'forbidden' | 'not-found' | 'server';
+			code?: 'not-signed-in' | 'forbidden' | 'not-found' | 'bad-request' | 'server';
+			/** An invitation link that does not work (404, 410): why, and how its holder can come back. */
+			invite?: import('$lib/server/services/invites').DeadInvite;
 		}
 	}
 }

@@ -9,6 +9,9 @@ import { sessionCookieOptions } from '$lib/server/auth/cookie';
 import { inviteLocale } from '$lib/server/services/invites';
 import { cookieName } from '$lib/paraglide/runtime';
 import { fillSavedNotesSlot, withEarlySocket } from '$lib/server/services/saved-notes';
+import { anonymousRefusalsExhausted, writeAudit } from '$lib/server/audit';
+import { plainAnswer, readFormBody } from '$lib/server/http';
+import { m } from '$lib/paraglide/messages';
 
 // The saved language of the signed-in person comes first (then the cookie, Accept-Language, English).
 // paraglideMiddleware hands the same Request to strategies, so a WeakMap keyed by it carries the choice.
@@ -82,6 +85,28 @@ const handleParaglide: Handle = ({ event, resolve }) =>
 	});
 
 /**
+ * A caller who is not signed in and keeps being refused (made-up ids, dead links: audit.ts counts them per
+ * address) is answered 429 for the rest of the minute, before any route runs or writes. The answer is
+ * counted too, so the trail says how many there were.
+ */
+const anonymousLimit: Handle = ({ event, resolve }) => {
+	const { actor, clientAddress, db } = event.locals.ctx;
+	if (actor.kind === 'anonymous' && anonymousRefusalsExhausted(clientAddress)) {
+		writeAudit(db, { actor, action: 'http.too-many', resourceType: 'request', outcome: 'denied', clientAddress });
+		return plainAnswer(429, m.error_too_many(), { 'retry-after': '60' });
+	}
+	return resolve(event);
+};
+
+/** A body that cannot be read as a form is refused here with a plain 400, never a 500 in a route (http.ts). */
+const readableBody: Handle = async ({ event, resolve }) => {
+	const body = await readFormBody(event.request);
+	if (!body.ok) return plainAnswer(body.status, body.status === 413 ? m.error_too_large() : m.error_bad_request());
+	event.request = body.request;
+	return resolve(event);
+};
+
+/**
  * The saved notes a page's load chose go into its HTML here, once (see saved-notes.ts: not into its data
  * too), with the inline script that opens their live socket before the page's JavaScript arrives.
  */
@@ -93,11 +118,15 @@ const savedNotes: Handle = ({ event, resolve }) =>
 		}
 	});
 
-export const handle = sequence(securityHeaders, requestOrigin, authenticate, handleParaglide, savedNotes);
+export const handle = sequence(securityHeaders, requestOrigin, authenticate, handleParaglide, anonymousLimit, readableBody, savedNotes);
 
+/**
+ * Errors nobody handled. A 4xx here is the request's fault (an address SvelteKit cannot decode, a method a
+ * route does not take): the person is told so, and the log keeps only our own failures (5xx).
+ */
 export const handleError: HandleServerError = ({ error, status }) => {
-	if (status !== 404) console.error(error);
-	return { message: 'error', code: status === 404 ? 'not-found' : 'server' };
+	if (status >= 500) console.error(error);
+	return { message: 'error', code: status === 404 ? 'not-found' : status < 500 ? 'bad-request' : 'server' };
 };
 
 // Validate configuration at startup, not at the first request.

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { formatDate, formatDateTime, formatList } from './format';
+import { formatDate, formatDateTime, formatList, formatShortDateTime } from './format';
 
 describe('formatting for people', () => {
 	const instant = Date.UTC(2026, 11, 1, 23, 30); // 1 Dec 2026, 17:30 in Chicago
@@ -18,6 +18,11 @@ describe('formatting for people', () => {
 
 	it('writes the same time in English', () => {
 		expect(formatDateTime(instant, 'en', 'America/Chicago')).toMatch(/Tuesday, December 1, 2026 at 5:30\sPM/);
+	});
+
+	it('writes a short meeting time for a text message, with the zone, in each language', () => {
+		expect(formatShortDateTime(instant, 'en', 'America/Chicago')).toMatch(/^Tue, Dec 1, 5:30\sPM\sCST$/);
+		expect(formatShortDateTime(instant, 'es', 'America/Chicago')).toMatch(/^mar, 1 (de )?dic, 5:30\sp\.\s?m\.\sCST$/);
 	});
 
 	it('shows a date without shifting it a day', () => {

@@ -12,16 +12,19 @@ export function formattingLocale(locale: string): string {
 }
 
 export function formatDateTime(instant: number, locale: string, timeZone: string): string {
-	return new Intl.DateTimeFormat(formattingLocale(locale), {
-		weekday: 'long',
-		year: 'numeric',
-		month: 'long',
-		day: 'numeric',
-		hour: 'numeric',
-		minute: '2-digit',
-		timeZone,
-		timeZoneName: 'short'
-	}).format(new Date(instant));
+	return formatInstant(instant, locale, timeZone, { weekday: 'long', year: 'numeric', month: 'long', day: 'numeric', hour: 'numeric', minute: '2-digit' });
+}
+
+/**
+ * The same instant, short, for a text message: "Wed, Nov 4, 5:30 PM CST" (en), "mié, 4 de nov, 5:30 p.m.
+ * CST" (es, as es-US). `timeZone` is the meeting's (IANA name); the zone's short name is always shown.
+ */
+export function formatShortDateTime(instant: number, locale: string, timeZone: string): string {
+	return formatInstant(instant, locale, timeZone, { weekday: 'short', month: 'short', day: 'numeric', hour: 'numeric', minute: '2-digit' });
+}
+
+function formatInstant(instant: number, locale: string, timeZone: string, parts: Intl.DateTimeFormatOptions): string {
+	return new Intl.DateTimeFormat(formattingLocale(locale), { ...parts, timeZone, timeZoneName: 'short' }).format(new Date(instant));
 }
 
 /** A calendar date stored as YYYY-MM-DD, shown as a date (no time zone shift). */

@@ -13,6 +13,7 @@ import {
 	personAt,
 	signIn,
 	spanish,
+	submitSignIn,
 	turnOff,
 	typeInNotes,
 	uniqueText
@@ -128,15 +129,18 @@ test('a used link, a turned-off link and an unknown link each say so plainly, an
 
 	const someone = await browser.newContext();
 	const page = await someone.newPage();
-	for (const [link, key] of [
-		[used.link, 'invite_dead_used'],
-		[turnedOff.link, 'invite_dead_revoked'],
-		[unknown, 'invite_dead_unknown']
+	// Each answers as a link that opens nothing (issue 17.11: 410 gone, 404 never was), with the plain page.
+	// The used one was given in person: its holder asks the caseworker for a new code (issue 16.12).
+	for (const [link, key, status, next] of [
+		[used.link, 'invite_dead_used', 410, 'join_again_ask'],
+		[turnedOff.link, 'invite_dead_revoked', 410, 'invite_ask_new_link'],
+		[unknown, 'invite_dead_unknown', 404, 'invite_ask_new_link']
 	] as const) {
-		await page.goto(link);
+		const answer = await page.goto(link);
+		expect(answer?.status()).toBe(status);
 		await expect(page.getByRole('heading', { level: 1, name: english('invite_dead_heading') })).toBeVisible();
 		await expect(page.getByText(english(key))).toBeVisible();
-		await expect(page.getByText(english('invite_ask_new_link'))).toBeVisible();
+		await expect(page.getByText(english(next))).toBeVisible();
 		await expect(page.getByRole('button', { name: english('invite_accept'), exact: true })).toHaveCount(0);
 		await expect(page.getByRole('link', { name: english('invite_have_code') })).toHaveAttribute('href', '/join');
 	}
@@ -165,7 +169,7 @@ test('a code read over the phone works on the Join page, once', async ({ browser
 	await page.getByLabel(english('join_code_label')).fill(invitation.shortCode.toLowerCase().replace('-', ' '));
 	await page.getByRole('button', { name: english('join_continue') }).click();
 	await expect(page.getByRole('heading', { level: 1, name: english('invite_heading', { name: 'Lucia' }) })).toBeVisible();
-	await expect(page.getByText(english('invite_to_meeting', { inviter: 'Sam Okafor', meeting: english('meeting_kind_ftdm') }))).toBeVisible();
+	await expect(page.getByText(english('invite_to_meeting_ftdm', { inviter: 'Sam Okafor' }))).toBeVisible();
 	await page.getByLabel(english('invite_code_label')).fill(invitation.verifyCode!);
 	await page.getByRole('button', { name: english('invite_accept'), exact: true }).click();
 	await expect(page).toHaveURL(new RegExp(`/meetings/${invitation.meetingId}$`));
@@ -268,4 +272,23 @@ test('choices made on the invite form while it is still loading are kept (person
 	await expect(landing.locator('html')).toHaveAttribute('lang', 'en');
 	await expect(landing.getByText(english('invite_can_see_meeting'))).toBeVisible();
 	await visitor.close();
+});
+
+test('a signed-out caseworker who opens the invite link for one person signs in and lands on the form with that person chosen', async ({ browser }) => {
+	// Issue 17.8: the sign-in page used to drop `?person=`.
+	const sam = await personAt(browser, 'caseworker@demo.test');
+	const { caseId } = await openDemoCase(sam.page);
+	const href = await sam.page.getByRole('link', { name: english('case_invite_named', { name: 'Rosa Rivera' }) }).getAttribute('href');
+	await sam.context.close();
+
+	const context = await browser.newContext();
+	const page = await context.newPage();
+	await page.goto(href!);
+	await expect(page).toHaveURL(/\/sign-in\?next=/);
+	await submitSignIn(page, 'caseworker@demo.test');
+	const person = new URL(href!, 'http://x').searchParams.get('person');
+	await expect(page).toHaveURL(new RegExp(`/cases/${caseId}/invite\\?person=${person}$`));
+	await expect(page.getByRole('heading', { level: 1, name: english('invite_form_title') })).toBeVisible();
+	await expect(page.getByLabel(english('invite_form_person')).locator('option:checked')).toHaveText('Rosa Rivera (Maternal grandmother)');
+	await context.close();
 });

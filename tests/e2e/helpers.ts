@@ -1,6 +1,9 @@
 import { expect, type Browser, type BrowserContext, type Locator, type Page } from '@playwright/test';
 import AxeBuilder from '@axe-core/playwright';
+import { readdirSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { fillPlaceholders, loadCatalog } from '../../src/lib/i18n/catalog.ts';
+import { OUTBOX_DIR } from '../../playwright.config.ts';
 
 export const PASSWORD = 'hearth-demo';
 
@@ -189,19 +192,21 @@ export type Invitation = { caseId: string; meetingId: string; inviteId: string; 
 export async function invite(
 	page: Page,
 	person: string,
-	{ toMeeting = false, locale = 'en', requireCode = false }: { toMeeting?: boolean; locale?: 'en' | 'es'; requireCode?: boolean } = {}
+	{ toMeeting = false, locale = 'en', requireCode = false, channel = 'in_person' }: { toMeeting?: boolean; locale?: 'en' | 'es'; requireCode?: boolean; channel?: Channel } = {}
 ): Promise<Invitation> {
 	const { caseId, meetingId } = await openInviteForm(page, person);
-	return fillInviteForm(page, { caseId, meetingId, person, toMeeting, locale, requireCode });
+	return fillInviteForm(page, { caseId, meetingId, person, toMeeting, locale, requireCode, channel });
 }
 
-/** Fills and submits the invite form already on the page (see `invite`). */
+type Channel = 'in_person' | 'email' | 'sms';
+
+/** Fills and submits the invite form already on the page (see `invite`); given in person unless `channel` says otherwise. */
 export async function fillInviteForm(
 	page: Page,
-	{ caseId, meetingId, person, toMeeting, locale, requireCode }: { caseId: string; meetingId: string; person: string; toMeeting: boolean; locale: 'en' | 'es'; requireCode: boolean }
+	{ caseId, meetingId, person, toMeeting, locale, requireCode, channel = 'in_person' }: { caseId: string; meetingId: string; person: string; toMeeting: boolean; locale: 'en' | 'es'; requireCode: boolean; channel?: Channel }
 ): Promise<Invitation> {
 	await page.getByLabel(english('invite_form_scope')).selectOption(toMeeting ? meetingId : '');
-	await page.getByLabel(english('invite_channel_in_person')).check();
+	await page.getByLabel(english(`invite_channel_${channel}`)).check();
 	await page.getByRole('radio', { name: locale === 'es' ? 'Español' : 'English', exact: true }).check();
 	await page.getByLabel(english('invite_form_require_code')).setChecked(requireCode);
 	await page.getByRole('button', { name: english('invite_form_submit') }).click();
@@ -254,4 +259,25 @@ export async function expectNotesLiveIn(page: Page, locale: 'en' | 'es'): Promis
 	await expect(status).toHaveText(message(locale, 'notes_status_live'));
 	await expect(status).toHaveAttribute('data-status', 'connected');
 	await expect(status).toHaveAttribute('data-synced', 'true');
+}
+
+/** The messages the server sent to `to` (a phone number or email), oldest first, as its file transport wrote them. */
+export function messagesTo(to: string, kind?: string): { kind: string; text: string; locale: string }[] {
+	let names: string[];
+	try {
+		names = readdirSync(OUTBOX_DIR);
+	} catch {
+		return [];
+	}
+	return names
+		.filter((n) => n.endsWith('.json'))
+		.sort()
+		.map((n) => JSON.parse(readFileSync(join(OUTBOX_DIR, n), 'utf8')) as { to: string; kind: string; text: string; locale: string })
+		.filter((m) => m.to === to && (kind === undefined || m.kind === kind));
+}
+
+/** The 6-digit sign-in code in the newest message of that kind to `to`, once there are more than `before`. */
+export async function newSignInCode(to: string, before: number): Promise<string> {
+	await expect.poll(() => messagesTo(to, 'sign-in-code').length).toBeGreaterThan(before);
+	return /\b(\d{6})\b/.exec(messagesTo(to, 'sign-in-code').at(-1)!.text)![1];
 }

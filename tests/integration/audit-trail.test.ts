@@ -3,14 +3,19 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import Database from 'better-sqlite3';
 import { removeServerFiles, startServer, type RunningServer } from '../support/server.ts';
-import { demoIds, get, signIn } from '../support/clients.ts';
+import { accept, demoIds, get, invite, personId, signIn } from '../support/clients.ts';
 
 let server: RunningServer;
 let supervisor: string;
 let admin: string;
 let caseworker: string;
 let outsider: string;
+/** Kai Moreno supervises the Nguyen case only. */
+let otherSupervisor: string;
 let caseId: string;
+/** Ana Rivera, a parent on the demo case, who signs in from her phone. */
+let ana: string;
+const ANA_ADDRESS = '127.0.0.1';
 /** A second case, in the same agency, that the outsider works and the supervisor does not. */
 const OTHER_CASE = 'nguyennguyennguyennguyen';
 
@@ -26,9 +31,18 @@ beforeAll(async () => {
 		const riley = (db.prepare("SELECT id FROM users WHERE email = 'outsider@demo.test'").get() as { id: string }).id;
 		db.prepare("INSERT INTO cases (id, agency_id, name, created_at) VALUES (?, ?, 'Nguyen family', ?)").run(OTHER_CASE, agencyId, Date.now());
 		db.prepare("INSERT INTO case_assignments (case_id, user_id, role, created_at) VALUES (?, ?, 'caseworker', ?)").run(OTHER_CASE, riley, Date.now());
+		// Same demo password as the others.
+		const hash = (db.prepare("SELECT password_hash FROM users WHERE email = 'supervisor@demo.test'").get() as { password_hash: string }).password_hash;
+		db.prepare("INSERT INTO users (id, agency_id, email, name, role, password_hash, created_at) VALUES ('kaikaikaikaikaikaikaikai', ?, 'kai@demo.test', 'Kai Moreno', 'supervisor', ?, ?)").run(agencyId, hash, Date.now());
+		db.prepare("INSERT INTO case_assignments (case_id, user_id, role, created_at) VALUES (?, 'kaikaikaikaikaikaikaikai', 'supervisor', ?)").run(OTHER_CASE, Date.now());
 	} finally {
 		db.close();
 	}
+	otherSupervisor = await signIn(server.url, 'kai@demo.test');
+	// Ana accepts an invitation and opens her family page: entries with her name, address of origin and times.
+	ana = await personId(server.url, caseworker, caseId, 'Ana Rivera');
+	const anaCookie = await accept(server.url, await invite(server.url, caseworker, caseId, ana));
+	expect((await get(server.url, '/family', anaCookie)).status).toBe(200);
 });
 
 afterAll(async () => {
@@ -81,10 +95,61 @@ describe('the audit trail', () => {
 		expect(everything.html).not.toContain('Nguyen family');
 		const csv = await (await get(server.url, '/audit/export', supervisor)).text();
 		expect(csv).not.toContain(OTHER_CASE);
-		// An administrator reads the whole trail, that case included.
-		const adminView = await page(`/audit?case=${OTHER_CASE}`, admin);
-		expect(adminView.status).toBe(200);
-		expect(rowsOf(adminView.html).some((r) => r.action === 'case.view' && r.outcome === 'allowed' && r.html.includes('Nguyen family'))).toBe(true);
+		// Its own supervisor reads it.
+		const kaiView = await page(`/audit?case=${OTHER_CASE}`, otherSupervisor);
+		expect(kaiView.status).toBe(200);
+		expect(rowsOf(kaiView.html).some((r) => r.action === 'case.view' && r.outcome === 'allowed' && r.html.includes('Nguyen family'))).toBe(true);
+	});
+
+	it('shows the administrator security events, never a family member or a case (issue 17: ?person=<a parent>)', async () => {
+		// What the issue found: the export filtered to a parent gave her name, address of origin and times.
+		const res = await get(server.url, `/audit/export?person=${ana}`, admin);
+		expect(res.status).toBe(200);
+		expect(res.headers.get('x-audit-rows')).toBe('0');
+		const csv = await res.text();
+		expect(csv).not.toMatch(/Ana|Rivera|family\.view|participant/);
+		const filtered = await page(`/audit?person=${ana}`, admin);
+		expect(filtered.status).toBe(200);
+		expect(rowsOf(filtered.html)).toEqual([]);
+		// The whole view, page and download: staff sign-ins and refusals, no case, no family member anywhere.
+		const all = await page('/audit', admin);
+		expect(rowsOf(all.html).some((r) => r.action === 'auth.sign-in')).toBe(true);
+		expect(all.html).not.toMatch(/Rivera|Nguyen|Ortiz|Whitfield|PARENT/);
+		const everything = (await (await get(server.url, '/audit/export', admin)).text()).replace(/^\uFEFF/, '').split('\r\n').filter(Boolean).slice(1);
+		expect(everything.length).toBeGreaterThan(0);
+		for (const line of everything) {
+			const cells = line.split(',');
+			expect(cells[4], line).not.toBe('participant'); // kind of person
+			expect(cells[10], line).toBe(''); // case (id)
+		}
+		expect(everything.join('\n')).not.toMatch(/Rivera|Nguyen|Ana /);
+		// Every filter: none brings a case's entries back.
+		for (const query of [`person=${ana}&action=family.`, 'outcome=allowed', 'action=case.', 'action=invite.', 'action=collab.', `from=2000-01-01&to=2100-01-01`]) {
+			const view = await page(`/audit?${query}`, admin);
+			expect(view.status, query).toBe(200);
+			expect(view.html, query).not.toMatch(/Rivera|Nguyen|Ortiz/);
+		}
+		// Narrowing to a case is refused, page and download, and the case's supervisor sees the attempt.
+		expect((await get(server.url, `/audit?case=${caseId}`, admin)).status).toBe(403);
+		expect((await get(server.url, `/audit/export?case=${caseId}`, admin)).status).toBe(403);
+		const seen = await page(`/audit?case=${caseId}&action=audit.&outcome=denied`, supervisor);
+		expect(rowsOf(seen.html).some((r) => r.html.includes('Morgan Avery'))).toBe(true);
+	});
+
+	it('gives the supervisor of another case nothing of this case’s family, through any filter', async () => {
+		const res = await get(server.url, `/audit/export?person=${ana}`, otherSupervisor);
+		expect(res.status).toBe(200);
+		expect(res.headers.get('x-audit-rows')).toBe('0');
+		expect(await res.text()).not.toMatch(/Ana|Rivera/);
+		expect((await get(server.url, `/audit?case=${caseId}`, otherSupervisor)).status).toBe(403);
+		expect((await get(server.url, `/audit/export?case=${caseId}`, otherSupervisor)).status).toBe(403);
+		const all = await page('/audit', otherSupervisor);
+		expect(all.html).not.toMatch(/Rivera|Ortiz|Whitfield/);
+		// The case's own supervisor reads Ana's entries, with where she connected from.
+		const lee = await get(server.url, `/audit/export?person=${ana}`, supervisor);
+		const lines = (await lee.text()).split('\r\n').filter((l) => l.includes('Ana Rivera'));
+		expect(lines.length).toBeGreaterThan(0);
+		expect(lines.some((l) => l.includes(',family.view,') && l.includes(ANA_ADDRESS))).toBe(true);
 	});
 
 	it('downloads the filtered entries as CSV, and records the download with its row count', async () => {

@@ -4,6 +4,9 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import Database from 'better-sqlite3';
+import * as Y from 'yjs';
+import { MESSAGE_HEARTH, decodeHearthMessage } from '../../src/lib/domain/collab-protocol.ts';
+import { formatDateTime, formatShortDateTime } from '../../src/lib/format.ts';
 import { removeServerFiles, startServer, type RunningServer } from '../support/server.ts';
 import { accept, connect, demoIds, destroy, get, invite, personId, rawSocket, signIn, synced, waitFor } from '../support/clients.ts';
 
@@ -95,6 +98,13 @@ describe('an invitation', () => {
 		expect(joined.headers.getSetCookie().some((c) => c.startsWith('hearth_session='))).toBe(true);
 	});
 
+	it('keeps a short code typed far too long in the field and says no invitation has it (issue 17)', async () => {
+		const typed = 'ABCDE-FGHIJ '.repeat(5).trim();
+		const res = await fetch(`${server.url}/join?/lookup`, { method: 'POST', headers: { origin: server.url, 'content-type': 'application/x-www-form-urlencoded', accept: 'text/html' }, body: new URLSearchParams({ shortCode: typed }), redirect: 'manual' });
+		expect(res.status).toBe(404);
+		expect(await res.text()).toContain(`value="${typed}"`);
+	});
+
 	it('is sent by email in the person’s language, with the code in a second message', async () => {
 		const before = outboxFiles().length;
 		await invite(server.url, staff, ids.caseId, people['Rosa Rivera'], { channel: 'email', locale: 'es', requireCode: true });
@@ -113,6 +123,97 @@ describe('an invitation', () => {
 		db.close();
 		expect(JSON.stringify(rows)).not.toContain('rosa.rivera');
 		expect(JSON.stringify(rows)).not.toContain('/invite/');
+	});
+});
+
+describe('an invitation to a meeting (issue 17.10, 17.11)', () => {
+	const meetingRow = () => {
+		const db = new Database(server.dbPath, { readonly: true });
+		const row = db.prepare('SELECT starts_at AS startsAt, duration_minutes AS minutes, time_zone AS zone, location FROM meetings WHERE id = ?').get(ids.meetingId) as { startsAt: number; minutes: number; zone: string; location: string };
+		const invite = db.prepare('SELECT expires_at AS expiresAt FROM invites ORDER BY created_at DESC LIMIT 1').get() as { expiresAt: number };
+		db.close();
+		return { ...row, expiresAt: invite.expiresAt };
+	};
+
+	it('lasts until the meeting has ended, and its email names the date, time and place in the reader’s language and the meeting’s zone', async () => {
+		const before = outboxFiles().length;
+		await invite(server.url, staff, ids.caseId, people['Daniel Ortiz'], { meetingId: ids.meetingId, channel: 'email' });
+		const meeting = meetingRow();
+		// The demo meeting is three days away: 72 hours from now ends before it does.
+		expect(meeting.expiresAt).toBeGreaterThanOrEqual(meeting.startsAt + meeting.minutes * 60_000);
+		const email = outboxFiles().slice(before).find((m) => m.kind === 'invite')!;
+		expect(email.text).toContain(`When: ${formatDateTime(meeting.startsAt, 'en', meeting.zone)}`);
+		expect(email.text).toContain(`Where: ${meeting.location}`);
+		expect(email.text).toContain(`Or go to ${server.url}/join and type this code:`);
+		expect(email.text).toContain(`The link works one time, until ${formatDateTime(meeting.expiresAt, 'en', meeting.zone)}.`);
+		expect(email.text).toContain('Sam Okafor invites you to a family team meeting.');
+	});
+
+	it('by text message is short, in Spanish for a Spanish reader ("5:30 p.m."), with when, where and the Join page’s address', async () => {
+		const before = outboxFiles().length;
+		await invite(server.url, staff, ids.caseId, people['Rosa Rivera'], { meetingId: ids.meetingId, channel: 'sms', locale: 'es' });
+		const meeting = meetingRow();
+		const sms = outboxFiles().slice(before).find((m) => m.kind === 'invite')!;
+		expect(sms.to).toBe('+15555550103');
+		expect(sms.text).toContain(formatShortDateTime(meeting.startsAt, 'es', meeting.zone));
+		expect(sms.text).toMatch(/5:30\sp\.\s?m\./);
+		expect(sms.text).toContain(meeting.location);
+		expect(sms.text).toContain(`en ${server.url}/join`);
+		expect(sms.text).toContain('/invite/');
+		// Two text-message segments at most; it used to be a letter.
+		expect(sms.text.length, sms.text).toBeLessThanOrEqual(320);
+	});
+
+	it('names who sent the 6-digit code: the facilitator, when she made it', async () => {
+		const dana = await signIn(server.url, 'facilitator@demo.test');
+		const created = await invite(server.url, dana, ids.caseId, people['Lucia Ortiz'], { meetingId: ids.meetingId, requireCode: true });
+		const html = await (await get(server.url, `/invite/${created.token}`)).text();
+		expect(html).toContain('Dana Reyes gave you this code, or sent it in a second message.');
+		expect(html).not.toContain('Your caseworker gave you this code');
+	});
+
+	it('answers 404 for a link nobody was given and 410 for a used one, each with the plain page', async () => {
+		const unknown = await get(server.url, `/invite/${'a'.repeat(32)}`);
+		expect(unknown.status).toBe(404);
+		expect(await unknown.text()).toContain('We could not find this link');
+		const created = await invite(server.url, staff, ids.caseId, people['Tom Baker'], { meetingId: ids.meetingId });
+		await accept(server.url, created);
+		const used = await get(server.url, `/invite/${created.token}`);
+		expect(used.status).toBe(410);
+		expect(await used.text()).toContain('This link was already used');
+	});
+});
+
+describe('a signed-out worker opening the invite form for one person (issue 17.8)', () => {
+	it('comes back to the form with that person chosen after signing in', async () => {
+		const form = `/cases/${ids.caseId}/invite?person=${people['Rosa Rivera']}`;
+		const res = await get(server.url, form);
+		expect(res.status).toBe(303);
+		const location = res.headers.get('location')!;
+		expect(location).toBe(`/sign-in?next=${encodeURIComponent(form)}`);
+		const signedIn = await fetch(`${server.url}${location}`, {
+			method: 'POST',
+			headers: { origin: server.url, 'content-type': 'application/x-www-form-urlencoded', accept: 'text/html' },
+			body: new URLSearchParams({ email: 'caseworker@demo.test', password: 'hearth-demo' }),
+			redirect: 'manual'
+		});
+		expect(signedIn.status).toBe(303);
+		expect(signedIn.headers.get('location')).toBe(form);
+	});
+});
+
+describe('the devices page', () => {
+	it('describes each device plainly ("Chrome on an Android phone"), never with the raw user-agent string', async () => {
+		const ua = 'Mozilla/5.0 (Linux; Android 10; K) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/129.0.0.0 Mobile Safari/537.36';
+		const created = await invite(server.url, staff, ids.caseId, people['Grace Whitfield'], { meetingId: ids.meetingId });
+		const res = await fetch(`${server.url}/invite/${created.token}`, { method: 'POST', headers: { origin: server.url, 'content-type': 'application/x-www-form-urlencoded', accept: 'text/html', 'user-agent': ua }, body: '', redirect: 'manual' });
+		const cookie = res.headers.getSetCookie().find((c) => c.startsWith('hearth_session='))!.split(';')[0];
+		for (const path of ['/sessions', '/sessions/__data.json']) {
+			const body = await (await get(server.url, path, cookie)).text();
+			expect(body, path).not.toContain('Mozilla/5.0');
+			expect(body, path).not.toContain('AppleWebKit');
+		}
+		expect(await (await get(server.url, '/sessions', cookie)).text()).toContain('Chrome on an Android phone');
 	});
 });
 
@@ -255,18 +356,61 @@ describe('the audit trail', () => {
 });
 
 describe('private family time', () => {
-	it('is a session of the family members whose notes staff cannot open', async () => {
-		const rosa = await accept(server.url, await invite(server.url, staff, ids.caseId, people['Rosa Rivera'], { meetingId: ids.meetingId }));
-		const before = new Set([...(await (await get(server.url, `/meetings/${ids.meetingId}`, staff)).text()).matchAll(/name="meetingSessionId" value="([a-z2-7]+)"/g)].map((m) => m[1]));
-		const res = await fetch(`${server.url}/meetings/${ids.meetingId}?/familyTime`, {
+	const post = (path: string, cookie: string, body: Record<string, string> = {}) =>
+		fetch(`${server.url}/meetings/${ids.meetingId}?${path.includes('/') ? path : `/${path}`}`, {
 			method: 'POST',
-			headers: { cookie: staff, origin: server.url, 'content-type': 'application/x-www-form-urlencoded', accept: 'text/html' },
+			headers: { cookie, origin: server.url, 'content-type': 'application/x-www-form-urlencoded', accept: 'text/html' },
+			body: new URLSearchParams(body),
 			redirect: 'manual'
 		});
-		expect(res.status).toBe(200);
-		const page = await (await get(server.url, `/meetings/${ids.meetingId}`, staff)).text();
-		const familyTime = [...page.matchAll(/name="meetingSessionId" value="([a-z2-7]+)"/g)].map((m) => m[1]).find((id) => !before.has(id))!;
-		expect(familyTime).toBeTruthy();
+	const openFamilyTimes = () => {
+		const db = new Database(server.dbPath, { readonly: true });
+		const rows = db.prepare("SELECT id FROM meeting_sessions WHERE meeting_id = ? AND kind = 'FAMILY_ALONE' AND ended_at IS NULL").all(ids.meetingId) as { id: string }[];
+		db.close();
+		return rows.map((r) => r.id);
+	};
+	/** What the collab server says this person may do with a document (its first `access` message), or the refusal's HTTP status. */
+	const accessOf = async (docId: string, cookie: string): Promise<'read' | 'write' | number> => {
+		const { ws, status } = await rawSocket(`${server.url.replace('http', 'ws')}/collab/${docId}`, { origin: server.url, cookie });
+		if (!ws) return status ?? 0;
+		const access = await nextAccess(ws);
+		ws.close();
+		return access;
+	};
+	const nextAccess = (ws: NonNullable<Awaited<ReturnType<typeof rawSocket>>['ws']>) =>
+		new Promise<'read' | 'write'>((resolve) => {
+			const onMessage = (data: Buffer) => {
+				const bytes = new Uint8Array(data);
+				const message = bytes[0] === MESSAGE_HEARTH ? decodeHearthMessage(bytes.subarray(1)) : null;
+				if (message?.t === 'access') {
+					ws.off('message', onMessage);
+					resolve(message.access);
+				}
+			};
+			ws.on('message', onMessage);
+		});
+
+	let rosa: string;
+	let familyTime: string;
+
+	beforeAll(async () => {
+		rosa = await accept(server.url, await invite(server.url, staff, ids.caseId, people['Rosa Rivera'], { meetingId: ids.meetingId }));
+	});
+
+	it('is one at a time: two presses at once start one family time, and both are told it is on', async () => {
+		expect(openFamilyTimes()).toEqual([]);
+		const [a, b] = await Promise.all([post('familyTime', staff), post('familyTime', staff)]);
+		expect([a.status, b.status]).toEqual([200, 200]);
+		const pages = [await a.text(), await b.text()];
+		expect(pages.some((html) => html.includes('Family time is already on'))).toBe(true);
+		expect(openFamilyTimes()).toHaveLength(1);
+		familyTime = openFamilyTimes()[0];
+		// A third press, later, still finds the same one.
+		expect(await (await post('familyTime', staff)).text()).toContain('Family time is already on');
+		expect(openFamilyTimes()).toEqual([familyTime]);
+	});
+
+	it('is a session of the family members whose notes staff cannot open', async () => {
 		const ws = (cookie: string) => rawSocket(`${server.url.replace('http', 'ws')}/collab/session:${familyTime}`, { origin: server.url, cookie });
 		expect((await ws(staff)).status).toBe(403);
 		const open = await ws(rosa);
@@ -275,5 +419,86 @@ describe('private family time', () => {
 		// Professionals leave: the trainee observer is not in it.
 		const observer = await accept(server.url, await invite(server.url, staff, ids.caseId, people['Jordan Lee'], { meetingId: ids.meetingId }));
 		expect((await ws(observer)).status).toBe(403);
+	});
+
+	it('tells the family plainly that only they see it, and how to share it', async () => {
+		const html = await (await get(server.url, `/meetings/${ids.meetingId}?s=${familyTime}`, rosa)).text();
+		expect(html).toContain('Family time: only your family can see these notes');
+		expect(html).toContain('If you share these notes, the staff on your family');
+		expect(html).toContain(`action="?s=${familyTime}&amp;/shareFamilyTime"`);
+		// Staff are told the family can share them (true now), and get no share button.
+		const staffHtml = await (await get(server.url, `/meetings/${ids.meetingId}?s=${familyTime}`, staff)).text();
+		expect(staffHtml).toContain('They can share them with the team when they are ready.');
+		expect(staffHtml).not.toContain('/shareFamilyTime');
+	});
+
+	it('opens the notes to the staff, read only, once a family member shares them; nobody else can share', async () => {
+		const marker = `Our plan: Grandma keeps the children on weekdays ${Math.random().toString(36).slice(2)}`;
+		const writer = connect(server.url, `session:${familyTime}`, rosa);
+		await synced(writer);
+		const p = new Y.XmlElement('paragraph');
+		p.insert(0, [new Y.XmlText(marker)]);
+		writer.doc.getXmlFragment('notes').push([p]);
+		const check = connect(server.url, `session:${familyTime}`, rosa);
+		await synced(check);
+		await waitFor(() => check.doc.getXmlFragment('notes').toString().includes(marker), 3000, 'the family’s notes to be saved');
+		destroy(writer, check);
+		const staffSees = async () => (await (await get(server.url, `/meetings/${ids.meetingId}?s=${familyTime}`, staff)).text()).includes(marker);
+		expect(await staffSees()).toBe(false);
+
+		// Staff cannot share the family's notes for them, nor can someone who is not in family time.
+		const observer = await accept(server.url, await invite(server.url, staff, ids.caseId, people['Jordan Lee'], { meetingId: ids.meetingId }));
+		for (const who of [staff, observer]) expect((await post('shareFamilyTime', who, { meetingSessionId: familyTime })).status).toBe(403);
+		expect(await staffSees()).toBe(false);
+		expect(await accessOf(`session:${familyTime}`, staff)).toBe(403);
+
+		// The form posts back to the family-time part of the page, which then says it is shared.
+		const shared = await post(`s=${familyTime}&/shareFamilyTime`, rosa, { meetingSessionId: familyTime });
+		expect(shared.status).toBe(200);
+		expect(await shared.text()).toContain('Family time: shared with the team');
+		expect(await staffSees()).toBe(true);
+		expect(await accessOf(`session:${familyTime}`, staff)).toBe('read');
+		expect(await accessOf(`session:${familyTime}`, rosa)).toBe('write');
+		// What staff type in it is never stored: the family's words stay theirs.
+		const worker = connect(server.url, `session:${familyTime}`, staff);
+		await synced(worker);
+		worker.doc.getText('t').insert(0, 'staff-edit ');
+		const family = connect(server.url, `session:${familyTime}`, rosa);
+		await synced(family);
+		family.doc.getText('t').insert(0, 'family-after ');
+		await waitFor(() => worker.doc.getText('t').toString().includes('family-after'), 2000, 'the family’s later edit to reach staff');
+		expect(family.doc.getText('t').toString()).not.toContain('staff-edit');
+		destroy(worker, family);
+
+		// Recorded: who shared, when, and that they did (never what the notes say).
+		const db = new Database(server.dbPath, { readonly: true });
+		const row = db.prepare("SELECT actor_kind, actor_role, outcome, detail FROM audit_events WHERE action = 'meeting.family-time.share' AND resource_id = ? AND detail IS NOT NULL").get(familyTime) as { actor_kind: string; actor_role: string; outcome: string; detail: string };
+		const session = db.prepare('SELECT shared_at, shared_by FROM meeting_sessions WHERE id = ?').get(familyTime) as { shared_at: number; shared_by: string };
+		const refusals = db.prepare("SELECT COUNT(*) AS n FROM audit_events WHERE action = 'meeting.family-time.share' AND outcome = 'denied'").get() as { n: number };
+		db.close();
+		expect(row).toMatchObject({ actor_kind: 'participant', actor_role: 'RELATIVE_KIN', outcome: 'allowed' });
+		expect(session.shared_by).toBe(people['Rosa Rivera']);
+		expect(refusals.n).toBeGreaterThanOrEqual(2);
+	});
+
+	it('ends when staff end it: its notes turn read only at once, and a later family time can start', async () => {
+		const open = await rawSocket(`${server.url.replace('http', 'ws')}/collab/session:${familyTime}`, { origin: server.url, cookie: rosa });
+		expect(await nextAccess(open.ws!)).toBe('write');
+		const narrowed = nextAccess(open.ws!);
+		const ended = await post('endFamilyTime', staff, { meetingSessionId: familyTime });
+		expect(ended.status).toBe(200);
+		expect(await narrowed).toBe('read');
+		open.ws!.close();
+		expect(await accessOf(`session:${familyTime}`, rosa)).toBe('read');
+		expect(openFamilyTimes()).toEqual([]);
+		expect(await (await get(server.url, `/meetings/${ids.meetingId}?s=${familyTime}`, rosa)).text()).toContain('Family time has ended.');
+		// The next one is a new family time, with notes of its own.
+		expect((await post('familyTime', staff)).status).toBe(200);
+		const [next] = openFamilyTimes();
+		expect(next).toBeTruthy();
+		expect(next).not.toBe(familyTime);
+		expect(await accessOf(`session:${next}`, rosa)).toBe('write');
+		expect(await accessOf(`session:${next}`, staff)).toBe(403);
+		expect((await post('endFamilyTime', staff, { meetingSessionId: next })).status).toBe(200);
 	});
 });

@@ -56,6 +56,77 @@ describe('pages only for the people assigned to the case', () => {
 	});
 });
 
+/** next= values that once answered 500 or sent a signed-in person off the site (issue 17), and their kin. */
+const TRICKY_NEXT = [
+	'/%0a',
+	'/%0d%0aSet-Cookie:%20x=y',
+	'/%00',
+	'/%F0%9F%98%80',
+	'/ni%C3%B1os',
+	'/%E2%80%A8',
+	'/%FF',
+	'/%09/evil.example/path',
+	'/%0A/evil.example/path',
+	'/%5Cevil.example',
+	'/%5C%5Cevil.example',
+	'//evil.example',
+	'/%2F%2Fevil.example',
+	'/%252F%252Fevil.example',
+	'/.//evil.example',
+	'/x/..//evil.example',
+	'%2F%2Fevil.example',
+	'https://evil.example/',
+	'https:evil.example',
+	'/%20/evil.example',
+	'%09//evil.example'
+];
+
+/** Where a browser would go, given this Location on this site. */
+const landing = (location: string | null) => new URL(location ?? '', server.url);
+
+describe('after sign-in, only a path on this site', () => {
+	it('sends a signed-in person only to a path on this site, whatever next= holds, never with a 500', async () => {
+		for (const next of TRICKY_NEXT) {
+			const res = await get(server.url, `/sign-in?next=${next}`, caseworker);
+			expect(res.status, next).toBe(303);
+			const location = res.headers.get('location');
+			expect(location, next).toMatch(/^\/(?!\/)[\x21-\x7e]*$/);
+			expect(landing(location).origin, next).toBe(server.url);
+		}
+	});
+
+	it('does the same for a successful sign-in carrying such a next', async () => {
+		for (const next of TRICKY_NEXT.slice(0, 10)) {
+			const res = await fetch(`${server.url}/sign-in?next=${next}`, {
+				method: 'POST',
+				headers: { origin: server.url, 'content-type': 'application/x-www-form-urlencoded', accept: 'text/html' },
+				body: new URLSearchParams({ email: 'caseworker@demo.test', password: 'hearth-demo' }),
+				redirect: 'manual'
+			});
+			expect(res.status, next).toBe(303);
+			expect(landing(res.headers.get('location')).origin, next).toBe(server.url);
+		}
+	});
+
+	it('keeps a path on this site as it was asked for', async () => {
+		const res = await get(server.url, `/sign-in?next=${encodeURIComponent(`/meetings/${ids.meetingId}`)}`, caseworker);
+		expect(res.headers.get('location')).toBe(`/meetings/${ids.meetingId}`);
+	});
+
+	it('lets the language switch go back only to a path on this site', async () => {
+		for (const next of ['/\t/evil.example/x', '//evil.example', '/\n', '/😀']) {
+			const res = await fetch(`${server.url}/language`, {
+				method: 'POST',
+				headers: { origin: server.url, 'content-type': 'application/x-www-form-urlencoded' },
+				body: new URLSearchParams({ locale: 'en', next }),
+				redirect: 'manual'
+			});
+			expect(res.status, next).toBe(303);
+			expect(landing(res.headers.get('location')).origin, next).toBe(server.url);
+		}
+	});
+});
+
 describe('request safety', () => {
 	it('sends security headers, and no-store on signed-in pages', async () => {
 		const res = await get(server.url, `/cases/${ids.caseId}`, caseworker);
@@ -113,6 +184,32 @@ describe('sign-in', () => {
 		const message = (html: string) => /role="alert"[^>]*>([^<]*)</.exec(html)?.[1];
 		expect(message(wrongPassword.html)).toBeTruthy();
 		expect(message(wrongPassword.html)).toBe(message(wrongEmail.html));
+	});
+
+	it('says a password or email is too long, not missing, and keeps the email', async () => {
+		const longPassword = await attempt('supervisor@demo.test', 'x'.repeat(1001));
+		expect(longPassword.status).toBe(400);
+		expect(longPassword.html).toContain('That password is too long. A password has at most 1000 characters.');
+		expect(longPassword.html).toContain('value="supervisor@demo.test"');
+		const longEmail = await attempt(`${'a'.repeat(250)}@demo.test`, 'x');
+		expect(longEmail.html).toContain('That email is too long. An email has at most 254 characters.');
+		expect((await attempt('', 'x')).html).toContain('Please enter your email.');
+		expect((await attempt('supervisor@demo.test', '')).html).toContain('Please enter your password.');
+	});
+
+	it('tells an administrator which new account field is too long, keeping what was typed', async () => {
+		const admin = await signIn(server.url, 'admin@demo.test');
+		const res = await fetch(`${server.url}/admin/users?/add`, {
+			method: 'POST',
+			headers: { cookie: admin, origin: server.url, 'content-type': 'application/x-www-form-urlencoded', accept: 'text/html', 'accept-language': 'en' },
+			body: new URLSearchParams({ name: 'N'.repeat(121), email: 'new.person@demo.test', role: 'caseworker', password: 'p'.repeat(201) })
+		});
+		expect(res.status).toBe(400);
+		const html = await res.text();
+		expect(html).toContain('That name is too long. A name has at most 120 characters.');
+		expect(html).toContain('That password is too long. A password has at most 200 characters.');
+		expect(html).toContain('value="new.person@demo.test"');
+		expect(html).not.toContain('Please enter a name.');
 	});
 
 	it('slows down repeated failures for an account, and lets the right password in after the wait', async () => {

@@ -35,7 +35,7 @@ export async function startServer(env: Record<string, string> = {}, keep?: { dir
 	const port = keep?.port ?? (await freePort());
 	let log = '';
 	const child = spawn(process.execPath, ['server/index.ts'], {
-		env: { ...process.env, PORT: String(port), HOST: '127.0.0.1', DATABASE_PATH: dbPath, SIGNIN_THROTTLE: '0', INVITE_LOOKUP_LIMIT: '100000', OUTBOX_DIR: join(dir, 'outbox'), ...env },
+		env: { ...process.env, PORT: String(port), HOST: '127.0.0.1', DATABASE_PATH: dbPath, SIGNIN_THROTTLE: '0', INVITE_LOOKUP_LIMIT: '100000', ANONYMOUS_REFUSAL_LIMIT: '100000', OUTBOX_DIR: join(dir, 'outbox'), ...env },
 		stdio: ['ignore', 'pipe', 'pipe']
 	});
 	child.stdout!.on('data', (d) => (log += d));

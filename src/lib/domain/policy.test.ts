@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { can, decide, type Actor, type Resource } from './policy';
-import type { AssignmentRole, ParticipantRole, StaffRole } from './roles';
+import { FAMILY_ROLES, type AssignmentRole, type ParticipantRole, type StaffRole } from './roles';
 
 const staff = (role: StaffRole, assignments: [string, AssignmentRole][] = []): Actor => ({
 	kind: 'staff',
@@ -91,6 +91,56 @@ describe('private family time', () => {
 		};
 		expect(can(grandmother, 'edit', doc)).toBe(true);
 		expect(can({ ...grandmother, meetingSessionIds: new Set(['joint']) }, 'view', doc)).toBe(false);
+	});
+
+	const member = (role: ParticipantRole, sessions = ['ft']): Actor => ({
+		kind: 'participant',
+		participantId: `p-${role}`,
+		personId: `person-${role}`,
+		caseId: caseA,
+		role,
+		meetingId: 'm1',
+		meetingSessionIds: new Set(sessions),
+		keepApartWith: new Set()
+	});
+
+	it('lets a family member in that family time share its notes with the team, and nobody else', () => {
+		for (const role of FAMILY_ROLES) expect(can(member(role), 'manage', doc), role).toBe(true);
+		// Professionals placed in family time (an interpreter), and observers, do not decide for the family.
+		for (const role of ['OBSERVER', 'INTERPRETER', 'SERVICE_PROVIDER', 'CAREGIVER'] as const) expect(can(member(role), 'manage', doc), role).toBe(false);
+		// A family member who is not in this family time.
+		expect(can(member('PARENT', ['joint']), 'manage', doc)).toBe(false);
+		// Staff never do, before or after.
+		for (const shared of [false, true]) expect(can(staff('facilitator', [[caseA, 'facilitator']]), 'manage', { ...doc, familyShared: shared })).toBe(false);
+		// Only family time's notes are the family's to share.
+		const joint = { type: 'document', caseId: caseA, docKind: 'meeting', meetingId: 'm1', meetingSessionId: 'ft', meetingSessionKind: 'JOINT' } as const;
+		expect(can(member('PARENT'), 'manage', joint)).toBe(false);
+	});
+
+	it('opens shared notes to the staff of the case to read, never to change', () => {
+		const shared = { ...doc, familyShared: true };
+		for (const role of ['caseworker', 'facilitator', 'supervisor'] as const) {
+			const actor = staff(role, [[caseA, role]]);
+			expect(can(actor, 'view', shared)).toBe(true);
+			expect(can(actor, 'edit', shared)).toBe(false);
+		}
+		// Staff of other cases and administrators still see nothing.
+		expect(can(staff('caseworker', [['another-case', 'caseworker']]), 'view', shared)).toBe(false);
+		expect(can(staff('admin', [[caseA, 'caseworker']]), 'view', shared)).toBe(false);
+		// The family keeps writing while family time lasts.
+		expect(can(member('PARENT'), 'edit', shared)).toBe(true);
+	});
+
+	it('keeps family time that has ended as it was: the family reads it, nobody writes', () => {
+		const ended = { ...doc, meetingSessionEnded: true };
+		expect(can(member('PARENT'), 'view', ended)).toBe(true);
+		expect(can(member('PARENT'), 'edit', ended)).toBe(false);
+		// The family can still share it after it ended.
+		expect(can(member('PARENT'), 'manage', ended)).toBe(true);
+		const staffer = staff('facilitator', [[caseA, 'facilitator']]);
+		expect(can(staffer, 'view', ended)).toBe(false);
+		expect(can(staffer, 'view', { ...ended, familyShared: true })).toBe(true);
+		expect(can(staffer, 'edit', { ...ended, familyShared: true })).toBe(false);
 	});
 });
 

@@ -1,5 +1,5 @@
 import type { AssignmentRole, MeetingSessionKind, ParticipantRole, SensitivityLabel, StaffRole } from './roles.ts';
-import { READ_ONLY_PARTICIPANT_ROLES } from './roles.ts';
+import { FAMILY_ROLES, READ_ONLY_PARTICIPANT_ROLES } from './roles.ts';
 import type { DocKind } from './doc-id.ts';
 import type { ConsentRecorder, ShareableDetail } from './people.ts';
 
@@ -44,9 +44,20 @@ export type Resource =
 	| { type: 'meeting-session'; caseId: string; meetingId: string; meetingSessionId: string; meetingSessionKind?: MeetingSessionKind }
 	/**
 	 * A shared document. For `meeting` and `session` documents, the meeting and the meeting session whose
-	 * document it is (the joint session's document is `meeting:<id>`).
+	 * document it is (the joint session's document is `meeting:<id>`), and two recorded facts of that
+	 * session: it has ended (`meetingSessionEnded`: read only), and, for family time, the family shared its
+	 * notes with the team (`familyShared`: `meeting_sessions.shared_at` is set).
 	 */
-	| { type: 'document'; caseId: string; docKind: DocKind; meetingId?: string; meetingSessionId?: string; meetingSessionKind?: MeetingSessionKind }
+	| {
+			type: 'document';
+			caseId: string;
+			docKind: DocKind;
+			meetingId?: string;
+			meetingSessionId?: string;
+			meetingSessionKind?: MeetingSessionKind;
+			meetingSessionEnded?: boolean;
+			familyShared?: boolean;
+	  }
 	/**
 	 * One person's details, with the labels staff put on them, the person's role on the case, and the
 	 * consents on record: which of their details they agreed to share with their family team, and who
@@ -73,6 +84,10 @@ export type Resource =
 	| { type: 'user-admin' }
 	| { type: 'audit'; caseId?: string };
 
+/**
+ * `manage` on a document is deciding who else may read it: for family time, a family member sharing the
+ * family's notes with the team.
+ */
 export type Action = 'view' | 'edit' | 'manage';
 
 export type Decision = { allow: true } | { allow: false; reason: 'not-signed-in' | 'forbidden' };
@@ -109,8 +124,11 @@ function decideStaff(actor: StaffActor, action: Action, resource: Resource): Dec
 			return FORBIDDEN;
 		case 'document':
 			// FGDM private family time (domain.md §2): professionals leave; the family's own notes are closed
-			// to every agency role until the family presents its plan.
-			if (resource.meetingSessionKind === 'FAMILY_ALONE') return FORBIDDEN;
+			// to every agency role until the family shares them with the team (it presents its plan). From
+			// then on the case's staff may read them, never change them or decide who else reads them.
+			if (resource.meetingSessionKind === 'FAMILY_ALONE' && (!resource.familyShared || action !== 'view')) return FORBIDDEN;
+			// A part of a meeting that has ended is kept as it was.
+			if (resource.meetingSessionEnded && action === 'edit') return FORBIDDEN;
 			return decideCaseStaff(actor, action, resource);
 		case 'case':
 		case 'meeting':
@@ -151,7 +169,10 @@ function decideParticipant(actor: ParticipantActor, action: Action, resource: Re
 		case 'meeting-session':
 			return action === 'view' && meetingInScope(resource.meetingId) && actor.meetingSessionIds.has(resource.meetingSessionId) ? ALLOW : FORBIDDEN;
 		case 'document': {
-			if (action === 'manage' || (action === 'edit' && readOnly)) return FORBIDDEN;
+			if (action === 'edit' && (readOnly || resource.meetingSessionEnded)) return FORBIDDEN;
+			// Sharing family time's notes with the team is the family's own decision: a member of the family
+			// (not an observer, an interpreter or another professional placed in it), still in that session.
+			if (action === 'manage' && (resource.meetingSessionKind !== 'FAMILY_ALONE' || readOnly || !FAMILY_ROLES.includes(actor.role))) return FORBIDDEN;
 			if (resource.docKind === 'plan') {
 				if (actor.meetingId !== null) return FORBIDDEN;
 				// Domestic violence (domain.md §6): one of a keep-apart pair must never receive what the other

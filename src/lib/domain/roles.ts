@@ -22,6 +22,9 @@ export const PARTICIPANT_ROLES = [
 ] as const;
 export type ParticipantRole = (typeof PARTICIPANT_ROLES)[number];
 
+/** The family's own people: those who stay for private family time when professionals leave (domain.md §2). */
+export const FAMILY_ROLES: readonly ParticipantRole[] = ['PARENT', 'CHILD_YOUTH', 'RELATIVE_KIN', 'FICTIVE_KIN', 'SUPPORT_PERSON'];
+
 /** How a staff member is attached to one case. */
 export const ASSIGNMENT_ROLES = ['caseworker', 'facilitator', 'supervisor'] as const;
 export type AssignmentRole = (typeof ASSIGNMENT_ROLES)[number];

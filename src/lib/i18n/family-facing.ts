@@ -23,7 +23,8 @@ export const FAMILY_FACING_PREFIXES: readonly string[] = [
 	'meeting_status_', // planned, held, cancelled
 	'invite_', // the invitation page, its email and text message, its code (staff's invite form: see below)
 	'join_', // joining with a code read over the phone
-	'session_' // the parts of a meeting a family member is in (whole team, family time)
+	'session_', // the parts of a meeting a family member is in (whole team, family time)
+	'sessions_device_' // "Chrome on an Android phone": the devices page, where a family member is signed in
 ];
 
 export const FAMILY_FACING_KEYS: readonly string[] = [

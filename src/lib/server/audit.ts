@@ -4,6 +4,8 @@ import { desc } from 'drizzle-orm';
 import type { Db } from './db/index.ts';
 import { auditEvents } from './db/schema.ts';
 import type { Actor } from '../domain/policy.ts';
+import { config } from './config.ts';
+import { AnonymousRefusals, type AnonymousRefusalPolicy, type RefusalSummary } from './anonymous-refusals.ts';
 
 // The append-only audit writer. Records who, in what role, did what to which resource, the outcome
 // (every refusal included), when and from where. Never note contents, never tokens.
@@ -37,7 +39,31 @@ function actorFields(actor: Actor): { kind: string; id: string | null; role: str
 	return { kind: actor.kind, id: null, role: null };
 }
 
+/**
+ * Appends one entry to the trail (in its own transaction, chained to the entry before it). A refusal of a
+ * caller who is not signed in may instead be counted into a summary entry (see anonymous-refusals.ts),
+ * written when its window ends or at shutdown. An entry of a family member belongs to their case unless it
+ * names another, so that it is read with the case (by its supervisor) and never as an agency-wide event.
+ */
 export function writeAudit(db: Db, entry: AuditEntry): void {
+	if (entry.actor.kind === 'anonymous' && entry.outcome === 'denied') {
+		const at = entry.at ?? Date.now();
+		const state = refusalState();
+		state.db = db;
+		writeSummaries(db, state.refusals.takeDue(at));
+		const why = typeof entry.detail?.why === 'string' ? entry.detail.why : null;
+		const counted = state.refusals.note({ clientAddress: entry.clientAddress ?? null, action: entry.action, resourceType: entry.resourceType, caseId: entry.caseId ?? null, why, at });
+		if (counted === 'counted') {
+			startSummaryTimer(state);
+			return;
+		}
+		appendAudit(db, { ...entry, at });
+		return;
+	}
+	appendAudit(db, entry);
+}
+
+function appendAudit(db: Db, entry: AuditEntry): void {
 	const actor = actorFields(entry.actor);
 	const at = entry.at ?? Date.now();
 	const row = {
@@ -48,7 +74,7 @@ export function writeAudit(db: Db, entry: AuditEntry): void {
 		action: entry.action,
 		resourceType: entry.resourceType,
 		resourceId: entry.resourceId ?? null,
-		caseId: entry.caseId ?? null,
+		caseId: entry.caseId ?? (entry.actor.kind === 'participant' ? entry.actor.caseId : null),
 		outcome: entry.outcome,
 		clientAddress: entry.clientAddress ?? null,
 		sessionRef: entry.sessionId ? entry.sessionId.slice(0, 16) : null,
@@ -66,6 +92,89 @@ export function writeAudit(db: Db, entry: AuditEntry): void {
 		},
 		{ behavior: 'immediate' }
 	);
+}
+
+// ---- Refusals of callers who are not signed in: counted, summarised, limited ------------------------
+
+type RefusalState = { refusals: AnonymousRefusals; db: Db | null; timer: ReturnType<typeof setInterval> | null };
+
+// The SvelteKit bundle and server/index.ts (the collab server, shutdown) each have their own copy of this
+// module: the counts live on globalThis, so that both count into one and shutdown flushes them all.
+const REFUSALS_KEY = Symbol.for('hearth.anonymous-refusals');
+
+function refusalState(): RefusalState {
+	const holder = globalThis as { [REFUSALS_KEY]?: RefusalState };
+	if (!holder[REFUSALS_KEY]) {
+		const c = config();
+		holder[REFUSALS_KEY] = {
+			refusals: new AnonymousRefusals({ windowMs: 60_000, rowsPerAddress: c.ANONYMOUS_REFUSAL_ROWS, rowsInAll: c.ANONYMOUS_REFUSAL_ROWS_IN_ALL, limitPerAddress: c.ANONYMOUS_REFUSAL_LIMIT }),
+			db: null,
+			timer: null
+		};
+	}
+	return holder[REFUSALS_KEY];
+}
+
+function writeSummaries(db: Db, summaries: RefusalSummary[]): void {
+	for (const s of summaries) {
+		appendAudit(db, {
+			actor: { kind: 'anonymous' },
+			action: s.action,
+			resourceType: s.resourceType,
+			caseId: s.caseId,
+			outcome: 'denied',
+			clientAddress: s.clientAddress,
+			at: s.lastAt,
+			detail: { ...(s.why ? { why: s.why } : {}), summary: true, count: s.count, first: new Date(s.firstAt).toISOString(), last: new Date(s.lastAt).toISOString() }
+		});
+	}
+}
+
+/** While summaries are being counted, write each one soon after its window ends, even if nothing else happens. */
+function startSummaryTimer(state: RefusalState): void {
+	if (state.timer) return;
+	const every = Math.max(1000, Math.min(state.refusals.policy.windowMs, 10_000));
+	state.timer = setInterval(() => {
+		if (!state.db) return;
+		const due = state.refusals.takeDue(Date.now());
+		// Nobody to hand a failure to here (a locked or closed database): the log keeps what was counted.
+		try {
+			writeSummaries(state.db, due);
+		} catch (err) {
+			console.error('audit: could not write these summaries of refusals', JSON.stringify(due), err);
+		}
+		if (state.refusals.pendingCount === 0 && state.timer) {
+			clearInterval(state.timer);
+			state.timer = null;
+		}
+	}, every);
+	state.timer.unref();
+}
+
+/**
+ * Writes every summary still being counted (at shutdown, before the database closes: see boot.ts), so no
+ * refusal goes unrecorded.
+ */
+export function flushAnonymousRefusals(db: Db): void {
+	const state = refusalState();
+	writeSummaries(db, state.refusals.takeDue(Date.now(), true));
+	if (state.timer) clearInterval(state.timer);
+	state.timer = null;
+}
+
+/**
+ * Whether a caller who is not signed in, from this address, has used up its refusals for now: the hook
+ * answers 429 and counts that answer as one more refusal.
+ */
+export function anonymousRefusalsExhausted(clientAddress: string | null, now = Date.now()): boolean {
+	return refusalState().refusals.blocked(clientAddress, now);
+}
+
+/** Starts counting afresh under `policy` (tests). */
+export function resetAnonymousRefusals(policy: AnonymousRefusalPolicy): void {
+	const state = refusalState();
+	if (state.timer) clearInterval(state.timer);
+	Object.assign(state, { refusals: new AnonymousRefusals(policy), db: null, timer: null });
 }
 
 /** Recomputes the chain; returns the seq of the first row that does not match, or null when intact. */

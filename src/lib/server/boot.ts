@@ -5,6 +5,7 @@ import { users } from './db/schema.ts';
 import { eq } from 'drizzle-orm';
 import { CollabServer } from './collab/server.ts';
 import { setCollabControl } from './collab/registry.ts';
+import { flushAnonymousRefusals } from './audit.ts';
 
 export type Hearth = { db: Db; collab: CollabServer; seeded: boolean; hasDemo: boolean; empty: boolean; close: () => Promise<void> };
 
@@ -44,6 +45,8 @@ export async function bootHearth(): Promise<Hearth> {
 		close: async () => {
 			await collab.shutdown();
 			setCollabControl(undefined);
+			// Refusals still being counted are written now, or the record that they happened would be lost.
+			flushAnonymousRefusals(db);
 			db.$client.close();
 		}
 	};

@@ -53,6 +53,16 @@ const schema = z.object({
 		.optional(),
 	/** Failed sign-ins from one client address (all accounts together) before it must wait. */
 	SIGNIN_ADDRESS_FREE_FAILURES: z.coerce.number().int().min(1).default(10),
+	/**
+	 * Refusals of callers who are not signed in (made-up ids, dead invite links, wrong passwords for unknown
+	 * emails): per client address and minute, this many are written to the audit trail as their own entries,
+	 * the rest counted into one summary entry (see anonymous-refusals.ts)…
+	 */
+	ANONYMOUS_REFUSAL_ROWS: z.coerce.number().int().min(0).default(10),
+	/** …and this many in all addresses together, per minute… */
+	ANONYMOUS_REFUSAL_ROWS_IN_ALL: z.coerce.number().int().min(0).default(300),
+	/** …and after this many in a minute, that address's requests while signed out are answered 429. */
+	ANONYMOUS_REFUSAL_LIMIT: z.coerce.number().int().min(1).default(60),
 	/** Set to 0 only in tests that exercise something else than sign-in throttling. */
 	SIGNIN_THROTTLE: flag.transform((v) => v ?? true)
 }).superRefine((c, ctx) => {

@@ -6,6 +6,9 @@ import { sessionCookieOptions } from '$lib/server/auth/cookie';
 import { sessionPolicy } from '$lib/server/config';
 import { collabControl } from '$lib/server/collab/registry';
 import { writeAudit } from '$lib/server/audit';
+import { config } from '$lib/server/config';
+import { describeUserAgent } from '$lib/domain/device';
+import { comeBackFor } from '$lib/server/services/sign-in-codes';
 
 function ownerOf(locals: App.Locals): { userId: string } | { participantId: string } | null {
 	const s = locals.session;
@@ -25,8 +28,12 @@ export const load: PageServerLoad = ({ locals, url }) => {
 			current: s.id === current,
 			createdAt: s.createdAt,
 			lastActiveAt: s.lastActiveAt,
-			device: s.userAgent ? s.userAgent.slice(0, 120) : null
-		}))
+			// A plain description ("Chrome on an Android phone"), never the raw user-agent string.
+			device: describeUserAgent(s.userAgent)
+		})),
+		// A family member signing out here is told first how to come back.
+		comeBack: comeBackFor(locals.ctx.db, locals.actor),
+		joinUrl: `${config().ORIGIN ?? url.origin}/join`
 	};
 };
 

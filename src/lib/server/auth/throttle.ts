@@ -44,6 +44,18 @@ export class SignInThrottle {
 		return Math.max(0, wait);
 	}
 
+	/**
+	 * Takes a try before the password is checked: 0 when it may go ahead (and it now counts as a failure, so
+	 * tries sent at once are counted one by one, however long each check takes), else the milliseconds to
+	 * wait (and nothing is counted). A try that turns out right is given back by `succeed`. Synchronous on
+	 * purpose: nothing may run between the look and the count.
+	 */
+	reserve(address: string, account: string, now = Date.now()): number {
+		const wait = this.retryAfter(address, account, now);
+		if (wait === 0) this.fail(address, account, now);
+		return wait;
+	}
+
 	fail(address: string, account: string, now = Date.now()): void {
 		this.prune(now);
 		for (const [key, rule] of this.keys(address, account)) {
@@ -56,9 +68,18 @@ export class SignInThrottle {
 		}
 	}
 
+	/**
+	 * The right password: forgets the account's failures, and gives the address back the try `reserve`
+	 * counted for this sign-in (its other failures stand: they may be guesses at other accounts).
+	 */
 	succeed(address: string, account: string): void {
 		this.entries.delete(`aa:${account}|${address}`);
 		this.entries.delete(`u:${account}`);
+		const byAddress = this.entries.get(`a:${address}`);
+		if (byAddress) {
+			byAddress.failures = Math.max(0, byAddress.failures - 1);
+			if (byAddress.failures <= this.rules.address.free) byAddress.nextAllowedAt = 0;
+		}
 	}
 
 	private prune(now: number): void {

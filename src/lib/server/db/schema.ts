@@ -274,9 +274,21 @@ export const meetingSessions = sqliteTable(
 		kind: text('kind', { enum: MEETING_SESSION_KINDS }).notNull(),
 		/** For SEPARATE: the party it is held for. */
 		forPersonId: text('for_person_id').references(() => casePeople.id),
-		createdAt: integer('created_at').notNull()
+		createdAt: integer('created_at').notNull(),
+		/** When staff ended it (family time): read only from then on, and a later one may start. */
+		endedAt: integer('ended_at'),
+		/**
+		 * FAMILY_ALONE: when a family member shared the family's notes with the team (and who). The policy
+		 * opens them to the case's staff, read only, from then on (domain.md §2, the family presents its plan).
+		 */
+		sharedAt: integer('shared_at'),
+		sharedBy: text('shared_by').references(() => casePeople.id)
 	},
-	(t) => [index('meeting_sessions_meeting').on(t.meetingId)]
+	(t) => [
+		index('meeting_sessions_meeting').on(t.meetingId),
+		// One open family time per meeting, whoever presses "Start" and however often at once.
+		uniqueIndex('meeting_sessions_one_open_family_time').on(t.meetingId).where(sql`${t.kind} = 'FAMILY_ALONE' AND ${t.endedAt} IS NULL`)
+	]
 );
 
 /** Which people of the case take part in which meeting session (staff take part in all). */
@@ -314,6 +326,11 @@ export const invites = sqliteTable(
 		tokenHash: blob('token_hash', { mode: 'buffer' }).notNull(),
 		/** The short code that can be read over the phone instead of the link (hashed). */
 		shortCodeHash: blob('short_code_hash', { mode: 'buffer' }).notNull(),
+		/**
+		 * SHA-256 of where the invitation was sent (`email:<address>` or `sms:<E.164>`; null in person): a
+		 * new sign-in code goes only there, and only while the person's details still say the same.
+		 */
+		destinationHash: blob('destination_hash', { mode: 'buffer' }),
 		/** The 6-digit code asked at first access, when required (hashed). */
 		verifyCodeHash: blob('verify_code_hash', { mode: 'buffer' }),
 		verifyAttempts: integer('verify_attempts').notNull().default(0),
@@ -326,7 +343,33 @@ export const invites = sqliteTable(
 		usedAt: integer('used_at'),
 		revokedAt: integer('revoked_at')
 	},
-	(t) => [uniqueIndex('invites_token').on(t.tokenHash), uniqueIndex('invites_short_code').on(t.shortCodeHash), index('invites_case').on(t.caseId)]
+	(t) => [
+		uniqueIndex('invites_token').on(t.tokenHash),
+		uniqueIndex('invites_short_code').on(t.shortCodeHash),
+		index('invites_case').on(t.caseId),
+		index('invites_destination').on(t.destinationHash)
+	]
+);
+
+/**
+ * A new sign-in code for someone who joined with an invitation and signed out (or whose session ended):
+ * sent on request to the invitation's own destination, 6 digits, single use, short-lived, a few tries.
+ * Only `SHA-256(<id>:<code>)` is stored.
+ */
+export const signInCodes = sqliteTable(
+	'sign_in_codes',
+	{
+		id: text('id').primaryKey(),
+		inviteId: text('invite_id')
+			.notNull()
+			.references(() => invites.id, { onDelete: 'cascade' }),
+		codeHash: blob('code_hash', { mode: 'buffer' }).notNull(),
+		createdAt: integer('created_at').notNull(),
+		expiresAt: integer('expires_at').notNull(),
+		attempts: integer('attempts').notNull().default(0),
+		usedAt: integer('used_at')
+	},
+	(t) => [index('sign_in_codes_invite').on(t.inviteId, t.createdAt)]
 );
 
 /** Someone who accepted an invite: their access to the case or one meeting, until revoked. */

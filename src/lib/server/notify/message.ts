@@ -54,6 +54,34 @@ const phone = z
 	.transform((s) => s.replace(/[\s().-]/g, ''))
 	.refine((s) => /^\+[1-9]\d{6,14}$/.test(s), 'is not a phone number with country code (+1 555 123 4567)');
 
+/**
+ * Where a message goes, in one comparable form: `email:<address in lower case>` or `sms:<E.164>`, or null
+ * when it is not an address or a number a message could go to. Used to recognise the destination an
+ * invitation was sent to, whether it comes from the person's record or from what someone typed.
+ */
+export function destinationKey(channel: 'email' | 'sms', value: string): string | null {
+	if (channel === 'email') {
+		const address = value.trim().toLowerCase();
+		return z.email().max(254).safeParse(address).success ? `email:${address}` : null;
+	}
+	const number = phone.safeParse(value.trim());
+	return number.success ? `sms:${number.data}` : null;
+}
+
+/**
+ * What a person typed to be recognised by ("ana@example.org", "(555) 555-0101", "+1 555 555 0101") as a
+ * destination key (see `destinationKey`). A number without a country code is read as a US number (+1),
+ * as Hearth's families are in the United States; agencies elsewhere would make this configuration.
+ */
+export function typedDestinationKey(typed: string): string | null {
+	const value = typed.trim();
+	if (value.includes('@')) return destinationKey('email', value);
+	const digits = value.replace(/[\s().-]/g, '');
+	if (/^\d{10}$/.test(digits)) return destinationKey('sms', `+1${digits}`);
+	if (/^1\d{10}$/.test(digits)) return destinationKey('sms', `+${digits}`);
+	return destinationKey('sms', value);
+}
+
 const sms = z.object({
 	channel: z.literal('sms'),
 	to: phone,

@@ -183,16 +183,70 @@ describe('queryAudit: who reads which entries', () => {
 		expect(result.value.options.people).toEqual([{ caseId: ID.rivera, caseName: 'Rivera family', people: [{ id: ID.ana, name: 'Ana Rivera', role: 'PARENT' }] }]);
 	});
 
-	it('shows an administrator the whole trail, and narrows it to one case on request', () => {
-		const { ctx, actors } = fixture();
+	it('shows an administrator the agency’s security events, never a case’s entries or a family member’s', () => {
+		const { db, ctx, actors } = fixture();
+		// A family member's entry from before entries carried their case: still case data.
+		db.insert(auditEvents)
+			.values({ at: T0 + 6000, actorKind: 'participant', actorId: ID.ana, actorRole: 'PARENT', action: 'auth.sign-out', resourceType: 'session', outcome: 'allowed', clientAddress: '192.0.2.44', prevHash: '0', hash: '0' })
+			.run();
 		const all = queryAudit(ctx(actors.admin), {});
 		if (!all.ok) throw new Error(all.reason);
-		expect(all.value.reach).toBe('all');
-		expect(new Set(all.value.rows.map((r) => r.caseId))).toEqual(new Set([ID.rivera, ID.nguyen, null]));
-		const one = queryAudit(ctx(actors.admin), { case: ID.nguyen });
-		if (!one.ok) throw new Error(one.reason);
-		expect(one.value.rows.map((r) => r.caseName)).toEqual(['Nguyen family']);
-		expect(one.value.options.people.map((g) => g.caseName)).toEqual(['Nguyen family']);
+		expect(all.value.reach).toBe('agency');
+		const rows = all.value.rows;
+		expect(rows.map((r) => r.action).sort()).toEqual(['audit.view', 'auth.sign-in', 'auth.sign-in']);
+		expect(rows.every((r) => r.caseId === null && r.caseName === null && r.who.kind !== 'participant')).toBe(true);
+		expect(JSON.stringify(rows)).not.toMatch(/Ana|Rivera|Nguyen|192\.0\.2\.44/);
+		// Nothing in the form names a case or a family member either.
+		expect(all.value.options.cases).toEqual([]);
+		expect(all.value.options.people).toEqual([]);
+		expect(all.value.options.staff.map((s) => s.name)).toContain('Lee Chen');
+	});
+
+	it('gives an administrator nothing of a family member through the person filter, page or download', async () => {
+		const { ctx, actors } = fixture();
+		const page = queryAudit(ctx(actors.admin), { person: ID.ana });
+		if (!page.ok) throw new Error(page.reason);
+		expect(page.value.rows).toEqual([]);
+		const download = exportAudit(ctx(actors.admin), { person: ID.ana }, 'en');
+		if (!download.ok) throw new Error(download.reason);
+		expect(download.value.rowCount).toBe(0);
+		const csv = await new Response(download.value.body).text();
+		expect(csv).not.toMatch(/Ana Rivera|family\.view|203\.0\.113\.9/);
+		// Every other filter, too: a case's rows never come back.
+		for (const filter of [{ action: 'family.' }, { outcome: 'denied' }, { action: 'case.' }, { from: '2026-05-10', to: '2026-05-10' }]) {
+			const r = queryAudit(ctx(actors.admin), filter);
+			if (!r.ok) throw new Error(r.reason);
+			expect(r.value.rows.filter((row) => row.caseId !== null || row.who.kind === 'participant'), JSON.stringify(filter)).toEqual([]);
+		}
+	});
+
+	it('refuses an administrator the audit of a case (page and download), and the case’s supervisor sees it', () => {
+		const { db, ctx, actors } = fixture();
+		expect(queryAudit(ctx(actors.admin), { case: ID.rivera })).toEqual({ ok: false, reason: 'forbidden' });
+		expect(exportAudit(ctx(actors.admin), { case: ID.rivera }, 'en')).toEqual({ ok: false, reason: 'forbidden' });
+		expect(auditRows(db, 'audit.export').at(-1)).toMatchObject({ actorId: ID.admin, caseId: ID.rivera, outcome: 'denied' });
+		const lee = queryAudit(ctx(actors.lee), { case: ID.rivera, outcome: 'denied', action: 'audit.' });
+		if (!lee.ok) throw new Error(lee.reason);
+		expect(lee.value.rows.map((r) => r.who.kind === 'staff' && r.who.name)).toEqual(['Morgan Avery', 'Morgan Avery']);
+	});
+
+	it('shows a supervisor the family members of their case, also from entries that carry no case', () => {
+		const { db, ctx, actors } = fixture();
+		db.insert(auditEvents)
+			.values({ at: T0 + 6000, actorKind: 'participant', actorId: ID.ana, actorRole: 'PARENT', action: 'auth.sign-out', resourceType: 'session', outcome: 'allowed', prevHash: '0', hash: '0' })
+			.run();
+		db.insert(auditEvents)
+			.values({ at: T0 + 7000, actorKind: 'participant', actorId: ID.bao, actorRole: 'PARENT', action: 'auth.sign-out', resourceType: 'session', outcome: 'allowed', prevHash: '0', hash: '0' })
+			.run();
+		const result = queryAudit(ctx(actors.lee), { action: 'auth.sign-out' });
+		if (!result.ok) throw new Error(result.reason);
+		expect(result.value.rows.map((r) => r.who.kind === 'participant' && r.who.name)).toEqual(['Ana Rivera']);
+	});
+
+	it('files a family member’s entries under their case', () => {
+		const { db, actors } = fixture();
+		writeAudit(db, { actor: actors.ana, action: 'auth.sign-out', resourceType: 'session', outcome: 'allowed' });
+		expect(auditRows(db, 'auth.sign-out').at(-1)).toMatchObject({ actorId: ID.ana, caseId: ID.rivera });
 	});
 
 	it('refuses caseworkers, family members and anyone not signed in, and records each refusal', () => {
@@ -208,15 +262,33 @@ describe('queryAudit: who reads which entries', () => {
 		const { db, ctx, actors } = fixture();
 		// 11 May 2026 at 04:30 UTC is still 10 May in Chicago (23:30).
 		writeAudit(db, { actor: actors.sam, action: 'meeting.view', resourceType: 'meeting', caseId: ID.rivera, outcome: 'allowed', at: Date.UTC(2026, 4, 11, 4, 30) });
-		const read = (filter: Record<string, string>) => {
-			const result = queryAudit(ctx(actors.admin), filter);
+		const read = (actor: Actor, filter: Record<string, string>) => {
+			const result = queryAudit(ctx(actor), filter);
 			if (!result.ok) throw new Error(result.reason);
 			return result.value.rows.map((r) => r.action);
 		};
-		expect(read({ outcome: 'denied' })).toEqual(['case.view']);
-		expect(read({ action: 'auth.' })).toEqual(['auth.sign-in', 'auth.sign-in']);
-		expect(read({ from: '2026-05-10', to: '2026-05-10', action: 'meeting' })).toEqual(['meeting.view']);
-		expect(read({ from: '2026-05-11', action: 'meeting' })).toEqual([]);
+		expect(read(actors.lee, { outcome: 'denied' })).toEqual(['case.view']);
+		expect(read(actors.admin, { action: 'auth.' })).toEqual(['auth.sign-in', 'auth.sign-in']);
+		expect(read(actors.lee, { from: '2026-05-10', to: '2026-05-10', action: 'meeting' })).toEqual(['meeting.view']);
+		expect(read(actors.lee, { from: '2026-05-11', action: 'meeting' })).toEqual([]);
+	});
+
+	it('starts a day where the agency’s clocks jump at midnight at its first minute (Santiago, 6 September 2026)', () => {
+		const { db, ctx, actors } = fixture();
+		db.update(agencies).set({ timeZone: 'America/Santiago' }).run();
+		// Chile moves from UTC-4 to UTC-3 at 00:00 on 6 September 2026: 03:30 UTC is 23:30 on the 5th,
+		// 04:00 UTC is 01:00 on the 6th, the day's first minute.
+		writeAudit(db, { actor: actors.sam, action: 'meeting.view', resourceType: 'meeting', resourceId: 'late-on-the-5th', caseId: ID.rivera, outcome: 'allowed', at: Date.UTC(2026, 8, 6, 3, 30) });
+		writeAudit(db, { actor: actors.sam, action: 'meeting.view', resourceType: 'meeting', resourceId: 'first-of-the-6th', caseId: ID.rivera, outcome: 'allowed', at: Date.UTC(2026, 8, 6, 4, 0) });
+		const read = (filter: Record<string, string>) => {
+			const result = queryAudit(ctx(actors.lee), { action: 'meeting.', ...filter });
+			if (!result.ok) throw new Error(result.reason);
+			return result.value.rows.map((r) => r.resourceId);
+		};
+		expect(new Date(startOfDay('2026-09-06', 'America/Santiago')).toISOString()).toBe('2026-09-06T04:00:00.000Z');
+		expect(read({ from: '2026-09-06' })).toEqual(['first-of-the-6th']);
+		expect(read({ to: '2026-09-05' })).toEqual(['late-on-the-5th']);
+		expect(read({ from: '2026-09-05', to: '2026-09-05' })).toEqual(['late-on-the-5th']);
 	});
 
 	it('opens the page with the problems named when a filter cannot be read, showing no entries', () => {
@@ -278,7 +350,7 @@ describe('exportAudit', () => {
 	it('streams more than one batch and counts exactly what it sends', async () => {
 		const { db, ctx, actors } = fixture();
 		for (let i = 0; i < 2100; i++) writeAudit(db, { actor: actors.sam, action: 'meeting.view', resourceType: 'meeting', caseId: ID.rivera, outcome: 'allowed', at: T0 + i });
-		const result = exportAudit(ctx(actors.admin), { action: 'meeting.' }, 'en');
+		const result = exportAudit(ctx(actors.lee), { action: 'meeting.' }, 'en');
 		if (!result.ok) throw new Error(result.reason);
 		const lines = (await read(result.value.body)).split('\r\n').filter(Boolean);
 		expect(result.value.rowCount).toBe(2100);

@@ -1,11 +1,11 @@
-import { and, asc, count, desc, eq, gte, inArray, isNull, like, lt, lte, max, or, type SQL } from 'drizzle-orm';
+import { and, asc, count, desc, eq, gte, inArray, isNull, like, lt, lte, max, ne, or, type SQL } from 'drizzle-orm';
 import { z } from 'zod';
 import { auditEvents, caseAssignments, casePeople, cases, users } from '../db/schema.ts';
 import { verifyAuditChain, writeAudit } from '../audit.ts';
 import { m } from '../../paraglide/messages.js';
 import { can, type Actor, type Resource } from '../../domain/policy.ts';
 import { opaqueId } from '../../domain/doc-id.ts';
-import { zonedDate, zonedWallTimeToInstant } from '../../domain/time.ts';
+import { isCalendarDay, isoDay, startOfLocalDay, zonedDate } from '../../domain/time.ts';
 import type { ParticipantRole, StaffRole } from '../../domain/roles.ts';
 import { authorize, type Refusal, type RequestContext, type Result } from './access.ts';
 import { timeZoneOf } from './profile.ts';
@@ -22,18 +22,8 @@ export type AuditOutcome = (typeof AUDIT_OUTCOMES)[number];
 export const AUDIT_FILTER_FIELDS = ['case', 'person', 'from', 'to', 'outcome', 'action', 'page', 'upto'] as const;
 export type AuditFilterField = (typeof AUDIT_FILTER_FIELDS)[number];
 
-const DAY = /^(\d{4})-(\d{2})-(\d{2})$/;
-
 /** A calendar day written YYYY-MM-DD that exists (no 2026-02-30). */
-function isRealDay(value: string): boolean {
-	const match = DAY.exec(value);
-	if (!match) return false;
-	const [y, mo, d] = match.slice(1).map(Number);
-	const date = new Date(Date.UTC(y, mo - 1, d));
-	return date.getUTCFullYear() === y && date.getUTCMonth() === mo - 1 && date.getUTCDate() === d;
-}
-
-const day = z.string().regex(DAY).refine(isRealDay);
+const day = z.string().refine(isCalendarDay);
 
 export const auditFilterSchema = z
 	.object({
@@ -89,30 +79,39 @@ export function auditFilterParams(filter: Partial<AuditFilter>, extra: Partial<R
 }
 
 /**
- * Which entries this viewer reads. Administrators read the whole trail (the policy gives them `audit` with
- * no case). Everyone else reads the entries of the cases whose audit the policy opens to them, plus their
- * own entries that belong to no case (their sign-ins, their own views of this page).
+ * Which entries this viewer reads. An entry that belongs to a case (and every entry of a family member) is
+ * case data: it is read by the supervisors of that case, never by administrators, whom the policy refuses
+ * every case. Administrators read the agency's security events: the entries of no case made by staff or
+ * by callers who were not signed in (sign-ins, staff accounts, refused requests, readings of this trail),
+ * with staff names and no family member's. Supervisors read the entries of the cases whose audit the policy
+ * opens to them (with the family members' entries that predate entries carrying their case), plus their own
+ * entries that belong to no case.
  */
-type Scope = { kind: 'all' } | { kind: 'cases'; caseIds: string[]; userId: string };
+type Scope = { kind: 'agency' } | { kind: 'cases'; caseIds: string[]; personIds: string[]; userId: string };
 
-function scopeOf(actor: Actor): Scope | null {
+function scopeOf(ctx: RequestContext): Scope | null {
+	const actor = ctx.actor;
 	if (actor.kind !== 'staff') return null;
-	if (actor.role === 'admin') return { kind: 'all' };
+	if (actor.role === 'admin') return { kind: 'agency' };
 	const caseIds = [...actor.assignments.keys()].filter((caseId) => can(actor, 'view', { type: 'audit', caseId }));
-	return { kind: 'cases', caseIds, userId: actor.userId };
+	const personIds = caseIds.length ? ctx.db.select({ id: casePeople.id }).from(casePeople).where(inArray(casePeople.caseId, caseIds)).all().map((p) => p.id) : [];
+	return { kind: 'cases', caseIds, personIds, userId: actor.userId };
 }
 
 function scopeCondition(scope: Scope): SQL | undefined {
-	if (scope.kind === 'all') return undefined;
+	if (scope.kind === 'agency') return and(isNull(auditEvents.caseId), ne(auditEvents.actorKind, 'participant'));
 	const own = and(isNull(auditEvents.caseId), eq(auditEvents.actorId, scope.userId));
-	return scope.caseIds.length === 0 ? own : or(inArray(auditEvents.caseId, scope.caseIds), own);
+	if (scope.caseIds.length === 0) return own;
+	const familyWithoutCase = scope.personIds.length ? and(isNull(auditEvents.caseId), eq(auditEvents.actorKind, 'participant'), inArray(auditEvents.actorId, scope.personIds)) : undefined;
+	return or(inArray(auditEvents.caseId, scope.caseIds), own, familyWithoutCase);
 }
 
-/** The first instant of a YYYY-MM-DD day in the zone; `plusDays` moves to a later day first. */
+/**
+ * The first instant of a YYYY-MM-DD day in the zone (not always its 00:00: see domain/time.ts); `plusDays`
+ * moves to a later day first, so `startOfDay(to, zone, 1)` ends the day `to`.
+ */
 export function startOfDay(isoDay: string, timeZone: string, plusDays = 0): number {
-	const [y, mo, d] = isoDay.split('-').map(Number);
-	const shifted = new Date(Date.UTC(y, mo - 1, d + plusDays));
-	return zonedWallTimeToInstant({ year: shifted.getUTCFullYear(), month: shifted.getUTCMonth() + 1, day: shifted.getUTCDate(), hour: 0, minute: 0 }, timeZone);
+	return startOfLocalDay(isoDay, timeZone, plusDays);
 }
 
 function filterConditions(filter: AuditFilter, scope: Scope, timeZone: string, upto: number): SQL[] {
@@ -131,9 +130,9 @@ function filterConditions(filter: AuditFilter, scope: Scope, timeZone: string, u
 	return conditions.filter((c): c is SQL => c !== undefined);
 }
 
-/** The policy's resource for this reading: the case's audit when a non-administrator narrows to one case. */
-function resourceFor(scope: Scope | null, caseId: string | undefined): Resource {
-	return scope?.kind === 'cases' && caseId ? { type: 'audit', caseId } : { type: 'audit' };
+/** The policy's resource for this reading: the case's audit when it narrows to one case (never an administrator's). */
+function resourceFor(caseId: string | undefined): Resource {
+	return caseId ? { type: 'audit', caseId } : { type: 'audit' };
 }
 
 export type AuditActorView =
@@ -167,8 +166,12 @@ function personName(p: { givenName: string; familyName: string }): string {
 	return `${p.givenName} ${p.familyName}`;
 }
 
-/** Names for the ids on a batch of entries: staff accounts, people on cases, cases. */
-function namesFor(ctx: RequestContext, rows: EventRow[]) {
+/**
+ * Names for the ids on a batch of entries: staff accounts, people on cases, cases. Never a family member's
+ * name or a case's in the administrators' view, whatever an entry holds.
+ */
+function namesFor(ctx: RequestContext, scope: Scope, rows: EventRow[]) {
+	const caseData = scope.kind === 'cases';
 	const ids = new Set<string>();
 	const caseIds = new Set<string>();
 	for (const r of rows) {
@@ -179,7 +182,7 @@ function namesFor(ctx: RequestContext, rows: EventRow[]) {
 	const list = [...ids];
 	const staff = new Map(list.length ? ctx.db.select({ id: users.id, name: users.name }).from(users).where(inArray(users.id, list)).all().map((u) => [u.id, u.name]) : []);
 	const people = new Map(
-		list.length
+		list.length && caseData
 			? ctx.db
 					.select({ id: casePeople.id, givenName: casePeople.givenName, familyName: casePeople.familyName })
 					.from(casePeople)
@@ -188,7 +191,7 @@ function namesFor(ctx: RequestContext, rows: EventRow[]) {
 					.map((p) => [p.id, personName(p)])
 			: []
 	);
-	const caseNames = new Map(caseIds.size ? ctx.db.select({ id: cases.id, name: cases.name }).from(cases).where(inArray(cases.id, [...caseIds])).all().map((c) => [c.id, c.name]) : []);
+	const caseNames = new Map(caseIds.size && caseData ? ctx.db.select({ id: cases.id, name: cases.name }).from(cases).where(inArray(cases.id, [...caseIds])).all().map((c) => [c.id, c.name]) : []);
 	return { staff, people, caseNames };
 }
 
@@ -203,8 +206,8 @@ function detailPairs(detail: string | null): [string, string][] {
 	}
 }
 
-function rowViews(ctx: RequestContext, rows: EventRow[]): AuditRowView[] {
-	const { staff, people, caseNames } = namesFor(ctx, rows);
+function rowViews(ctx: RequestContext, scope: Scope, rows: EventRow[]): AuditRowView[] {
+	const { staff, people, caseNames } = namesFor(ctx, scope, rows);
 	return rows.map((r) => {
 		const who: AuditActorView =
 			r.actorKind === 'staff'
@@ -240,34 +243,29 @@ export type AuditFilterOptions = {
 };
 
 /**
- * What the filter form offers. Administrators: every case and staff account, and the people of the case
- * they narrowed to (not every family in the agency in one list). Supervisors: their cases, the people on
- * them, and the staff who are on them or appear in their entries (a refused outsider, too).
+ * What the filter form offers. Administrators: staff accounts only (no case, no family member: their view
+ * holds neither). Supervisors: their cases, the people on them, and the staff who are on them or appear in
+ * their entries (a refused outsider, too).
  */
-function filterOptions(ctx: RequestContext, scope: Scope, filter: AuditFilter | null): AuditFilterOptions {
-	const caseRows =
-		scope.kind === 'all'
-			? ctx.db.select({ id: cases.id, name: cases.name }).from(cases).orderBy(asc(cases.name)).all()
-			: scope.caseIds.length
-				? ctx.db.select({ id: cases.id, name: cases.name }).from(cases).where(inArray(cases.id, scope.caseIds)).orderBy(asc(cases.name)).all()
-				: [];
-	let staffRows: { id: string; name: string; role: StaffRole }[];
-	if (scope.kind === 'all') {
-		staffRows = ctx.db.select({ id: users.id, name: users.name, role: users.role }).from(users).orderBy(asc(users.name)).all();
-	} else {
-		const ids = new Set<string>([scope.userId]);
-		if (scope.caseIds.length) {
-			for (const a of ctx.db.select({ userId: caseAssignments.userId }).from(caseAssignments).where(inArray(caseAssignments.caseId, scope.caseIds)).all()) ids.add(a.userId);
-			const actors = ctx.db
-				.selectDistinct({ actorId: auditEvents.actorId })
-				.from(auditEvents)
-				.where(and(eq(auditEvents.actorKind, 'staff'), inArray(auditEvents.caseId, scope.caseIds)))
-				.all();
-			for (const a of actors) if (a.actorId) ids.add(a.actorId);
-		}
-		staffRows = ctx.db.select({ id: users.id, name: users.name, role: users.role }).from(users).where(inArray(users.id, [...ids])).orderBy(asc(users.name)).all();
+function filterOptions(ctx: RequestContext, scope: Scope): AuditFilterOptions {
+	if (scope.kind === 'agency') {
+		return { cases: [], staff: ctx.db.select({ id: users.id, name: users.name, role: users.role }).from(users).orderBy(asc(users.name)).all(), people: [] };
 	}
-	const peopleCaseIds = scope.kind === 'all' ? (filter?.case && caseRows.some((c) => c.id === filter.case) ? [filter.case] : []) : scope.caseIds;
+	const caseRows = scope.caseIds.length
+		? ctx.db.select({ id: cases.id, name: cases.name }).from(cases).where(inArray(cases.id, scope.caseIds)).orderBy(asc(cases.name)).all()
+		: [];
+	const ids = new Set<string>([scope.userId]);
+	if (scope.caseIds.length) {
+		for (const a of ctx.db.select({ userId: caseAssignments.userId }).from(caseAssignments).where(inArray(caseAssignments.caseId, scope.caseIds)).all()) ids.add(a.userId);
+		const actors = ctx.db
+			.selectDistinct({ actorId: auditEvents.actorId })
+			.from(auditEvents)
+			.where(and(eq(auditEvents.actorKind, 'staff'), inArray(auditEvents.caseId, scope.caseIds)))
+			.all();
+		for (const a of actors) if (a.actorId) ids.add(a.actorId);
+	}
+	const staffRows = ctx.db.select({ id: users.id, name: users.name, role: users.role }).from(users).where(inArray(users.id, [...ids])).orderBy(asc(users.name)).all();
+	const peopleCaseIds = scope.caseIds;
 	const peopleRows = peopleCaseIds.length
 		? ctx.db
 				.select({ id: casePeople.id, caseId: casePeople.caseId, givenName: casePeople.givenName, familyName: casePeople.familyName, role: casePeople.role })
@@ -286,8 +284,8 @@ export type AuditPage = {
 	/** The filter as understood, or null when a field could not be read (then `problems` says which). */
 	filter: AuditFilter | null;
 	problems: AuditFilterProblem[];
-	/** Whole trail (administrators) or the viewer's cases (supervisors). */
-	reach: 'all' | 'cases';
+	/** The agency's security events (administrators) or the viewer's cases (supervisors). */
+	reach: Scope['kind'];
 	timeZone: string;
 	options: AuditFilterOptions;
 	rows: AuditRowView[];
@@ -314,8 +312,8 @@ function requestedCase(input: URLSearchParams | Record<string, string | undefine
 
 /** Authorizes (and so records) one reading of the trail; returns what the reader may read. */
 function openTrail(ctx: RequestContext, caseId: string | undefined, auditAction: string): { scope: Scope } | { refused: Refusal } {
-	const scope = scopeOf(ctx.actor);
-	const refused = authorize(ctx, 'view', resourceFor(scope, caseId), auditAction);
+	const scope = scopeOf(ctx);
+	const refused = authorize(ctx, 'view', resourceFor(caseId), auditAction);
 	if (refused || !scope) return { refused: refused ?? { ok: false, reason: 'forbidden' } };
 	return { scope };
 }
@@ -331,7 +329,7 @@ export function queryAudit(ctx: RequestContext, input: URLSearchParams | Record<
 	if ('refused' in opened) return opened.refused;
 	const { scope } = opened;
 	const timeZone = timeZoneOf(ctx);
-	const base = { reach: scope.kind === 'all' ? ('all' as const) : ('cases' as const), timeZone, options: filterOptions(ctx, scope, filter) };
+	const base = { reach: scope.kind, timeZone, options: filterOptions(ctx, scope) };
 	if (!filter) return { ok: true, value: { ...base, filter: null, problems: parsed.ok ? [] : parsed.problems, rows: [], total: 0, page: 1, pages: 1, upto: 0, uptoAt: null } };
 
 	const newest = newestSeq(ctx);
@@ -349,7 +347,7 @@ export function queryAudit(ctx: RequestContext, input: URLSearchParams | Record<
 		.offset((page - 1) * AUDIT_PAGE_SIZE)
 		.all();
 	const uptoAt = ctx.db.select({ at: auditEvents.at }).from(auditEvents).where(eq(auditEvents.seq, upto)).get()?.at ?? null;
-	return { ok: true, value: { ...base, filter: { ...filter, page, upto }, problems: [], rows: rowViews(ctx, rows), total, page, pages, upto, uptoAt } };
+	return { ok: true, value: { ...base, filter: { ...filter, page, upto }, problems: [], rows: rowViews(ctx, scope, rows), total, page, pages, upto, uptoAt } };
 }
 
 /**
@@ -496,11 +494,9 @@ export function exportAudit(
 				return;
 			}
 			before = batch[batch.length - 1].seq;
-			const names = namesFor(ctx, batch);
+			const names = namesFor(ctx, opened.scope, batch);
 			controller.enqueue(encoder.encode(batch.map((r) => csvRow(r, names, locale)).join('')));
 		}
 	});
-	const today = zonedDate(Date.now(), timeZone);
-	const stamp = [today.year, today.month, today.day].map((n) => String(n).padStart(2, '0')).join('-');
-	return { ok: true, value: { filename: `hearth-audit-${stamp}.csv`, rowCount, body } };
+	return { ok: true, value: { filename: `hearth-audit-${isoDay(zonedDate(Date.now(), timeZone))}.csv`, rowCount, body } };
 }

@@ -10,10 +10,26 @@ import { writeAudit } from '../audit.ts';
 import { collabControl } from '../collab/registry.ts';
 import type { Actor } from '../../domain/policy.ts';
 
+/** The longest email (RFC 5321's path limit) and password the sign-in form takes. */
+export const EMAIL_MAX = 254;
+export const PASSWORD_MAX = 1000;
+
 export const signInSchema = z.object({
-	email: z.string().trim().toLowerCase().min(1).max(254),
-	password: z.string().min(1).max(1000)
+	email: z.string().trim().toLowerCase().min(1).max(EMAIL_MAX),
+	password: z.string().min(1).max(PASSWORD_MAX)
 });
+
+export type SignInProblem = 'email-missing' | 'email-too-long' | 'password-missing' | 'password-too-long';
+
+/**
+ * What is wrong with a sign-in form that `signInSchema` refused, the email first: missing, or longer than
+ * the form takes (so a 1,001-character password is "too long", not "missing").
+ */
+export function signInProblem(error: z.ZodError): SignInProblem {
+	const issue = error.issues.find((i) => i.path[0] === 'email') ?? error.issues[0];
+	const field = issue?.path[0] === 'email' ? 'email' : 'password';
+	return `${field}-${issue?.code === 'too_big' ? 'too-long' : 'missing'}`;
+}
 
 export type SignInResult =
 	| { ok: true; value: { token: string; sessionId: string; locale: string | null } }
@@ -33,7 +49,9 @@ export async function signIn(
 	meta: { clientAddress: string; userAgent: string | null; throttled: boolean }
 ): Promise<SignInResult> {
 	const t = throttle();
-	const wait = meta.throttled ? t.retryAfter(meta.clientAddress, input.email) : 0;
+	// The try is counted before the (slow, asynchronous) password check, so guesses sent all at once are
+	// throttled like guesses sent one by one; the right password gives it back below.
+	const wait = meta.throttled ? t.reserve(meta.clientAddress, input.email) : 0;
 	if (wait > 0) {
 		writeAudit(db, { actor: { kind: 'anonymous' }, action: 'auth.sign-in', resourceType: 'session', outcome: 'denied', clientAddress: meta.clientAddress, detail: { why: 'throttled' } });
 		return { ok: false, reason: 'throttled', retryAfterSeconds: Math.ceil(wait / 1000) };
@@ -42,7 +60,6 @@ export async function signIn(
 	// Same work and the same answer whether the email is unknown, the password wrong or the account disabled.
 	const passwordOk = await verifyPassword(user?.passwordHash ?? (await dummyHash()), input.password);
 	if (!user || !passwordOk || user.disabledAt !== null) {
-		if (meta.throttled) t.fail(meta.clientAddress, input.email);
 		const actor: Actor = user ? { kind: 'staff', userId: user.id, role: user.role, assignments: new Map() } : { kind: 'anonymous' };
 		writeAudit(db, { actor, action: 'auth.sign-in', resourceType: 'session', outcome: 'denied', clientAddress: meta.clientAddress, detail: { why: 'bad-credentials' } });
 		return { ok: false, reason: 'invalid' };

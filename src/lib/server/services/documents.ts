@@ -6,7 +6,21 @@ import type { MeetingSessionKind } from '../../domain/roles.ts';
 import { decide, type Actor, type Decision, type Resource } from '../../domain/policy.ts';
 
 /** The facts the policy needs about a shared document: its case and, for meeting documents, its session. */
-export type DocumentPlace = { caseId: string; meetingId?: string; meetingSessionId?: string; meetingSessionKind?: MeetingSessionKind };
+export type DocumentPlace = {
+	caseId: string;
+	meetingId?: string;
+	meetingSessionId?: string;
+	meetingSessionKind?: MeetingSessionKind;
+	/** The session has ended (read only from then on). */
+	meetingSessionEnded?: boolean;
+	/** Family time whose notes the family shared with the team. */
+	familyShared?: boolean;
+};
+
+/** The recorded facts of a meeting session that the policy reads (see policy.ts, `document`). */
+export function sessionFacts(row: { endedAt: number | null; sharedAt: number | null }): Pick<DocumentPlace, 'meetingSessionEnded' | 'familyShared'> {
+	return { meetingSessionEnded: row.endedAt !== null, familyShared: row.sharedAt !== null };
+}
 
 /**
  * Where a shared document belongs, or null when there is no such document. `meeting:<id>` is the joint
@@ -24,12 +38,12 @@ export function placeOfDocument(db: Db, ref: DocRef): DocumentPlace | null {
 	}
 	if (ref.kind === 'session') {
 		const row = db
-			.select({ caseId: meetings.caseId, meetingId: meetings.id, kind: meetingSessions.kind })
+			.select({ caseId: meetings.caseId, meetingId: meetings.id, kind: meetingSessions.kind, endedAt: meetingSessions.endedAt, sharedAt: meetingSessions.sharedAt })
 			.from(meetingSessions)
 			.innerJoin(meetings, eq(meetings.id, meetingSessions.meetingId))
 			.where(eq(meetingSessions.id, ref.id))
 			.get();
-		return row ? { caseId: row.caseId, meetingId: row.meetingId, meetingSessionId: ref.id, meetingSessionKind: row.kind } : null;
+		return row ? { caseId: row.caseId, meetingId: row.meetingId, meetingSessionId: ref.id, meetingSessionKind: row.kind, ...sessionFacts(row) } : null;
 	}
 	const row = db.select({ id: cases.id }).from(cases).where(eq(cases.id, ref.id)).get();
 	return row ? { caseId: row.id } : null;
@@ -40,7 +54,7 @@ export type DocumentAccess =
 	| { ok: false; reason: Exclude<Decision, { allow: true }>['reason'] | 'not-found'; caseId: string | null };
 
 export function documentResource(ref: DocRef, place: DocumentPlace): Extract<Resource, { type: 'document' }> {
-	return { type: 'document', caseId: place.caseId, docKind: ref.kind, meetingId: place.meetingId, meetingSessionId: place.meetingSessionId, meetingSessionKind: place.meetingSessionKind };
+	return { type: 'document', docKind: ref.kind, ...place };
 }
 
 /** The collab server's question, answered by the one policy: may this actor read or write this document? */

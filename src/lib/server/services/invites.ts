@@ -1,6 +1,6 @@
 import { and, desc, eq, gt, isNull } from 'drizzle-orm';
 import { z } from 'zod';
-import { casePeople, cases, invites, meetings, participants, users } from '../db/schema.ts';
+import { agencies, casePeople, cases, invites, meetings, participants, users } from '../db/schema.ts';
 import type { Db } from '../db/index.ts';
 import { config } from '../config.ts';
 import { writeAudit } from '../audit.ts';
@@ -10,10 +10,13 @@ import { hashSecret, newInviteToken, newShortCode, newVerifyCode, normalizeShort
 import { RateLimiter } from '../auth/rate-limit.ts';
 import { collabControl } from '../collab/registry.ts';
 import { notify } from '../notify/index.ts';
+import { destinationKey } from '../notify/message.ts';
+import { inviteEmail, inviteSms } from './invite-messages.ts';
 import { INVITE_CHANNELS, READ_ONLY_PARTICIPANT_ROLES, type MeetingKind, type MeetingType, type ParticipantRole } from '../../domain/roles.ts';
 import { opaqueId } from '../../domain/doc-id.ts';
 import { m } from '../../paraglide/messages.js';
 import { authorize, refuseUnknown, type RequestContext, type Result } from './access.ts';
+import { comeBackWay, type ComeBackWay } from './sign-in-codes.ts';
 
 // Inviting people on the case (parents, kin, youth, support people, observers…) to the whole case or to
 // one meeting. They join from their own phones without an account: a link (or a short code read over
@@ -51,6 +54,20 @@ function inviteTtlMs(): number {
 	return config().INVITE_TTL_HOURS * 3_600_000;
 }
 
+/**
+ * When a new invitation stops working (ms since the epoch): INVITE_TTL_HOURS from `now`, and an invitation
+ * to a meeting at least until that meeting ends (issue 17.10: made on Sunday at 1:52 AM for a meeting on
+ * Wednesday at 5:30 PM, it used to end on Wednesday at 1:52 AM).
+ */
+export function inviteExpiry(now: number, meeting: { startsAt: number; durationMinutes: number } | null): number {
+	const meetingEnds = meeting ? meeting.startsAt + meeting.durationMinutes * 60_000 : 0;
+	return Math.max(now + inviteTtlMs(), meetingEnds);
+}
+
+function agencyTimeZone(db: Db, caseId: string): string {
+	return db.select({ timeZone: agencies.timeZone }).from(cases).innerJoin(agencies, eq(agencies.id, cases.agencyId)).where(eq(cases.id, caseId)).get()?.timeZone ?? 'UTC';
+}
+
 export async function createInvite(
 	ctx: RequestContext,
 	caseId: string,
@@ -63,7 +80,7 @@ export async function createInvite(
 	if (ctx.actor.kind !== 'staff') return { ok: false, reason: 'forbidden' };
 	const person = ctx.db.select().from(casePeople).where(and(eq(casePeople.id, input.personId), eq(casePeople.caseId, caseId))).get();
 	if (!person) return { ok: false, reason: 'not-found' };
-	const meeting = input.meetingId ? ctx.db.select().from(meetings).where(and(eq(meetings.id, input.meetingId), eq(meetings.caseId, caseId))).get() : null;
+	const meeting = input.meetingId ? (ctx.db.select().from(meetings).where(and(eq(meetings.id, input.meetingId), eq(meetings.caseId, caseId))).get() ?? null) : null;
 	if (input.meetingId && !meeting) return { ok: false, reason: 'not-found' };
 	const destination = input.channel === 'email' ? person.email : input.channel === 'sms' ? person.phone : null;
 	if (input.channel !== 'in_person' && !destination) return { ok: false, reason: 'no-destination' };
@@ -75,7 +92,8 @@ export async function createInvite(
 	const verifyCode = requireCode ? newVerifyCode() : null;
 	const id = newId();
 	const now = Date.now();
-	const expiresAt = now + inviteTtlMs();
+	const expiresAt = inviteExpiry(now, meeting);
+	const sentTo = input.channel !== 'in_person' && destination ? destinationKey(input.channel, destination) : null;
 	ctx.db
 		.insert(invites)
 		.values({
@@ -88,6 +106,7 @@ export async function createInvite(
 			tokenHash: hashSecret(token),
 			shortCodeHash: hashSecret(normalizeShortCode(shortCode)!),
 			verifyCodeHash: verifyCode ? hashSecret(`${id}:${verifyCode}`) : null,
+			destinationHash: sentTo ? hashSecret(sentTo) : null,
 			channel: input.channel,
 			createdBy: ctx.actor.userId,
 			createdAt: now,
@@ -112,12 +131,23 @@ export async function createInvite(
 	let sent: CreatedInvite['sent'] = null;
 	let codeSent: CreatedInvite['codeSent'] = null;
 	if (input.channel !== 'in_person' && destination) {
-		const text = m.invite_message_text({ name: person.givenName, inviter, link, code: shortCode, hours: config().INVITE_TTL_HOURS }, { locale });
+		const facts = {
+			locale,
+			name: person.givenName,
+			inviter,
+			link,
+			joinUrl: `${origin}/join`,
+			shortCode,
+			meeting,
+			expiresAt,
+			timeZone: meeting?.timeZone ?? agencyTimeZone(ctx.db, caseId)
+		};
+		const words = input.channel === 'email' ? inviteEmail(facts) : { subject: '', text: inviteSms(facts) };
 		const result = await notify(ctx.db, {
 			channel: input.channel,
 			to: destination,
-			subject: m.invite_message_subject({ inviter }, { locale }),
-			text,
+			subject: words.subject,
+			text: words.text,
 			locale,
 			kind: 'invite',
 			caseId,
@@ -151,7 +181,7 @@ export type InviteLanding = {
 	inviterName: string;
 	personGivenName: string;
 	caseName: string;
-	meeting: { kind: MeetingKind; meetingType: MeetingType; startsAt: number; timeZone: string } | null;
+	meeting: { kind: MeetingKind; meetingType: MeetingType; startsAt: number; timeZone: string; location: string | null } | null;
 	role: ParticipantRole;
 	readOnly: boolean;
 	codeRequired: boolean;
@@ -159,6 +189,12 @@ export type InviteLanding = {
 };
 
 export type InviteProblem = 'unknown' | 'expired' | 'used' | 'revoked' | 'throttled' | 'bad-code' | 'code-locked';
+
+/**
+ * A link or short code that does not open an invitation: why, in which language to say it, and for a used
+ * one, how its holder can sign in again (a new code by email or text message, or ask staff).
+ */
+export type DeadInvite = { status: InviteProblem; locale: 'en' | 'es' | null; comeBack?: ComeBackWay | null };
 
 const LOOKUP_LIMIT_KEY = Symbol.for('hearth.invite-lookups');
 /** Every look-up is a guess at a secret: INVITE_LOOKUP_LIMIT (30) per address per 10 minutes. */
@@ -169,7 +205,13 @@ function lookups(): RateLimiter {
 
 const MAX_CODE_ATTEMPTS = 5;
 
-function findInvite(db: Db, credential: InviteCredential) {
+/** The look-ups limiter, shared with the requests for new sign-in codes (sign-in-codes.ts). */
+export function inviteLookups(): RateLimiter {
+	return lookups();
+}
+
+/** The invitation a link token or short code belongs to, whatever its state. */
+export function findInvite(db: Db, credential: InviteCredential) {
 	let hash: Buffer;
 	if ('token' in credential) {
 		if (!/^[a-z2-7]{32}$/.test(credential.token)) return undefined;
@@ -208,7 +250,7 @@ function auditLookup(db: Db, action: string, outcome: 'allowed' | 'denied', clie
 }
 
 /** What the landing page shows: who invited whom to what, or why the link does not work. */
-export function lookupInvite(db: Db, credential: InviteCredential, clientAddress: string | null, now = Date.now()): InviteLanding | { status: InviteProblem; locale: 'en' | 'es' | null } {
+export function lookupInvite(db: Db, credential: InviteCredential, clientAddress: string | null, now = Date.now()): InviteLanding | DeadInvite {
 	if (!lookups().take(clientAddress ?? 'unknown', now)) {
 		auditLookup(db, 'invite.open', 'denied', clientAddress, undefined, 'throttled');
 		return { status: 'throttled', locale: null };
@@ -222,7 +264,7 @@ export function lookupInvite(db: Db, credential: InviteCredential, clientAddress
 	const problem = problemOf(invite, now);
 	if (problem) {
 		auditLookup(db, 'invite.open', 'denied', clientAddress, invite, problem);
-		return { status: problem, locale };
+		return { status: problem, locale, comeBack: problem === 'used' ? comeBackWay(db, invite, now) : null };
 	}
 	const row = db
 		.select({ inviterName: users.name, givenName: casePeople.givenName, caseName: cases.name })
@@ -233,7 +275,7 @@ export function lookupInvite(db: Db, credential: InviteCredential, clientAddress
 		.where(eq(invites.id, invite.id))
 		.get()!;
 	const meeting = invite.meetingId
-		? (db.select({ kind: meetings.kind, meetingType: meetings.meetingType, startsAt: meetings.startsAt, timeZone: meetings.timeZone }).from(meetings).where(eq(meetings.id, invite.meetingId)).get() ?? null)
+		? (db.select({ kind: meetings.kind, meetingType: meetings.meetingType, startsAt: meetings.startsAt, timeZone: meetings.timeZone, location: meetings.location }).from(meetings).where(eq(meetings.id, invite.meetingId)).get() ?? null)
 		: null;
 	auditLookup(db, 'invite.open', 'allowed', clientAddress, invite);
 	return {
@@ -260,7 +302,10 @@ export function acceptInvite(
 	meta: { clientAddress: string | null; userAgent: string | null },
 	now = Date.now()
 ): { ok: true; value: AcceptedInvite } | { ok: false; reason: InviteProblem } {
-	if (!lookups().take(meta.clientAddress ?? 'unknown', now)) return { ok: false, reason: 'throttled' };
+	if (!lookups().take(meta.clientAddress ?? 'unknown', now)) {
+		auditLookup(db, 'invite.accept', 'denied', meta.clientAddress, undefined, 'throttled');
+		return { ok: false, reason: 'throttled' };
+	}
 	const invite = findInvite(db, credential);
 	if (!invite) {
 		auditLookup(db, 'invite.accept', 'denied', meta.clientAddress, undefined, 'unknown');

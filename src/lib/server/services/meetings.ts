@@ -1,14 +1,14 @@
-import { and, asc, eq, inArray } from 'drizzle-orm';
+import { and, asc, eq, inArray, isNull } from 'drizzle-orm';
 import { casePeople, cases, keepApartPairs, meetingSessionMembers, meetingSessions, meetings } from '../db/schema.ts';
 import { opaqueId, docName } from '../../domain/doc-id.ts';
 import { can } from '../../domain/policy.ts';
-import type { MeetingSessionKind } from '../../domain/roles.ts';
+import { FAMILY_ROLES, type MeetingSessionKind } from '../../domain/roles.ts';
 import { typedText, type TypedText } from '../../domain/people.ts';
 import { writeAudit } from '../audit.ts';
 import { collabControl } from '../collab/registry.ts';
 import { newId } from '../ids.ts';
 import { authorize, refuseUnknown, type RequestContext, type Result } from './access.ts';
-import { documentResource } from './documents.ts';
+import { documentResource, sessionFacts } from './documents.ts';
 
 export type MeetingSessionView = {
 	id: string;
@@ -18,6 +18,12 @@ export type MeetingSessionView = {
 	members: { personId: string; name: string }[];
 	/** Null when this person may know of the session but not open it (staff and private family time). */
 	doc: { id: string; canEdit: boolean } | null;
+	/** When staff ended it (family time), or null while it lasts. */
+	endedAt: number | null;
+	/** Family time: when the family shared its notes with the team, or null while they are the family's alone. */
+	sharedAt: number | null;
+	/** Family time: this person may share its notes with the team now (a family member in it; not yet shared). */
+	canShare: boolean;
 };
 
 export type MeetingView = {
@@ -71,7 +77,7 @@ export function getMeeting(ctx: RequestContext, meetingId: string): Result<Meeti
 	const visible: MeetingSessionView[] = [];
 	for (const s of sessionRows) {
 		const ref = s.kind === 'JOINT' ? { kind: 'meeting' as const, id: meetingId } : { kind: 'session' as const, id: s.id };
-		const resource = documentResource(ref, { caseId: m.caseId, meetingId, meetingSessionId: s.id, meetingSessionKind: s.kind });
+		const resource = documentResource(ref, { caseId: m.caseId, meetingId, meetingSessionId: s.id, meetingSessionKind: s.kind, ...sessionFacts(s) });
 		const opens = can(ctx.actor, 'view', resource);
 		// Staff know every part of the meeting (they set them up), even one they may not open.
 		if (!opens && !(isStaff && can(ctx.actor, 'view', { type: 'meeting-session', caseId: m.caseId, meetingId, meetingSessionId: s.id }))) continue;
@@ -81,13 +87,25 @@ export function getMeeting(ctx: RequestContext, meetingId: string): Result<Meeti
 			forName: s.forPersonId ? (nameOf.get(s.forPersonId) ?? null) : null,
 			// Who else is in a session is for staff to see; a family member sees the session, not the list.
 			members: isStaff ? memberRows.filter((r) => r.sessionId === s.id).map((r) => ({ personId: r.personId, name: personName(r) })) : [],
-			doc: opens ? { id: docName(ref), canEdit: can(ctx.actor, 'edit', resource) } : null
+			doc: opens ? { id: docName(ref), canEdit: can(ctx.actor, 'edit', resource) } : null,
+			endedAt: s.endedAt,
+			sharedAt: s.sharedAt,
+			canShare: s.sharedAt === null && can(ctx.actor, 'manage', resource)
 		});
 	}
 	// A meeting made before sessions existed (or by a benchmark) still has its joint document for staff.
 	if (sessionRows.length === 0 && isStaff) {
 		const ref = { kind: 'meeting' as const, id: meetingId };
-		visible.push({ id: '', kind: 'JOINT', forName: null, members: [], doc: { id: docName(ref), canEdit: can(ctx.actor, 'edit', documentResource(ref, { caseId: m.caseId, meetingId })) } });
+		visible.push({
+			id: '',
+			kind: 'JOINT',
+			forName: null,
+			members: [],
+			doc: { id: docName(ref), canEdit: can(ctx.actor, 'edit', documentResource(ref, { caseId: m.caseId, meetingId })) },
+			endedAt: null,
+			sharedAt: null,
+			canShare: false
+		});
 	}
 
 	let manage: MeetingView['manage'] = null;
@@ -203,21 +221,30 @@ export function ensureJointSession(ctx: Pick<RequestContext, 'db'>, meetingId: s
 	return id;
 }
 
-/** The family's own people: those who stay for private family time (professionals leave). */
-const FAMILY_ROLES = new Set(['PARENT', 'CHILD_YOUTH', 'RELATIVE_KIN', 'FICTIVE_KIN', 'SUPPORT_PERSON']);
-
 /**
  * FGDM private family time (domain.md §2): a session of the family members of the joint session, whose
- * notes no agency role can open. Anyone excluded from the joint session for safety stays excluded.
+ * notes no agency role can open until the family shares them. Anyone excluded from the joint session for
+ * safety stays excluded. One open family time per meeting: a second press, or two at once, finds the one
+ * already open (`alreadyOpen`), enforced by the unique index on open family times, not by a check first.
  */
-export function startFamilyTime(ctx: RequestContext, meetingId: string): Result<{ id: string }> {
+export function startFamilyTime(ctx: RequestContext, meetingId: string): Result<{ id: string; alreadyOpen: boolean }> {
 	if (!opaqueId.safeParse(meetingId).success) return refuseUnknown(ctx, 'meeting', meetingId, 'meeting.session.create');
 	const m = ctx.db.select().from(meetings).where(eq(meetings.id, meetingId)).get();
 	if (!m) return refuseUnknown(ctx, 'meeting', meetingId, 'meeting.session.create');
 	const refused = authorize(ctx, 'manage', { type: 'safety-settings', caseId: m.caseId }, 'meeting.session.create');
 	if (refused) return refused;
-	const id = newId();
-	ctx.db.transaction((tx) => {
+	const started = ctx.db.transaction((tx) => {
+		const id = newId();
+		const inserted = tx
+			.insert(meetingSessions)
+			.values({ id, meetingId, kind: 'FAMILY_ALONE', createdAt: Date.now() })
+			.onConflictDoNothing()
+			.returning({ id: meetingSessions.id })
+			.all();
+		if (inserted.length === 0) {
+			const open = tx.select({ id: meetingSessions.id }).from(meetingSessions).where(openFamilyTime(meetingId)).get()!;
+			return { id: open.id, alreadyOpen: true };
+		}
 		const joint = tx.select({ id: meetingSessions.id }).from(meetingSessions).where(and(eq(meetingSessions.meetingId, meetingId), eq(meetingSessions.kind, 'JOINT'))).get();
 		const family = joint
 			? tx
@@ -226,13 +253,77 @@ export function startFamilyTime(ctx: RequestContext, meetingId: string): Result<
 					.innerJoin(casePeople, eq(casePeople.id, meetingSessionMembers.personId))
 					.where(eq(meetingSessionMembers.meetingSessionId, joint.id))
 					.all()
-					.filter((p) => FAMILY_ROLES.has(p.role))
+					.filter((p) => FAMILY_ROLES.includes(p.role))
 			: [];
-		tx.insert(meetingSessions).values({ id, meetingId, kind: 'FAMILY_ALONE', createdAt: Date.now() }).run();
 		if (family.length) tx.insert(meetingSessionMembers).values(family.map((p) => ({ meetingSessionId: id, personId: p.personId }))).run();
+		return { id, alreadyOpen: false };
 	});
 	// A fidelity item: that private time was offered and held. Never what was said in it.
-	writeAudit(ctx.db, { actor: ctx.actor, action: 'meeting.session.create', resourceType: 'meeting-session', resourceId: id, caseId: m.caseId, outcome: 'allowed', clientAddress: ctx.clientAddress, sessionId: ctx.sessionId, detail: { kind: 'FAMILY_ALONE' } });
-	collabControl()?.accessChanged(m.caseId);
-	return { ok: true, value: { id } };
+	if (!started.alreadyOpen) {
+		writeAudit(ctx.db, { actor: ctx.actor, action: 'meeting.session.create', resourceType: 'meeting-session', resourceId: started.id, caseId: m.caseId, outcome: 'allowed', clientAddress: ctx.clientAddress, sessionId: ctx.sessionId, detail: { kind: 'FAMILY_ALONE' } });
+		collabControl()?.accessChanged(m.caseId);
+	}
+	return { ok: true, value: started };
+}
+
+function openFamilyTime(meetingId: string) {
+	return and(eq(meetingSessions.meetingId, meetingId), eq(meetingSessions.kind, 'FAMILY_ALONE'), isNull(meetingSessions.endedAt));
+}
+
+function familyTimeOf(ctx: RequestContext, meetingSessionId: string) {
+	return ctx.db
+		.select({ session: meetingSessions, caseId: meetings.caseId })
+		.from(meetingSessions)
+		.innerJoin(meetings, eq(meetings.id, meetingSessions.meetingId))
+		.where(and(eq(meetingSessions.id, meetingSessionId), eq(meetingSessions.kind, 'FAMILY_ALONE')))
+		.get();
+}
+
+/**
+ * Staff end family time when the family comes back to the whole team: its notes are kept as they were
+ * (read only; still the family's alone unless they share them), and a later family time may start.
+ * Ending one that has ended already changes nothing.
+ */
+export function endFamilyTime(ctx: RequestContext, meetingId: string, meetingSessionId: string): Result<{ endedAt: number }> {
+	if (!opaqueId.safeParse(meetingSessionId).success) return refuseUnknown(ctx, 'meeting-session', meetingSessionId, 'meeting.session.end');
+	const row = familyTimeOf(ctx, meetingSessionId);
+	if (!row || row.session.meetingId !== meetingId) return refuseUnknown(ctx, 'meeting-session', meetingSessionId, 'meeting.session.end');
+	const refused = authorize(ctx, 'manage', { type: 'safety-settings', caseId: row.caseId }, 'meeting.session.end');
+	if (refused) return refused;
+	const now = Date.now();
+	const ended = ctx.db.update(meetingSessions).set({ endedAt: now }).where(and(eq(meetingSessions.id, meetingSessionId), isNull(meetingSessions.endedAt))).returning({ endedAt: meetingSessions.endedAt }).all();
+	if (ended.length === 0) return { ok: true, value: { endedAt: row.session.endedAt ?? now } };
+	writeAudit(ctx.db, { actor: ctx.actor, action: 'meeting.session.end', resourceType: 'meeting-session', resourceId: meetingSessionId, caseId: row.caseId, outcome: 'allowed', clientAddress: ctx.clientAddress, sessionId: ctx.sessionId, detail: { kind: 'FAMILY_ALONE' } });
+	// Open editors turn read only now.
+	collabControl()?.accessChanged(row.caseId);
+	return { ok: true, value: { endedAt: now } };
+}
+
+/**
+ * A family member shares family time's notes with the team: from then on the case's staff may read them
+ * (never change them), as the policy decides from `sharedAt`. It cannot be taken back. The seam for the
+ * meeting room's plan presentation (domain.md §2, PLAN_PRESENTATION_AGREEMENT): that step will snapshot
+ * what was shared into the agency record and take the agency's response; this records that, when and by
+ * whom the family presented. Sharing again changes nothing.
+ */
+export function shareFamilyTime(ctx: RequestContext, meetingId: string, meetingSessionId: string): Result<{ sharedAt: number }> {
+	if (!opaqueId.safeParse(meetingSessionId).success) return refuseUnknown(ctx, 'meeting-session', meetingSessionId, 'meeting.family-time.share');
+	const row = familyTimeOf(ctx, meetingSessionId);
+	if (!row || row.session.meetingId !== meetingId) return refuseUnknown(ctx, 'meeting-session', meetingSessionId, 'meeting.family-time.share');
+	const ref = { kind: 'session' as const, id: meetingSessionId };
+	const resource = documentResource(ref, { caseId: row.caseId, meetingId, meetingSessionId, meetingSessionKind: 'FAMILY_ALONE', ...sessionFacts(row.session) });
+	const refused = authorize(ctx, 'manage', resource, 'meeting.family-time.share');
+	if (refused) return refused;
+	if (ctx.actor.kind !== 'participant') return { ok: false, reason: 'forbidden' };
+	const now = Date.now();
+	const shared = ctx.db
+		.update(meetingSessions)
+		.set({ sharedAt: now, sharedBy: ctx.actor.personId })
+		.where(and(eq(meetingSessions.id, meetingSessionId), isNull(meetingSessions.sharedAt)))
+		.returning({ sharedAt: meetingSessions.sharedAt })
+		.all();
+	if (shared.length === 0) return { ok: true, value: { sharedAt: row.session.sharedAt ?? now } };
+	writeAudit(ctx.db, { actor: ctx.actor, action: 'meeting.family-time.share', resourceType: 'meeting-session', resourceId: meetingSessionId, caseId: row.caseId, outcome: 'allowed', clientAddress: ctx.clientAddress, sessionId: ctx.sessionId, detail: { sharedWithTeam: true } });
+	collabControl()?.accessChanged(row.caseId);
+	return { ok: true, value: { sharedAt: now } };
 }

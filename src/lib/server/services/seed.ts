@@ -3,7 +3,7 @@ import type { Db } from '../db/index.ts';
 import { agencies, caseAssignments, casePeople, cases, detailConsents, keepApartPairs, meetingSessionMembers, meetingSessions, meetings, sensitivityLabels, users } from '../db/schema.ts';
 import { hashPassword } from '../auth/password.ts';
 import { newId } from '../ids.ts';
-import { zonedDate, zonedWallTimeToInstant } from '../../domain/time.ts';
+import { isoDay, zonedDate, zonedWallTimeToInstant } from '../../domain/time.ts';
 import type { FamilySide, Relationship } from '../../domain/people.ts';
 
 // Demo data, obviously fictional: a demo agency and the "Rivera family" case, so a new person can click
@@ -36,7 +36,8 @@ export async function seedDemo(db: Db, now = Date.now()): Promise<{ caseId: stri
 	// An upcoming meeting: three days from now at 5:30 in the evening, after the parents' work hours.
 	const day = zonedDate(now + 3 * 86_400_000, timeZone);
 	const startsAt = zonedWallTimeToInstant({ ...day, hour: 17, minute: 30 }, timeZone);
-	const removal = new Date(now - 9 * 86_400_000).toISOString().slice(0, 10);
+	// A calendar day in the agency's zone (the UTC date is the next day on a Chicago evening).
+	const removal = isoDay(zonedDate(now - 9 * 86_400_000, timeZone));
 
 	// What each person is to the children is a code (rendered in each reader's language), never English text.
 	const person = (

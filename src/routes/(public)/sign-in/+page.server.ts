@@ -1,7 +1,6 @@
 import { fail, redirect } from '@sveltejs/kit';
-import { z } from 'zod';
 import type { Actions, PageServerLoad } from './$types';
-import { signIn, signInSchema } from '$lib/server/services/auth';
+import { EMAIL_MAX, PASSWORD_MAX, signIn, signInProblem, signInSchema } from '$lib/server/services/auth';
 import { SESSION_COOKIE } from '$lib/server/auth/session';
 import { sessionCookieOptions } from '$lib/server/auth/cookie';
 import { config } from '$lib/server/config';
@@ -9,20 +8,21 @@ import { safeNext } from '$lib/server/http';
 import { cookieName, toLocale } from '$lib/paraglide/runtime';
 
 export const load: PageServerLoad = ({ locals, url }) => {
-	if (locals.session) redirect(303, locals.session.kind === 'staff' ? safeNext(url.searchParams.get('next')) : '/family');
+	if (locals.session) redirect(303, locals.session.kind === 'staff' ? safeNext(url.searchParams.get('next'), url.origin) : '/family');
 	return {};
 };
 
 export const actions: Actions = {
 	default: async (event) => {
 		const form = await event.request.formData();
-		const raw = { email: String(form.get('email') ?? ''), password: String(form.get('password') ?? '') };
+		const field = (name: string) => {
+			const value = form.get(name);
+			return typeof value === 'string' ? value : '';
+		};
+		const raw = { email: field('email'), password: field('password') };
 		const parsed = signInSchema.safeParse(raw);
 		// The email stays in the form; the password is never sent back to the page.
-		if (!parsed.success) {
-			const missing = z.treeifyError(parsed.error).properties;
-			return fail(400, { email: raw.email, problem: missing?.email ? ('email-missing' as const) : ('password-missing' as const) });
-		}
+		if (!parsed.success) return fail(400, { email: raw.email, problem: signInProblem(parsed.error), max: { email: EMAIL_MAX, password: PASSWORD_MAX } });
 		const result = await signIn(event.locals.ctx.db, parsed.data, {
 			clientAddress: event.getClientAddress(),
 			userAgent: event.request.headers.get('user-agent'),
@@ -36,6 +36,6 @@ export const actions: Actions = {
 		// A saved language follows the person; otherwise what they chose on this page stays.
 		const saved = toLocale(result.value.locale ?? '');
 		if (saved) event.cookies.set(cookieName, saved, { path: '/', httpOnly: false, sameSite: 'lax', maxAge: 34560000 });
-		redirect(303, safeNext(event.url.searchParams.get('next')));
+		redirect(303, safeNext(event.url.searchParams.get('next'), event.url.origin));
 	}
 };

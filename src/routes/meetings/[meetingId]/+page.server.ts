@@ -1,7 +1,7 @@
 import { fail } from '@sveltejs/kit';
 import { z } from 'zod';
 import type { Actions, PageServerLoad } from './$types';
-import { addToMeetingSession, createSeparateSession, getMeeting, removeFromMeetingSession, startFamilyTime } from '$lib/server/services/meetings';
+import { addToMeetingSession, createSeparateSession, endFamilyTime, getMeeting, removeFromMeetingSession, shareFamilyTime, startFamilyTime } from '$lib/server/services/meetings';
 import { refuse } from '$lib/server/http';
 import { sessionIdentity } from '$lib/server/auth/session';
 import { colourFor } from '$lib/domain/colour';
@@ -28,6 +28,7 @@ export const load: PageServerLoad = (event) => {
 };
 
 const memberSchema = z.object({ meetingSessionId: opaqueId, personId: opaqueId });
+const sessionSchema = z.object({ meetingSessionId: opaqueId });
 
 export const actions: Actions = {
 	addMember: async (event) => {
@@ -54,7 +55,22 @@ export const actions: Actions = {
 			if (result.reason === 'not-found') return fail(404, { problem: 'invalid' as const });
 			refuse(event, result);
 		}
-		return { done: 'family-time' as const };
+		return { done: result.value.alreadyOpen ? ('family-time-already-on' as const) : ('family-time' as const) };
+	},
+	endFamilyTime: async (event) => {
+		const parsed = sessionSchema.safeParse(Object.fromEntries(await event.request.formData()));
+		if (!parsed.success) return fail(400, { problem: 'invalid' as const });
+		const result = endFamilyTime(event.locals.ctx, event.params.meetingId, parsed.data.meetingSessionId);
+		if (!result.ok) refuse(event, result);
+		return { done: 'family-time-ended' as const };
+	},
+	/** A family member shares family time's notes with the team. */
+	shareFamilyTime: async (event) => {
+		const parsed = sessionSchema.safeParse(Object.fromEntries(await event.request.formData()));
+		if (!parsed.success) return fail(400, { problem: 'invalid' as const });
+		const result = shareFamilyTime(event.locals.ctx, event.params.meetingId, parsed.data.meetingSessionId);
+		if (!result.ok) refuse(event, result);
+		return { done: 'family-time-shared' as const };
 	},
 	separate: async (event) => {
 		const parsed = z.object({ personId: opaqueId }).safeParse(Object.fromEntries(await event.request.formData()));

@@ -10,6 +10,9 @@ export const load: PageServerLoad = (event) => {
 	return { staff: result.value, me: event.locals.actor.kind === 'staff' ? event.locals.actor.userId : null };
 };
 
+/** Fields longer than the form takes, with their limits. */
+type TooLong = Partial<Record<'name' | 'email' | 'password', number>>;
+
 const toggleSchema = z.object({ userId: z.string().max(64), disabled: z.enum(['true', 'false']) });
 
 export const actions: Actions = {
@@ -17,11 +20,16 @@ export const actions: Actions = {
 		const form = await event.request.formData();
 		const values = { name: String(form.get('name') ?? ''), email: String(form.get('email') ?? ''), role: String(form.get('role') ?? '') };
 		const parsed = newStaffSchema.safeParse({ ...values, password: String(form.get('password') ?? '') });
-		// What was typed stays in the form (never the password).
-		if (!parsed.success) return fail(400, { add: { values, problems: parsed.error.issues.map((i) => String(i.path[0])) } });
+		// What was typed stays in the form (never the password). A field longer than the form takes says so,
+		// with the limit, rather than "please enter" (issue 17).
+		if (!parsed.success) {
+			const issues = parsed.error.issues;
+			const tooLong = Object.fromEntries(issues.flatMap((i) => (i.code === 'too_big' ? [[String(i.path[0]), Number(i.maximum)]] : [])));
+			return fail(400, { add: { values, problems: issues.map((i) => String(i.path[0])), tooLong: tooLong as TooLong } });
+		}
 		const result = await addStaff(event.locals.ctx, parsed.data);
 		if (!result.ok) {
-			if (result.reason === 'email-taken') return fail(400, { add: { values, problems: ['email-taken'] } });
+			if (result.reason === 'email-taken') return fail(400, { add: { values, problems: ['email-taken'], tooLong: {} as TooLong } });
 			refuse(event, result);
 		}
 		return { added: values.name };

@@ -1,0 +1,122 @@
+// Refusals of callers who are not signed in, counted per client address in fixed windows (one minute by
+// default), so that nobody can fill the audit trail or hold the database's write lock by asking for made-up
+// ids: the first few refusals of an address in a window are written as their own audit entries, the rest
+// are counted and written as one summary entry per address, action, case and reason when the window ends
+// (so the record that they happened is kept, with how many, first and last time). An address that goes on
+// past the limit is answered 429 until the window ends. Pure bookkeeping: audit.ts writes the entries.
+// In memory, like the sign-in throttle: several app instances would move this behind Redis.
+
+export type AnonymousRefusalPolicy = {
+	/** Length of a window, in milliseconds. */
+	windowMs: number;
+	/** Refusals per address and window written as their own entries. */
+	rowsPerAddress: number;
+	/** Refusals written as their own entries per window, all addresses together (many addresses at once). */
+	rowsInAll: number;
+	/** Refusals per address and window after which its anonymous requests are answered 429. */
+	limitPerAddress: number;
+};
+
+export const DEFAULT_ANONYMOUS_REFUSAL_POLICY: AnonymousRefusalPolicy = { windowMs: 60_000, rowsPerAddress: 10, rowsInAll: 300, limitPerAddress: 60 };
+
+/** One refusal as the audit writer sees it. */
+export type AnonymousRefusal = { clientAddress: string | null; action: string; resourceType: string; caseId: string | null; why: string | null; at: number };
+
+/** Refusals counted instead of written: one summary entry each. `clientAddress` null: too many addresses to keep apart. */
+export type RefusalSummary = {
+	clientAddress: string | null;
+	action: string;
+	resourceType: string;
+	caseId: string | null;
+	why: string | null;
+	count: number;
+	firstAt: number;
+	lastAt: number;
+};
+
+/** More keys than this in one window and further addresses are counted together (memory stays bounded). */
+const MAX_SUMMARIES = 10_000;
+const MAX_ADDRESSES = 100_000;
+
+export class AnonymousRefusals {
+	readonly policy: AnonymousRefusalPolicy;
+	private windowStart = -Infinity;
+	private readonly perAddress = new Map<string, number>();
+	private written = 0;
+	private readonly pending = new Map<string, RefusalSummary & { windowStart: number }>();
+	/** When the oldest summary's window ends: until then `takeDue` has nothing to do (it runs on every refusal). */
+	private earliestDue = Infinity;
+
+	constructor(policy: AnonymousRefusalPolicy = DEFAULT_ANONYMOUS_REFUSAL_POLICY) {
+		this.policy = policy;
+	}
+
+	private roll(now: number): void {
+		if (now < this.windowStart + this.policy.windowMs) return;
+		this.windowStart = Math.floor(now / this.policy.windowMs) * this.policy.windowMs;
+		this.perAddress.clear();
+		this.written = 0;
+	}
+
+	/**
+	 * Counts one refusal. 'row': write it as its own entry; 'counted': it is in a summary that
+	 * `takeDue` hands out when its window has ended.
+	 */
+	note(refusal: AnonymousRefusal): 'row' | 'counted' {
+		this.roll(refusal.at);
+		const address = refusal.clientAddress ?? 'unknown';
+		const seen = (this.perAddress.get(address) ?? 0) + 1;
+		if (this.perAddress.has(address) || this.perAddress.size < MAX_ADDRESSES) this.perAddress.set(address, seen);
+		if (seen <= this.policy.rowsPerAddress && this.written < this.policy.rowsInAll) {
+			this.written++;
+			return 'row';
+		}
+		const { at, ...about } = refusal;
+		let keyed: RefusalSummary = { ...about, count: 0, firstAt: at, lastAt: at };
+		let key = summaryKey(keyed);
+		if (!this.pending.has(key) && this.pending.size >= MAX_SUMMARIES) {
+			keyed = { ...keyed, clientAddress: null };
+			key = summaryKey(keyed);
+		}
+		const summary = this.pending.get(key) ?? { ...keyed, windowStart: this.windowStart };
+		this.earliestDue = Math.min(this.earliestDue, summary.windowStart + this.policy.windowMs);
+		summary.count++;
+		summary.firstAt = Math.min(summary.firstAt, refusal.at);
+		summary.lastAt = Math.max(summary.lastAt, refusal.at);
+		this.pending.set(key, summary);
+		return 'counted';
+	}
+
+	/** Whether this address has used up its refusals for the current window: answer it 429. */
+	blocked(clientAddress: string | null, now: number): boolean {
+		this.roll(now);
+		return (this.perAddress.get(clientAddress ?? 'unknown') ?? 0) >= this.policy.limitPerAddress;
+	}
+
+	/** The summaries of windows that have ended (all of them when `all`, at shutdown), no longer kept here. */
+	takeDue(now: number, all = false): RefusalSummary[] {
+		if (!all && now < this.earliestDue) return [];
+		const due: RefusalSummary[] = [];
+		this.earliestDue = Infinity;
+		for (const [key, summary] of this.pending) {
+			const ends = summary.windowStart + this.policy.windowMs;
+			if (!all && now < ends) {
+				this.earliestDue = Math.min(this.earliestDue, ends);
+				continue;
+			}
+			this.pending.delete(key);
+			const { windowStart: _window, ...rest } = summary;
+			due.push(rest);
+		}
+		return due.sort((a, b) => a.firstAt - b.firstAt);
+	}
+
+	/** Summaries still being counted. */
+	get pendingCount(): number {
+		return this.pending.size;
+	}
+}
+
+function summaryKey(s: Pick<RefusalSummary, 'clientAddress' | 'action' | 'resourceType' | 'caseId' | 'why'>): string {
+	return JSON.stringify([s.clientAddress, s.action, s.resourceType, s.caseId, s.why]);
+}
