@@ -1,4 +1,4 @@
-import { devices, expect, test } from '@playwright/test';
+import { devices, expect, test, type Page } from '@playwright/test';
 import { expectNotesLive, notesOf, openDemoMeeting, personAt } from './helpers';
 
 // Issue 16.9: with others in the notes, lines typed key by key came out as "am4: quick lineS" (the caret
@@ -61,4 +61,50 @@ test('a caseworker types line after line key by key on a phone while others are 
 	await expect.poll(() => samsLines(lee.page)).toEqual(lines);
 
 	for (const { context } of [dana, lee, sam]) await context.close();
+});
+
+// OPEN (not settled here): two people who both go to the end and start a line at the same moment.
+// Characters of one line land in the other's or in the previous line ('Sam2 …: quick lineDna2 …: quick
+// linea'): 3 to 16 bad lines of 30 in each of five runs. Not y-tiptap's content-based selection recovery
+// (turned off: still 10 and 14), not helped by reading pending input first (notes-editor.ts). Likely
+// the two carets meeting: Ctrl+End puts Dana's caret at the end of the line Sam is still typing; Yjs
+// keeps her caret left of the letters Sam adds after it, so her Enter splits Sam's line there and the
+// rest of it, with Sam's caret, goes to her new line. Whether a caret at the end of someone else's line
+// should follow their typing is a product question as much as a bug. The 30-line test above meets this
+// in the full suite when another test writes at the end at the same moment (1 run in 4 seen).
+// Run it with NOTES_TYPING_CONCURRENT=1.
+test('two people type lines at the end at the same time, and every line lands whole', async ({ browser }) => {
+	test.fixme(!process.env.NOTES_TYPING_CONCURRENT, 'open: concurrent lines at the end interleave (see above)');
+	test.setTimeout(180_000);
+	const dana = await personAt(browser, 'facilitator@demo.test');
+	const sam = await personAt(browser, 'caseworker@demo.test');
+	for (const { page } of [dana, sam]) {
+		await openDemoMeeting(page);
+		await expectNotesLive(page);
+	}
+	const tag = Math.random().toString(36).slice(2, 7);
+	const N = 15;
+	const write = async (page: Page, who: string) => {
+		const lines = Array.from({ length: N }, (_, i) => `${who}${i} ${tag}: quick line`);
+		const { editor } = notesOf(page);
+		for (const line of lines) {
+			await editor.click();
+			await page.keyboard.press('ControlOrMeta+End');
+			await page.keyboard.press('Enter');
+			await page.keyboard.type(line);
+		}
+		return lines;
+	};
+	const [dl, sl] = await Promise.all([write(dana.page, 'Dana'), write(sam.page, 'Sam')]);
+	await expect(notesOf(sam.page).editor).toContainText(dl.at(-1)!);
+	const texts = await notesOf(sam.page).editor.evaluate((root) =>
+		[...root.querySelectorAll('p')].map((p) => {
+			const c = p.cloneNode(true) as HTMLElement;
+			c.querySelectorAll('.collaboration-carets__caret').forEach((x) => x.remove());
+			return c.textContent ?? '';
+		})
+	);
+	const mine = texts.filter((t) => t.includes(tag));
+	const bad = mine.filter((t) => !dl.includes(t) && !sl.includes(t));
+	expect(bad).toEqual([]);
 });
