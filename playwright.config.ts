@@ -9,7 +9,9 @@ export const OUTBOX_DIR = `tests/.tmp/e2e-outbox-${PORT}`;
 export default defineConfig({
 	testDir: 'tests/e2e',
 	testMatch: '**/*.spec.ts',
-	timeout: 30_000,
+	// Notes are typed key by key as people type (issue 16.9): on a loaded two-core machine a test that types
+	// and runs axe can pass 30 s.
+	timeout: 60_000,
 	expect: { timeout: 5_000 },
 	fullyParallel: false,
 	workers: 2,
@@ -23,7 +25,14 @@ export default defineConfig({
 			args: ['--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--no-first-run']
 		}
 	},
-	projects: [{ name: 'chromium', use: { ...devices['Desktop Chrome'], channel: undefined } }],
+	// Every test shares the demo meeting's notes. The typing-order test checks that each line typed key by key
+	// lands whole while others are present; another test typing at the end of the same notes at that moment is
+	// the open case of two people starting a line at the very end at once (see the spec's fixme). So it runs
+	// alone, after the others.
+	projects: [
+		{ name: 'chromium', use: { ...devices['Desktop Chrome'], channel: undefined }, testIgnore: /notes-typing-order\.spec\.ts$/ },
+		{ name: 'typing-order', use: { ...devices['Desktop Chrome'], channel: undefined }, testMatch: /notes-typing-order\.spec\.ts$/, dependencies: ['chromium'] }
+	],
 	// All browsers sign in from 127.0.0.1: the per-address limits (sign-in failures, invite look-ups) are
 	// raised here and covered by unit and integration tests; per-account throttling stays as in production.
 	webServer: {

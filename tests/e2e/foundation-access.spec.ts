@@ -106,7 +106,8 @@ test('the `next` parameter never sends anyone to another site', async ({ page })
 });
 
 test('the error pages are plain and accessible: an unknown page', async ({ browser }) => {
-	const { page, context } = await personAt(browser, 'supervisor@demo.test');
+	// Not the supervisor: language.spec.ts switches Lee Chen to Spanish for a while, in parallel.
+	const { page, context } = await personAt(browser, 'facilitator@demo.test');
 	const response = await page.goto('/cases/nothing-here/at-all');
 	expect(response?.status()).toBe(404);
 	await expect(page.getByText(english('error_not_found'))).toBeVisible();

@@ -103,7 +103,7 @@ test('signing out ends the session: back and reload land on sign-in, and the ope
 	// The meeting tab's live connection is closed by the server and not let back in.
 	const { status } = notesOf(meetingTab);
 	await expect(status).toHaveAttribute('data-status', 'ended');
-	await expect(status).toHaveText(english('notes_status_ended'));
+	await expect(status).toContainText(english('notes_ended_signed_out'));
 
 	// Back button: the case page is not shown from a cache; the server sends the person to sign in.
 	await caseTab.goBack();

@@ -74,11 +74,31 @@ export async function typeInNotes(page: Page, text: string, { touch = false } = 
 	else await editor.click();
 	await page.keyboard.press('ControlOrMeta+End');
 	await page.keyboard.press('Enter');
-	// Several tests write in the one demo meeting at once. Typed key by key, a line can be split by another
-	// person's insert landing at the caret between two keys (CRDT merging is right to do that; a test that
-	// checks for its whole line is not). insertText lands the line in one edit, as a paste or IME would.
-	await page.keyboard.insertText(text);
+	// Key by key, as a person types: several tests write in the one demo meeting at once, and each line must
+	// still land whole (issue 16.9; it did not, and insertText had hidden that).
+	await page.keyboard.type(text);
 	await expect(editor).toContainText(text);
+}
+
+/**
+ * Puts the page's notes sockets behind a switch: `offline(true)` drops them and refuses new ones (as a
+ * lost connection would), `offline(false)` lets the page connect again.
+ */
+export async function networkSwitch(page: Page): Promise<{ offline: (value: boolean) => void }> {
+	let isOffline = false;
+	const open = new Set<{ close: (o?: { code?: number }) => Promise<void> }>();
+	await page.routeWebSocket(/\/collab\//, (ws) => {
+		if (isOffline) return void ws.close({ code: 1013 });
+		ws.connectToServer();
+		open.add(ws);
+		ws.onClose(() => open.delete(ws));
+	});
+	return {
+		offline: (value) => {
+			isOffline = value;
+			if (value) for (const ws of open) void ws.close({ code: 1012 });
+		}
+	};
 }
 
 /**

@@ -1,5 +1,5 @@
 import { expect, test, type Browser, type BrowserContext, type Page } from '@playwright/test';
-import { expectAccessible, expectNotesLive, notesOf, openDemoMeeting, personAt, signIn, typeInNotes, uniqueText } from './helpers';
+import { expectAccessible, expectNotesLive, notesOf, openDemoMeeting, personAt, signIn, spanish, typeInNotes, uniqueText } from './helpers';
 
 // Issue 11: every page in Spanish and English, each person in their own. A browser that asks for Spanish
 // gets Spanish; the visible "English | Español" switch changes it, and the choice follows the person:
@@ -114,6 +114,7 @@ test('a signed-in person’s choice is saved on their profile and follows them t
 });
 
 test('two staff on one meeting each read it in their own language and write the same notes', async ({ browser }) => {
+	test.setTimeout(60_000); // both type their lines key by key
 	// Lee Chen (supervisor) reads Spanish: switches after signing in. Dana Reyes (facilitator) reads English.
 	const lee = await personAt(browser, 'supervisor@demo.test', { locale: 'en-US' });
 	await chooseLanguage(lee.page, 'Español');
@@ -152,7 +153,7 @@ test('two staff on one meeting each read it in their own language and write the 
 		// The live notes: labels and status in each language, and each sees the other by role in their own.
 		const leeNotes = notesOf(lee.page);
 		const danaNotes = notesOf(dana.page);
-		await expect(leeNotes.status).toHaveText('En vivo: los cambios se guardan');
+		await expect(leeNotes.status).toHaveText(spanish('notes_status_live'));
 		await expect(leeNotes.status).toHaveAttribute('data-synced', 'true');
 		await expectNotesLive(dana.page);
 		await expect(leeNotes.editor).toHaveAttribute('aria-label', 'Notas compartidas de la reunión. Todos aquí ven lo que usted escribe.');
@@ -191,7 +192,7 @@ test('the Spanish sign-in, case and meeting pages have no serious accessibility 
 
 	await page.locator('a[href^="/meetings/"]').first().click();
 	await expectLanguage(page, 'es');
-	await expect(notesOf(page).status).toHaveText('En vivo: los cambios se guardan');
+	await expect(notesOf(page).status).toHaveText(spanish('notes_status_live'));
 	await expectAccessible(page);
 	await context.close();
 });

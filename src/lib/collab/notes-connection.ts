@@ -7,11 +7,29 @@
 import * as Y from 'yjs';
 import { WebsocketProvider } from 'y-websocket';
 import { toBase64UrlEncoded } from 'lib0/buffer';
+import * as decoding from 'lib0/decoding';
 import { EARLY_SOCKET_GLOBAL } from './early-socket-script.js';
+import { SaveTracker, type SocketLedger } from './save-tracker';
+import { CLOSE, decodeHearthMessage, MESSAGE_HEARTH, type RefusalReason } from '$lib/domain/collab-protocol';
 
 export type Presence = { clientId: number; name: string; role: string; color: string; isSelf: boolean };
-/** 'ended': the server closed for good (4401 session ended, 4403 access revoked): nothing more is saved. */
+/** 'ended': the server closed for good (close codes 4400-4499, see `endedBy`): nothing more is saved. */
 export type ConnectionStatus = 'connecting' | 'connected' | 'disconnected' | 'ended';
+
+/** How the notes' connection is doing, as the page words it (MeetingNotes.svelte). */
+export type NotesState = {
+	status: ConnectionStatus;
+	/** The document has arrived from the server on this socket. */
+	synced: boolean;
+	/** Something typed on this page is not known to be stored (see save-tracker.ts). */
+	unsaved: boolean;
+	/** Why the server last refused something this page sent, until something later is stored. */
+	refusal: RefusalReason | null;
+	/** The close code when `status` is 'ended' (collab-protocol.ts CLOSE), else null. */
+	endedBy: number | null;
+	/** What the server says this connection may do ('read' or 'write'), null until it says. */
+	access: 'read' | 'write' | null;
+};
 
 export type NotesConnection = {
 	doc: Y.Doc;
@@ -20,6 +38,10 @@ export type NotesConnection = {
 	readonly ended: boolean;
 	/** Called once, when the server closes for good. */
 	onEnded: (listener: () => void) => void;
+	/** Called with what the server says this connection may do, now (if it has said) and whenever it changes. */
+	onAccess: (listener: (access: 'read' | 'write') => void) => void;
+	/** True while something typed on this page is not known to be stored. */
+	readonly unsaved: boolean;
 	destroy: () => void;
 };
 
@@ -39,30 +61,63 @@ type EarlySocket = { doc: string; take: () => { socket: WebSocket; held: Message
 
 /**
  * The socket the page's inline script opened for this document before the page's JavaScript arrived
- * (early-socket-script.js), if it is still open or opening: handed to the provider as its first socket
- * (a WebSocket "polyfill" that returns it once, then opens real ones), with what it has received so far.
+ * (early-socket-script.js), if it is still open or opening, with what it has received so far.
  */
-function takeEarlySocket(docId: string): { WebSocketPolyfill: typeof WebSocket; replay: () => void } | null {
+function takeEarlySocket(docId: string): { socket: WebSocket; held: MessageEvent[] } | null {
 	const holder = window as unknown as Record<string, EarlySocket | undefined>;
 	const early = holder[EARLY_SOCKET_GLOBAL];
 	if (!early || early.doc !== docId) return null;
-	const { socket, held } = early.take();
-	if (socket.readyState !== WebSocket.CONNECTING && socket.readyState !== WebSocket.OPEN) return null;
-	let taken = false;
+	const taken = early.take();
+	const { readyState } = taken.socket;
+	return readyState === WebSocket.CONNECTING || readyState === WebSocket.OPEN ? taken : null;
+}
+
+/** Failed socket attempts in a row before the page asks whether its session still holds. */
+const SESSION_CHECK_AFTER_FAILURES = 2;
+/** And not more often than this, while the attempts go on. */
+const SESSION_CHECK_EVERY_MS = 10_000;
+
+/**
+ * Whether this page may still be had, asked again without following redirects: the close code that
+ * says why not (4401 when it sends the person to sign in, 4403 when it is refused or gone), or null when
+ * it answers, and when it cannot be reached (offline: the socket's failures say nothing then).
+ */
+async function pageStillOpen(): Promise<number | null> {
+	try {
+		const response = await fetch(location.href, { method: 'HEAD', redirect: 'manual', cache: 'no-store', credentials: 'same-origin' });
+		if (response.type === 'opaqueredirect') return CLOSE.sessionEnded;
+		return response.status === 403 || response.status === 404 ? CLOSE.accessRevoked : null;
+	} catch {
+		return null;
+	}
+}
+
+/** Sync step 2 and update (y-protocols/sync): the messages the server acknowledges. Step 1 (0) is not. */
+const SYNC_STEP2 = 1;
+const SYNC_UPDATE = 2;
+
+/**
+ * The sockets the provider uses, as a WebSocket "polyfill": the early socket first (if there is one),
+ * then real ones; each with a ledger of the sync messages it sent (its `send` is wrapped), so the
+ * server's acknowledgements can be matched to them (save-tracker.ts).
+ */
+function trackedSockets(tracker: SaveTracker, early: WebSocket | null): { WebSocketPolyfill: typeof WebSocket; ledgerOf: (ws: WebSocket | null) => SocketLedger | undefined } {
+	const ledgers = new WeakMap<WebSocket, SocketLedger>();
+	let first: WebSocket | null = early;
 	const WebSocketPolyfill = function (url: string, protocols?: string | string[]) {
-		if (taken) return new WebSocket(url, protocols);
-		taken = true;
+		const socket = first ?? new WebSocket(url, protocols);
+		first = null;
+		const ledger = tracker.openSocket();
+		ledgers.set(socket, ledger);
+		const send = socket.send.bind(socket);
+		socket.send = (data) => {
+			// A y-websocket message starts with its type (0: sync) and, for sync, its step: one byte each.
+			if (data instanceof Uint8Array && data[0] === 0 && (data[1] === SYNC_STEP2 || data[1] === SYNC_UPDATE)) tracker.sent(ledger, data[1] === SYNC_STEP2);
+			send(data);
+		};
 		return socket;
 	} as unknown as typeof WebSocket;
-	return {
-		WebSocketPolyfill,
-		// The provider has set its handlers on the socket: what it missed, in order, in this same task
-		// (nothing newer can be dispatched in between).
-		replay: () => {
-			if (socket.readyState === WebSocket.OPEN) socket.onopen?.(new Event('open'));
-			for (const message of held) socket.onmessage?.(message);
-		}
-	};
+	return { WebSocketPolyfill, ledgerOf: (ws) => (ws ? ledgers.get(ws) : undefined) };
 }
 
 export function connectNotes(opts: {
@@ -70,16 +125,47 @@ export function connectNotes(opts: {
 	/** The same fields the server puts on everyone's presence (name, colour, role). */
 	user: { name: string; color: string; role: string };
 	onPresence: (people: Presence[]) => void;
-	onStatus: (status: ConnectionStatus, synced: boolean) => void;
+	/** Called whenever anything in the state changes (often: every keystroke while saving). */
+	onState: (state: NotesState) => void;
 }): NotesConnection {
 	const doc = new Y.Doc();
+	const tracker = new SaveTracker();
+	const accessListeners: ((access: 'read' | 'write') => void)[] = [];
+	const endedListeners: (() => void)[] = [];
+	const state: NotesState = { status: 'connecting', synced: false, unsaved: false, refusal: null, endedBy: null, access: null };
+	const report = () => {
+		state.unsaved = tracker.unsaved;
+		state.refusal = tracker.refusal;
+		opts.onState({ ...state });
+	};
+	// Before the provider's own listener (registered in its constructor), so a change is counted before
+	// the message that carries it is sent. Changes the provider applies (origin: provider) are others'.
+	doc.on('update', (_update: Uint8Array, origin: unknown) => {
+		if (origin === provider) return;
+		tracker.localChange();
+		report();
+	});
 	const scheme = location.protocol === 'https:' ? 'wss:' : 'ws:';
 	const early = takeEarlySocket(opts.docId);
-	const provider = new WebsocketProvider(`${scheme}//${location.host}/collab`, opts.docId, doc, {
+	const sockets = trackedSockets(tracker, early?.socket ?? null);
+	const provider: WebsocketProvider = new WebsocketProvider(`${scheme}//${location.host}/collab`, opts.docId, doc, {
 		maxBackoffTime: 5000,
 		params: stateVectorParam(doc),
-		...(early ? { WebSocketPolyfill: early.WebSocketPolyfill } : {})
+		WebSocketPolyfill: sockets.WebSocketPolyfill
 	});
+	// Hearth's own messages (collab-protocol.ts): acknowledgements and access. A handler writes nothing back.
+	provider.messageHandlers[MESSAGE_HEARTH] = (_encoder, decoder) => {
+		const message = decodeHearthMessage(decoding.readTailAsUint8Array(decoder));
+		if (!message) return;
+		if (message.t === 'access') {
+			state.access = message.access;
+			for (const listener of accessListeners) listener(message.access);
+		} else {
+			const ledger = sockets.ledgerOf(provider.ws);
+			if (ledger) tracker.acknowledged(ledger, message);
+		}
+		report();
+	};
 	// Before a reconnect (the provider reads its URL, params included, each time it opens a socket).
 	provider.on('connection-close', () => (provider.params = stateVectorParam(doc)));
 	// Who we are, from the first message on: the editor's caret extension sets the same fields later.
@@ -101,37 +187,76 @@ export function connectNotes(opts: {
 		opts.onPresence(people);
 	};
 	provider.awareness.on('change', reportPresence);
-	let status: ConnectionStatus = 'connecting';
 	provider.on('status', (e: { status: ConnectionStatus }) => {
-		status = e.status;
-		opts.onStatus(status, provider.synced);
+		if (state.status === 'ended') return;
+		// Once the connection dropped, it stays 'disconnected' through the provider's attempts to connect
+		// again (each one 'connecting'), until one succeeds: the page says it is offline, not "Connecting…".
+		if (e.status === 'connecting' && state.status === 'disconnected') return;
+		state.status = e.status;
+		state.synced = provider.synced;
+		report();
 		reportPresence();
 	});
-	provider.on('sync', (synced: boolean) => opts.onStatus(status, synced));
+	provider.on('sync', (synced: boolean) => {
+		state.synced = synced;
+		report();
+	});
 
-	// Our own handlers are on now too: the early socket's story so far (open, sync, presence) reaches them.
-	early?.replay();
+	// Our own handlers are on now too: the early socket's story so far (open, sync, presence) reaches them,
+	// in order, in this same task (nothing newer can be dispatched in between).
+	if (early) {
+		if (early.socket.readyState === WebSocket.OPEN) early.socket.onopen?.(new Event('open'));
+		for (const message of early.held) early.socket.onmessage?.(message);
+	}
 
-	let ended = false;
-	const endedListeners: (() => void)[] = [];
 	// The server says reconnecting cannot help (close codes 4400-4499): stop taking typing that would
-	// never be saved (the editor listens), and say so.
-	provider.on('closed', () => {
-		ended = true;
-		status = 'ended';
+	// never be saved (the editor listens), and say why (the page words the code).
+	const end = (code: number) => {
+		if (state.status === 'ended') return;
+		state.status = 'ended';
+		state.synced = false;
+		state.endedBy = code;
 		for (const listener of endedListeners.splice(0)) listener();
-		opts.onStatus(status, false);
+		report();
+	};
+	provider.on('closed', (close: { code: number }) => end(close.code));
+
+	// A session that ends while the socket is down (a dropped connection, then sign-out or expiry) never
+	// gets its 4401: the server refuses the new socket at the upgrade, and a browser reports that only as
+	// a failed connection, so the page would say "offline" for ever (issue 16.8: never cut off silently).
+	// After a few failed attempts, ask for this page itself: a signed-out person is sent to sign in.
+	let failedAttempts = 0;
+	let lastSessionCheck = 0;
+	provider.on('status', (e: { status: ConnectionStatus }) => {
+		if (e.status === 'connected') failedAttempts = 0;
+	});
+	provider.on('connection-close', () => {
+		if (++failedAttempts < SESSION_CHECK_AFTER_FAILURES || Date.now() - lastSessionCheck < SESSION_CHECK_EVERY_MS) return;
+		if (typeof navigator !== 'undefined' && navigator.onLine === false) return;
+		lastSessionCheck = Date.now();
+		void pageStillOpen().then((code) => {
+			if (code === null || state.status === 'ended') return;
+			provider.disconnect();
+			end(code);
+		});
 	});
 
 	return {
 		doc,
 		provider,
 		get ended() {
-			return ended;
+			return state.status === 'ended';
 		},
 		onEnded: (listener) => {
-			if (ended) listener();
+			if (state.status === 'ended') listener();
 			else endedListeners.push(listener);
+		},
+		onAccess: (listener) => {
+			accessListeners.push(listener);
+			if (state.access) listener(state.access);
+		},
+		get unsaved() {
+			return tracker.unsaved;
 		},
 		destroy: () => {
 			provider.destroy();

@@ -1,7 +1,14 @@
 // The live notes editor: Tiptap bound to the Y.Doc and provider of a connection that is already open (or
 // opening), see notes-connection.ts. Imported dynamically: its JavaScript is large and pages must not
 // wait for it, nor must the socket.
-import { Editor } from '@tiptap/core';
+import { Editor, Extension } from '@tiptap/core';
+import { Plugin, type Transaction } from '@tiptap/pm/state';
+import type { Fragment } from '@tiptap/pm/model';
+import { ReplaceAroundStep, ReplaceStep } from '@tiptap/pm/transform';
+import { ySyncPluginKey } from '@tiptap/y-tiptap';
+import { MAX_EDIT_BYTES } from '$lib/domain/collab-protocol';
+import type { EditorView } from '@tiptap/pm/view';
+import { messageAwareness, messageSync } from 'y-websocket';
 import StarterKit from '@tiptap/starter-kit';
 import Collaboration from '@tiptap/extension-collaboration';
 import CollaborationCaret from '@tiptap/extension-collaboration-caret';
@@ -10,6 +17,91 @@ import type { NotesConnection } from './notes-connection';
 
 export type NotesEditor = { editor: Editor; destroy: () => void };
 
+/**
+ * Makes ProseMirror take in what the browser has already done to the editor (a caret moved by a key it
+ * leaves to the browser, such as Ctrl+End or an arrow; text typed into the DOM) before anything else
+ * changes its state. Takes the view; does nothing once it is destroyed.
+ *
+ * Why (issue 16.9, lines landing out of order when others are present): ProseMirror reads a native caret
+ * move only at the browser's `selectionchange`, a separate task. A remote edit or a remote caret (each a
+ * WebSocket message, and each a ProseMirror transaction built on the state as it is) that lands in
+ * between is drawn with the old selection and writes that old selection back into the page: the Enter
+ * that follows splits the block where the person had clicked, not at the end they had moved to, and
+ * what they type next lands there. Reading the page first makes every such transaction start from
+ * where the person really is. `domObserver` is ProseMirror's own reader of the page (not in its
+ * typings); without it, this does nothing, and the e2e test notes-typing-order.spec.ts fails.
+ */
+export function readPendingInput(view: EditorView): void {
+	const observer = (view as unknown as { domObserver?: { flush?: () => void } }).domObserver;
+	if (!view.isDestroyed && typeof observer?.flush === 'function') observer.flush();
+}
+
+/** Before a key is handled (keymaps read the state): see readPendingInput. Runs before every other extension. */
+const ReadInputFirst = Extension.create({
+	name: 'readInputFirst',
+	priority: 10_000,
+	addProseMirrorPlugins() {
+		return [
+			new Plugin({
+				props: {
+					handleKeyDown: (view) => {
+						readPendingInput(view);
+						return false;
+					}
+				}
+			})
+		];
+	}
+});
+
+/** Per element (paragraph, list item, mark run) in a change: what Yjs writes besides the text, generously. */
+const ELEMENT_BYTES = 32;
+
+/**
+ * About how many bytes a ProseMirror transaction adds to the shared document: the UTF-8 bytes of the
+ * text it inserts plus ELEMENT_BYTES per node. Takes the transaction; returns bytes (0 for one that only
+ * deletes or moves the caret).
+ */
+export function insertedBytes(tr: Transaction): number {
+	const encoder = new TextEncoder();
+	let bytes = 0;
+	const measure = (content: Fragment) =>
+		content.descendants((node) => {
+			bytes += node.isText ? encoder.encode(node.text ?? '').length + node.marks.length * ELEMENT_BYTES : ELEMENT_BYTES;
+			return true;
+		});
+	for (const step of tr.steps) if (step instanceof ReplaceStep || step instanceof ReplaceAroundStep) measure(step.slice.content);
+	return bytes;
+}
+
+/**
+ * Turns away, before it enters the Y.Doc, any change made on this page (a paste, a drop, typing) larger
+ * than MAX_EDIT_BYTES, and says so through `onTooLong(true)`; the next change that is taken clears it
+ * (`onTooLong(false)`). Changes from others (the sync plugin's) pass: they are already in the document.
+ *
+ * Why (issue 16.5): a 1.2-million-character paste became one update over the server's 1 MiB limit; the
+ * server can only refuse it and close, and the paste would be in this page's document but never saved.
+ * Refused here, the notes stay as they were, and everything typed before and after is saved as usual.
+ */
+function sizeLimit(onTooLong: (refused: boolean) => void): Extension {
+	let refused = false;
+	return Extension.create({
+		name: 'sizeLimit',
+		addProseMirrorPlugins() {
+			return [
+				new Plugin({
+					filterTransaction: (tr) => {
+						if (!tr.docChanged || tr.getMeta(ySyncPluginKey)) return true;
+						const tooLong = insertedBytes(tr) > MAX_EDIT_BYTES;
+						if (tooLong !== refused) onTooLong((refused = tooLong));
+						return !tooLong;
+					}
+				})
+			];
+		}
+	});
+}
+
 export function startEditor(opts: {
 	element: HTMLElement;
 	connection: NotesConnection;
@@ -17,6 +109,8 @@ export function startEditor(opts: {
 	/** The same fields the server puts on everyone's presence (name, colour, role). */
 	user: { name: string; color: string; role: string };
 	label: string;
+	/** A change was turned away as too large (true), or a later one was taken (false): see sizeLimit. */
+	onTooLong: (refused: boolean) => void;
 }): NotesEditor {
 	const { connection } = opts;
 	// The connection may have ended while this chunk was loading.
@@ -32,6 +126,8 @@ export function startEditor(opts: {
 		element: opts.element,
 		editable,
 		extensions: [
+			ReadInputFirst,
+			sizeLimit(opts.onTooLong),
 			// Collaboration brings Yjs undo; StarterKit's own history must be off.
 			StarterKit.configure({ undoRedo: false }),
 			Collaboration.configure({ document: connection.doc, field: NOTES_FIELD }),
@@ -39,9 +135,32 @@ export function startEditor(opts: {
 		],
 		editorProps: { attributes: attributes(!editable) }
 	});
-	// Nothing typed now would be saved: stop taking typing, and tell screen readers too.
-	connection.onEnded(() => {
-		if (!editor.isDestroyed) editor.setOptions({ editable: false, editorProps: { attributes: attributes(true) } });
+	// Before a remote edit or caret reaches the editor: see readPendingInput. (The key-down read is the one
+	// notes-typing-order.spec.ts proves: without it lines landed inside earlier ones; without this one, 0 of 30.
+	// This one closes the window it leaves: a remote message between a caret the browser moved and the
+	// next key would write the old selection back into the page before the key could read it.)
+	const { provider } = connection;
+	const wrapped = [messageSync, messageAwareness].map((type) => {
+		const handle = provider.messageHandlers[type];
+		provider.messageHandlers[type] = (...args) => {
+			if (!editor.isDestroyed) readPendingInput(editor.view);
+			handle(...args);
+		};
+		return () => (provider.messageHandlers[type] = handle);
 	});
-	return { editor, destroy: () => editor.destroy() };
+	const setEditable = (value: boolean) => {
+		if (!editor.isDestroyed) editor.setOptions({ editable: value, editorProps: { attributes: attributes(!value) } });
+	};
+	// The server says what this connection may do (on join, and when it changes): it decides, not the
+	// page's idea from when it loaded. What the person typed stays on screen either way.
+	connection.onAccess((access) => setEditable(opts.editable && access === 'write' && !connection.ended));
+	// Nothing typed now would be saved: stop taking typing, and tell screen readers too.
+	connection.onEnded(() => setEditable(false));
+	return {
+		editor,
+		destroy: () => {
+			for (const unwrap of wrapped) unwrap();
+			editor.destroy();
+		}
+	};
 }

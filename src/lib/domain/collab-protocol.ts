@@ -1,5 +1,3 @@
-import { z } from 'zod';
-
 // Hearth's own words on the collab socket, next to the y-websocket protocol (message types 0-3: sync,
 // awareness, auth, query awareness). The browser and the server both use this module. Stock y-websocket
 // clients ignore a message type they do not know (it is logged and dropped), so nothing here breaks them.
@@ -41,11 +39,20 @@ export type HearthMessage =
 	| { t: 'refused'; reason: RefusalReason }
 	| { t: 'access'; access: 'read' | 'write' };
 
-export const hearthMessageSchema = z.discriminatedUnion('t', [
-	z.object({ t: z.literal('saved'), n: z.number().int().min(1).max(1_000_000) }),
-	z.object({ t: z.literal('refused'), reason: z.enum(REFUSAL_REASONS) }),
-	z.object({ t: z.literal('access'), access: z.enum(['read', 'write']) })
-]);
+/**
+ * The shape check of a Hearth message, by hand rather than with zod: the page's notes connection decodes
+ * these, and zod would add ~7 KB gzipped to the JavaScript a phone loads before the editor (its budget is
+ * 90 KB, tests/unit/bundle-budget.test.ts). Takes anything parsed from JSON; returns the message or null.
+ */
+function asHearthMessage(value: unknown): HearthMessage | null {
+	if (typeof value !== 'object' || value === null) return null;
+	const v = value as Record<string, unknown>;
+	const keys = Object.keys(v).length;
+	if (v.t === 'saved' && keys === 2 && Number.isInteger(v.n) && (v.n as number) >= 1 && (v.n as number) <= 1_000_000) return { t: 'saved', n: v.n as number };
+	if (v.t === 'refused' && keys === 2 && REFUSAL_REASONS.includes(v.reason as RefusalReason)) return { t: 'refused', reason: v.reason as RefusalReason };
+	if (v.t === 'access' && keys === 2 && (v.access === 'read' || v.access === 'write')) return { t: 'access', access: v.access };
+	return null;
+}
 
 /**
  * WebSocket close codes the collab server uses. 4400-4499 are final: the y-websocket provider stops
@@ -71,6 +78,14 @@ export const CLOSE = {
 	tooManyConnections: 4429
 } as const;
 
+/**
+ * The largest single change (a paste, a drop, typing) the notes editor lets into the document, in UTF-8
+ * bytes of its text plus a small allowance per element (notes-editor.ts). Well under the server's 1 MiB per
+ * message (COLLAB_MAX_MESSAGE_BYTES), so an edit the page takes is never one the server must refuse: a
+ * refusal there ends the connection for good (issue 16.5).
+ */
+export const MAX_EDIT_BYTES = 256 * 1024;
+
 /** True for close codes after which the provider does not reconnect. */
 export function isFinalClose(code: number): boolean {
 	return code >= 4400 && code < 4500;
@@ -94,8 +109,7 @@ export function encodeHearthMessage(message: HearthMessage): Uint8Array {
 export function decodeHearthMessage(body: Uint8Array): HearthMessage | null {
 	if (body.length < 1 || body[0] !== 0) return null;
 	try {
-		const parsed = hearthMessageSchema.safeParse(JSON.parse(new TextDecoder().decode(body.subarray(1))));
-		return parsed.success ? parsed.data : null;
+		return asHearthMessage(JSON.parse(new TextDecoder().decode(body.subarray(1))));
 	} catch {
 		return null;
 	}
