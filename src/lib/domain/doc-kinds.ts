@@ -45,12 +45,17 @@ export type DocKindSpec = {
 	check?: (change: ChangeFacts, writer: WriterFacts) => RefusalReason | null;
 };
 
-const MEETING_NOTES: Pick<DocKindSpec, 'roots' | 'richText'> = { roots: { [NOTES_FIELD]: 'xml' }, richText: [NOTES_FIELD] };
+/**
+ * A meeting's parts (architecture.md, "Shared documents"): the notes today; the agenda (stages, items, the
+ * current stage, the timer), the board, the decision draft and the action items come with the meeting room,
+ * which gives them their rules here. A separate part of a meeting, or family time, has its own notes.
+ */
+const MEETING_ROOTS: DocKindSpec['roots'] = { [NOTES_FIELD]: 'xml', agenda: 'map', board: 'array', decision: 'text', actions: 'array' };
 
 /** The table of kinds. `meeting:<meetingId>` is the joint session's; `session:<id>` a separate or family part's. */
 export const DOC_KIND_SPECS: Readonly<Record<DocKind, DocKindSpec>> = {
-	meeting: { kind: 'meeting', belongsTo: 'meeting', ...MEETING_NOTES },
-	session: { kind: 'session', belongsTo: 'meeting-session', ...MEETING_NOTES },
+	meeting: { kind: 'meeting', belongsTo: 'meeting', roots: MEETING_ROOTS, richText: [NOTES_FIELD] },
+	session: { kind: 'session', belongsTo: 'meeting-session', roots: { [NOTES_FIELD]: 'xml' }, richText: [NOTES_FIELD] },
 	plan: { kind: 'plan', belongsTo: 'case', roots: { [PLAN_FIELD]: 'xml', [PLAN_META_FIELD]: 'map' }, richText: [PLAN_FIELD] }
 };
 

@@ -1,12 +1,14 @@
 // The load driver process (started by lib/driver.ts): real providers, one per participant, against one
 // server. Config in BENCH_DRIVER_CONFIG; progress on stderr; the result as JSON on the last stdout line.
 //
-// load: every participant sends `rate` updates a second: a word typed into its paragraph of the
-//   document and, in the same transaction, its sequence number under its own key of a Y.Map. Every other
-//   participant of the meeting records how long after the send it saw that number: propagation through
-//   the server, on one clock. Yjs applies one client's updates in order, so seeing number n means every
-//   earlier one arrived too (a server that merges updates into one message is timed per update). At the
-//   end every client must hold every participant's last number (no lost update) and the same text.
+// load: every participant sends `rate` updates a second: a word typed at the end of its own line of the
+//   meeting's notes (an XmlText in the `notes` fragment, as the editor writes text; Hearth takes changes
+//   only in the roots a document's kind declares). The line starts with `<run>-<k>:`, so the word count
+//   after it is the sender's sequence number. Every other participant of the meeting records how long after
+//   the send it saw that number: propagation through the server, on one clock. Yjs applies one client's
+//   updates in order, so seeing number n means every earlier one arrived too (a server that merges updates
+//   into one message is timed per update). At the end every client must hold every participant's last
+//   number (no lost update) and the same text.
 // memory: opens documents with realistic content (two clients each) and reads the server's memory.
 import WebSocket from 'ws';
 import { writeFileSync } from 'node:fs';
@@ -69,8 +71,8 @@ type Participant = {
 	client: BenchClient;
 	meeting: number;
 	k: number;
-	text: YNamespace.Text;
-	seqs: YNamespace.Map<number>;
+	/** This participant's own line of the notes. */
+	line: YNamespace.XmlText;
 	/** The last sequence number seen from each participant of the meeting. */
 	seen: Int32Array;
 	nextAt: number;
@@ -110,16 +112,29 @@ async function runLoad(kit: ClientKit, c: LoadConfig): Promise<LoadResult> {
 		const cookie = c.cookies.length > 0 ? c.cookies[(meeting * P + k) % c.cookies.length] : undefined;
 		const client = kit.connect({ httpUrl: c.httpUrl, docName, cookie, WebSocket });
 		await withTimeout(client.synced, 30_000, `sync of ${docName}`);
-		const text = client.doc.getText(`typing-${k}`);
-		const seqs = client.doc.getMap<number>(`seq-${run}`);
+		const notes = client.doc.getXmlFragment('notes');
+		const prefix = (who: number) => `${run}-${who}:`;
+		const line = new kit.Y.XmlText(prefix(k));
+		notes.insert(notes.length, [line]);
 		const seen = new Int32Array(P).fill(-1);
 		const sent = sentAt[meeting];
-		seqs.observe((event, tr) => {
+		/** Which participant writes each line (read once per line from its prefix). */
+		const writerOf = new Map<YNamespace.XmlText, number>();
+		notes.observeDeep((events, tr) => {
 			if (tr.local) return;
 			const now = performance.now();
-			for (const key of event.keysChanged) {
-				const sender = Number(key);
-				const last = seqs.get(key) ?? -1;
+			for (const event of events) {
+				const target = event.target;
+				if (!(target instanceof kit.Y.XmlText)) continue;
+				let sender = writerOf.get(target);
+				if (sender === undefined) {
+					const head = /^([a-z0-9]+)-(\d+):/.exec(target.toString());
+					if (!head || head[1] !== run) continue;
+					sender = Number(head[2]);
+					writerOf.set(target, sender);
+				}
+				// Each send adds 'word ' (5 characters) after the prefix: the last number seen.
+				const last = (target.length - prefix(sender).length) / 5 - 1;
 				for (let n = seen[sender] + 1; n <= last; n++) {
 					const t0 = sent[sender][n];
 					if (t0 >= measureStart && t0 < measureEnd) samples.push(now - t0);
@@ -127,7 +142,7 @@ async function runLoad(kit: ClientKit, c: LoadConfig): Promise<LoadResult> {
 				if (last > seen[sender]) seen[sender] = last;
 			}
 		});
-		participants.push({ client, meeting, k, text, seqs, seen, nextAt: 0, seq: 0 });
+		participants.push({ client, meeting, k, line, seen, nextAt: 0, seq: 0 });
 	});
 	const connectSeconds = (performance.now() - connectStart) / 1000;
 	log(`${participants.length} clients connected and synced in ${connectSeconds.toFixed(1)} s`);
@@ -142,10 +157,7 @@ async function runLoad(kit: ClientKit, c: LoadConfig): Promise<LoadResult> {
 		const seq = p.seq++;
 		if (seq >= capacity) return;
 		sentAt[p.meeting][p.k][seq] = now;
-		p.client.doc.transact(() => {
-			p.text.insert(p.text.length, 'word ');
-			p.seqs.set(String(p.k), seq);
-		});
+		p.line.insert(p.line.length, 'word ');
 	};
 	const tick = () => {
 		if (!sending) return;
@@ -197,7 +209,7 @@ async function runLoad(kit: ClientKit, c: LoadConfig): Promise<LoadResult> {
 	const texts = new Map<number, Set<string>>();
 	for (const p of participants) {
 		const set = texts.get(p.meeting) ?? new Set<string>();
-		set.add(Array.from({ length: P }, (_, k) => p.client.doc.getText(`typing-${k}`).toString()).join('|'));
+		set.add(p.client.doc.getXmlFragment('notes').toString());
 		texts.set(p.meeting, set);
 	}
 	const diverged = [...texts.values()].filter((s) => s.size > 1).length;
