@@ -133,6 +133,26 @@ describe('presence', () => {
 		expect(fresh.closed).toEqual([]);
 	});
 
+	it('relayed by another page of the same person is dropped: it neither ends that page’s socket nor takes over its presence', () => {
+		const { room: r } = room();
+		const tab1 = connection(false, { owner: 'u:sam' });
+		const tab2 = connection(false, { owner: 'u:sam' });
+		r.join(tab1.conn);
+		r.join(tab2.conn);
+		r.receive(tab1.conn, awarenessOf(1, 1, { user: {} }));
+		r.receive(tab2.conn, awarenessOf(2, 1, { user: {} }));
+		// The stock provider relays every presence change it hears, tab 1's included.
+		r.receive(tab2.conn, awarenessOf(1, 2, { user: {} }));
+		expect(tab1.closed).toEqual([]);
+		expect(tab1.conn.clientIds.has(1)).toBe(true);
+		expect(tab2.conn.clientIds.has(1)).toBe(false);
+		// Nor after tab 1 has gone: its id is not tab 2's to speak for.
+		r.leave(tab1.conn.ws);
+		r.receive(tab2.conn, awarenessOf(1, 3, { user: {} }));
+		expect(tab2.conn.clientIds.has(1)).toBe(false);
+		expect(r.awareness.getStates().has(1)).toBe(false);
+	});
+
 	it('counts as activity: a person following without typing stays active', () => {
 		const { room: r } = room();
 		const follower = connection();

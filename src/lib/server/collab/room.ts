@@ -61,6 +61,8 @@ export type Connection = {
 	acks?: (RefusalReason | null)[];
 	/** Set once the room has decided to close this connection: nothing more it sends is taken. */
 	closing?: boolean;
+	/** Set once its first presence message came: the client ids it speaks for are known (see receiveAwareness). */
+	presenceNamed?: boolean;
 	/** The server's state vector when it sent this client the document on join (see join()). */
 	sentOnJoin?: Map<number, number>;
 };
@@ -481,7 +483,13 @@ export class Room {
 		// Being on the live page counts as activity (issue 16: a caseworker who only follows the meeting was
 		// signed out mid-meeting). The provider renews its presence every 15 s while the page is open.
 		conn.lastActiveAt = Date.now();
-		const kept = guardAwareness(entries, conn.clientIds, (id) => this.claimPresence(conn, id), conn.user);
+		// Only a connection's first presence message names its own client id (the provider sends its own
+		// state on open, then relays every change it hears, everyone else's included): ids first seen later
+		// are echoes of other pages, dropped without a claim. Claiming them let a page end another page's
+		// socket, or take its presence over once that page's socket closed.
+		const mayClaim = !conn.presenceNamed;
+		conn.presenceNamed = true;
+		const kept = guardAwareness(entries, conn.clientIds, (id) => !mayClaim || this.claimPresence(conn, id), conn.user);
 		if (kept.length > 0) awarenessProtocol.applyAwarenessUpdate(this.awareness, encodeAwarenessUpdate(kept), conn);
 	}
 
