@@ -11,7 +11,7 @@ export interface CollabControl {
 	 * the policy for every open socket on the case's documents now, and close or narrow the ones it no
 	 * longer allows, before this returns (not at the periodic re-check).
 	 */
-	accessChanged(caseId: string): void;
+	accessChanged(caseId: string): Promise<void>;
 	/** People connected to a document now (for pages that show presence without a socket). */
 	connectedCount(docId: string): number;
 }

@@ -189,9 +189,15 @@ export class CollabServer implements CollabControl {
 			refuse(socket, 503);
 			return true;
 		}
+		void this.upgrade(req, socket, head);
+		return true;
+	}
+
+	/** The rest of an upgrade on our path, once the session and the policy have answered. */
+	private async upgrade(req: IncomingMessage, socket: Duplex, head: Buffer): Promise<boolean> {
 		let verdict: UpgradeVerdict;
 		try {
-			verdict = authorizeUpgrade(req, this.opts.db, this.opts.sessionPolicy, this.opts.origin);
+			verdict = await authorizeUpgrade(req, this.opts.db, this.opts.sessionPolicy, this.opts.origin);
 		} catch (err) {
 			console.error('collab: upgrade check failed', err);
 			refuse(socket, 503);
@@ -422,24 +428,24 @@ export class CollabServer implements CollabControl {
 		}
 		const caches: RecheckCaches = { sessions: new Map(), verdicts: new Map() };
 		let next = 0;
-		const step = (): boolean => {
+		const step = async (): Promise<boolean> => {
 			const started = performance.now();
 			while (next < work.length) {
 				if (performance.now() - started >= this.recheckSliceMs) return false;
 				const { room, conn } = work[next++];
-				this.recheckConnection(room, conn, caches, activeSessions.has(conn.sessionId), now);
+				await this.recheckConnection(room, conn, caches, activeSessions.has(conn.sessionId), now);
 			}
 			return true;
 		};
 		let finish!: () => void;
 		const pass = new Promise<void>((resolve) => (finish = resolve));
 		this.recheck = pass;
-		const run = () => {
-			if (!step()) return void setImmediate(run);
+		const run = async () => {
+			if (!(await step())) return void setImmediate(run);
 			this.recheck = undefined;
 			finish();
 		};
-		run();
+		void run();
 		return pass;
 	}
 
@@ -450,15 +456,15 @@ export class CollabServer implements CollabControl {
 	 * shown only the presence it may see. `caches` share the answers of one pass (per session, per actor
 	 * and document).
 	 */
-	private recheckConnection(room: Room, conn: Connection, caches: RecheckCaches, active: boolean, now: number): void {
+	private async recheckConnection(room: Room, conn: Connection, caches: RecheckCaches, active: boolean, now: number): Promise<void> {
 		try {
 			// Closed or gone since the pass began.
 			if (room.connections.get(conn.ws) !== conn || conn.ws.readyState !== conn.ws.OPEN) return;
 			let known = caches.sessions.get(conn.sessionId);
 			if (known === undefined) {
-				const session = revalidateSession(this.opts.db, conn.sessionId, this.opts.sessionPolicy, active, now);
+				const session = await revalidateSession(this.opts.db, conn.sessionId, this.opts.sessionPolicy, active, now);
 				known = session
-					? { session, actor: actorFor(this.opts.db, session), actorKey: session.kind === 'staff' ? `u:${session.user.id}` : `p:${session.participant.id}` }
+					? { session, actor: await actorFor(this.opts.db, session), actorKey: session.kind === 'staff' ? `u:${session.user.id}` : `p:${session.participant.id}` }
 					: null;
 				caches.sessions.set(conn.sessionId, known);
 			}
@@ -470,7 +476,7 @@ export class CollabServer implements CollabControl {
 			let access = caches.verdicts.get(key);
 			if (!access) {
 				const [kind, id] = room.docId.split(':') as [DocKind, string];
-				access = documentAccess(this.opts.db, known.actor, { kind, id });
+				access = await documentAccess(this.opts.db, known.actor, { kind, id });
 				caches.verdicts.set(key, access);
 			}
 			if (!access.ok) {
@@ -495,12 +501,12 @@ export class CollabServer implements CollabControl {
 		}
 	}
 
-	accessChanged(caseId: string): void {
+	async accessChanged(caseId: string): Promise<void> {
 		const caches: RecheckCaches = { sessions: new Map(), verdicts: new Map() };
 		const now = Date.now();
-		for (const room of this.rooms.values()) {
+		for (const room of [...this.rooms.values()]) {
 			for (const conn of [...room.connections.values()]) {
-				if (conn.caseId === caseId) this.recheckConnection(room, conn, caches, false, now);
+				if (conn.caseId === caseId) await this.recheckConnection(room, conn, caches, false, now);
 			}
 		}
 	}
@@ -562,7 +568,7 @@ export class CollabServer implements CollabControl {
 
 type RecheckCaches = {
 	sessions: Map<string, { session: Session; actor: Actor; actorKey: string } | null>;
-	verdicts: Map<string, ReturnType<typeof documentAccess>>;
+	verdicts: Map<string, Awaited<ReturnType<typeof documentAccess>>>;
 };
 
 function sameSet(a: ReadonlySet<string>, b: ReadonlySet<string>): boolean {

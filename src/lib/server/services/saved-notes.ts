@@ -3,6 +3,7 @@ import { and, eq, gt, sql } from 'drizzle-orm';
 import { collabSnapshots, collabUpdates } from '../db/schema.ts';
 import type { Db } from '../db/index.ts';
 import { writeAudit } from '../audit.ts';
+import { first } from '../db/index.ts';
 import { newId } from '../ids.ts';
 import { EARLY_SOCKET_SCRIPT } from '../../collab/early-socket-script.js';
 import { escapeHtml, notesToHtml } from '../../domain/notes-html.ts';
@@ -53,18 +54,20 @@ function remember(docId: string, version: string, html: string): void {
 }
 
 /** What identifies the stored state of a document, and about how many bytes it takes. */
-function storedVersion(db: Db, docId: string): { version: string; bytes: number } {
-	const snap = db
-		.select({ through: collabSnapshots.throughUpdateId, updatedAt: collabSnapshots.updatedAt, bytes: sql<number>`length(${collabSnapshots.state})` })
-		.from(collabSnapshots)
-		.where(eq(collabSnapshots.docId, docId))
-		.get();
+async function storedVersion(db: Db, docId: string): Promise<{ version: string; bytes: number }> {
+	const snap = await first(
+		db
+			.select({ through: collabSnapshots.throughUpdateId, updatedAt: collabSnapshots.updatedAt, bytes: sql<number>`length(${collabSnapshots.state})` })
+			.from(collabSnapshots)
+			.where(eq(collabSnapshots.docId, docId))
+	);
 	const after = snap?.through ?? 0;
-	const log = db
-		.select({ last: sql<number | null>`max(${collabUpdates.id})`, bytes: sql<number>`coalesce(sum(length(${collabUpdates.update})), 0)` })
-		.from(collabUpdates)
-		.where(and(eq(collabUpdates.docId, docId), gt(collabUpdates.id, after)))
-		.get();
+	const log = await first(
+		db
+			.select({ last: sql<number | null>`max(${collabUpdates.id})`, bytes: sql<number>`coalesce(sum(length(${collabUpdates.update})), 0)` })
+			.from(collabUpdates)
+			.where(and(eq(collabUpdates.docId, docId), gt(collabUpdates.id, after)))
+	);
 	return { version: `${snap?.updatedAt ?? 0}:${after}:${log?.last ?? 0}`, bytes: (snap?.bytes ?? 0) + (log?.bytes ?? 0) };
 }
 
@@ -73,11 +76,11 @@ function storedVersion(db: Db, docId: string): { version: string; bytes: number 
  * a page (SAVED_NOTES_MAX_BYTES: the live editor shows them). Refused (and audited) exactly as the
  * document's socket would be.
  */
-export function savedNotesHtml(ctx: RequestContext, docId: string): Result<string | null> {
+export async function savedNotesHtml(ctx: RequestContext, docId: string): Promise<Result<string | null>> {
 	const parsed = docIdSchema.safeParse(docId);
 	const ref = parsed.success ? parsed.data : null;
-	const access = ref ? documentAccess(ctx.db, ctx.actor, ref) : null;
-	writeAudit(ctx.db, {
+	const access = ref ? await documentAccess(ctx.db, ctx.actor, ref) : null;
+	await writeAudit(ctx.db, {
 		actor: ctx.actor,
 		action: 'document.read',
 		resourceType: 'document',
@@ -90,7 +93,7 @@ export function savedNotesHtml(ctx: RequestContext, docId: string): Result<strin
 	});
 	if (!ref || !access?.ok) return { ok: false, reason: ctx.actor.kind === 'anonymous' ? 'not-signed-in' : 'forbidden' };
 	const name = docName(ref);
-	const { version, bytes } = storedVersion(ctx.db, name);
+	const { version, bytes } = await storedVersion(ctx.db, name);
 	if (bytes > SAVED_NOTES_MAX_BYTES) return { ok: true, value: null };
 	const cached = rendered.get(name);
 	if (cached?.version === version) return { ok: true, value: cached.html };
