@@ -1,7 +1,7 @@
 // The rules that a check-then-write would break when requests interleave, run with calls at once: each
 // service awaits between its reads and its writes, so without one transaction (or one statement) around
 // them, both of two calls would read the same state and both would go on.
-import { beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { and, eq } from 'drizzle-orm';
 import { testContext, testDatabase } from '../../../../tests/support/db';
 import type { Db } from '../db/index.ts';
@@ -13,6 +13,8 @@ import { seedDemo } from './seed.ts';
 import { addToMeetingSession } from './meetings.ts';
 import { addKeepApart } from './people.ts';
 import { acceptInvite, createInvite } from './invites.ts';
+import { requestSignInCode, signInWithCode } from './sign-in-codes.ts';
+import { useTransports, type Outgoing } from '../notify/index.ts';
 
 let db: Db;
 let seeded: { caseId: string; meetingId: string };
@@ -26,6 +28,11 @@ function emptySession(): string {
 	db.insert(meetingSessions).values({ id, meetingId: seeded.meetingId, kind: 'SEPARATE', createdAt: Date.now() }).run();
 	return id;
 }
+
+/** Messages sent, kept in memory (the sign-in code comes by text message). */
+const sent: Outgoing[] = [];
+const restore = useTransports({ email: { send: async (m) => void sent.push(m) }, sms: { send: async (m) => void sent.push(m) } });
+afterAll(() => restore());
 
 beforeAll(async () => {
 	db = testDatabase();
@@ -79,5 +86,35 @@ describe('a first-access code, guessed with requests at once', () => {
 		const results = await Promise.all([guess(), guess()]);
 		expect(results.map((r) => (r.ok ? 'ok' : r.reason)).sort()).toEqual(['ok', 'used']);
 		expect(db.select().from(participants).where(and(eq(participants.inviteId, created.inviteId))).all()).toHaveLength(1);
+	});
+});
+
+describe('a sign-in code, tried with requests at once', () => {
+	/** Sofia joined by text message; she asks for a new code with her used link and gets it on her phone. */
+	const codeFor = async (clientAddress: string) => {
+		const created = await createInvite(staff(), seeded.caseId, { personId: person('Sofia'), meetingId: null, channel: 'sms', locale: 'en', requireCode: false }, 'http://hearth.test');
+		if (!created.ok) throw new Error(created.reason);
+		const token = created.value.link.split('/invite/')[1];
+		const asker = testContext(db, { kind: 'anonymous' }, { clientAddress });
+		expect((await acceptInvite(asker, { token }, null, { userAgent: null })).ok).toBe(true);
+		const before = sent.length;
+		expect(await requestSignInCode(asker, { token })).toEqual({ ok: true, sent: 'sms' });
+		// The message goes after the answer.
+		const message = await vi.waitFor(() => sent.slice(before).find((m) => m.kind === 'sign-in-code') ?? Promise.reject(new Error('no code sent yet')));
+		const code = /\b(\d{6})\b/.exec(message.text)![1];
+		return { token, code, try: (c: string) => signInWithCode(testContext(db, { kind: 'anonymous' }, { clientAddress }), { token }, c, { userAgent: null }) };
+	};
+
+	it('compares no more than five tries: the right code sent with five wrong ones at once is refused', async () => {
+		const { code, try: attempt } = await codeFor('203.0.113.71');
+		const wrong = code === '000000' ? '111111' : '000000';
+		const results = await Promise.all([...Array.from({ length: 5 }, () => attempt(wrong)), attempt(code)]);
+		expect(results.map((r) => (r.ok ? 'ok' : r.reason))).toEqual(Array(6).fill('bad-code'));
+	});
+
+	it('signs in once when the right code is sent twice at once (single use)', async () => {
+		const { code, try: attempt } = await codeFor('203.0.113.72');
+		const results = await Promise.all([attempt(code), attempt(code)]);
+		expect(results.map((r) => (r.ok ? 'ok' : r.reason)).sort()).toEqual(['bad-code', 'ok']);
 	});
 });
