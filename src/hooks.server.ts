@@ -49,30 +49,33 @@ const requestOrigin: Handle = async ({ event, resolve }) => {
 
 const authenticate: Handle = async ({ event, resolve }) => {
 	const db = getDatabase();
+	// One time for the whole request (services use ctx.now, never the clock).
+	const now = Date.now();
 	const token = event.cookies.get(SESSION_COOKIE);
-	const session = token ? validateSessionToken(db, token, sessionPolicy()) : null;
+	const session = token ? await validateSessionToken(db, token, sessionPolicy(), now) : null;
 	if (token && !session) event.cookies.delete(SESSION_COOKIE, sessionCookieOptions(event.url));
 	if (session) {
 		event.cookies.set(SESSION_COOKIE, token!, { ...sessionCookieOptions(event.url), expires: new Date(session.expiresAt) });
 		const saved = session.kind === 'staff' ? session.user.locale : session.participant.locale;
 		if (saved) savedLocale.set(event.request, saved);
 	}
-	// An invite's landing page opens in the language the worker chose for that person, until they pick one.
-	const invitePath = /^\/invite\/([a-z2-7]{32})$/.exec(event.url.pathname);
-	if (invitePath && !event.cookies.get(cookieName)) {
-		const locale = inviteLocale(db, invitePath[1]);
-		if (locale) savedLocale.set(event.request, locale);
-	}
-	const actor = session ? actorFor(db, session) : ({ kind: 'anonymous' } as const);
+	const actor = session ? await actorFor(db, session) : ({ kind: 'anonymous' } as const);
 	let clientAddress: string | null = null;
 	try {
 		clientAddress = event.getClientAddress();
 	} catch {
 		clientAddress = null;
 	}
+	const ctx = { db, actor, sessionId: session?.sessionId ?? null, clientAddress, now };
+	// An invite's landing page opens in the language the worker chose for that person, until they pick one.
+	const invitePath = /^\/invite\/([a-z2-7]{32})$/.exec(event.url.pathname);
+	if (invitePath && !event.cookies.get(cookieName)) {
+		const locale = await inviteLocale(ctx, invitePath[1]);
+		if (locale) savedLocale.set(event.request, locale);
+	}
 	event.locals.session = session;
 	event.locals.actor = actor;
-	event.locals.ctx = { db, actor, sessionId: session?.sessionId ?? null, clientAddress };
+	event.locals.ctx = ctx;
 	return resolve(event);
 };
 
@@ -89,10 +92,10 @@ const handleParaglide: Handle = ({ event, resolve }) =>
  * address) is answered 429 for the rest of the minute, before any route runs or writes. The answer is
  * counted too, so the trail says how many there were.
  */
-const anonymousLimit: Handle = ({ event, resolve }) => {
-	const { actor, clientAddress, db } = event.locals.ctx;
-	if (actor.kind === 'anonymous' && anonymousRefusalsExhausted(clientAddress)) {
-		writeAudit(db, { actor, action: 'http.too-many', resourceType: 'request', outcome: 'denied', clientAddress });
+const anonymousLimit: Handle = async ({ event, resolve }) => {
+	const { actor, clientAddress, db, now } = event.locals.ctx;
+	if (actor.kind === 'anonymous' && anonymousRefusalsExhausted(clientAddress, now)) {
+		await writeAudit(db, { actor, action: 'http.too-many', resourceType: 'request', outcome: 'denied', clientAddress, at: now });
 		return plainAnswer(429, m.error_too_many(), { 'retry-after': '60' });
 	}
 	return resolve(event);

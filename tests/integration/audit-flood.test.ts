@@ -28,11 +28,11 @@ afterAll(async () => {
 type Row = { seq: number; at: number; actor_kind: string; action: string; outcome: string; client_address: string | null; detail: string | null };
 
 /** The whole trail, read after the server has stopped (and so written what it was still counting). */
-function trail(server: RunningServer): { rows: Row[]; brokenAt: number | null } {
+async function trail(server: RunningServer): Promise<{ rows: Row[]; brokenAt: number | null }> {
 	const db = openDatabase(server.dbPath);
 	try {
 		const rows = db.$client.prepare('SELECT seq, at, actor_kind, action, outcome, client_address, detail FROM audit_events ORDER BY seq').all() as Row[];
-		return { rows, brokenAt: verifyAuditChain(db) };
+		return { rows, brokenAt: await verifyAuditChain(db) };
 	} finally {
 		db.$client.close();
 	}
@@ -82,7 +82,7 @@ describe('guesses at a password sent all at once', () => {
 		await new Promise((r) => setTimeout(r, seconds * 1000));
 		expect(await signInPost(server, 'supervisor@demo.test', 'hearth-demo')).toMatchObject({ status: 303, signedIn: true });
 		await server.stop();
-		const { rows, brokenAt } = trail(server);
+		const { rows, brokenAt } = await trail(server);
 		const checked = rows.filter((r) => r.action === 'auth.sign-in' && r.detail?.includes('bad-credentials'));
 		expect(checked.length).toBeLessThanOrEqual(10);
 		expect(brokenAt).toBeNull();
@@ -109,7 +109,7 @@ describe('refusals of callers who are not signed in', () => {
 
 		// Shutdown writes what was still being counted.
 		await server.stop();
-		const { rows, brokenAt } = trail(server);
+		const { rows, brokenAt } = await trail(server);
 		const anonymous = rows.filter((r) => r.actor_kind === 'anonymous' && r.outcome === 'denied');
 		const own = anonymous.filter((r) => !r.detail?.includes('"summary":true'));
 		const summaries = anonymous.filter((r) => r.detail?.includes('"summary":true')).map((r) => ({ action: r.action, address: r.client_address, ...JSON.parse(r.detail!) }));
@@ -128,7 +128,7 @@ describe('refusals of callers who are not signed in', () => {
 		// Unknown links answer 404, throttled look-ups the same plain page (never a 500).
 		for (let i = 0; i < 40; i++) expect([404, 410, 429]).toContain((await get(server.url, `/invite/${madeUpId(i, 32)}`)).status);
 		await server.stop();
-		const { rows, brokenAt } = trail(server);
+		const { rows, brokenAt } = await trail(server);
 		const lookups = rows.filter((r) => r.action === 'invite.open');
 		expect(lookups).toHaveLength(5 + 1);
 		const summaries = lookups.filter((r) => r.detail?.includes('"summary":true')).map((r) => JSON.parse(r.detail!));

@@ -7,13 +7,13 @@ import { flushAnonymousRefusals, resetAnonymousRefusals, verifyAuditChain, write
 import { DEFAULT_ANONYMOUS_REFUSAL_POLICY } from './anonymous-refusals';
 
 describe('audit trail', () => {
-	it('chains every row to the one before it', () => {
+	it('chains every row to the one before it', async () => {
 		const db = testDatabase();
-		for (let i = 0; i < 5; i++) writeAudit(db, { actor: { kind: 'anonymous' }, action: 'case.view', resourceType: 'case', resourceId: `c${i}`, outcome: 'denied' });
-		expect(verifyAuditChain(db)).toBeNull();
+		for (let i = 0; i < 5; i++) await writeAudit(db, { actor: { kind: 'anonymous' }, action: 'case.view', resourceType: 'case', resourceId: `c${i}`, outcome: 'denied' });
+		expect(await verifyAuditChain(db)).toBeNull();
 	});
 
-	it('refuses UPDATE and DELETE in the database itself', () => {
+	it('refuses UPDATE and DELETE in the database itself', async () => {
 		const db = testDatabase();
 		writeAudit(db, { actor: { kind: 'anonymous' }, action: 'auth.sign-in', resourceType: 'session', outcome: 'denied' });
 		const failure = (run: () => unknown) => {
@@ -28,15 +28,15 @@ describe('audit trail', () => {
 		expect(failure(() => db.run(sql`DELETE FROM audit_events`))).toMatch(/append-only/);
 	});
 
-	it('notices a row changed behind its back', () => {
+	it('notices a row changed behind its back', async () => {
 		const db = testDatabase();
 		for (let i = 0; i < 3; i++) writeAudit(db, { actor: { kind: 'anonymous' }, action: 'x', resourceType: 'case', outcome: 'allowed' });
 		db.run(sql`DROP TRIGGER audit_events_no_update`);
 		db.run(sql`UPDATE audit_events SET outcome = 'denied' WHERE seq = 2`);
-		expect(verifyAuditChain(db)).toBe(2);
+		expect(await verifyAuditChain(db)).toBe(2);
 	});
 
-	it('keeps the record of a flood of anonymous refusals in a few entries, with the chain intact', () => {
+	it('keeps the record of a flood of anonymous refusals in a few entries, with the chain intact', async () => {
 		const db = testDatabase();
 		resetAnonymousRefusals({ windowMs: 60_000, rowsPerAddress: 10, rowsInAll: 300, limitPerAddress: 60 });
 		try {
@@ -54,29 +54,29 @@ describe('audit trail', () => {
 			const summary = rows.find((r) => r.detail?.includes('"summary":true'));
 			expect(summary).toMatchObject({ action: 'meeting.view', outcome: 'denied', clientAddress: '203.0.113.5', at: t0 + 9900 });
 			expect(JSON.parse(summary!.detail!)).toEqual({ why: 'not-found', summary: true, count: 90, first: new Date(t0 + 1000).toISOString(), last: new Date(t0 + 9900).toISOString() });
-			expect(verifyAuditChain(db)).toBeNull();
+			expect(await verifyAuditChain(db)).toBeNull();
 		} finally {
 			resetAnonymousRefusals(DEFAULT_ANONYMOUS_REFUSAL_POLICY);
 		}
 	});
 
-	it('writes what is still counted when asked at shutdown', () => {
+	it('writes what is still counted when asked at shutdown', async () => {
 		const db = testDatabase();
 		resetAnonymousRefusals({ windowMs: 60_000, rowsPerAddress: 1, rowsInAll: 300, limitPerAddress: 60 });
 		try {
 			for (let i = 0; i < 5; i++) writeAudit(db, { actor: { kind: 'anonymous' }, action: 'invite.open', resourceType: 'invite', outcome: 'denied', clientAddress: '198.51.100.7', detail: { why: 'throttled' } });
 			expect(db.select().from(auditEvents).all()).toHaveLength(1);
-			flushAnonymousRefusals(db);
+			await flushAnonymousRefusals(db);
 			const rows = db.select().from(auditEvents).all();
 			expect(rows).toHaveLength(2);
 			expect(JSON.parse(rows[1].detail!)).toMatchObject({ why: 'throttled', summary: true, count: 4 });
-			expect(verifyAuditChain(db)).toBeNull();
+			expect(await verifyAuditChain(db)).toBeNull();
 		} finally {
 			resetAnonymousRefusals(DEFAULT_ANONYMOUS_REFUSAL_POLICY);
 		}
 	});
 
-	it('writes a summary soon after its minute ends, even when nothing else happens', () => {
+	it('writes a summary soon after its minute ends, even when nothing else happens', async () => {
 		vi.useFakeTimers({ now: Date.UTC(2026, 4, 10, 15, 0, 5) });
 		const db = testDatabase();
 		resetAnonymousRefusals({ windowMs: 60_000, rowsPerAddress: 2, rowsInAll: 300, limitPerAddress: 60 });

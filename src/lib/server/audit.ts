@@ -1,7 +1,7 @@
 import { sha256 } from '@oslojs/crypto/sha2';
 import { encodeHexLowerCase } from '@oslojs/encoding';
-import { desc } from 'drizzle-orm';
-import type { Db } from './db/index.ts';
+import { exclusive, rootOf, type Db } from './db/index.ts';
+import { appendChained } from './db/audit-chain.ts';
 import { auditEvents } from './db/schema.ts';
 import type { Actor } from '../domain/policy.ts';
 import { config } from './config.ts';
@@ -40,27 +40,31 @@ function actorFields(actor: Actor): { kind: string; id: string | null; role: str
 }
 
 /**
- * Appends one entry to the trail (in its own transaction, chained to the entry before it). A refusal of a
- * caller who is not signed in may instead be counted into a summary entry (see anonymous-refusals.ts),
- * written when its window ends or at shutdown. An entry of a family member belongs to their case unless it
- * names another, so that it is read with the case (by its supervisor) and never as an agency-wide event.
+ * Appends one entry to the trail, chained to the entry before it. Given a transaction (`transact`'s `tx`),
+ * the entry is written in it and commits with the change it records (one fsync); given the plain handle,
+ * in a small transaction of its own, in its turn (db/index.ts `exclusive`). A refusal of a caller who is
+ * not signed in may instead be counted into a summary entry (see anonymous-refusals.ts), written when its
+ * window ends or at shutdown. An entry of a family member belongs to their case unless it names another,
+ * so that it is read with the case (by its supervisor) and never as an agency-wide event. Resolves once
+ * the entry is written (or counted); rejects when it could not be.
  */
-export function writeAudit(db: Db, entry: AuditEntry): void {
+export function writeAudit(db: Db, entry: AuditEntry): Promise<void> {
 	if (entry.actor.kind === 'anonymous' && entry.outcome === 'denied') {
 		const at = entry.at ?? Date.now();
 		const state = refusalState();
-		state.db = db;
-		writeSummaries(db, state.refusals.takeDue(at));
+		// The timer writes later, outside any transaction this entry came in.
+		state.db = rootOf(db);
+		const due = state.refusals.takeDue(at);
 		const why = typeof entry.detail?.why === 'string' ? entry.detail.why : null;
 		const counted = state.refusals.note({ clientAddress: entry.clientAddress ?? null, action: entry.action, resourceType: entry.resourceType, caseId: entry.caseId ?? null, why, at });
-		if (counted === 'counted') {
-			startSummaryTimer(state);
-			return;
-		}
-		appendAudit(db, { ...entry, at });
-		return;
+		if (counted === 'counted') startSummaryTimer(state);
+		if (due.length === 0 && counted === 'counted') return Promise.resolve();
+		return exclusive(db, () => {
+			writeSummaries(db, due);
+			if (counted === 'row') appendAudit(db, { ...entry, at });
+		});
 	}
-	appendAudit(db, entry);
+	return exclusive(db, () => appendAudit(db, entry));
 }
 
 function appendAudit(db: Db, entry: AuditEntry): void {
@@ -80,18 +84,7 @@ function appendAudit(db: Db, entry: AuditEntry): void {
 		sessionRef: entry.sessionId ? entry.sessionId.slice(0, 16) : null,
 		detail: entry.detail ? JSON.stringify(entry.detail) : null
 	};
-	// Read the chain's head and append in one transaction, so two writers never fork the chain.
-	// IMMEDIATE: take the write lock before reading the head, so a writer on another connection cannot
-	// slip in between (a deferred read-then-write transaction would fail with SQLITE_BUSY instead of waiting).
-	db.transaction(
-		(tx) => {
-			const last = tx.select({ hash: auditEvents.hash }).from(auditEvents).orderBy(desc(auditEvents.seq)).limit(1).get();
-			const prevHash = last?.hash ?? GENESIS;
-			const hash = rowHash(prevHash, Object.values(row));
-			tx.insert(auditEvents).values({ ...row, prevHash, hash }).run();
-		},
-		{ behavior: 'immediate' }
-	);
+	appendChained(db, row, (prevHash) => rowHash(prevHash, Object.values(row)), GENESIS);
 }
 
 // ---- Refusals of callers who are not signed in: counted, summarised, limited ------------------------
@@ -136,12 +129,11 @@ function startSummaryTimer(state: RefusalState): void {
 	const every = Math.max(1000, Math.min(state.refusals.policy.windowMs, 10_000));
 	state.timer = setInterval(() => {
 		if (!state.db) return;
+		const db = state.db;
 		const due = state.refusals.takeDue(Date.now());
 		// Nobody to hand a failure to here (a locked or closed database): the log keeps what was counted.
-		try {
-			writeSummaries(state.db, due);
-		} catch (err) {
-			console.error('audit: could not write these summaries of refusals', JSON.stringify(due), err);
+		if (due.length > 0) {
+			exclusive(db, () => writeSummaries(db, due)).catch((err) => console.error('audit: could not write these summaries of refusals', JSON.stringify(due), err));
 		}
 		if (state.refusals.pendingCount === 0 && state.timer) {
 			clearInterval(state.timer);
@@ -155,11 +147,12 @@ function startSummaryTimer(state: RefusalState): void {
  * Writes every summary still being counted (at shutdown, before the database closes: see boot.ts), so no
  * refusal goes unrecorded.
  */
-export function flushAnonymousRefusals(db: Db): void {
+export function flushAnonymousRefusals(db: Db): Promise<void> {
 	const state = refusalState();
-	writeSummaries(db, state.refusals.takeDue(Date.now(), true));
+	const due = state.refusals.takeDue(Date.now(), true);
 	if (state.timer) clearInterval(state.timer);
 	state.timer = null;
+	return exclusive(db, () => writeSummaries(db, due));
 }
 
 /**
@@ -178,8 +171,8 @@ export function resetAnonymousRefusals(policy: AnonymousRefusalPolicy): void {
 }
 
 /** Recomputes the chain; returns the seq of the first row that does not match, or null when intact. */
-export function verifyAuditChain(db: Db): number | null {
-	const rows = db.select().from(auditEvents).orderBy(auditEvents.seq).all();
+export async function verifyAuditChain(db: Db): Promise<number | null> {
+	const rows = await db.select().from(auditEvents).orderBy(auditEvents.seq);
 	let prev = GENESIS;
 	for (const r of rows) {
 		const { seq, prevHash, hash, ...fields } = r;

@@ -1,5 +1,5 @@
 import { config, sessionPolicy } from './config.ts';
-import { migrateDatabase, openDatabase, setDatabase, type Db } from './db/index.ts';
+import { first, migrateDatabase, openDatabase, setDatabase, writesSettled, type Db } from './db/index.ts';
 import { seedDemo, isEmpty } from './services/seed.ts';
 import { users } from './db/schema.ts';
 import { eq } from 'drizzle-orm';
@@ -19,7 +19,7 @@ export async function bootHearth(): Promise<Hearth> {
 	migrateDatabase(db);
 	setDatabase(db);
 	let seeded = false;
-	if (c.HEARTH_DEMO && isEmpty(db)) seeded = (await seedDemo(db)) !== null;
+	if (c.HEARTH_DEMO && (await isEmpty(db))) seeded = (await seedDemo(db)) !== null;
 	const collab = new CollabServer({
 		db,
 		sessionPolicy: sessionPolicy(),
@@ -35,18 +35,21 @@ export async function bootHearth(): Promise<Hearth> {
 		pingMs: c.COLLAB_PING_MS
 	});
 	setCollabControl(collab);
-	const hasDemo = db.select({ id: users.id }).from(users).where(eq(users.email, 'caseworker@demo.test')).get() !== undefined;
+	const hasDemo = (await first(db.select({ id: users.id }).from(users).where(eq(users.email, 'caseworker@demo.test')))) !== undefined;
+	const empty = await isEmpty(db);
 	return {
 		db,
 		collab,
 		seeded,
 		hasDemo,
-		empty: isEmpty(db),
+		empty,
 		close: async () => {
 			await collab.shutdown();
 			setCollabControl(undefined);
 			// Refusals still being counted are written now, or the record that they happened would be lost.
-			flushAnonymousRefusals(db);
+			await flushAnonymousRefusals(db);
+			// Every transaction and writer still waiting for its turn runs before the database closes.
+			await writesSettled(db);
 			db.$client.close();
 		}
 	};

@@ -12,14 +12,6 @@ import { cookieName } from '../paraglide/runtime.js';
 
 const codeSchema = z.object({ code: z.string().max(20).optional() });
 
-function clientAddressOf(event: RequestEvent): string | null {
-	try {
-		return event.getClientAddress();
-	} catch {
-		return null;
-	}
-}
-
 /** The participant's new session on this device, then their meeting (or home page): never returns. */
 function enter(event: RequestEvent, signedIn: { token: string; locale: 'en' | 'es'; meetingId: string | null }): never {
 	// Whoever was signed in on this device before is signed out: the device is now this person's.
@@ -32,7 +24,7 @@ export async function acceptFromForm(event: RequestEvent, credential: InviteCred
 	const form = Object.fromEntries(await event.request.formData());
 	const parsed = codeSchema.safeParse({ code: typeof form.code === 'string' ? form.code : undefined });
 	const code = parsed.success ? (parsed.data.code ?? null) : null;
-	const result = acceptInvite(event.locals.ctx.db, credential, code, { clientAddress: clientAddressOf(event), userAgent: event.request.headers.get('user-agent') });
+	const result = await acceptInvite(event.locals.ctx, credential, code, { userAgent: event.request.headers.get('user-agent') });
 	if (!result.ok) return fail(result.reason === 'bad-code' ? 400 : 410, { problem: result.reason });
 	enter(event, result.value);
 }
@@ -50,8 +42,8 @@ export function askerOf(form: CodeAskerForm): CodeAsker {
 }
 
 /** Signs in with a new code from the Join page; on a wrong code, the page again with what was typed. */
-export function signInWithCodeFromForm(event: RequestEvent, asker: CodeAskerForm, code: string) {
-	const result = signInWithCode(event.locals.ctx.db, askerOf(asker), code, { clientAddress: clientAddressOf(event), userAgent: event.request.headers.get('user-agent') });
+export async function signInWithCodeFromForm(event: RequestEvent, asker: CodeAskerForm, code: string) {
+	const result = await signInWithCode(event.locals.ctx, askerOf(asker), code, { userAgent: event.request.headers.get('user-agent') });
 	if (!result.ok) return fail(result.reason === 'throttled' ? 429 : 400, { again: result.reason, ...asker, code });
 	enter(event, result.value);
 }

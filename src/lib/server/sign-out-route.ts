@@ -8,10 +8,10 @@ import { sessionCookieOptions } from './auth/cookie.ts';
  * script), then goes to where this person signs in again: staff to the sign-in page, family members to
  * the Join page, where they can ask for a new code. Never returns.
  */
-export function signOutAndLeave(event: Pick<RequestEvent, 'locals' | 'cookies' | 'url'>): never {
+export async function signOutAndLeave(event: Pick<RequestEvent, 'locals' | 'cookies' | 'url'>): Promise<never> {
 	const { locals, cookies, url } = event;
 	const wasParticipant = locals.session?.kind === 'participant';
-	if (locals.session) signOut(locals.ctx.db, locals.actor, locals.session.sessionId, locals.ctx.clientAddress ?? '');
+	if (locals.session) await signOut(locals.ctx);
 	cookies.delete(SESSION_COOKIE, sessionCookieOptions(url));
 	redirect(303, wasParticipant ? '/join' : '/sign-in');
 }

@@ -14,6 +14,6 @@ export const POST: RequestHandler = async ({ request, cookies, locals, url }) =>
 	const next = safeNext(parsed.success ? parsed.data.next : String(form.get('next') ?? ''), url.origin, '/');
 	if (!parsed.success) redirect(303, next);
 	cookies.set(cookieName, parsed.data.locale, { path: '/', httpOnly: false, sameSite: 'lax', maxAge: 34560000 });
-	if (locals.session) saveOwnLocale(locals.ctx, parsed.data.locale);
+	if (locals.session) await saveOwnLocale(locals.ctx, parsed.data.locale);
 	redirect(303, next);
 };

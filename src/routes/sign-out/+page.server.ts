@@ -8,9 +8,9 @@ import { signOutAndLeave } from '$lib/server/sign-out-route';
  * Before a family member signs out, how they will come back (issue 16.12): a new code to the phone or
  * email of their invitation, from the Join page, until the invitation ends; or ask their caseworker.
  */
-export const load: PageServerLoad = ({ locals, url }) => {
+export const load: PageServerLoad = async ({ locals, url }) => {
 	if (!locals.session) redirect(303, '/');
-	return { comeBack: comeBackFor(locals.ctx.db, locals.actor), joinUrl: `${config().ORIGIN ?? url.origin}/join` };
+	return { comeBack: await comeBackFor(locals.ctx), joinUrl: `${config().ORIGIN ?? url.origin}/join` };
 };
 
 export const actions: Actions = {

@@ -14,57 +14,57 @@ function withUser() {
 }
 
 describe('staff sessions', () => {
-	it('stores only a hash of the secret, never the token', () => {
+	it('stores only a hash of the secret, never the token', async () => {
 		const db = withUser();
-		const { token, sessionId } = createSession(db, { userId: 'user1' }, {}, 0);
+		const { token, sessionId } = await createSession(db, { userId: 'user1' }, {}, 0);
 		const row = db.select().from(sessions).where(eq(sessions.id, sessionId)).get()!;
 		const secret = token.split('.')[1];
 		expect(JSON.stringify(row)).not.toContain(secret);
 		expect(row.secretHash.length).toBe(32);
 	});
 
-	it('accepts the token and refuses a forged secret for the same id', () => {
+	it('accepts the token and refuses a forged secret for the same id', async () => {
 		const db = withUser();
-		const { token } = createSession(db, { userId: 'user1' }, {}, 0);
-		const s = validateSessionToken(db, token, policy, 1000);
+		const { token } = await createSession(db, { userId: 'user1' }, {}, 0);
+		const s = await validateSessionToken(db, token, policy, 1000);
 		expect(s?.kind === 'staff' && s.user.id).toBe('user1');
 		const [id] = token.split('.');
-		expect(validateSessionToken(db, `${id}.${'a'.repeat(32)}`, policy, 1000)).toBeNull();
-		expect(validateSessionToken(db, 'garbage', policy, 1000)).toBeNull();
-		expect(validateSessionToken(db, '', policy, 1000)).toBeNull();
+		expect(await validateSessionToken(db, `${id}.${'a'.repeat(32)}`, policy, 1000)).toBeNull();
+		expect(await validateSessionToken(db, 'garbage', policy, 1000)).toBeNull();
+		expect(await validateSessionToken(db, '', policy, 1000)).toBeNull();
 	});
 
-	it('ends after 30 idle minutes, and activity slides that window', () => {
+	it('ends after 30 idle minutes, and activity slides that window', async () => {
 		const db = withUser();
-		const { token } = createSession(db, { userId: 'user1' }, {}, 0);
-		expect(validateSessionToken(db, token, policy, 25 * 60_000)).not.toBeNull(); // refreshes activity
-		expect(validateSessionToken(db, token, policy, 50 * 60_000)).not.toBeNull();
-		expect(validateSessionToken(db, token, policy, 50 * 60_000 + policy.idleMs)).toBeNull();
+		const { token } = await createSession(db, { userId: 'user1' }, {}, 0);
+		expect(await validateSessionToken(db, token, policy, 25 * 60_000)).not.toBeNull(); // refreshes activity
+		expect(await validateSessionToken(db, token, policy, 50 * 60_000)).not.toBeNull();
+		expect(await validateSessionToken(db, token, policy, 50 * 60_000 + policy.idleMs)).toBeNull();
 		// ...and an ended session is gone for good.
-		expect(validateSessionToken(db, token, policy, 51 * 60_000)).toBeNull();
+		expect(await validateSessionToken(db, token, policy, 51 * 60_000)).toBeNull();
 	});
 
-	it('ends after 12 hours however active the person is', () => {
+	it('ends after 12 hours however active the person is', async () => {
 		const db = withUser();
-		const { token } = createSession(db, { userId: 'user1' }, {}, 0);
-		for (let t = 20 * 60_000; t < policy.maxMs; t += 20 * 60_000) expect(validateSessionToken(db, token, policy, t)).not.toBeNull();
-		expect(validateSessionToken(db, token, policy, policy.maxMs)).toBeNull();
+		const { token } = await createSession(db, { userId: 'user1' }, {}, 0);
+		for (let t = 20 * 60_000; t < policy.maxMs; t += 20 * 60_000) expect(await validateSessionToken(db, token, policy, t)).not.toBeNull();
+		expect(await validateSessionToken(db, token, policy, policy.maxMs)).toBeNull();
 	});
 
-	it('refuses a disabled account at once, and can end all of a person’s sessions', () => {
+	it('refuses a disabled account at once, and can end all of a person’s sessions', async () => {
 		const db = withUser();
-		const a = createSession(db, { userId: 'user1' }, {}, 0);
-		const b = createSession(db, { userId: 'user1' }, {}, 0);
-		const c = createSession(db, { userId: 'user1' }, {}, 0);
+		const a = await createSession(db, { userId: 'user1' }, {}, 0);
+		const b = await createSession(db, { userId: 'user1' }, {}, 0);
+		const c = await createSession(db, { userId: 'user1' }, {}, 0);
 		db.update(users).set({ disabledAt: 1 }).where(eq(users.id, 'user1')).run();
-		expect(validateSessionToken(db, a.token, policy, 10)).toBeNull();
-		expect(revalidateSession(db, b.sessionId, policy, false, 10)).toBeNull();
+		expect(await validateSessionToken(db, a.token, policy, 10)).toBeNull();
+		expect(await revalidateSession(db, b.sessionId, policy, false, 10)).toBeNull();
 		// Refused sessions are deleted on sight; the rest go with invalidateUserSessions.
-		expect(invalidateUserSessions(db, 'user1')).toEqual([c.sessionId]);
+		expect(await invalidateUserSessions(db, 'user1')).toEqual([c.sessionId]);
 		expect(db.select().from(sessions).all()).toEqual([]);
 	});
 
-	it('reads one cookie from a header', () => {
+	it('reads one cookie from a header', async () => {
 		expect(readCookie('a=1; hearth_session=x.y; b=2', 'hearth_session')).toBe('x.y');
 		expect(readCookie('hearth_sessionx=1', 'hearth_session')).toBeUndefined();
 		expect(readCookie(undefined, 'hearth_session')).toBeUndefined();

@@ -2,7 +2,7 @@ import { sha256 } from '@oslojs/crypto/sha2';
 import { constantTimeEqual } from '@oslojs/crypto/subtle';
 import { encodeBase32LowerCaseNoPadding } from '@oslojs/encoding';
 import { and, eq, inArray, or } from 'drizzle-orm';
-import type { Db } from '../db/index.ts';
+import { first, transact, type Db } from '../db/index.ts';
 import {
 	caseAssignments,
 	casePeople,
@@ -66,15 +66,21 @@ function hashSecret(secret: string): Uint8Array {
 	return sha256(new TextEncoder().encode(secret));
 }
 
-export function createSession(
+/**
+ * Opens a session for a staff member or a participant. Inside a transaction (`db` a `tx`) the row commits
+ * with it. Resolves to the token for the cookie (`<id>.<secret>`) and the session id.
+ */
+export async function createSession(
 	db: Db,
 	owner: { userId: string } | { participantId: string },
 	meta: { clientAddress?: string | null; userAgent?: string | null } = {},
 	now = Date.now()
-): { token: string; sessionId: string } {
+): Promise<{ token: string; sessionId: string }> {
 	const id = randomSecret();
 	const secret = randomSecret();
-	db.insert(sessions)
+	await transact(db, (tx) =>
+		tx
+			.insert(sessions)
 		.values({
 			id,
 			secretHash: Buffer.from(hashSecret(secret)),
@@ -83,9 +89,9 @@ export function createSession(
 			createdAt: now,
 			lastActiveAt: now,
 			clientAddress: meta.clientAddress ?? null,
-			userAgent: meta.userAgent?.slice(0, 300) ?? null
-		})
-		.run();
+				userAgent: meta.userAgent?.slice(0, 300) ?? null
+			})
+	);
 	return { token: `${id}.${secret}`, sessionId: id };
 }
 
@@ -96,10 +102,11 @@ export function sessionExpiresAt(row: { createdAt: number; lastActiveAt: number 
 /** Only refresh the idle clock once a minute: one write per minute per person, not per request. */
 const TOUCH_EVERY_MS = 60_000;
 
-export function validateSessionToken(db: Db, token: string | undefined | null, policy: SessionPolicy, now = Date.now()): Session | null {
-	if (!token || token.length > 100) return null;
+/** The session of a cookie's token, or null (unknown, wrong secret, expired, owner disabled or revoked). Counts as activity. */
+export function validateSessionToken(db: Db, token: string | undefined | null, policy: SessionPolicy, now = Date.now()): Promise<Session | null> {
+	if (!token || token.length > 100) return Promise.resolve(null);
 	const dot = token.indexOf('.');
-	if (dot <= 0) return null;
+	if (dot <= 0) return Promise.resolve(null);
 	return loadSession(db, token.slice(0, dot), token.slice(dot + 1), policy, now);
 }
 
@@ -107,12 +114,13 @@ export function validateSessionToken(db: Db, token: string | undefined | null, p
  * For a connection that was authenticated with the token already (the collab server keeps the session
  * id, never the token): is the session still alive? Counts as activity when `active`.
  */
-export function revalidateSession(db: Db, sessionId: string, policy: SessionPolicy, active: boolean, now = Date.now()): Session | null {
+export function revalidateSession(db: Db, sessionId: string, policy: SessionPolicy, active: boolean, now = Date.now()): Promise<Session | null> {
 	return loadSession(db, sessionId, null, policy, active ? now : null, now);
 }
 
-function loadSession(db: Db, id: string, secret: string | null, policy: SessionPolicy, activeAt: number | null, now = activeAt ?? Date.now()): Session | null {
-	const row = db
+async function loadSession(db: Db, id: string, secret: string | null, policy: SessionPolicy, activeAt: number | null, now = activeAt ?? Date.now()): Promise<Session | null> {
+	const row = await first(
+		db
 		.select({
 			id: sessions.id,
 			secretHash: sessions.secretHash,
@@ -135,20 +143,20 @@ function loadSession(db: Db, id: string, secret: string | null, policy: SessionP
 		.leftJoin(users, eq(users.id, sessions.userId))
 		.leftJoin(participants, eq(participants.id, sessions.participantId))
 		.leftJoin(casePeople, eq(casePeople.id, participants.personId))
-		.where(eq(sessions.id, id))
-		.get();
+			.where(eq(sessions.id, id))
+	);
 	if (!row) return null;
 	if (secret !== null && !constantTimeEqual(hashSecret(secret), new Uint8Array(row.secretHash))) return null;
 	const ownerGone = row.user ? row.user.disabledAt !== null : !row.participant || row.participant.revokedAt !== null;
 	if (ownerGone || now >= sessionExpiresAt(row, policy)) {
-		db.delete(sessions).where(eq(sessions.id, id)).run();
+		await transact(db, (tx) => tx.delete(sessions).where(eq(sessions.id, id)));
 		return null;
 	}
 	let lastActiveAt = row.lastActiveAt;
 	// Once a minute, or more often under a short idle limit, so activity always lands before the limit.
 	if (activeAt !== null && activeAt - lastActiveAt >= Math.min(TOUCH_EVERY_MS, policy.idleMs / 4)) {
 		lastActiveAt = activeAt;
-		db.update(sessions).set({ lastActiveAt }).where(eq(sessions.id, id)).run();
+		await transact(db, (tx) => tx.update(sessions).set({ lastActiveAt }).where(eq(sessions.id, id)));
 	}
 	const expiresAt = sessionExpiresAt({ createdAt: row.createdAt, lastActiveAt }, policy);
 	if (row.user) {
@@ -164,34 +172,36 @@ function loadSession(db: Db, id: string, secret: string | null, policy: SessionP
 	};
 }
 
-export function invalidateSession(db: Db, sessionId: string): void {
-	db.delete(sessions).where(eq(sessions.id, sessionId)).run();
+export async function invalidateSession(db: Db, sessionId: string): Promise<void> {
+	await transact(db, (tx) => tx.delete(sessions).where(eq(sessions.id, sessionId)));
 }
 
-export function invalidateUserSessions(db: Db, userId: string): string[] {
-	return db.delete(sessions).where(eq(sessions.userId, userId)).returning({ id: sessions.id }).all().map((r) => r.id);
+/** Ends every session of a staff member; resolves to their ids (for closing their sockets). */
+export async function invalidateUserSessions(db: Db, userId: string): Promise<string[]> {
+	const rows = await transact(db, (tx) => tx.delete(sessions).where(eq(sessions.userId, userId)).returning({ id: sessions.id }));
+	return rows.map((r) => r.id);
 }
 
-export function invalidateParticipantSessions(db: Db, participantIds: string[]): string[] {
+/** Ends every session of these participants; resolves to their ids (for closing their sockets). */
+export async function invalidateParticipantSessions(db: Db, participantIds: string[]): Promise<string[]> {
 	if (participantIds.length === 0) return [];
-	return db.delete(sessions).where(inArray(sessions.participantId, participantIds)).returning({ id: sessions.id }).all().map((r) => r.id);
+	const rows = await transact(db, (tx) => tx.delete(sessions).where(inArray(sessions.participantId, participantIds)).returning({ id: sessions.id }));
+	return rows.map((r) => r.id);
 }
 
 /** The policy's view of the person behind a session: who they are and what they are attached to. */
-export function actorFor(db: Db, session: Session): Actor {
+export async function actorFor(db: Db, session: Session): Promise<Actor> {
 	if (session.kind === 'staff') return staffActor(db, session.user);
 	const p = session.participant;
-	const memberships = db
+	const memberships = await db
 		.select({ id: meetingSessionMembers.meetingSessionId })
 		.from(meetingSessionMembers)
 		.innerJoin(meetingSessions, eq(meetingSessions.id, meetingSessionMembers.meetingSessionId))
-		.where(eq(meetingSessionMembers.personId, p.personId))
-		.all();
-	const pairs = db
+		.where(eq(meetingSessionMembers.personId, p.personId));
+	const pairs = await db
 		.select({ a: keepApartPairs.personA, b: keepApartPairs.personB })
 		.from(keepApartPairs)
-		.where(or(eq(keepApartPairs.personA, p.personId), eq(keepApartPairs.personB, p.personId)))
-		.all();
+		.where(or(eq(keepApartPairs.personA, p.personId), eq(keepApartPairs.personB, p.personId)));
 	return {
 		kind: 'participant',
 		participantId: p.id,
@@ -204,12 +214,11 @@ export function actorFor(db: Db, session: Session): Actor {
 	};
 }
 
-export function staffActor(db: Db, user: { id: string; role: StaffRole }): Actor {
-	const rows = db
+export async function staffActor(db: Db, user: { id: string; role: StaffRole }): Promise<Actor> {
+	const rows = await db
 		.select({ caseId: caseAssignments.caseId, role: caseAssignments.role })
 		.from(caseAssignments)
-		.where(eq(caseAssignments.userId, user.id))
-		.all();
+		.where(eq(caseAssignments.userId, user.id));
 	return {
 		kind: 'staff',
 		userId: user.id,
@@ -219,19 +228,19 @@ export function staffActor(db: Db, user: { id: string; role: StaffRole }): Actor
 }
 
 /** The sessions one person has open now (for "your sessions"). */
-export function listSessions(db: Db, owner: { userId: string } | { participantId: string }, policy: SessionPolicy, now = Date.now()) {
-	const rows = db
+export async function listSessions(db: Db, owner: { userId: string } | { participantId: string }, policy: SessionPolicy, now = Date.now()) {
+	const rows = await db
 		.select({ id: sessions.id, createdAt: sessions.createdAt, lastActiveAt: sessions.lastActiveAt, clientAddress: sessions.clientAddress, userAgent: sessions.userAgent })
 		.from(sessions)
-		.where('userId' in owner ? eq(sessions.userId, owner.userId) : eq(sessions.participantId, owner.participantId))
-		.all();
+		.where('userId' in owner ? eq(sessions.userId, owner.userId) : eq(sessions.participantId, owner.participantId));
 	return rows.filter((r) => now < sessionExpiresAt(r, policy)).sort((a, b) => b.lastActiveAt - a.lastActiveAt);
 }
 
 /** Ends one of the person's own sessions; false when that session is not theirs. */
-export function endOwnSession(db: Db, owner: { userId: string } | { participantId: string }, sessionId: string): boolean {
+export async function endOwnSession(db: Db, owner: { userId: string } | { participantId: string }, sessionId: string): Promise<boolean> {
 	const ownerMatch = 'userId' in owner ? eq(sessions.userId, owner.userId) : eq(sessions.participantId, owner.participantId);
-	return db.delete(sessions).where(and(eq(sessions.id, sessionId), ownerMatch)).returning({ id: sessions.id }).all().length > 0;
+	const ended = await transact(db, (tx) => tx.delete(sessions).where(and(eq(sessions.id, sessionId), ownerMatch)).returning({ id: sessions.id }));
+	return ended.length > 0;
 }
 
 /** Reads one cookie from a Cookie header (used by the collab server, which has no SvelteKit `cookies`). */

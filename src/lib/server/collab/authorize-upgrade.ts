@@ -26,7 +26,7 @@ export function sameOrigin(req: IncomingMessage, configuredOrigin: string | unde
 	}
 }
 
-export function authorizeUpgrade(req: IncomingMessage, db: Db, policy: SessionPolicy, configuredOrigin: string | undefined): UpgradeVerdict {
+export async function authorizeUpgrade(req: IncomingMessage, db: Db, policy: SessionPolicy, configuredOrigin: string | undefined): Promise<UpgradeVerdict> {
 	const anonymous: Actor = { kind: 'anonymous' };
 	const path = new URL(req.url ?? '/', 'http://localhost').pathname;
 	let raw: string;
@@ -41,13 +41,13 @@ export function authorizeUpgrade(req: IncomingMessage, db: Db, policy: SessionPo
 	if (!sameOrigin(req, configuredOrigin)) {
 		return { ok: false, status: 403, why: 'foreign-origin', docId, actor: anonymous, caseId: null, sessionId: null };
 	}
-	const session = validateSessionToken(db, readCookie(req.headers.cookie, SESSION_COOKIE), policy);
+	const session = await validateSessionToken(db, readCookie(req.headers.cookie, SESSION_COOKIE), policy);
 	if (!session) return { ok: false, status: 401, why: 'no-session', docId, actor: anonymous, caseId: null, sessionId: null };
-	const actor = actorFor(db, session);
+	const actor = await actorFor(db, session);
 	if (!parsed.success) {
 		return { ok: false, status: 404, why: 'bad-document-id', docId: null, actor, caseId: null, sessionId: session.sessionId };
 	}
-	const access = documentAccess(db, actor, parsed.data);
+	const access = await documentAccess(db, actor, parsed.data);
 	if (!access.ok) {
 		// Unknown and forbidden documents get the same answer.
 		return { ok: false, status: 403, why: access.reason, docId, actor, caseId: access.caseId, sessionId: session.sessionId };

@@ -11,7 +11,7 @@ export interface CollabControl {
 	 * the policy for every open socket on the case's documents now, and close or narrow the ones it no
 	 * longer allows, before this returns (not at the periodic re-check).
 	 */
-	accessChanged(caseId: string): void;
+	accessChanged(caseId: string): Promise<void>;
 	/**
 	 * Changes a shared document on the server's behalf, through the path a client's edit takes (committed,
 	 * then sent to everyone). The caller has asked the policy already.

@@ -191,9 +191,15 @@ export class CollabServer implements CollabControl {
 			refuse(socket, 503);
 			return true;
 		}
+		void this.upgrade(req, socket, head);
+		return true;
+	}
+
+	/** The rest of an upgrade on our path, once the session and the policy have answered. */
+	private async upgrade(req: IncomingMessage, socket: Duplex, head: Buffer): Promise<boolean> {
 		let verdict: UpgradeVerdict;
 		try {
-			verdict = authorizeUpgrade(req, this.opts.db, this.opts.sessionPolicy, this.opts.origin);
+			verdict = await authorizeUpgrade(req, this.opts.db, this.opts.sessionPolicy, this.opts.origin);
 		} catch (err) {
 			console.error('collab: upgrade check failed', err);
 			refuse(socket, 503);
@@ -201,7 +207,7 @@ export class CollabServer implements CollabControl {
 		}
 		/** A refused upgrade: on the audit trail, then the status. */
 		const deny = (v: { actor: Actor; docId: string | null; caseId: string | null; sessionId: string | null }, status: number, detail: Record<string, string | number>) => {
-			writeAudit(this.opts.db, {
+			auditLater(this.opts.db, {
 				actor: v.actor,
 				action: 'collab.join',
 				resourceType: 'document',
@@ -273,7 +279,7 @@ export class CollabServer implements CollabControl {
 		const room = this.room(j.docId);
 		const db = this.opts.db;
 		const audit = (action: string, detail: Record<string, string | number>) =>
-			writeAudit(db, {
+			auditLater(db, {
 				actor: j.actor,
 				action,
 				resourceType: 'document',
@@ -372,7 +378,7 @@ export class CollabServer implements CollabControl {
 	/** A refused update: on the audit trail; a refusal for size also makes that session wait before it reopens the document. */
 	private refused(docId: string, conn: Connection, reason: RefusalReason): void {
 		const joined = this.joinedOf.get(conn.ws);
-		writeAudit(this.opts.db, {
+		auditLater(this.opts.db, {
 			actor: joined?.actor ?? { kind: 'anonymous' },
 			action: 'collab.update',
 			resourceType: 'document',
@@ -392,7 +398,7 @@ export class CollabServer implements CollabControl {
 		const timer = setTimeout(() => {
 			// The reconnects refused while it waited: one row, not one each.
 			if (entry.refused > 0) {
-				writeAudit(this.opts.db, {
+				auditLater(this.opts.db, {
 					actor: joined?.actor ?? { kind: 'anonymous' },
 					action: 'collab.join',
 					resourceType: 'document',
@@ -449,24 +455,24 @@ export class CollabServer implements CollabControl {
 		}
 		const caches: RecheckCaches = { sessions: new Map(), verdicts: new Map() };
 		let next = 0;
-		const step = (): boolean => {
+		const step = async (): Promise<boolean> => {
 			const started = performance.now();
 			while (next < work.length) {
 				if (performance.now() - started >= this.recheckSliceMs) return false;
 				const { room, conn } = work[next++];
-				this.recheckConnection(room, conn, caches, activeSessions.has(conn.sessionId), now);
+				await this.recheckConnection(room, conn, caches, activeSessions.has(conn.sessionId), now);
 			}
 			return true;
 		};
 		let finish!: () => void;
 		const pass = new Promise<void>((resolve) => (finish = resolve));
 		this.recheck = pass;
-		const run = () => {
-			if (!step()) return void setImmediate(run);
+		const run = async () => {
+			if (!(await step())) return void setImmediate(run);
 			this.recheck = undefined;
 			finish();
 		};
-		run();
+		void run();
 		return pass;
 	}
 
@@ -477,15 +483,15 @@ export class CollabServer implements CollabControl {
 	 * shown only the presence it may see. `caches` share the answers of one pass (per session, per actor
 	 * and document).
 	 */
-	private recheckConnection(room: Room, conn: Connection, caches: RecheckCaches, active: boolean, now: number): void {
+	private async recheckConnection(room: Room, conn: Connection, caches: RecheckCaches, active: boolean, now: number): Promise<void> {
 		try {
 			// Closed or gone since the pass began.
 			if (room.connections.get(conn.ws) !== conn || conn.ws.readyState !== conn.ws.OPEN) return;
 			let known = caches.sessions.get(conn.sessionId);
 			if (known === undefined) {
-				const session = revalidateSession(this.opts.db, conn.sessionId, this.opts.sessionPolicy, active, now);
+				const session = await revalidateSession(this.opts.db, conn.sessionId, this.opts.sessionPolicy, active, now);
 				known = session
-					? { session, actor: actorFor(this.opts.db, session), actorKey: session.kind === 'staff' ? `u:${session.user.id}` : `p:${session.participant.id}` }
+					? { session, actor: await actorFor(this.opts.db, session), actorKey: session.kind === 'staff' ? `u:${session.user.id}` : `p:${session.participant.id}` }
 					: null;
 				caches.sessions.set(conn.sessionId, known);
 			}
@@ -497,7 +503,7 @@ export class CollabServer implements CollabControl {
 			let access = caches.verdicts.get(key);
 			if (!access) {
 				const [kind, id] = room.docId.split(':') as [DocKind, string];
-				access = documentAccess(this.opts.db, known.actor, { kind, id });
+				access = await documentAccess(this.opts.db, known.actor, { kind, id });
 				caches.verdicts.set(key, access);
 			}
 			if (!access.ok) {
@@ -522,12 +528,12 @@ export class CollabServer implements CollabControl {
 		}
 	}
 
-	accessChanged(caseId: string): void {
+	async accessChanged(caseId: string): Promise<void> {
 		const caches: RecheckCaches = { sessions: new Map(), verdicts: new Map() };
 		const now = Date.now();
-		for (const room of this.rooms.values()) {
+		for (const room of [...this.rooms.values()]) {
 			for (const conn of [...room.connections.values()]) {
-				if (conn.caseId === caseId) this.recheckConnection(room, conn, caches, false, now);
+				if (conn.caseId === caseId) await this.recheckConnection(room, conn, caches, false, now);
 			}
 		}
 	}
@@ -589,8 +595,16 @@ export class CollabServer implements CollabControl {
 
 type RecheckCaches = {
 	sessions: Map<string, { session: Session; actor: Actor; actorKey: string } | null>;
-	verdicts: Map<string, ReturnType<typeof documentAccess>>;
+	verdicts: Map<string, Awaited<ReturnType<typeof documentAccess>>>;
 };
+
+/**
+ * An audit row written without holding up the socket's work; a failure to write it is reported, never an
+ * unhandled rejection (the collab server cannot answer anyone with it).
+ */
+function auditLater(db: Db, entry: Parameters<typeof writeAudit>[1]): void {
+	writeAudit(db, entry).catch((err) => console.error('collab: could not write an audit row', err));
+}
 
 function sameSet(a: ReadonlySet<string>, b: ReadonlySet<string>): boolean {
 	if (a.size !== b.size) return false;

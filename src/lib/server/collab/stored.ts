@@ -1,6 +1,6 @@
 import * as Y from 'yjs';
 import { and, eq, gt, sql } from 'drizzle-orm';
-import type { Db } from '../db/index.ts';
+import { first, type Db } from '../db/index.ts';
 import { collabSnapshots, collabUpdates } from '../db/schema.ts';
 import { applyStored, UpdateLog } from './update-log.ts';
 
@@ -14,7 +14,7 @@ const readers = new WeakMap<Db, UpdateLog>();
  * The committed state of `docId` as a new Y.Doc (empty when nothing is stored). An unreadable row is
  * skipped and reported (applyStored). The caller destroys the doc when done.
  */
-export function loadStoredDocument(db: Db, docId: string): Y.Doc {
+export async function loadStoredDocument(db: Db, docId: string): Promise<Y.Doc> {
 	let log = readers.get(db);
 	if (!log) readers.set(db, (log = new UpdateLog(db)));
 	return applyStored(new Y.Doc(), docId, log.load(docId));
@@ -24,17 +24,19 @@ export function loadStoredDocument(db: Db, docId: string): Y.Doc {
  * What identifies the stored state of `docId` (it changes with every committed update and compaction),
  * and about how many bytes it takes stored (the snapshot plus the log after it).
  */
-export function storedVersion(db: Db, docId: string): { version: string; bytes: number } {
-	const snap = db
-		.select({ through: collabSnapshots.throughUpdateId, updatedAt: collabSnapshots.updatedAt, bytes: sql<number>`length(${collabSnapshots.state})` })
-		.from(collabSnapshots)
-		.where(eq(collabSnapshots.docId, docId))
-		.get();
+export async function storedVersion(db: Db, docId: string): Promise<{ version: string; bytes: number }> {
+	const snap = await first(
+		db
+			.select({ through: collabSnapshots.throughUpdateId, updatedAt: collabSnapshots.updatedAt, bytes: sql<number>`length(${collabSnapshots.state})` })
+			.from(collabSnapshots)
+			.where(eq(collabSnapshots.docId, docId))
+	);
 	const after = snap?.through ?? 0;
-	const log = db
-		.select({ last: sql<number | null>`max(${collabUpdates.id})`, bytes: sql<number>`coalesce(sum(length(${collabUpdates.update})), 0)` })
-		.from(collabUpdates)
-		.where(and(eq(collabUpdates.docId, docId), gt(collabUpdates.id, after)))
-		.get();
+	const log = await first(
+		db
+			.select({ last: sql<number | null>`max(${collabUpdates.id})`, bytes: sql<number>`coalesce(sum(length(${collabUpdates.update})), 0)` })
+			.from(collabUpdates)
+			.where(and(eq(collabUpdates.docId, docId), gt(collabUpdates.id, after)))
+	);
 	return { version: `${snap?.updatedAt ?? 0}:${after}:${log?.last ?? 0}`, bytes: (snap?.bytes ?? 0) + (log?.bytes ?? 0) };
 }

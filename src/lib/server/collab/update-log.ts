@@ -1,6 +1,6 @@
 import { and, eq, gt, lte, sql } from 'drizzle-orm';
 import * as Y from 'yjs';
-import type { Db } from '../db/index.ts';
+import { exclusive, type Db } from '../db/index.ts';
 import { collabSnapshots, collabUpdates } from '../db/schema.ts';
 
 type Pending = { docId: string; update: Uint8Array; resolve: (id: number) => void; reject: (err: unknown) => void };
@@ -95,6 +95,11 @@ export class UpdateLog {
 	}
 
 	private commit(maxCompactions: number): void {
+		// In its turn: never inside a transaction a request holds open (db/index.ts). At once when none is.
+		void exclusive(this.db, () => this.commitNow(maxCompactions));
+	}
+
+	private commitNow(maxCompactions: number): void {
 		const batch = this.queue;
 		const waiters = this.waiters;
 		const compactions = this.compactions.splice(0, maxCompactions);

@@ -1,13 +1,14 @@
 import { and, asc, count, desc, eq, gte, inArray, isNull, like, lt, lte, max, ne, or, type SQL } from 'drizzle-orm';
 import { z } from 'zod';
 import { auditEvents, caseAssignments, casePeople, cases, users } from '../db/schema.ts';
-import { verifyAuditChain, writeAudit } from '../audit.ts';
+import { verifyAuditChain } from '../audit.ts';
+import { first } from '../db/index.ts';
 import { m } from '../../paraglide/messages.js';
 import { can, type Actor, type Resource } from '../../domain/policy.ts';
 import { opaqueId } from '../../domain/doc-id.ts';
 import { isCalendarDay, isoDay, startOfLocalDay, zonedDate } from '../../domain/time.ts';
 import type { ParticipantRole, StaffRole } from '../../domain/roles.ts';
-import { authorize, type Refusal, type RequestContext, type Result } from './access.ts';
+import { authorize, record, type Refusal, type RequestContext, type Result } from './access.ts';
 import { timeZoneOf } from './profile.ts';
 
 // The audit trail as supervisors and administrators read it (domain.md §6: who viewed or exported what,
@@ -89,12 +90,12 @@ export function auditFilterParams(filter: Partial<AuditFilter>, extra: Partial<R
  */
 type Scope = { kind: 'agency' } | { kind: 'cases'; caseIds: string[]; personIds: string[]; userId: string };
 
-function scopeOf(ctx: RequestContext): Scope | null {
+async function scopeOf(ctx: RequestContext): Promise<Scope | null> {
 	const actor = ctx.actor;
 	if (actor.kind !== 'staff') return null;
 	if (actor.role === 'admin') return { kind: 'agency' };
 	const caseIds = [...actor.assignments.keys()].filter((caseId) => can(actor, 'view', { type: 'audit', caseId }));
-	const personIds = caseIds.length ? ctx.db.select({ id: casePeople.id }).from(casePeople).where(inArray(casePeople.caseId, caseIds)).all().map((p) => p.id) : [];
+	const personIds = caseIds.length ? (await ctx.db.select({ id: casePeople.id }).from(casePeople).where(inArray(casePeople.caseId, caseIds))).map((p) => p.id) : [];
 	return { kind: 'cases', caseIds, personIds, userId: actor.userId };
 }
 
@@ -170,7 +171,7 @@ function personName(p: { givenName: string; familyName: string }): string {
  * Names for the ids on a batch of entries: staff accounts, people on cases, cases. Never a family member's
  * name or a case's in the administrators' view, whatever an entry holds.
  */
-function namesFor(ctx: RequestContext, scope: Scope, rows: EventRow[]) {
+async function namesFor(ctx: RequestContext, scope: Scope, rows: EventRow[]) {
 	const caseData = scope.kind === 'cases';
 	const ids = new Set<string>();
 	const caseIds = new Set<string>();
@@ -180,18 +181,13 @@ function namesFor(ctx: RequestContext, scope: Scope, rows: EventRow[]) {
 		if (r.caseId) caseIds.add(r.caseId);
 	}
 	const list = [...ids];
-	const staff = new Map(list.length ? ctx.db.select({ id: users.id, name: users.name }).from(users).where(inArray(users.id, list)).all().map((u) => [u.id, u.name]) : []);
+	const staff = new Map(list.length ? (await ctx.db.select({ id: users.id, name: users.name }).from(users).where(inArray(users.id, list))).map((u) => [u.id, u.name]) : []);
 	const people = new Map(
 		list.length && caseData
-			? ctx.db
-					.select({ id: casePeople.id, givenName: casePeople.givenName, familyName: casePeople.familyName })
-					.from(casePeople)
-					.where(inArray(casePeople.id, list))
-					.all()
-					.map((p) => [p.id, personName(p)])
+			? (await ctx.db.select({ id: casePeople.id, givenName: casePeople.givenName, familyName: casePeople.familyName }).from(casePeople).where(inArray(casePeople.id, list))).map((p) => [p.id, personName(p)])
 			: []
 	);
-	const caseNames = new Map(caseIds.size && caseData ? ctx.db.select({ id: cases.id, name: cases.name }).from(cases).where(inArray(cases.id, [...caseIds])).all().map((c) => [c.id, c.name]) : []);
+	const caseNames = new Map(caseIds.size && caseData ? (await ctx.db.select({ id: cases.id, name: cases.name }).from(cases).where(inArray(cases.id, [...caseIds]))).map((c) => [c.id, c.name]) : []);
 	return { staff, people, caseNames };
 }
 
@@ -206,8 +202,8 @@ function detailPairs(detail: string | null): [string, string][] {
 	}
 }
 
-function rowViews(ctx: RequestContext, scope: Scope, rows: EventRow[]): AuditRowView[] {
-	const { staff, people, caseNames } = namesFor(ctx, scope, rows);
+async function rowViews(ctx: RequestContext, scope: Scope, rows: EventRow[]): Promise<AuditRowView[]> {
+	const { staff, people, caseNames } = await namesFor(ctx, scope, rows);
 	return rows.map((r) => {
 		const who: AuditActorView =
 			r.actorKind === 'staff'
@@ -247,32 +243,28 @@ export type AuditFilterOptions = {
  * holds neither). Supervisors: their cases, the people on them, and the staff who are on them or appear in
  * their entries (a refused outsider, too).
  */
-function filterOptions(ctx: RequestContext, scope: Scope): AuditFilterOptions {
+async function filterOptions(ctx: RequestContext, scope: Scope): Promise<AuditFilterOptions> {
 	if (scope.kind === 'agency') {
-		return { cases: [], staff: ctx.db.select({ id: users.id, name: users.name, role: users.role }).from(users).orderBy(asc(users.name)).all(), people: [] };
+		return { cases: [], staff: await ctx.db.select({ id: users.id, name: users.name, role: users.role }).from(users).orderBy(asc(users.name)), people: [] };
 	}
-	const caseRows = scope.caseIds.length
-		? ctx.db.select({ id: cases.id, name: cases.name }).from(cases).where(inArray(cases.id, scope.caseIds)).orderBy(asc(cases.name)).all()
-		: [];
+	const caseRows = scope.caseIds.length ? await ctx.db.select({ id: cases.id, name: cases.name }).from(cases).where(inArray(cases.id, scope.caseIds)).orderBy(asc(cases.name)) : [];
 	const ids = new Set<string>([scope.userId]);
 	if (scope.caseIds.length) {
-		for (const a of ctx.db.select({ userId: caseAssignments.userId }).from(caseAssignments).where(inArray(caseAssignments.caseId, scope.caseIds)).all()) ids.add(a.userId);
-		const actors = ctx.db
+		for (const a of await ctx.db.select({ userId: caseAssignments.userId }).from(caseAssignments).where(inArray(caseAssignments.caseId, scope.caseIds))) ids.add(a.userId);
+		const actors = await ctx.db
 			.selectDistinct({ actorId: auditEvents.actorId })
 			.from(auditEvents)
-			.where(and(eq(auditEvents.actorKind, 'staff'), inArray(auditEvents.caseId, scope.caseIds)))
-			.all();
+			.where(and(eq(auditEvents.actorKind, 'staff'), inArray(auditEvents.caseId, scope.caseIds)));
 		for (const a of actors) if (a.actorId) ids.add(a.actorId);
 	}
-	const staffRows = ctx.db.select({ id: users.id, name: users.name, role: users.role }).from(users).where(inArray(users.id, [...ids])).orderBy(asc(users.name)).all();
+	const staffRows = await ctx.db.select({ id: users.id, name: users.name, role: users.role }).from(users).where(inArray(users.id, [...ids])).orderBy(asc(users.name));
 	const peopleCaseIds = scope.caseIds;
 	const peopleRows = peopleCaseIds.length
-		? ctx.db
+		? await ctx.db
 				.select({ id: casePeople.id, caseId: casePeople.caseId, givenName: casePeople.givenName, familyName: casePeople.familyName, role: casePeople.role })
 				.from(casePeople)
 				.where(inArray(casePeople.caseId, peopleCaseIds))
 				.orderBy(asc(casePeople.givenName), asc(casePeople.familyName))
-				.all()
 		: [];
 	const people = caseRows
 		.filter((c) => peopleCaseIds.includes(c.id))
@@ -297,8 +289,8 @@ export type AuditPage = {
 	uptoAt: number | null;
 };
 
-function newestSeq(ctx: RequestContext): number {
-	return ctx.db.select({ seq: max(auditEvents.seq) }).from(auditEvents).get()?.seq ?? 0;
+async function newestSeq(ctx: RequestContext): Promise<number> {
+	return (await first(ctx.db.select({ seq: max(auditEvents.seq) }).from(auditEvents)))?.seq ?? 0;
 }
 
 /**
@@ -311,9 +303,9 @@ function requestedCase(input: URLSearchParams | Record<string, string | undefine
 }
 
 /** Authorizes (and so records) one reading of the trail; returns what the reader may read. */
-function openTrail(ctx: RequestContext, caseId: string | undefined, auditAction: string): { scope: Scope } | { refused: Refusal } {
-	const scope = scopeOf(ctx);
-	const refused = authorize(ctx, 'view', resourceFor(caseId), auditAction);
+async function openTrail(ctx: RequestContext, caseId: string | undefined, auditAction: string): Promise<{ scope: Scope } | { refused: Refusal }> {
+	const scope = await scopeOf(ctx);
+	const refused = await authorize(ctx, 'view', resourceFor(caseId), auditAction);
 	if (refused || !scope) return { refused: refused ?? { ok: false, reason: 'forbidden' } };
 	return { scope };
 }
@@ -322,43 +314,42 @@ function openTrail(ctx: RequestContext, caseId: string | undefined, auditAction:
  * One page of the trail, newest first, with what the filter form offers. A filter that cannot be read
  * still opens the page (with no entries and the problems named), so the person can correct it.
  */
-export function queryAudit(ctx: RequestContext, input: URLSearchParams | Record<string, string | undefined>): Result<AuditPage> {
+export async function queryAudit(ctx: RequestContext, input: URLSearchParams | Record<string, string | undefined>): Promise<Result<AuditPage>> {
 	const parsed = parseAuditFilter(input);
 	const filter = parsed.ok ? parsed.filter : null;
-	const opened = openTrail(ctx, requestedCase(input), 'audit.view');
+	const opened = await openTrail(ctx, requestedCase(input), 'audit.view');
 	if ('refused' in opened) return opened.refused;
 	const { scope } = opened;
-	const timeZone = timeZoneOf(ctx);
-	const base = { reach: scope.kind, timeZone, options: filterOptions(ctx, scope) };
+	const timeZone = await timeZoneOf(ctx);
+	const base = { reach: scope.kind, timeZone, options: await filterOptions(ctx, scope) };
 	if (!filter) return { ok: true, value: { ...base, filter: null, problems: parsed.ok ? [] : parsed.problems, rows: [], total: 0, page: 1, pages: 1, upto: 0, uptoAt: null } };
 
-	const newest = newestSeq(ctx);
+	const newest = await newestSeq(ctx);
 	const upto = filter.upto !== undefined ? Math.min(filter.upto, newest) : newest;
 	const where = and(...filterConditions(filter, scope, timeZone, upto));
-	const total = ctx.db.select({ n: count() }).from(auditEvents).where(where).get()?.n ?? 0;
+	const total = (await first(ctx.db.select({ n: count() }).from(auditEvents).where(where)))?.n ?? 0;
 	const pages = Math.max(1, Math.ceil(total / AUDIT_PAGE_SIZE));
 	const page = Math.min(filter.page, pages);
-	const rows = ctx.db
+	const rows = await ctx.db
 		.select()
 		.from(auditEvents)
 		.where(where)
 		.orderBy(desc(auditEvents.seq))
 		.limit(AUDIT_PAGE_SIZE)
-		.offset((page - 1) * AUDIT_PAGE_SIZE)
-		.all();
-	const uptoAt = ctx.db.select({ at: auditEvents.at }).from(auditEvents).where(eq(auditEvents.seq, upto)).get()?.at ?? null;
-	return { ok: true, value: { ...base, filter: { ...filter, page, upto }, problems: [], rows: rowViews(ctx, scope, rows), total, page, pages, upto, uptoAt } };
+		.offset((page - 1) * AUDIT_PAGE_SIZE);
+	const uptoAt = (await first(ctx.db.select({ at: auditEvents.at }).from(auditEvents).where(eq(auditEvents.seq, upto))))?.at ?? null;
+	return { ok: true, value: { ...base, filter: { ...filter, page, upto }, problems: [], rows: await rowViews(ctx, scope, rows), total, page, pages, upto, uptoAt } };
 }
 
 /**
  * Whether the hash chain still holds: null when every entry matches the one before it, otherwise the
  * number of the first entry that does not. It reads the whole trail, so it runs when a reader asks.
  */
-export function checkAuditChain(ctx: RequestContext): Result<{ brokenAt: number | null; entries: number }> {
-	const opened = openTrail(ctx, undefined, 'audit.verify');
+export async function checkAuditChain(ctx: RequestContext): Promise<Result<{ brokenAt: number | null; entries: number }>> {
+	const opened = await openTrail(ctx, undefined, 'audit.verify');
 	if ('refused' in opened) return opened.refused;
-	const entries = ctx.db.select({ n: count() }).from(auditEvents).get()?.n ?? 0;
-	return { ok: true, value: { brokenAt: verifyAuditChain(ctx.db), entries } };
+	const entries = (await first(ctx.db.select({ n: count() }).from(auditEvents)))?.n ?? 0;
+	return { ok: true, value: { brokenAt: await verifyAuditChain(ctx.db), entries } };
 }
 
 // ---- CSV (RFC 4180) --------------------------------------------------------------------------------
@@ -408,7 +399,7 @@ function csvHeader(locale: Locale): string[] {
  * One entry as a CSV line. The stored fields go out as stored (codes, ids, the detail's JSON and both
  * hashes), so each line can be checked against its hash away from Hearth; names are added for reading.
  */
-function csvRow(r: EventRow, names: ReturnType<typeof namesFor>, locale: Locale): string {
+function csvRow(r: EventRow, names: Awaited<ReturnType<typeof namesFor>>, locale: Locale): string {
 	const who =
 		r.actorKind === 'anonymous' ? m.audit_who_anonymous({}, { locale }) : r.actorId ? (names.staff.get(r.actorId) ?? names.people.get(r.actorId) ?? '') : '';
 	return csvLine([
@@ -440,30 +431,27 @@ const EXPORT_BATCH = 1000;
  * Every entry the filter matches (all pages), as CSV, under the same access rules as the page. The number
  * of rows is fixed before the first byte leaves (entries up to `upto`), and recorded as `audit.export`.
  */
-export function exportAudit(
+export async function exportAudit(
 	ctx: RequestContext,
 	input: URLSearchParams | Record<string, string | undefined>,
 	locale: Locale
-): Result<AuditExport> | { ok: false; reason: 'invalid'; problems: AuditFilterProblem[] } {
+): Promise<Result<AuditExport> | { ok: false; reason: 'invalid'; problems: AuditFilterProblem[] }> {
 	const parsed = parseAuditFilter(input);
-	const opened = openTrail(ctx, requestedCase(input), 'audit.export');
+	const opened = await openTrail(ctx, requestedCase(input), 'audit.export');
 	if ('refused' in opened) return opened.refused;
 	if (!parsed.ok) return { ok: false, reason: 'invalid', problems: parsed.problems };
 	const { filter } = parsed;
-	const timeZone = timeZoneOf(ctx);
-	const newest = newestSeq(ctx);
+	const timeZone = await timeZoneOf(ctx);
+	const newest = await newestSeq(ctx);
 	const upto = filter.upto !== undefined ? Math.min(filter.upto, newest) : newest;
 	const conditions = filterConditions(filter, opened.scope, timeZone, upto);
-	const rowCount = ctx.db.select({ n: count() }).from(auditEvents).where(and(...conditions)).get()?.n ?? 0;
+	const rowCount = (await first(ctx.db.select({ n: count() }).from(auditEvents).where(and(...conditions))))?.n ?? 0;
 	// What left the system, and how much of it: an accounting of this disclosure.
-	writeAudit(ctx.db, {
-		actor: ctx.actor,
+	await record(ctx, {
 		action: 'audit.export',
 		resourceType: 'audit',
 		caseId: filter.case ?? null,
 		outcome: 'allowed',
-		clientAddress: ctx.clientAddress,
-		sessionId: ctx.sessionId,
 		detail: {
 			rows: rowCount,
 			upto,
@@ -475,28 +463,27 @@ export function exportAudit(
 	let before = upto + 1;
 	let headerSent = false;
 	const body = new ReadableStream<Uint8Array>({
-		pull(controller) {
+		async pull(controller) {
 			if (!headerSent) {
 				headerSent = true;
 				// A byte-order mark, so that spreadsheets read the accents in names as UTF-8.
 				controller.enqueue(encoder.encode('\uFEFF' + csvLine(csvHeader(locale))));
 				return;
 			}
-			const batch = ctx.db
+			const batch = await ctx.db
 				.select()
 				.from(auditEvents)
 				.where(and(...conditions, lt(auditEvents.seq, before)))
 				.orderBy(desc(auditEvents.seq))
-				.limit(EXPORT_BATCH)
-				.all();
+				.limit(EXPORT_BATCH);
 			if (batch.length === 0) {
 				controller.close();
 				return;
 			}
 			before = batch[batch.length - 1].seq;
-			const names = namesFor(ctx, opened.scope, batch);
+			const names = await namesFor(ctx, opened.scope, batch);
 			controller.enqueue(encoder.encode(batch.map((r) => csvRow(r, names, locale)).join('')));
 		}
 	});
-	return { ok: true, value: { filename: `hearth-audit-${isoDay(zonedDate(Date.now(), timeZone))}.csv`, rowCount, body } };
+	return { ok: true, value: { filename: `hearth-audit-${isoDay(zonedDate(ctx.now, timeZone))}.csv`, rowCount, body } };
 }

@@ -1,14 +1,14 @@
 import { eq } from 'drizzle-orm';
 import { z } from 'zod';
-import type { Db } from '../db/index.ts';
+import { first } from '../db/index.ts';
 import { users } from '../db/schema.ts';
 import { createSession, invalidateSession } from '../auth/session.ts';
 import { dummyHash, verifyPassword } from '../auth/password.ts';
 import { RULES, SignInThrottle } from '../auth/throttle.ts';
 import { config } from '../config.ts';
-import { writeAudit } from '../audit.ts';
 import { collabControl } from '../collab/registry.ts';
 import type { Actor } from '../../domain/policy.ts';
+import { inTransaction, record, type RequestContext } from './access.ts';
 
 /** The longest email (RFC 5321's path limit) and password the sign-in form takes. */
 export const EMAIL_MAX = 254;
@@ -43,43 +43,47 @@ function throttle(): SignInThrottle {
 	return (g[THROTTLE_KEY] ??= new SignInThrottle({ ...RULES, address: { ...RULES.address, free: config().SIGNIN_ADDRESS_FREE_FAILURES } }));
 }
 
-export async function signIn(
-	db: Db,
-	input: z.infer<typeof signInSchema>,
-	meta: { clientAddress: string; userAgent: string | null; throttled: boolean }
-): Promise<SignInResult> {
+/**
+ * Signs a staff member in with email and password (`ctx`: the anonymous request). Throttled per address
+ * and account (`meta.throttled`, see throttle.ts); every try is audited, never the password. Resolves to
+ * the new session's token, or `invalid` (unknown email, wrong password or disabled account: one answer).
+ */
+export async function signIn(ctx: RequestContext, input: z.infer<typeof signInSchema>, meta: { userAgent: string | null; throttled: boolean }): Promise<SignInResult> {
 	const t = throttle();
+	const address = ctx.clientAddress ?? '';
 	// The try is counted before the (slow, asynchronous) password check, so guesses sent all at once are
 	// throttled like guesses sent one by one; the right password gives it back below.
-	const wait = meta.throttled ? t.reserve(meta.clientAddress, input.email) : 0;
+	const wait = meta.throttled ? t.reserve(address, input.email, ctx.now) : 0;
 	if (wait > 0) {
-		writeAudit(db, { actor: { kind: 'anonymous' }, action: 'auth.sign-in', resourceType: 'session', outcome: 'denied', clientAddress: meta.clientAddress, detail: { why: 'throttled' } });
+		await record(ctx, { action: 'auth.sign-in', resourceType: 'session', outcome: 'denied', detail: { why: 'throttled' } });
 		return { ok: false, reason: 'throttled', retryAfterSeconds: Math.ceil(wait / 1000) };
 	}
-	const user = db.select().from(users).where(eq(users.email, input.email)).get();
+	const user = await first(ctx.db.select().from(users).where(eq(users.email, input.email)));
 	// Same work and the same answer whether the email is unknown, the password wrong or the account disabled.
 	const passwordOk = await verifyPassword(user?.passwordHash ?? (await dummyHash()), input.password);
 	if (!user || !passwordOk || user.disabledAt !== null) {
 		const actor: Actor = user ? { kind: 'staff', userId: user.id, role: user.role, assignments: new Map() } : { kind: 'anonymous' };
-		writeAudit(db, { actor, action: 'auth.sign-in', resourceType: 'session', outcome: 'denied', clientAddress: meta.clientAddress, detail: { why: 'bad-credentials' } });
+		await record(ctx, { actor, action: 'auth.sign-in', resourceType: 'session', outcome: 'denied', detail: { why: 'bad-credentials' } });
 		return { ok: false, reason: 'invalid' };
 	}
-	t.succeed(meta.clientAddress, input.email);
-	const { token, sessionId } = createSession(db, { userId: user.id }, { clientAddress: meta.clientAddress, userAgent: meta.userAgent });
-	writeAudit(db, {
-		actor: { kind: 'staff', userId: user.id, role: user.role, assignments: new Map() },
-		action: 'auth.sign-in',
-		resourceType: 'session',
-		outcome: 'allowed',
-		clientAddress: meta.clientAddress,
-		sessionId
+	t.succeed(address, input.email);
+	// The session and its audit entry commit together.
+	const { token, sessionId } = await inTransaction(ctx, async (tx) => {
+		const opened = await createSession(tx.db, { userId: user.id }, { clientAddress: ctx.clientAddress, userAgent: meta.userAgent }, tx.now);
+		await record({ ...tx, sessionId: opened.sessionId }, { actor: { kind: 'staff', userId: user.id, role: user.role, assignments: new Map() }, action: 'auth.sign-in', resourceType: 'session', outcome: 'allowed' });
+		return opened;
 	});
 	return { ok: true, value: { token, sessionId, locale: user.locale } };
 }
 
-export function signOut(db: Db, actor: Actor, sessionId: string, clientAddress: string): void {
-	invalidateSession(db, sessionId);
+/** Ends this request's session (`ctx.sessionId`) and the live connections opened with it; audited. */
+export async function signOut(ctx: RequestContext): Promise<void> {
+	const sessionId = ctx.sessionId;
+	if (!sessionId) return;
+	await inTransaction(ctx, async (tx) => {
+		await invalidateSession(tx.db, sessionId);
+		await record(tx, { action: 'auth.sign-out', resourceType: 'session', outcome: 'allowed' });
+	});
 	// Signing out ends the live connections opened with this session too.
 	collabControl()?.closeSessions([sessionId], 'session-ended');
-	writeAudit(db, { actor, action: 'auth.sign-out', resourceType: 'session', outcome: 'allowed', clientAddress, sessionId });
 }

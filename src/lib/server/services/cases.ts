@@ -2,31 +2,27 @@ import { and, asc, eq, inArray } from 'drizzle-orm';
 import { z } from 'zod';
 import { caseAssignments, cases, meetings, users } from '../db/schema.ts';
 import { keepApartOfCase, peopleOfCase, type PersonView } from './people.ts';
-import { can } from '../../domain/policy.ts';
+import { can, type Action, type Resource } from '../../domain/policy.ts';
+import { listInvites, type InviteSummary } from './invites.ts';
 import { opaqueId } from '../../domain/doc-id.ts';
 import type { MeetingKind, MeetingStatus, MeetingType } from '../../domain/roles.ts';
 import { typedText, type TypedText } from '../../domain/people.ts';
-import { writeAudit } from '../audit.ts';
-import { authorize, refuseUnknown, type RequestContext, type Result } from './access.ts';
+import { first } from '../db/index.ts';
+import { authorize, inTransaction, record, refuseUnknown, type RequestContext, type Result } from './access.ts';
 
 export type CaseSummary = { id: string; name: string; removalDate: string | null; nextMeetingAt: number | null };
 
 /** The cases this person may see (staff: the ones they are assigned to). */
-export function listCases(ctx: RequestContext): Result<CaseSummary[]> {
-	const refused = authorize(ctx, 'view', { type: 'case-list' }, 'case.list');
+export async function listCases(ctx: RequestContext): Promise<Result<CaseSummary[]>> {
+	const refused = await authorize(ctx, 'view', { type: 'case-list' }, 'case.list');
 	if (refused) return refused;
 	if (ctx.actor.kind !== 'staff') return { ok: true, value: [] };
 	const actor = ctx.actor;
 	const ids = [...actor.assignments.keys()].filter((caseId) => can(actor, 'view', { type: 'case', caseId }));
 	if (ids.length === 0) return { ok: true, value: [] };
-	const rows = ctx.db.select().from(cases).where(inArray(cases.id, ids)).orderBy(asc(cases.name)).all();
-	const now = Date.now();
-	const upcoming = ctx.db
-		.select({ caseId: meetings.caseId, startsAt: meetings.startsAt, status: meetings.status })
-		.from(meetings)
-		.where(inArray(meetings.caseId, ids))
-		.all()
-		.filter((m) => m.status === 'scheduled' && m.startsAt >= now);
+	const rows = await ctx.db.select().from(cases).where(inArray(cases.id, ids)).orderBy(asc(cases.name));
+	const now = ctx.now;
+	const upcoming = (await ctx.db.select({ caseId: meetings.caseId, startsAt: meetings.startsAt, status: meetings.status }).from(meetings).where(inArray(meetings.caseId, ids))).filter((m) => m.status === 'scheduled' && m.startsAt >= now);
 	return {
 		ok: true,
 		value: rows.map((c) => ({
@@ -48,28 +44,73 @@ export type CaseDetail = {
 	meetings: { id: string; kind: MeetingKind; meetingType: MeetingType; startsAt: number; timeZone: string; status: MeetingStatus; location: TypedText | null }[];
 };
 
-export function getCase(ctx: RequestContext, caseId: string): Result<CaseDetail> {
-	if (!opaqueId.safeParse(caseId).success) return refuseUnknown(ctx, 'case', caseId, 'case.view');
-	const row = ctx.db.select().from(cases).where(eq(cases.id, caseId)).get();
-	if (!row) return refuseUnknown(ctx, 'case', caseId, 'case.view');
-	const refused = authorize(ctx, 'view', { type: 'case', caseId }, 'case.view');
+/** A case as this person may see it (staff on the case: case view). Refused and audited otherwise. */
+export function getCase(ctx: RequestContext, caseId: string): Promise<Result<CaseDetail>> {
+	return caseDetail(ctx, caseId, 'view', { type: 'case', caseId }, 'case.view');
+}
+
+/**
+ * A case, asked for with the question the page depends on (view the case, manage its safety settings,
+ * manage its invitations, edit it): one policy decision, one audit entry, then what the viewer may see.
+ * An id that is no case is refused like one the viewer may not see.
+ */
+async function caseDetail(ctx: RequestContext, caseId: string, action: Action, resource: Resource, auditAction: string): Promise<Result<CaseDetail>> {
+	if (!opaqueId.safeParse(caseId).success) return refuseUnknown(ctx, 'case', caseId, auditAction);
+	const row = await first(ctx.db.select().from(cases).where(eq(cases.id, caseId)));
+	if (!row) return refuseUnknown(ctx, 'case', caseId, auditAction);
+	const refused = await authorize(ctx, action, resource, auditAction);
 	if (refused) return refused;
-	const people = peopleOfCase(ctx, caseId);
-	const keepApart = keepApartOfCase(ctx, caseId);
-	const staff = ctx.db
+	const people = await peopleOfCase(ctx, caseId);
+	const keepApart = await keepApartOfCase(ctx, caseId);
+	const staff = await ctx.db
 		.select({ name: users.name, role: caseAssignments.role })
 		.from(caseAssignments)
 		.innerJoin(users, eq(users.id, caseAssignments.userId))
-		.where(eq(caseAssignments.caseId, caseId))
-		.all();
-	const meetingRows = ctx.db
-		.select({ id: meetings.id, kind: meetings.kind, meetingType: meetings.meetingType, startsAt: meetings.startsAt, timeZone: meetings.timeZone, status: meetings.status, location: meetings.location, locationEs: meetings.locationEs })
-		.from(meetings)
-		.where(eq(meetings.caseId, caseId))
-		.orderBy(asc(meetings.startsAt))
-		.all()
-		.map(({ location, locationEs, ...mt }) => ({ ...mt, location: typedText(location, locationEs) }));
+		.where(eq(caseAssignments.caseId, caseId));
+	const meetingRows = (
+		await ctx.db
+			.select({ id: meetings.id, kind: meetings.kind, meetingType: meetings.meetingType, startsAt: meetings.startsAt, timeZone: meetings.timeZone, status: meetings.status, location: meetings.location, locationEs: meetings.locationEs })
+			.from(meetings)
+			.where(eq(meetings.caseId, caseId))
+			.orderBy(asc(meetings.startsAt))
+	).map(({ location, locationEs, ...mt }) => ({ ...mt, location: typedText(location, locationEs) }));
 	return { ok: true, value: { id: row.id, name: row.name, removalDate: row.removalDate, people, keepApart, staff, meetings: meetingRows } };
+}
+
+export type CasePage = {
+	theCase: CaseDetail;
+	/** The case's invitations, when this person manages them (else null). */
+	invites: InviteSummary[] | null;
+	/** Meetings whose place this person may change (the policy's `edit` on the meeting). */
+	placeEditable: string[];
+};
+
+/** The case page: the case, its invitations for those who manage them, and which meeting places this person may change. */
+export async function casePage(ctx: RequestContext, caseId: string): Promise<Result<CasePage>> {
+	const theCase = await getCase(ctx, caseId);
+	if (!theCase.ok) return theCase;
+	const invites = can(ctx.actor, 'manage', { type: 'invites', caseId }) ? await listInvites(ctx, caseId) : null;
+	const placeEditable = theCase.value.meetings.filter((mt) => can(ctx.actor, 'edit', { type: 'meeting', caseId, meetingId: mt.id })).map((mt) => mt.id);
+	return { ok: true, value: { theCase: theCase.value, invites: invites?.ok ? invites.value : null, placeEditable } };
+}
+
+/** The case for its safety page (labels, consents, keep-apart pairs): staff who manage its safety settings. */
+export function caseForSafety(ctx: RequestContext, caseId: string): Promise<Result<CaseDetail>> {
+	return caseDetail(ctx, caseId, 'manage', { type: 'safety-settings', caseId }, 'safety.view');
+}
+
+/** The case for its invite form: staff who manage its invitations. */
+export function caseForInvites(ctx: RequestContext, caseId: string): Promise<Result<CaseDetail>> {
+	return caseDetail(ctx, caseId, 'manage', { type: 'invites', caseId }, 'invite.form');
+}
+
+/** One person of a case, for the form that changes what they are to the children: staff who edit the case. */
+export async function personForEdit(ctx: RequestContext, caseId: string, personId: string): Promise<Result<{ caseId: string; caseName: string; person: PersonView }>> {
+	const theCase = await caseDetail(ctx, caseId, 'edit', { type: 'case', caseId }, 'person.view');
+	if (!theCase.ok) return theCase;
+	const person = theCase.value.people.find((p) => p.id === personId);
+	if (!person) return refuseUnknown(ctx, 'person', personId, 'person.view');
+	return { ok: true, value: { caseId: theCase.value.id, caseName: theCase.value.name, person } };
 }
 
 // ---- Where a meeting is held, in the words staff type (families read it in their language) ----
@@ -79,21 +120,22 @@ export type MeetingPlace = { caseName: string; meetingId: string; kind: MeetingK
 const placeText = z.string().trim().max(200);
 export const placeSchema = z.object({ en: placeText, es: placeText });
 
-function meetingOfCase(ctx: RequestContext, caseId: string, meetingId: string) {
+async function meetingOfCase(ctx: RequestContext, caseId: string, meetingId: string) {
 	if (!opaqueId.safeParse(caseId).success || !opaqueId.safeParse(meetingId).success) return undefined;
-	return ctx.db
-		.select({ meeting: meetings, caseName: cases.name })
-		.from(meetings)
-		.innerJoin(cases, eq(cases.id, meetings.caseId))
-		.where(and(eq(meetings.id, meetingId), eq(meetings.caseId, caseId)))
-		.get();
+	return first(
+		ctx.db
+			.select({ meeting: meetings, caseName: cases.name })
+			.from(meetings)
+			.innerJoin(cases, eq(cases.id, meetings.caseId))
+			.where(and(eq(meetings.id, meetingId), eq(meetings.caseId, caseId)))
+	);
 }
 
 /** A meeting's place as staff typed it, for the form that changes it (staff on the case: meeting edit). */
-export function meetingPlace(ctx: RequestContext, caseId: string, meetingId: string): Result<MeetingPlace> {
-	const row = meetingOfCase(ctx, caseId, meetingId);
+export async function meetingPlace(ctx: RequestContext, caseId: string, meetingId: string): Promise<Result<MeetingPlace>> {
+	const row = await meetingOfCase(ctx, caseId, meetingId);
 	if (!row) return refuseUnknown(ctx, 'meeting', meetingId, 'meeting.place');
-	const refused = authorize(ctx, 'edit', { type: 'meeting', caseId, meetingId }, 'meeting.place');
+	const refused = await authorize(ctx, 'edit', { type: 'meeting', caseId, meetingId }, 'meeting.place');
 	if (refused) return refused;
 	const mt = row.meeting;
 	return { ok: true, value: { caseName: row.caseName, meetingId, kind: mt.kind, meetingType: mt.meetingType, startsAt: mt.startsAt, timeZone: mt.timeZone, en: mt.location ?? '', es: mt.locationEs ?? '' } };
@@ -103,12 +145,14 @@ export function meetingPlace(ctx: RequestContext, caseId: string, meetingId: str
  * Sets where a meeting is held, in English and in Spanish (either may be empty). A place is what staff
  * type, never translated by the app: with one language only, every reader sees that one.
  */
-export function setMeetingPlace(ctx: RequestContext, caseId: string, meetingId: string, input: z.infer<typeof placeSchema>): Result<true> {
-	const row = meetingOfCase(ctx, caseId, meetingId);
-	if (!row) return refuseUnknown(ctx, 'meeting', meetingId, 'meeting.place.set');
-	const refused = authorize(ctx, 'edit', { type: 'meeting', caseId, meetingId }, 'meeting.place.set');
-	if (refused) return refused;
-	ctx.db.update(meetings).set({ location: input.en || null, locationEs: input.es || null }).where(eq(meetings.id, meetingId)).run();
-	writeAudit(ctx.db, { actor: ctx.actor, action: 'meeting.place.set', resourceType: 'meeting', resourceId: meetingId, caseId, outcome: 'allowed', clientAddress: ctx.clientAddress, sessionId: ctx.sessionId, detail: { en: input.en !== '', es: input.es !== '' } });
-	return { ok: true, value: true };
+export function setMeetingPlace(ctx: RequestContext, caseId: string, meetingId: string, input: z.infer<typeof placeSchema>): Promise<Result<true>> {
+	return inTransaction(ctx, async (tx) => {
+		const row = await meetingOfCase(tx, caseId, meetingId);
+		if (!row) return refuseUnknown(tx, 'meeting', meetingId, 'meeting.place.set');
+		const refused = await authorize(tx, 'edit', { type: 'meeting', caseId, meetingId }, 'meeting.place.set');
+		if (refused) return refused;
+		await tx.db.update(meetings).set({ location: input.en || null, locationEs: input.es || null }).where(eq(meetings.id, meetingId));
+		await record(tx, { action: 'meeting.place.set', resourceType: 'meeting', resourceId: meetingId, caseId, outcome: 'allowed', detail: { en: input.en !== '', es: input.es !== '' } });
+		return { ok: true, value: true };
+	});
 }

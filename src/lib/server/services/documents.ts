@@ -1,5 +1,5 @@
 import { and, eq } from 'drizzle-orm';
-import type { Db } from '../db/index.ts';
+import { first, type Db } from '../db/index.ts';
 import { cases, meetingSessions, meetings } from '../db/schema.ts';
 import type { DocRef } from '../../domain/doc-id.ts';
 import type { MeetingSessionKind } from '../../domain/roles.ts';
@@ -26,26 +26,28 @@ export function sessionFacts(row: { endedAt: number | null; sharedAt: number | n
  * Where a shared document belongs, or null when there is no such document. `meeting:<id>` is the joint
  * session's document of that meeting; `session:<id>` a separate session's; `plan:<caseId>` the plan.
  */
-export function placeOfDocument(db: Db, ref: DocRef): DocumentPlace | null {
+export async function placeOfDocument(db: Db, ref: DocRef): Promise<DocumentPlace | null> {
 	if (ref.kind === 'meeting') {
-		const row = db
-			.select({ caseId: meetings.caseId, meetingSessionId: meetingSessions.id })
-			.from(meetings)
-			.leftJoin(meetingSessions, and(eq(meetingSessions.meetingId, meetings.id), eq(meetingSessions.kind, 'JOINT')))
-			.where(eq(meetings.id, ref.id))
-			.get();
+		const row = await first(
+			db
+				.select({ caseId: meetings.caseId, meetingSessionId: meetingSessions.id })
+				.from(meetings)
+				.leftJoin(meetingSessions, and(eq(meetingSessions.meetingId, meetings.id), eq(meetingSessions.kind, 'JOINT')))
+				.where(eq(meetings.id, ref.id))
+		);
 		return row ? { caseId: row.caseId, meetingId: ref.id, meetingSessionId: row.meetingSessionId ?? undefined, meetingSessionKind: 'JOINT' } : null;
 	}
 	if (ref.kind === 'session') {
-		const row = db
-			.select({ caseId: meetings.caseId, meetingId: meetings.id, kind: meetingSessions.kind, endedAt: meetingSessions.endedAt, sharedAt: meetingSessions.sharedAt })
-			.from(meetingSessions)
-			.innerJoin(meetings, eq(meetings.id, meetingSessions.meetingId))
-			.where(eq(meetingSessions.id, ref.id))
-			.get();
+		const row = await first(
+			db
+				.select({ caseId: meetings.caseId, meetingId: meetings.id, kind: meetingSessions.kind, endedAt: meetingSessions.endedAt, sharedAt: meetingSessions.sharedAt })
+				.from(meetingSessions)
+				.innerJoin(meetings, eq(meetings.id, meetingSessions.meetingId))
+				.where(eq(meetingSessions.id, ref.id))
+		);
 		return row ? { caseId: row.caseId, meetingId: row.meetingId, meetingSessionId: ref.id, meetingSessionKind: row.kind, ...sessionFacts(row) } : null;
 	}
-	const row = db.select({ id: cases.id }).from(cases).where(eq(cases.id, ref.id)).get();
+	const row = await first(db.select({ id: cases.id }).from(cases).where(eq(cases.id, ref.id)));
 	return row ? { caseId: row.id } : null;
 }
 
@@ -58,9 +60,9 @@ export function documentResource(ref: DocRef, place: DocumentPlace): Extract<Res
 }
 
 /** The collab server's question, answered by the one policy: may this actor read or write this document? */
-export function documentAccess(db: Db, actor: Actor, ref: DocRef): DocumentAccess {
+export async function documentAccess(db: Db, actor: Actor, ref: DocRef): Promise<DocumentAccess> {
 	if (actor.kind === 'anonymous') return { ok: false, reason: 'not-signed-in', caseId: null };
-	const place = placeOfDocument(db, ref);
+	const place = await placeOfDocument(db, ref);
 	// An unknown document answers exactly like a forbidden one: ids are not to be probed.
 	if (!place) return { ok: false, reason: 'not-found', caseId: null };
 	const resource = documentResource(ref, place);

@@ -1,9 +1,8 @@
-import { and, desc, eq, gt, isNull } from 'drizzle-orm';
+import { and, desc, eq, gt, isNull, lt, sql } from 'drizzle-orm';
 import { z } from 'zod';
 import { agencies, casePeople, cases, invites, meetings, participants, users } from '../db/schema.ts';
-import type { Db } from '../db/index.ts';
+import { first, type Db } from '../db/index.ts';
 import { config } from '../config.ts';
-import { writeAudit } from '../audit.ts';
 import { newId } from '../ids.ts';
 import { createSession, invalidateParticipantSessions } from '../auth/session.ts';
 import { hashSecret, newInviteToken, newShortCode, newVerifyCode, normalizeShortCode } from '../auth/invite-secrets.ts';
@@ -15,7 +14,7 @@ import { inviteEmail, inviteSms } from './invite-messages.ts';
 import { INVITE_CHANNELS, READ_ONLY_PARTICIPANT_ROLES, type MeetingKind, type MeetingType, type ParticipantRole } from '../../domain/roles.ts';
 import { opaqueId } from '../../domain/doc-id.ts';
 import { m } from '../../paraglide/messages.js';
-import { authorize, refuseUnknown, type RequestContext, type Result } from './access.ts';
+import { authorize, inTransaction, record, refuseUnknown, type RequestContext, type Result } from './access.ts';
 import { comeBackWay, type ComeBackWay } from './sign-in-codes.ts';
 
 // Inviting people on the case (parents, kin, youth, support people, observers…) to the whole case or to
@@ -64,8 +63,8 @@ export function inviteExpiry(now: number, meeting: { startsAt: number; durationM
 	return Math.max(now + inviteTtlMs(), meetingEnds);
 }
 
-function agencyTimeZone(db: Db, caseId: string): string {
-	return db.select({ timeZone: agencies.timeZone }).from(cases).innerJoin(agencies, eq(agencies.id, cases.agencyId)).where(eq(cases.id, caseId)).get()?.timeZone ?? 'UTC';
+async function agencyTimeZone(db: Db, caseId: string): Promise<string> {
+	return (await first(db.select({ timeZone: agencies.timeZone }).from(cases).innerJoin(agencies, eq(agencies.id, cases.agencyId)).where(eq(cases.id, caseId))))?.timeZone ?? 'UTC';
 }
 
 export async function createInvite(
@@ -74,29 +73,28 @@ export async function createInvite(
 	input: z.infer<typeof createInviteSchema>,
 	origin: string
 ): Promise<Result<CreatedInvite> | { ok: false; reason: 'no-destination' }> {
-	if (!opaqueId.safeParse(caseId).success) return refuseUnknown(ctx, 'case', caseId, 'invite.create');
-	const refused = authorize(ctx, 'manage', { type: 'invites', caseId }, 'invite.create');
-	if (refused) return refused;
-	if (ctx.actor.kind !== 'staff') return { ok: false, reason: 'forbidden' };
-	const person = ctx.db.select().from(casePeople).where(and(eq(casePeople.id, input.personId), eq(casePeople.caseId, caseId))).get();
-	if (!person) return { ok: false, reason: 'not-found' };
-	const meeting = input.meetingId ? (ctx.db.select().from(meetings).where(and(eq(meetings.id, input.meetingId), eq(meetings.caseId, caseId))).get() ?? null) : null;
-	if (input.meetingId && !meeting) return { ok: false, reason: 'not-found' };
-	const destination = input.channel === 'email' ? person.email : input.channel === 'sms' ? person.phone : null;
-	if (input.channel !== 'in_person' && !destination) return { ok: false, reason: 'no-destination' };
+	// Authorize, check and store in one transaction with its audit entry; the messages go after it commits.
+	const stored = await inTransaction(ctx, async (tx) => {
+		if (!opaqueId.safeParse(caseId).success) return refuseUnknown(tx, 'case', caseId, 'invite.create');
+		const refused = await authorize(tx, 'manage', { type: 'invites', caseId }, 'invite.create');
+		if (refused) return refused;
+		if (tx.actor.kind !== 'staff') return { ok: false, reason: 'forbidden' } as const;
+		const person = await first(tx.db.select().from(casePeople).where(and(eq(casePeople.id, input.personId), eq(casePeople.caseId, caseId))));
+		if (!person) return { ok: false, reason: 'not-found' } as const;
+		const meeting = input.meetingId ? ((await first(tx.db.select().from(meetings).where(and(eq(meetings.id, input.meetingId), eq(meetings.caseId, caseId))))) ?? null) : null;
+		if (input.meetingId && !meeting) return { ok: false, reason: 'not-found' } as const;
+		const destination = input.channel === 'email' ? person.email : input.channel === 'sms' ? person.phone : null;
+		if (input.channel !== 'in_person' && !destination) return { ok: false, reason: 'no-destination' } as const;
 
-	// First access asks for a 6-digit code by default for case-wide invites (they open the plan too).
-	const requireCode = input.requireCode ?? input.meetingId === null;
-	const token = newInviteToken();
-	const shortCode = newShortCode();
-	const verifyCode = requireCode ? newVerifyCode() : null;
-	const id = newId();
-	const now = Date.now();
-	const expiresAt = inviteExpiry(now, meeting);
-	const sentTo = input.channel !== 'in_person' && destination ? destinationKey(input.channel, destination) : null;
-	ctx.db
-		.insert(invites)
-		.values({
+		// First access asks for a 6-digit code by default for case-wide invites (they open the plan too).
+		const requireCode = input.requireCode ?? input.meetingId === null;
+		const token = newInviteToken();
+		const shortCode = newShortCode();
+		const verifyCode = requireCode ? newVerifyCode() : null;
+		const id = newId();
+		const expiresAt = inviteExpiry(tx.now, meeting);
+		const sentTo = input.channel !== 'in_person' && destination ? destinationKey(input.channel, destination) : null;
+		await tx.db.insert(invites).values({
 			id,
 			caseId,
 			personId: person.id,
@@ -108,25 +106,25 @@ export async function createInvite(
 			verifyCodeHash: verifyCode ? hashSecret(`${id}:${verifyCode}`) : null,
 			destinationHash: sentTo ? hashSecret(sentTo) : null,
 			channel: input.channel,
-			createdBy: ctx.actor.userId,
-			createdAt: now,
+			createdBy: tx.actor.userId,
+			createdAt: tx.now,
 			expiresAt
-		})
-		.run();
-	writeAudit(ctx.db, {
-		actor: ctx.actor,
-		action: 'invite.create',
-		resourceType: 'invite',
-		resourceId: id,
-		caseId,
-		outcome: 'allowed',
-		clientAddress: ctx.clientAddress,
-		sessionId: ctx.sessionId,
-		detail: { scope: meeting ? 'meeting' : 'case', channel: input.channel, codeRequired: requireCode }
+		});
+		await record(tx, {
+			action: 'invite.create',
+			resourceType: 'invite',
+			resourceId: id,
+			caseId,
+			outcome: 'allowed',
+			detail: { scope: meeting ? 'meeting' : 'case', channel: input.channel, codeRequired: requireCode }
+		});
+		const inviter = (await first(tx.db.select({ name: users.name }).from(users).where(eq(users.id, tx.actor.userId))))?.name ?? '';
+		return { ok: true, value: { id, person, meeting, destination, token, shortCode, verifyCode, expiresAt, inviter } } as const;
 	});
+	if (!stored.ok) return stored;
+	const { id, person, meeting, destination, token, shortCode, verifyCode, expiresAt, inviter } = stored.value;
 
 	const link = `${origin}/invite/${token}`;
-	const inviter = ctx.db.select({ name: users.name }).from(users).where(eq(users.id, ctx.actor.userId)).get()?.name ?? '';
 	const locale = input.locale;
 	let sent: CreatedInvite['sent'] = null;
 	let codeSent: CreatedInvite['codeSent'] = null;
@@ -140,7 +138,7 @@ export async function createInvite(
 			shortCode,
 			meeting,
 			expiresAt,
-			timeZone: meeting?.timeZone ?? agencyTimeZone(ctx.db, caseId)
+			timeZone: meeting?.timeZone ?? (await agencyTimeZone(ctx.db, caseId))
 		};
 		const words = input.channel === 'email' ? inviteEmail(facts) : { subject: '', text: inviteSms(facts) };
 		const result = await notify(ctx.db, {
@@ -210,8 +208,8 @@ export function inviteLookups(): RateLimiter {
 	return lookups();
 }
 
-/** The invitation a link token or short code belongs to, whatever its state. */
-export function findInvite(db: Db, credential: InviteCredential) {
+/** The invitation a link token or short code belongs to, whatever its state; undefined when none. */
+export async function findInvite(db: Db, credential: InviteCredential): Promise<InviteRow | undefined> {
 	let hash: Buffer;
 	if ('token' in credential) {
 		if (!/^[a-z2-7]{32}$/.test(credential.token)) return undefined;
@@ -221,12 +219,10 @@ export function findInvite(db: Db, credential: InviteCredential) {
 		if (!normalized) return undefined;
 		hash = hashSecret(normalized);
 	}
-	return db
-		.select()
-		.from(invites)
-		.where('token' in credential ? eq(invites.tokenHash, hash) : eq(invites.shortCodeHash, hash))
-		.get();
+	return first(db.select().from(invites).where('token' in credential ? eq(invites.tokenHash, hash) : eq(invites.shortCodeHash, hash)));
 }
+
+type InviteRow = typeof invites.$inferSelect;
 
 function problemOf(invite: typeof invites.$inferSelect, now: number): InviteProblem | null {
 	if (invite.revokedAt !== null) return 'revoked';
@@ -236,48 +232,46 @@ function problemOf(invite: typeof invites.$inferSelect, now: number): InviteProb
 	return null;
 }
 
-function auditLookup(db: Db, action: string, outcome: 'allowed' | 'denied', clientAddress: string | null, invite?: typeof invites.$inferSelect, why?: string): void {
-	writeAudit(db, {
-		actor: { kind: 'anonymous' },
-		action,
-		resourceType: 'invite',
-		resourceId: invite?.id ?? null,
-		caseId: invite?.caseId ?? null,
-		outcome,
-		clientAddress,
-		detail: why ? { why } : undefined
-	});
+/** A look-up of an invitation on the trail, as the anonymous caller who made it (never the token or code). */
+function auditLookup(ctx: RequestContext, action: string, outcome: 'allowed' | 'denied', invite?: InviteRow, why?: string): Promise<void> {
+	return record(ctx, { actor: { kind: 'anonymous' }, action, resourceType: 'invite', resourceId: invite?.id ?? null, caseId: invite?.caseId ?? null, outcome, detail: why ? { why } : undefined });
 }
 
-/** What the landing page shows: who invited whom to what, or why the link does not work. */
-export function lookupInvite(db: Db, credential: InviteCredential, clientAddress: string | null, now = Date.now()): InviteLanding | DeadInvite {
-	if (!lookups().take(clientAddress ?? 'unknown', now)) {
-		auditLookup(db, 'invite.open', 'denied', clientAddress, undefined, 'throttled');
+/**
+ * What the landing page shows: who invited whom to what, or why the link does not work. `ctx`: the
+ * request (anonymous or not: a link is opened as whoever holds it). Every look-up is a guess at a secret:
+ * limited per address, and audited.
+ */
+export async function lookupInvite(ctx: RequestContext, credential: InviteCredential): Promise<InviteLanding | DeadInvite> {
+	const now = ctx.now;
+	if (!lookups().take(ctx.clientAddress ?? 'unknown', now)) {
+		await auditLookup(ctx, 'invite.open', 'denied', undefined, 'throttled');
 		return { status: 'throttled', locale: null };
 	}
-	const invite = findInvite(db, credential);
+	const invite = await findInvite(ctx.db, credential);
 	if (!invite) {
-		auditLookup(db, 'invite.open', 'denied', clientAddress, undefined, 'unknown');
+		await auditLookup(ctx, 'invite.open', 'denied', undefined, 'unknown');
 		return { status: 'unknown', locale: null };
 	}
 	const locale = invite.locale === 'es' ? 'es' : 'en';
 	const problem = problemOf(invite, now);
 	if (problem) {
-		auditLookup(db, 'invite.open', 'denied', clientAddress, invite, problem);
-		return { status: problem, locale, comeBack: problem === 'used' ? comeBackWay(db, invite, now) : null };
+		await auditLookup(ctx, 'invite.open', 'denied', invite, problem);
+		return { status: problem, locale, comeBack: problem === 'used' ? await comeBackWay(ctx, invite) : null };
 	}
-	const row = db
-		.select({ inviterName: users.name, givenName: casePeople.givenName, caseName: cases.name })
-		.from(invites)
-		.innerJoin(users, eq(users.id, invites.createdBy))
-		.innerJoin(casePeople, eq(casePeople.id, invites.personId))
-		.innerJoin(cases, eq(cases.id, invites.caseId))
-		.where(eq(invites.id, invite.id))
-		.get()!;
+	const row = (await first(
+		ctx.db
+			.select({ inviterName: users.name, givenName: casePeople.givenName, caseName: cases.name })
+			.from(invites)
+			.innerJoin(users, eq(users.id, invites.createdBy))
+			.innerJoin(casePeople, eq(casePeople.id, invites.personId))
+			.innerJoin(cases, eq(cases.id, invites.caseId))
+			.where(eq(invites.id, invite.id))
+	))!;
 	const meeting = invite.meetingId
-		? (db.select({ kind: meetings.kind, meetingType: meetings.meetingType, startsAt: meetings.startsAt, timeZone: meetings.timeZone, location: meetings.location }).from(meetings).where(eq(meetings.id, invite.meetingId)).get() ?? null)
+		? ((await first(ctx.db.select({ kind: meetings.kind, meetingType: meetings.meetingType, startsAt: meetings.startsAt, timeZone: meetings.timeZone, location: meetings.location }).from(meetings).where(eq(meetings.id, invite.meetingId)))) ?? null)
 		: null;
-	auditLookup(db, 'invite.open', 'allowed', clientAddress, invite);
+	await auditLookup(ctx, 'invite.open', 'allowed', invite);
 	return {
 		status: 'valid',
 		locale,
@@ -294,65 +288,78 @@ export function lookupInvite(db: Db, credential: InviteCredential, clientAddress
 
 export type AcceptedInvite = { token: string; sessionId: string; participantId: string; meetingId: string | null; locale: 'en' | 'es' };
 
-/** Confirms an invite (POST): single use; creates the participant and their session. */
-export function acceptInvite(
-	db: Db,
+/**
+ * Confirms an invite (POST): single use; creates the participant and their session. An invitation with a
+ * first-access code allows MAX_CODE_ATTEMPTS tries in all: each try is counted in one statement before the
+ * code is compared (`verify_attempts + 1 … where verify_attempts < 5`), so of guesses sent at once no more
+ * than five are ever compared, and only the request that marks the invitation used goes on.
+ */
+export async function acceptInvite(
+	ctx: RequestContext,
 	credential: InviteCredential,
 	code: string | null,
-	meta: { clientAddress: string | null; userAgent: string | null },
-	now = Date.now()
-): { ok: true; value: AcceptedInvite } | { ok: false; reason: InviteProblem } {
-	if (!lookups().take(meta.clientAddress ?? 'unknown', now)) {
-		auditLookup(db, 'invite.accept', 'denied', meta.clientAddress, undefined, 'throttled');
+	meta: { userAgent: string | null }
+): Promise<{ ok: true; value: AcceptedInvite } | { ok: false; reason: InviteProblem }> {
+	const now = ctx.now;
+	if (!lookups().take(ctx.clientAddress ?? 'unknown', now)) {
+		await auditLookup(ctx, 'invite.accept', 'denied', undefined, 'throttled');
 		return { ok: false, reason: 'throttled' };
 	}
-	const invite = findInvite(db, credential);
+	const invite = await findInvite(ctx.db, credential);
 	if (!invite) {
-		auditLookup(db, 'invite.accept', 'denied', meta.clientAddress, undefined, 'unknown');
+		await auditLookup(ctx, 'invite.accept', 'denied', undefined, 'unknown');
 		return { ok: false, reason: 'unknown' };
 	}
 	const problem = problemOf(invite, now);
 	if (problem) {
-		auditLookup(db, 'invite.accept', 'denied', meta.clientAddress, invite, problem);
+		await auditLookup(ctx, 'invite.accept', 'denied', invite, problem);
 		return { ok: false, reason: problem };
 	}
-	if (invite.verifyCodeHash) {
-		const given = (code ?? '').replace(/\s/g, '');
-		const matches = /^\d{6}$/.test(given) && hashSecret(`${invite.id}:${given}`).equals(invite.verifyCodeHash);
-		if (!matches) {
-			db.update(invites).set({ verifyAttempts: invite.verifyAttempts + 1 }).where(eq(invites.id, invite.id)).run();
-			auditLookup(db, 'invite.accept', 'denied', meta.clientAddress, invite, 'bad-code');
-			return { ok: false, reason: invite.verifyAttempts + 1 >= MAX_CODE_ATTEMPTS ? 'code-locked' : 'bad-code' };
+	const codeProblem = await inTransaction(ctx, async (tx): Promise<InviteProblem | null> => {
+		if (!invite.verifyCodeHash) return null;
+		const counted = await tx.db
+			.update(invites)
+			.set({ verifyAttempts: sql`${invites.verifyAttempts} + 1` })
+			.where(and(eq(invites.id, invite.id), lt(invites.verifyAttempts, MAX_CODE_ATTEMPTS)))
+			.returning({ attempts: invites.verifyAttempts });
+		if (counted.length === 0) {
+			await auditLookup(tx, 'invite.accept', 'denied', invite, 'code-locked');
+			return 'code-locked';
 		}
-	}
+		const given = (code ?? '').replace(/\s/g, '');
+		if (/^\d{6}$/.test(given) && hashSecret(`${invite.id}:${given}`).equals(invite.verifyCodeHash)) return null;
+		await auditLookup(tx, 'invite.accept', 'denied', invite, 'bad-code');
+		return counted[0].attempts >= MAX_CODE_ATTEMPTS ? 'code-locked' : 'bad-code';
+	});
+	if (codeProblem) return { ok: false, reason: codeProblem };
 	const participantId = newId();
-	const accepted = db.transaction((tx) => {
+	const accepted = await inTransaction(ctx, async (tx) => {
 		// Single use, even with two taps at once: only the request that flips usedAt goes on.
-		const claimed = tx
+		const claimed = await tx.db
 			.update(invites)
 			.set({ usedAt: now })
 			.where(and(eq(invites.id, invite.id), isNull(invites.usedAt), isNull(invites.revokedAt), gt(invites.expiresAt, now)))
-			.returning({ id: invites.id })
-			.all();
-		if (claimed.length === 0) return false;
-		tx.insert(participants)
-			.values({ id: participantId, caseId: invite.caseId, personId: invite.personId, meetingId: invite.meetingId, accessRole: invite.accessRole, inviteId: invite.id, locale: invite.locale, createdAt: now })
-			.run();
-		return true;
+			.returning({ id: invites.id });
+		if (claimed.length === 0) return null;
+		await tx.db
+			.insert(participants)
+			.values({ id: participantId, caseId: invite.caseId, personId: invite.personId, meetingId: invite.meetingId, accessRole: invite.accessRole, inviteId: invite.id, locale: invite.locale, createdAt: now });
+		const session = await createSession(tx.db, { participantId }, { clientAddress: ctx.clientAddress, userAgent: meta.userAgent }, now);
+		await record(
+			{ ...tx, sessionId: session.sessionId },
+			{
+				actor: { kind: 'participant', participantId, personId: invite.personId, caseId: invite.caseId, role: invite.accessRole, meetingId: invite.meetingId, meetingSessionIds: new Set(), keepApartWith: new Set() },
+				action: 'invite.accept',
+				resourceType: 'invite',
+				resourceId: invite.id,
+				caseId: invite.caseId,
+				outcome: 'allowed'
+			}
+		);
+		return session;
 	});
 	if (!accepted) return { ok: false, reason: 'used' };
-	const { token, sessionId } = createSession(db, { participantId }, meta, now);
-	writeAudit(db, {
-		actor: { kind: 'participant', participantId, personId: invite.personId, caseId: invite.caseId, role: invite.accessRole, meetingId: invite.meetingId, meetingSessionIds: new Set(), keepApartWith: new Set() },
-		action: 'invite.accept',
-		resourceType: 'invite',
-		resourceId: invite.id,
-		caseId: invite.caseId,
-		outcome: 'allowed',
-		clientAddress: meta.clientAddress,
-		sessionId
-	});
-	return { ok: true, value: { token, sessionId, participantId, meetingId: invite.meetingId, locale: invite.locale === 'es' ? 'es' : 'en' } };
+	return { ok: true, value: { token: accepted.token, sessionId: accepted.sessionId, participantId, meetingId: invite.meetingId, locale: invite.locale === 'es' ? 'es' : 'en' } };
 }
 
 export type InviteSummary = {
@@ -367,24 +374,18 @@ export type InviteSummary = {
 	active: boolean;
 };
 
-export function listInvites(ctx: RequestContext, caseId: string): Result<InviteSummary[]> {
-	const refused = authorize(ctx, 'manage', { type: 'invites', caseId }, 'invite.list');
+export async function listInvites(ctx: RequestContext, caseId: string): Promise<Result<InviteSummary[]>> {
+	const refused = await authorize(ctx, 'manage', { type: 'invites', caseId }, 'invite.list');
 	if (refused) return refused;
-	const now = Date.now();
-	const rows = ctx.db
+	const now = ctx.now;
+	const rows = await ctx.db
 		.select({ invite: invites, givenName: casePeople.givenName, familyName: casePeople.familyName })
 		.from(invites)
 		.innerJoin(casePeople, eq(casePeople.id, invites.personId))
 		.where(eq(invites.caseId, caseId))
-		.orderBy(desc(invites.createdAt))
-		.all();
+		.orderBy(desc(invites.createdAt));
 	const activeParticipants = new Set(
-		ctx.db
-			.select({ inviteId: participants.inviteId })
-			.from(participants)
-			.where(and(eq(participants.caseId, caseId), isNull(participants.revokedAt)))
-			.all()
-			.map((p) => p.inviteId)
+		(await ctx.db.select({ inviteId: participants.inviteId }).from(participants).where(and(eq(participants.caseId, caseId), isNull(participants.revokedAt)))).map((p) => p.inviteId)
 	);
 	return {
 		ok: true,
@@ -405,34 +406,32 @@ export function listInvites(ctx: RequestContext, caseId: string): Result<InviteS
  * Revokes an invite: an unused link stops working, and a person who already joined with it loses
  * access at once: their sessions end and their open sockets close.
  */
-export function revokeInvite(ctx: RequestContext, caseId: string, inviteId: string): Result<{ closedSockets: number }> {
-	if (!opaqueId.safeParse(inviteId).success) return refuseUnknown(ctx, 'invite', inviteId, 'invite.revoke');
-	const refused = authorize(ctx, 'manage', { type: 'invites', caseId }, 'invite.revoke');
-	if (refused) return refused;
-	const now = Date.now();
-	const invite = ctx.db.select().from(invites).where(and(eq(invites.id, inviteId), eq(invites.caseId, caseId))).get();
-	if (!invite) return { ok: false, reason: 'not-found' };
-	const revokedParticipants = ctx.db.transaction((tx) => {
-		tx.update(invites).set({ revokedAt: invite.revokedAt ?? now }).where(eq(invites.id, inviteId)).run();
-		return tx
+export function revokeInvite(ctx: RequestContext, caseId: string, inviteId: string): Promise<Result<{ closedSockets: number }>> {
+	return inTransaction(ctx, async (tx) => {
+		if (!opaqueId.safeParse(inviteId).success) return refuseUnknown(tx, 'invite', inviteId, 'invite.revoke');
+		const refused = await authorize(tx, 'manage', { type: 'invites', caseId }, 'invite.revoke');
+		if (refused) return refused;
+		const invite = await first(tx.db.select().from(invites).where(and(eq(invites.id, inviteId), eq(invites.caseId, caseId))));
+		if (!invite) return { ok: false, reason: 'not-found' };
+		await tx.db.update(invites).set({ revokedAt: invite.revokedAt ?? tx.now }).where(eq(invites.id, inviteId));
+		const revokedParticipants = await tx.db
 			.update(participants)
-			.set({ revokedAt: now })
+			.set({ revokedAt: tx.now })
 			.where(and(eq(participants.inviteId, inviteId), isNull(participants.revokedAt)))
-			.returning({ id: participants.id })
-			.all()
-			.map((p) => p.id);
+			.returning({ id: participants.id });
+		const sessionIds = await invalidateParticipantSessions(tx.db, revokedParticipants.map((p) => p.id));
+		// Closing sockets is in memory only (no waiting): the audit entry says how many, in this transaction.
+		const closedSockets = collabControl()?.closeSessions(sessionIds, 'access-revoked') ?? 0;
+		await record(tx, { action: 'invite.revoke', resourceType: 'invite', resourceId: inviteId, caseId, outcome: 'allowed', detail: { closedSockets } });
+		return { ok: true, value: { closedSockets } };
 	});
-	const sessionIds = invalidateParticipantSessions(ctx.db, revokedParticipants);
-	const closedSockets = collabControl()?.closeSessions(sessionIds, 'access-revoked') ?? 0;
-	writeAudit(ctx.db, { actor: ctx.actor, action: 'invite.revoke', resourceType: 'invite', resourceId: inviteId, caseId, outcome: 'allowed', clientAddress: ctx.clientAddress, sessionId: ctx.sessionId, detail: { closedSockets } });
-	return { ok: true, value: { closedSockets } };
 }
 
 /**
  * The language an invite was written in, so its landing page opens in it (before the person has chosen
  * one). Reveals nothing else; the page load that always accompanies it is rate limited.
  */
-export function inviteLocale(db: Db, token: string): 'en' | 'es' | null {
-	const invite = findInvite(db, { token });
+export async function inviteLocale(ctx: RequestContext, token: string): Promise<'en' | 'es' | null> {
+	const invite = await findInvite(ctx.db, { token });
 	return invite ? (invite.locale === 'es' ? 'es' : 'en') : null;
 }

@@ -4,10 +4,10 @@ import { opaqueId, docName } from '../../domain/doc-id.ts';
 import { can } from '../../domain/policy.ts';
 import { FAMILY_ROLES, type MeetingSessionKind } from '../../domain/roles.ts';
 import { typedText, type TypedText } from '../../domain/people.ts';
-import { writeAudit } from '../audit.ts';
-import { collabControl } from '../collab/registry.ts';
+import { keepApartClash } from '../../domain/keep-apart.ts';
+import { first, transact, type Db } from '../db/index.ts';
 import { newId } from '../ids.ts';
-import { authorize, refuseUnknown, type RequestContext, type Result } from './access.ts';
+import { accessChanged, authorize, inTransaction, record, refuseUnknown, type RequestContext, type Result } from './access.ts';
 import { documentResource, sessionFacts } from './documents.ts';
 
 export type MeetingSessionView = {
@@ -48,29 +48,24 @@ function personName(p: { givenName: string; familyName: string }): string {
 	return `${p.givenName} ${p.familyName}`;
 }
 
-export function getMeeting(ctx: RequestContext, meetingId: string): Result<MeetingView> {
+/** A meeting as this person may see it: its sessions (each with its document when they may open it), and for staff who manage safety, the people and pairs. */
+export async function getMeeting(ctx: RequestContext, meetingId: string): Promise<Result<MeetingView>> {
 	if (!opaqueId.safeParse(meetingId).success) return refuseUnknown(ctx, 'meeting', meetingId, 'meeting.view');
-	const row = ctx.db
-		.select({ meeting: meetings, caseName: cases.name })
-		.from(meetings)
-		.innerJoin(cases, eq(cases.id, meetings.caseId))
-		.where(eq(meetings.id, meetingId))
-		.get();
+	const row = await first(ctx.db.select({ meeting: meetings, caseName: cases.name }).from(meetings).innerJoin(cases, eq(cases.id, meetings.caseId)).where(eq(meetings.id, meetingId)));
 	if (!row) return refuseUnknown(ctx, 'meeting', meetingId, 'meeting.view');
 	const m = row.meeting;
-	const refused = authorize(ctx, 'view', { type: 'meeting', caseId: m.caseId, meetingId }, 'meeting.view');
+	const refused = await authorize(ctx, 'view', { type: 'meeting', caseId: m.caseId, meetingId }, 'meeting.view');
 	if (refused) return refused;
 
-	const sessionRows = ctx.db.select().from(meetingSessions).where(eq(meetingSessions.meetingId, meetingId)).orderBy(asc(meetingSessions.createdAt)).all();
+	const sessionRows = await ctx.db.select().from(meetingSessions).where(eq(meetingSessions.meetingId, meetingId)).orderBy(asc(meetingSessions.createdAt));
 	const memberRows = sessionRows.length
-		? ctx.db
+		? await ctx.db
 				.select({ sessionId: meetingSessionMembers.meetingSessionId, personId: casePeople.id, givenName: casePeople.givenName, familyName: casePeople.familyName })
 				.from(meetingSessionMembers)
 				.innerJoin(casePeople, eq(casePeople.id, meetingSessionMembers.personId))
 				.where(inArray(meetingSessionMembers.meetingSessionId, sessionRows.map((s) => s.id)))
-				.all()
 		: [];
-	const people = ctx.db.select().from(casePeople).where(eq(casePeople.caseId, m.caseId)).all();
+	const people = await ctx.db.select().from(casePeople).where(eq(casePeople.caseId, m.caseId));
 	const nameOf = new Map(people.map((p) => [p.id, personName(p)]));
 	const isStaff = ctx.actor.kind === 'staff';
 
@@ -110,7 +105,7 @@ export function getMeeting(ctx: RequestContext, meetingId: string): Result<Meeti
 
 	let manage: MeetingView['manage'] = null;
 	if (can(ctx.actor, 'manage', { type: 'safety-settings', caseId: m.caseId })) {
-		const pairs = ctx.db.select({ a: keepApartPairs.personA, b: keepApartPairs.personB }).from(keepApartPairs).where(eq(keepApartPairs.caseId, m.caseId)).all();
+		const pairs = await ctx.db.select({ a: keepApartPairs.personA, b: keepApartPairs.personB }).from(keepApartPairs).where(eq(keepApartPairs.caseId, m.caseId));
 		manage = {
 			people: people.map((p) => ({ id: p.id, name: personName(p) })),
 			keepApart: pairs.map((p) => [nameOf.get(p.a) ?? '', nameOf.get(p.b) ?? ''] as [string, string])
@@ -139,86 +134,100 @@ export function getMeeting(ctx: RequestContext, meetingId: string): Result<Meeti
 /** Why a person cannot join a session: someone they must be kept apart from is already in it. */
 export type PlacementRefusal = { ok: false; reason: 'keep-apart'; withName: string };
 
-function meetingOfSession(ctx: RequestContext, meetingSessionId: string) {
-	return ctx.db
-		.select({ id: meetingSessions.id, kind: meetingSessions.kind, meetingId: meetings.id, caseId: meetings.caseId })
-		.from(meetingSessions)
-		.innerJoin(meetings, eq(meetings.id, meetingSessions.meetingId))
-		.where(eq(meetingSessions.id, meetingSessionId))
-		.get();
+function meetingOfSession(db: Db, meetingSessionId: string) {
+	return first(
+		db
+			.select({ id: meetingSessions.id, kind: meetingSessions.kind, meetingId: meetings.id, caseId: meetings.caseId })
+			.from(meetingSessions)
+			.innerJoin(meetings, eq(meetings.id, meetingSessions.meetingId))
+			.where(eq(meetingSessions.id, meetingSessionId))
+	);
 }
 
 /**
- * Places a person in a meeting session. A keep-apart pair is never placed in one session
- * (domain.md §6: hold separate meetings when one parent's safety depends on it).
+ * Places a person in a meeting session. A keep-apart pair is never placed in one session (domain.md §6:
+ * hold separate meetings when one parent's safety depends on it): the check (domain/keep-apart.ts) and the
+ * insert run in one transaction, so two people of a pair added at once cannot both get in.
  */
-export function addToMeetingSession(ctx: RequestContext, meetingSessionId: string, personId: string): Result<true> | PlacementRefusal {
-	if (!opaqueId.safeParse(meetingSessionId).success || !opaqueId.safeParse(personId).success) return refuseUnknown(ctx, 'meeting-session', meetingSessionId, 'meeting.session.add');
-	const s = meetingOfSession(ctx, meetingSessionId);
-	if (!s) return refuseUnknown(ctx, 'meeting-session', meetingSessionId, 'meeting.session.add');
-	const refused = authorize(ctx, 'manage', { type: 'safety-settings', caseId: s.caseId }, 'meeting.session.add');
-	if (refused) return refused;
-	const person = ctx.db.select().from(casePeople).where(and(eq(casePeople.id, personId), eq(casePeople.caseId, s.caseId))).get();
-	if (!person) return { ok: false, reason: 'not-found' };
-	const members = ctx.db.select({ personId: meetingSessionMembers.personId }).from(meetingSessionMembers).where(eq(meetingSessionMembers.meetingSessionId, meetingSessionId)).all();
-	const pairs = ctx.db.select().from(keepApartPairs).where(eq(keepApartPairs.caseId, s.caseId)).all();
-	for (const member of members) {
-		const clash = pairs.find((p) => (p.personA === personId && p.personB === member.personId) || (p.personB === personId && p.personA === member.personId));
+export async function addToMeetingSession(ctx: RequestContext, meetingSessionId: string, personId: string): Promise<Result<true> | PlacementRefusal> {
+	const result = await inTransaction(ctx, async (tx): Promise<Result<{ caseId: string }> | PlacementRefusal> => {
+		if (!opaqueId.safeParse(meetingSessionId).success || !opaqueId.safeParse(personId).success) return refuseUnknown(tx, 'meeting-session', meetingSessionId, 'meeting.session.add');
+		const s = await meetingOfSession(tx.db, meetingSessionId);
+		if (!s) return refuseUnknown(tx, 'meeting-session', meetingSessionId, 'meeting.session.add');
+		const refused = await authorize(tx, 'manage', { type: 'safety-settings', caseId: s.caseId }, 'meeting.session.add');
+		if (refused) return refused;
+		const person = await first(tx.db.select({ id: casePeople.id }).from(casePeople).where(and(eq(casePeople.id, personId), eq(casePeople.caseId, s.caseId))));
+		if (!person) return { ok: false, reason: 'not-found' };
+		const members = await tx.db.select({ personId: meetingSessionMembers.personId }).from(meetingSessionMembers).where(eq(meetingSessionMembers.meetingSessionId, meetingSessionId));
+		const pairs = await tx.db.select({ personA: keepApartPairs.personA, personB: keepApartPairs.personB }).from(keepApartPairs).where(eq(keepApartPairs.caseId, s.caseId));
+		const clash = keepApartClash(pairs, personId, members.map((m) => m.personId));
 		if (clash) {
-			const other = ctx.db.select().from(casePeople).where(eq(casePeople.id, member.personId)).get()!;
-			writeAudit(ctx.db, { actor: ctx.actor, action: 'meeting.session.add', resourceType: 'meeting-session', resourceId: meetingSessionId, caseId: s.caseId, outcome: 'denied', clientAddress: ctx.clientAddress, sessionId: ctx.sessionId, detail: { why: 'keep-apart' } });
+			const other = (await first(tx.db.select().from(casePeople).where(eq(casePeople.id, clash))))!;
+			await record(tx, { action: 'meeting.session.add', resourceType: 'meeting-session', resourceId: meetingSessionId, caseId: s.caseId, outcome: 'denied', detail: { why: 'keep-apart' } });
 			return { ok: false, reason: 'keep-apart', withName: personName(other) };
 		}
-	}
-	ctx.db.insert(meetingSessionMembers).values({ meetingSessionId, personId }).onConflictDoNothing().run();
-	// Open sockets follow at once: who is in a session decides who may open its document.
-	collabControl()?.accessChanged(s.caseId);
+		await tx.db.insert(meetingSessionMembers).values({ meetingSessionId, personId }).onConflictDoNothing();
+		return { ok: true, value: { caseId: s.caseId } };
+	});
+	if (!result.ok) return result;
+	await accessChanged(result.value.caseId);
 	return { ok: true, value: true };
 }
 
-export function removeFromMeetingSession(ctx: RequestContext, meetingSessionId: string, personId: string): Result<true> {
-	if (!opaqueId.safeParse(meetingSessionId).success) return refuseUnknown(ctx, 'meeting-session', meetingSessionId, 'meeting.session.remove');
-	const s = meetingOfSession(ctx, meetingSessionId);
-	if (!s) return refuseUnknown(ctx, 'meeting-session', meetingSessionId, 'meeting.session.remove');
-	const refused = authorize(ctx, 'manage', { type: 'safety-settings', caseId: s.caseId }, 'meeting.session.remove');
-	if (refused) return refused;
-	ctx.db.delete(meetingSessionMembers).where(and(eq(meetingSessionMembers.meetingSessionId, meetingSessionId), eq(meetingSessionMembers.personId, personId))).run();
+export async function removeFromMeetingSession(ctx: RequestContext, meetingSessionId: string, personId: string): Promise<Result<true>> {
+	const result = await inTransaction(ctx, async (tx): Promise<Result<{ caseId: string }>> => {
+		if (!opaqueId.safeParse(meetingSessionId).success) return refuseUnknown(tx, 'meeting-session', meetingSessionId, 'meeting.session.remove');
+		const s = await meetingOfSession(tx.db, meetingSessionId);
+		if (!s) return refuseUnknown(tx, 'meeting-session', meetingSessionId, 'meeting.session.remove');
+		const refused = await authorize(tx, 'manage', { type: 'safety-settings', caseId: s.caseId }, 'meeting.session.remove');
+		if (refused) return refused;
+		await tx.db.delete(meetingSessionMembers).where(and(eq(meetingSessionMembers.meetingSessionId, meetingSessionId), eq(meetingSessionMembers.personId, personId)));
+		return { ok: true, value: { caseId: s.caseId } };
+	});
+	if (!result.ok) return result;
 	// Someone taken out of a session loses its live document now, not at the next periodic re-check.
-	collabControl()?.accessChanged(s.caseId);
+	await accessChanged(result.value.caseId);
 	return { ok: true, value: true };
 }
 
 /** Opens a separate session of a meeting for one person (and moves them out of the joint one). */
-export function createSeparateSession(ctx: RequestContext, meetingId: string, personId: string, kind: Exclude<MeetingSessionKind, 'JOINT'> = 'SEPARATE'): Result<{ id: string }> {
-	if (!opaqueId.safeParse(meetingId).success) return refuseUnknown(ctx, 'meeting', meetingId, 'meeting.session.create');
-	const m = ctx.db.select().from(meetings).where(eq(meetings.id, meetingId)).get();
-	if (!m) return refuseUnknown(ctx, 'meeting', meetingId, 'meeting.session.create');
-	const refused = authorize(ctx, 'manage', { type: 'safety-settings', caseId: m.caseId }, 'meeting.session.create');
-	if (refused) return refused;
-	const person = kind === 'SEPARATE' ? ctx.db.select().from(casePeople).where(and(eq(casePeople.id, personId), eq(casePeople.caseId, m.caseId))).get() : null;
-	if (kind === 'SEPARATE' && !person) return { ok: false, reason: 'not-found' };
-	const id = newId();
-	ctx.db.transaction((tx) => {
-		tx.insert(meetingSessions).values({ id, meetingId, kind, forPersonId: person?.id ?? null, createdAt: Date.now() }).run();
+export async function createSeparateSession(ctx: RequestContext, meetingId: string, personId: string, kind: Exclude<MeetingSessionKind, 'JOINT'> = 'SEPARATE'): Promise<Result<{ id: string }>> {
+	const result = await inTransaction(ctx, async (tx): Promise<Result<{ id: string; caseId: string }>> => {
+		if (!opaqueId.safeParse(meetingId).success) return refuseUnknown(tx, 'meeting', meetingId, 'meeting.session.create');
+		const m = await first(tx.db.select().from(meetings).where(eq(meetings.id, meetingId)));
+		if (!m) return refuseUnknown(tx, 'meeting', meetingId, 'meeting.session.create');
+		const refused = await authorize(tx, 'manage', { type: 'safety-settings', caseId: m.caseId }, 'meeting.session.create');
+		if (refused) return refused;
+		const person = kind === 'SEPARATE' ? await first(tx.db.select().from(casePeople).where(and(eq(casePeople.id, personId), eq(casePeople.caseId, m.caseId)))) : null;
+		if (kind === 'SEPARATE' && !person) return { ok: false, reason: 'not-found' };
+		const id = newId();
+		await tx.db.insert(meetingSessions).values({ id, meetingId, kind, forPersonId: person?.id ?? null, createdAt: tx.now });
 		if (person) {
-			const joint = tx.select({ id: meetingSessions.id }).from(meetingSessions).where(and(eq(meetingSessions.meetingId, meetingId), eq(meetingSessions.kind, 'JOINT'))).get();
-			if (joint) tx.delete(meetingSessionMembers).where(and(eq(meetingSessionMembers.meetingSessionId, joint.id), eq(meetingSessionMembers.personId, person.id))).run();
-			tx.insert(meetingSessionMembers).values({ meetingSessionId: id, personId: person.id }).run();
+			const joint = await first(tx.db.select({ id: meetingSessions.id }).from(meetingSessions).where(and(eq(meetingSessions.meetingId, meetingId), eq(meetingSessions.kind, 'JOINT'))));
+			if (joint) await tx.db.delete(meetingSessionMembers).where(and(eq(meetingSessionMembers.meetingSessionId, joint.id), eq(meetingSessionMembers.personId, person.id)));
+			await tx.db.insert(meetingSessionMembers).values({ meetingSessionId: id, personId: person.id });
 		}
+		await record(tx, { action: 'meeting.session.create', resourceType: 'meeting-session', resourceId: id, caseId: m.caseId, outcome: 'allowed', detail: { kind } });
+		return { ok: true, value: { id, caseId: m.caseId } };
 	});
-	writeAudit(ctx.db, { actor: ctx.actor, action: 'meeting.session.create', resourceType: 'meeting-session', resourceId: id, caseId: m.caseId, outcome: 'allowed', clientAddress: ctx.clientAddress, sessionId: ctx.sessionId, detail: { kind } });
+	if (!result.ok) return result;
 	// The person moved out of the joint session loses its live document now.
-	collabControl()?.accessChanged(m.caseId);
-	return { ok: true, value: { id } };
+	await accessChanged(result.value.caseId);
+	return { ok: true, value: { id: result.value.id } };
 }
 
-/** Every meeting has a joint session; its document is `meeting:<meetingId>`. */
-export function ensureJointSession(ctx: Pick<RequestContext, 'db'>, meetingId: string): string {
-	const existing = ctx.db.select({ id: meetingSessions.id }).from(meetingSessions).where(and(eq(meetingSessions.meetingId, meetingId), eq(meetingSessions.kind, 'JOINT'))).get();
-	if (existing) return existing.id;
-	const id = newId();
-	ctx.db.insert(meetingSessions).values({ id, meetingId, kind: 'JOINT', createdAt: Date.now() }).run();
-	return id;
+/**
+ * Every meeting has a joint session; its document is `meeting:<meetingId>`. Resolves to its id, made
+ * now when there was none (in `db`'s transaction when it is one).
+ */
+export function ensureJointSession(ctx: Pick<RequestContext, 'db'> & { now?: number }, meetingId: string): Promise<string> {
+	return transact(ctx.db, async (tx) => {
+		const existing = await first(tx.select({ id: meetingSessions.id }).from(meetingSessions).where(and(eq(meetingSessions.meetingId, meetingId), eq(meetingSessions.kind, 'JOINT'))));
+		if (existing) return existing.id;
+		const id = newId();
+		await tx.insert(meetingSessions).values({ id, meetingId, kind: 'JOINT', createdAt: ctx.now ?? Date.now() });
+		return id;
+	});
 }
 
 /**
@@ -227,42 +236,37 @@ export function ensureJointSession(ctx: Pick<RequestContext, 'db'>, meetingId: s
  * safety stays excluded. One open family time per meeting: a second press, or two at once, finds the one
  * already open (`alreadyOpen`), enforced by the unique index on open family times, not by a check first.
  */
-export function startFamilyTime(ctx: RequestContext, meetingId: string): Result<{ id: string; alreadyOpen: boolean }> {
-	if (!opaqueId.safeParse(meetingId).success) return refuseUnknown(ctx, 'meeting', meetingId, 'meeting.session.create');
-	const m = ctx.db.select().from(meetings).where(eq(meetings.id, meetingId)).get();
-	if (!m) return refuseUnknown(ctx, 'meeting', meetingId, 'meeting.session.create');
-	const refused = authorize(ctx, 'manage', { type: 'safety-settings', caseId: m.caseId }, 'meeting.session.create');
-	if (refused) return refused;
-	const started = ctx.db.transaction((tx) => {
+export async function startFamilyTime(ctx: RequestContext, meetingId: string): Promise<Result<{ id: string; alreadyOpen: boolean }>> {
+	const result = await inTransaction(ctx, async (tx): Promise<Result<{ id: string; alreadyOpen: boolean; caseId: string }>> => {
+		if (!opaqueId.safeParse(meetingId).success) return refuseUnknown(tx, 'meeting', meetingId, 'meeting.session.create');
+		const m = await first(tx.db.select().from(meetings).where(eq(meetings.id, meetingId)));
+		if (!m) return refuseUnknown(tx, 'meeting', meetingId, 'meeting.session.create');
+		const refused = await authorize(tx, 'manage', { type: 'safety-settings', caseId: m.caseId }, 'meeting.session.create');
+		if (refused) return refused;
 		const id = newId();
-		const inserted = tx
-			.insert(meetingSessions)
-			.values({ id, meetingId, kind: 'FAMILY_ALONE', createdAt: Date.now() })
-			.onConflictDoNothing()
-			.returning({ id: meetingSessions.id })
-			.all();
+		const inserted = await tx.db.insert(meetingSessions).values({ id, meetingId, kind: 'FAMILY_ALONE', createdAt: tx.now }).onConflictDoNothing().returning({ id: meetingSessions.id });
 		if (inserted.length === 0) {
-			const open = tx.select({ id: meetingSessions.id }).from(meetingSessions).where(openFamilyTime(meetingId)).get()!;
-			return { id: open.id, alreadyOpen: true };
+			const open = (await first(tx.db.select({ id: meetingSessions.id }).from(meetingSessions).where(openFamilyTime(meetingId))))!;
+			return { ok: true, value: { id: open.id, alreadyOpen: true, caseId: m.caseId } };
 		}
-		const joint = tx.select({ id: meetingSessions.id }).from(meetingSessions).where(and(eq(meetingSessions.meetingId, meetingId), eq(meetingSessions.kind, 'JOINT'))).get();
+		const joint = await first(tx.db.select({ id: meetingSessions.id }).from(meetingSessions).where(and(eq(meetingSessions.meetingId, meetingId), eq(meetingSessions.kind, 'JOINT'))));
 		const family = joint
-			? tx
-					.select({ personId: casePeople.id, role: casePeople.role })
-					.from(meetingSessionMembers)
-					.innerJoin(casePeople, eq(casePeople.id, meetingSessionMembers.personId))
-					.where(eq(meetingSessionMembers.meetingSessionId, joint.id))
-					.all()
-					.filter((p) => FAMILY_ROLES.includes(p.role))
+			? (
+					await tx.db
+						.select({ personId: casePeople.id, role: casePeople.role })
+						.from(meetingSessionMembers)
+						.innerJoin(casePeople, eq(casePeople.id, meetingSessionMembers.personId))
+						.where(eq(meetingSessionMembers.meetingSessionId, joint.id))
+				).filter((p) => FAMILY_ROLES.includes(p.role))
 			: [];
-		if (family.length) tx.insert(meetingSessionMembers).values(family.map((p) => ({ meetingSessionId: id, personId: p.personId }))).run();
-		return { id, alreadyOpen: false };
+		if (family.length) await tx.db.insert(meetingSessionMembers).values(family.map((p) => ({ meetingSessionId: id, personId: p.personId })));
+		// A fidelity item: that private time was offered and held. Never what was said in it.
+		await record(tx, { action: 'meeting.session.create', resourceType: 'meeting-session', resourceId: id, caseId: m.caseId, outcome: 'allowed', detail: { kind: 'FAMILY_ALONE' } });
+		return { ok: true, value: { id, alreadyOpen: false, caseId: m.caseId } };
 	});
-	// A fidelity item: that private time was offered and held. Never what was said in it.
-	if (!started.alreadyOpen) {
-		writeAudit(ctx.db, { actor: ctx.actor, action: 'meeting.session.create', resourceType: 'meeting-session', resourceId: started.id, caseId: m.caseId, outcome: 'allowed', clientAddress: ctx.clientAddress, sessionId: ctx.sessionId, detail: { kind: 'FAMILY_ALONE' } });
-		collabControl()?.accessChanged(m.caseId);
-	}
+	if (!result.ok) return result;
+	const { caseId, ...started } = result.value;
+	if (!started.alreadyOpen) await accessChanged(caseId);
 	return { ok: true, value: started };
 }
 
@@ -270,13 +274,14 @@ function openFamilyTime(meetingId: string) {
 	return and(eq(meetingSessions.meetingId, meetingId), eq(meetingSessions.kind, 'FAMILY_ALONE'), isNull(meetingSessions.endedAt));
 }
 
-function familyTimeOf(ctx: RequestContext, meetingSessionId: string) {
-	return ctx.db
-		.select({ session: meetingSessions, caseId: meetings.caseId })
-		.from(meetingSessions)
-		.innerJoin(meetings, eq(meetings.id, meetingSessions.meetingId))
-		.where(and(eq(meetingSessions.id, meetingSessionId), eq(meetingSessions.kind, 'FAMILY_ALONE')))
-		.get();
+function familyTimeOf(db: Db, meetingSessionId: string) {
+	return first(
+		db
+			.select({ session: meetingSessions, caseId: meetings.caseId })
+			.from(meetingSessions)
+			.innerJoin(meetings, eq(meetings.id, meetingSessions.meetingId))
+			.where(and(eq(meetingSessions.id, meetingSessionId), eq(meetingSessions.kind, 'FAMILY_ALONE')))
+	);
 }
 
 /**
@@ -284,19 +289,22 @@ function familyTimeOf(ctx: RequestContext, meetingSessionId: string) {
  * (read only; still the family's alone unless they share them), and a later family time may start.
  * Ending one that has ended already changes nothing.
  */
-export function endFamilyTime(ctx: RequestContext, meetingId: string, meetingSessionId: string): Result<{ endedAt: number }> {
-	if (!opaqueId.safeParse(meetingSessionId).success) return refuseUnknown(ctx, 'meeting-session', meetingSessionId, 'meeting.session.end');
-	const row = familyTimeOf(ctx, meetingSessionId);
-	if (!row || row.session.meetingId !== meetingId) return refuseUnknown(ctx, 'meeting-session', meetingSessionId, 'meeting.session.end');
-	const refused = authorize(ctx, 'manage', { type: 'safety-settings', caseId: row.caseId }, 'meeting.session.end');
-	if (refused) return refused;
-	const now = Date.now();
-	const ended = ctx.db.update(meetingSessions).set({ endedAt: now }).where(and(eq(meetingSessions.id, meetingSessionId), isNull(meetingSessions.endedAt))).returning({ endedAt: meetingSessions.endedAt }).all();
-	if (ended.length === 0) return { ok: true, value: { endedAt: row.session.endedAt ?? now } };
-	writeAudit(ctx.db, { actor: ctx.actor, action: 'meeting.session.end', resourceType: 'meeting-session', resourceId: meetingSessionId, caseId: row.caseId, outcome: 'allowed', clientAddress: ctx.clientAddress, sessionId: ctx.sessionId, detail: { kind: 'FAMILY_ALONE' } });
+export async function endFamilyTime(ctx: RequestContext, meetingId: string, meetingSessionId: string): Promise<Result<{ endedAt: number }>> {
+	const result = await inTransaction(ctx, async (tx): Promise<Result<{ endedAt: number; caseId: string | null }>> => {
+		if (!opaqueId.safeParse(meetingSessionId).success) return refuseUnknown(tx, 'meeting-session', meetingSessionId, 'meeting.session.end');
+		const row = await familyTimeOf(tx.db, meetingSessionId);
+		if (!row || row.session.meetingId !== meetingId) return refuseUnknown(tx, 'meeting-session', meetingSessionId, 'meeting.session.end');
+		const refused = await authorize(tx, 'manage', { type: 'safety-settings', caseId: row.caseId }, 'meeting.session.end');
+		if (refused) return refused;
+		const ended = await tx.db.update(meetingSessions).set({ endedAt: tx.now }).where(and(eq(meetingSessions.id, meetingSessionId), isNull(meetingSessions.endedAt))).returning({ endedAt: meetingSessions.endedAt });
+		if (ended.length === 0) return { ok: true, value: { endedAt: row.session.endedAt ?? tx.now, caseId: null } };
+		await record(tx, { action: 'meeting.session.end', resourceType: 'meeting-session', resourceId: meetingSessionId, caseId: row.caseId, outcome: 'allowed', detail: { kind: 'FAMILY_ALONE' } });
+		return { ok: true, value: { endedAt: tx.now, caseId: row.caseId } };
+	});
+	if (!result.ok) return result;
 	// Open editors turn read only now.
-	collabControl()?.accessChanged(row.caseId);
-	return { ok: true, value: { endedAt: now } };
+	if (result.value.caseId) await accessChanged(result.value.caseId);
+	return { ok: true, value: { endedAt: result.value.endedAt } };
 }
 
 /**
@@ -306,24 +314,26 @@ export function endFamilyTime(ctx: RequestContext, meetingId: string, meetingSes
  * what was shared into the agency record and take the agency's response; this records that, when and by
  * whom the family presented. Sharing again changes nothing.
  */
-export function shareFamilyTime(ctx: RequestContext, meetingId: string, meetingSessionId: string): Result<{ sharedAt: number }> {
-	if (!opaqueId.safeParse(meetingSessionId).success) return refuseUnknown(ctx, 'meeting-session', meetingSessionId, 'meeting.family-time.share');
-	const row = familyTimeOf(ctx, meetingSessionId);
-	if (!row || row.session.meetingId !== meetingId) return refuseUnknown(ctx, 'meeting-session', meetingSessionId, 'meeting.family-time.share');
-	const ref = { kind: 'session' as const, id: meetingSessionId };
-	const resource = documentResource(ref, { caseId: row.caseId, meetingId, meetingSessionId, meetingSessionKind: 'FAMILY_ALONE', ...sessionFacts(row.session) });
-	const refused = authorize(ctx, 'manage', resource, 'meeting.family-time.share');
-	if (refused) return refused;
-	if (ctx.actor.kind !== 'participant') return { ok: false, reason: 'forbidden' };
-	const now = Date.now();
-	const shared = ctx.db
-		.update(meetingSessions)
-		.set({ sharedAt: now, sharedBy: ctx.actor.personId })
-		.where(and(eq(meetingSessions.id, meetingSessionId), isNull(meetingSessions.sharedAt)))
-		.returning({ sharedAt: meetingSessions.sharedAt })
-		.all();
-	if (shared.length === 0) return { ok: true, value: { sharedAt: row.session.sharedAt ?? now } };
-	writeAudit(ctx.db, { actor: ctx.actor, action: 'meeting.family-time.share', resourceType: 'meeting-session', resourceId: meetingSessionId, caseId: row.caseId, outcome: 'allowed', clientAddress: ctx.clientAddress, sessionId: ctx.sessionId, detail: { sharedWithTeam: true } });
-	collabControl()?.accessChanged(row.caseId);
-	return { ok: true, value: { sharedAt: now } };
+export async function shareFamilyTime(ctx: RequestContext, meetingId: string, meetingSessionId: string): Promise<Result<{ sharedAt: number }>> {
+	const result = await inTransaction(ctx, async (tx): Promise<Result<{ sharedAt: number; caseId: string | null }>> => {
+		if (!opaqueId.safeParse(meetingSessionId).success) return refuseUnknown(tx, 'meeting-session', meetingSessionId, 'meeting.family-time.share');
+		const row = await familyTimeOf(tx.db, meetingSessionId);
+		if (!row || row.session.meetingId !== meetingId) return refuseUnknown(tx, 'meeting-session', meetingSessionId, 'meeting.family-time.share');
+		const ref = { kind: 'session' as const, id: meetingSessionId };
+		const resource = documentResource(ref, { caseId: row.caseId, meetingId, meetingSessionId, meetingSessionKind: 'FAMILY_ALONE', ...sessionFacts(row.session) });
+		const refused = await authorize(tx, 'manage', resource, 'meeting.family-time.share');
+		if (refused) return refused;
+		if (tx.actor.kind !== 'participant') return { ok: false, reason: 'forbidden' };
+		const shared = await tx.db
+			.update(meetingSessions)
+			.set({ sharedAt: tx.now, sharedBy: tx.actor.personId })
+			.where(and(eq(meetingSessions.id, meetingSessionId), isNull(meetingSessions.sharedAt)))
+			.returning({ sharedAt: meetingSessions.sharedAt });
+		if (shared.length === 0) return { ok: true, value: { sharedAt: row.session.sharedAt ?? tx.now, caseId: null } };
+		await record(tx, { action: 'meeting.family-time.share', resourceType: 'meeting-session', resourceId: meetingSessionId, caseId: row.caseId, outcome: 'allowed', detail: { sharedWithTeam: true } });
+		return { ok: true, value: { sharedAt: tx.now, caseId: row.caseId } };
+	});
+	if (!result.ok) return result;
+	if (result.value.caseId) await accessChanged(result.value.caseId);
+	return { ok: true, value: { sharedAt: result.value.sharedAt } };
 }

@@ -20,9 +20,9 @@ import {
 } from '../../domain/people.ts';
 import { zonedDate } from '../../domain/time.ts';
 import { opaqueId } from '../../domain/doc-id.ts';
-import { writeAudit } from '../audit.ts';
-import { collabControl } from '../collab/registry.ts';
-import { authorize, refuseUnknown, type RequestContext, type Result } from './access.ts';
+import { meetingsShared, orderedPair } from '../../domain/keep-apart.ts';
+import { first } from '../db/index.ts';
+import { accessChanged, authorize, inTransaction, record, refuseUnknown, type RequestContext, type Result } from './access.ts';
 
 // People on a case and what each viewer may see of them. Every detail passes policy.can('view',
 // person-detail) here, so a labelled address, a keep-apart partner's phone or the phone of someone who
@@ -57,25 +57,24 @@ export type PersonView = {
 type PersonRow = typeof casePeople.$inferSelect;
 type ConsentRow = typeof detailConsents.$inferSelect;
 
-function labelsByPerson(ctx: RequestContext, personIds: string[]): Map<string, Set<SensitivityLabel>> {
+async function labelsByPerson(ctx: RequestContext, personIds: string[]): Promise<Map<string, Set<SensitivityLabel>>> {
 	const map = new Map<string, Set<SensitivityLabel>>();
 	if (personIds.length === 0) return map;
-	for (const row of ctx.db.select().from(sensitivityLabels).where(inArray(sensitivityLabels.personId, personIds)).all()) {
+	for (const row of await ctx.db.select().from(sensitivityLabels).where(inArray(sensitivityLabels.personId, personIds))) {
 		if (!map.has(row.personId)) map.set(row.personId, new Set());
 		map.get(row.personId)!.add(row.label);
 	}
 	return map;
 }
 
-function consentsByPerson(ctx: RequestContext, personIds: string[]): Map<string, (ConsentRow & { recordedByName: string | null })[]> {
+async function consentsByPerson(ctx: RequestContext, personIds: string[]): Promise<Map<string, (ConsentRow & { recordedByName: string | null })[]>> {
 	const map = new Map<string, (ConsentRow & { recordedByName: string | null })[]>();
 	if (personIds.length === 0) return map;
-	const rows = ctx.db
+	const rows = await ctx.db
 		.select({ consent: detailConsents, recordedByName: users.name })
 		.from(detailConsents)
 		.leftJoin(users, eq(users.id, detailConsents.recordedByUser))
-		.where(inArray(detailConsents.personId, personIds))
-		.all();
+		.where(inArray(detailConsents.personId, personIds));
 	for (const { consent, recordedByName } of rows) {
 		if (!map.has(consent.personId)) map.set(consent.personId, []);
 		map.get(consent.personId)!.push({ ...consent, recordedByName });
@@ -84,9 +83,9 @@ function consentsByPerson(ctx: RequestContext, personIds: string[]): Map<string,
 }
 
 /** The agency's calendar date today, for ages (a child turns 14 on the agency's day, not the server's). */
-function agencyToday(ctx: RequestContext, caseId: string, now = Date.now()): { year: number; month: number; day: number } {
-	const row = ctx.db.select({ timeZone: agencies.timeZone }).from(cases).innerJoin(agencies, eq(agencies.id, cases.agencyId)).where(eq(cases.id, caseId)).get();
-	return zonedDate(now, row?.timeZone ?? 'UTC');
+async function agencyToday(ctx: RequestContext, caseId: string): Promise<{ year: number; month: number; day: number }> {
+	const row = await first(ctx.db.select({ timeZone: agencies.timeZone }).from(cases).innerJoin(agencies, eq(agencies.id, cases.agencyId)).where(eq(cases.id, caseId)));
+	return zonedDate(ctx.now, row?.timeZone ?? 'UTC');
 }
 
 /** One person as this viewer may see them: every detail asked of the policy separately. */
@@ -122,12 +121,12 @@ function viewOf(ctx: RequestContext, p: PersonRow, labels: ReadonlySet<Sensitivi
  * Everyone on a case as this viewer may see them (the caller has authorized the case or family home). Each
  * person's phone, email and address are present only where the policy allows this viewer to see them.
  */
-export function peopleOfCase(ctx: RequestContext, caseId: string): PersonView[] {
-	const rows = ctx.db.select().from(casePeople).where(eq(casePeople.caseId, caseId)).orderBy(asc(casePeople.createdAt)).all();
+export async function peopleOfCase(ctx: RequestContext, caseId: string): Promise<PersonView[]> {
+	const rows = await ctx.db.select().from(casePeople).where(eq(casePeople.caseId, caseId)).orderBy(asc(casePeople.createdAt));
 	const ids = rows.map((r) => r.id);
-	const labels = labelsByPerson(ctx, ids);
-	const consents = consentsByPerson(ctx, ids);
-	const today = agencyToday(ctx, caseId);
+	const labels = await labelsByPerson(ctx, ids);
+	const consents = await consentsByPerson(ctx, ids);
+	const today = await agencyToday(ctx, caseId);
 	return rows.map((r) => viewOf(ctx, r, labels.get(r.id) ?? new Set(), consents.get(r.id) ?? [], today));
 }
 
@@ -157,16 +156,16 @@ export type FamilyHome = {
 };
 
 /** What an invited person sees of their case: their meetings, their team, the people helping. */
-export function familyHome(ctx: RequestContext): Result<FamilyHome> {
+export async function familyHome(ctx: RequestContext): Promise<Result<FamilyHome>> {
 	const actor = ctx.actor;
-	if (actor.kind !== 'participant') return authorize(ctx, 'view', { type: 'family-home', caseId: '' }, 'family.view') ?? { ok: false, reason: 'forbidden' };
-	const refused = authorize(ctx, 'view', { type: 'family-home', caseId: actor.caseId }, 'family.view');
+	if (actor.kind !== 'participant') return (await authorize(ctx, 'view', { type: 'family-home', caseId: '' }, 'family.view')) ?? { ok: false, reason: 'forbidden' };
+	const refused = await authorize(ctx, 'view', { type: 'family-home', caseId: actor.caseId }, 'family.view');
 	if (refused) return refused;
-	const theCase = ctx.db.select({ name: cases.name }).from(cases).where(eq(cases.id, actor.caseId)).get();
+	const theCase = await first(ctx.db.select({ name: cases.name }).from(cases).where(eq(cases.id, actor.caseId)));
 	if (!theCase) return { ok: false, reason: 'not-found' };
-	const allMeetings = ctx.db.select().from(meetings).where(eq(meetings.caseId, actor.caseId)).orderBy(asc(meetings.startsAt)).all();
+	const allMeetings = await ctx.db.select().from(meetings).where(eq(meetings.caseId, actor.caseId)).orderBy(asc(meetings.startsAt));
 	const visibleMeetings = allMeetings.filter((mt) => can(actor, 'view', { type: 'meeting', caseId: actor.caseId, meetingId: mt.id }));
-	const people = peopleOfCase(ctx, actor.caseId);
+	const people = await peopleOfCase(ctx, actor.caseId);
 	const me = people.find((p) => p.id === actor.personId)!;
 	// The team shown to a family member: the people who share a meeting session with them (or, for a
 	// case-wide invite, everyone on the case), never one of a keep-apart pair.
@@ -175,18 +174,17 @@ export function familyHome(ctx: RequestContext): Result<FamilyHome> {
 		const sessionIds = [...actor.meetingSessionIds];
 		shareWith = new Set(
 			sessionIds.length
-				? ctx.db.select({ personId: meetingSessionMembers.personId }).from(meetingSessionMembers).where(inArray(meetingSessionMembers.meetingSessionId, sessionIds)).all().map((r) => r.personId)
+				? (await ctx.db.select({ personId: meetingSessionMembers.personId }).from(meetingSessionMembers).where(inArray(meetingSessionMembers.meetingSessionId, sessionIds))).map((r) => r.personId)
 				: []
 		);
 	}
 	const team = people.filter((p) => p.id !== actor.personId && !actor.keepApartWith.has(p.id) && (shareWith === null || shareWith.has(p.id)));
-	const myLabels = labelsByPerson(ctx, [actor.personId]).get(actor.personId) ?? new Set<SensitivityLabel>();
-	const staff = ctx.db
+	const myLabels = (await labelsByPerson(ctx, [actor.personId])).get(actor.personId) ?? new Set<SensitivityLabel>();
+	const staff = await ctx.db
 		.select({ name: users.name, role: caseAssignments.role })
 		.from(caseAssignments)
 		.innerJoin(users, eq(users.id, caseAssignments.userId))
-		.where(eq(caseAssignments.caseId, actor.caseId))
-		.all();
+		.where(eq(caseAssignments.caseId, actor.caseId));
 	return {
 		ok: true,
 		value: {
@@ -231,33 +229,30 @@ export const consentSchema = z.object({
  * and audited; a detail whose answer is already on record is left as it is. Refuses a person who is not
  * on the case like one the actor may not see.
  */
-export function setDetailConsent(ctx: RequestContext, caseId: string, input: z.infer<typeof consentSchema>): Result<{ changed: ShareableDetail[] }> {
-	const person = ctx.db.select().from(casePeople).where(and(eq(casePeople.id, input.personId), eq(casePeople.caseId, caseId))).get();
-	if (!person) return refuseUnknown(ctx, 'person', input.personId, 'person.consent');
-	const onRecord = new Map(ctx.db.select().from(detailConsents).where(eq(detailConsents.personId, person.id)).all().map((c) => [c.detail, c]));
-	const changes = SHAREABLE_DETAILS.flatMap((detail) => {
-		const wanted = input.shares[detail];
-		if (wanted === undefined || wanted === onRecord.has(detail)) return [];
-		return [{ detail, change: wanted ? ('give' as const) : ('withdraw' as const) }];
-	});
-	for (const { change } of changes) {
-		const refused = authorize(ctx, 'edit', { type: 'detail-consent', caseId, personId: person.id, personRole: person.role, change }, `person.consent.${change}`);
-		if (refused) return refused;
-	}
-	if (changes.length === 0) return { ok: true, value: { changed: [] } };
-	const staffId = ctx.actor.kind === 'staff' ? ctx.actor.userId : null;
-	const now = Date.now();
-	ctx.db.transaction((tx) => {
-		for (const { detail, change } of changes) {
-			if (change === 'withdraw') tx.delete(detailConsents).where(and(eq(detailConsents.personId, person.id), eq(detailConsents.detail, detail))).run();
-			else tx.insert(detailConsents).values({ personId: person.id, detail, recordedBy: staffId ? 'staff' : 'person', recordedByUser: staffId, recordedAt: now }).run();
+export async function setDetailConsent(ctx: RequestContext, caseId: string, input: z.infer<typeof consentSchema>): Promise<Result<{ changed: ShareableDetail[] }>> {
+	const result = await inTransaction(ctx, async (tx): Promise<Result<{ changed: ShareableDetail[] }>> => {
+		const person = await first(tx.db.select().from(casePeople).where(and(eq(casePeople.id, input.personId), eq(casePeople.caseId, caseId))));
+		if (!person) return refuseUnknown(tx, 'person', input.personId, 'person.consent');
+		const onRecord = new Map((await tx.db.select().from(detailConsents).where(eq(detailConsents.personId, person.id))).map((c) => [c.detail, c]));
+		const changes = SHAREABLE_DETAILS.flatMap((detail) => {
+			const wanted = input.shares[detail];
+			if (wanted === undefined || wanted === onRecord.has(detail)) return [];
+			return [{ detail, change: wanted ? ('give' as const) : ('withdraw' as const) }];
+		});
+		for (const { change } of changes) {
+			const refused = await authorize(tx, 'edit', { type: 'detail-consent', caseId, personId: person.id, personRole: person.role, change }, `person.consent.${change}`);
+			if (refused) return refused;
 		}
+		const staffId = tx.actor.kind === 'staff' ? tx.actor.userId : null;
+		for (const { detail, change } of changes) {
+			if (change === 'withdraw') await tx.db.delete(detailConsents).where(and(eq(detailConsents.personId, person.id), eq(detailConsents.detail, detail)));
+			else await tx.db.insert(detailConsents).values({ personId: person.id, detail, recordedBy: staffId ? 'staff' : 'person', recordedByUser: staffId, recordedAt: tx.now });
+			await record(tx, { action: `person.consent.${change}`, resourceType: 'person', resourceId: person.id, caseId, outcome: 'allowed', detail: { detail } });
+		}
+		return { ok: true, value: { changed: changes.map((c) => c.detail) } };
 	});
-	for (const { detail, change } of changes) {
-		writeAudit(ctx.db, { actor: ctx.actor, action: `person.consent.${change}`, resourceType: 'person', resourceId: person.id, caseId, outcome: 'allowed', clientAddress: ctx.clientAddress, sessionId: ctx.sessionId, detail: { detail } });
-	}
-	collabControl()?.accessChanged(caseId);
-	return { ok: true, value: { changed: changes.map((c) => c.detail) } };
+	if (result.ok && result.value.changed.length > 0) await accessChanged(caseId);
+	return result;
 }
 
 /**
@@ -265,9 +260,9 @@ export function setDetailConsent(ctx: RequestContext, caseId: string, input: z.i
  * sharing it (setDetailConsent, with themself as the person). Anyone who is not a family member is
  * refused, and the refusal audited.
  */
-export function shareMyDetail(ctx: RequestContext, detail: ShareableDetail, share: boolean): Result<{ changed: ShareableDetail[] }> {
+export async function shareMyDetail(ctx: RequestContext, detail: ShareableDetail, share: boolean): Promise<Result<{ changed: ShareableDetail[] }>> {
 	const actor = ctx.actor;
-	if (actor.kind !== 'participant') return authorize(ctx, 'edit', { type: 'family-home', caseId: '' }, 'person.consent') ?? { ok: false, reason: 'forbidden' };
+	if (actor.kind !== 'participant') return (await authorize(ctx, 'edit', { type: 'family-home', caseId: '' }, 'person.consent')) ?? { ok: false, reason: 'forbidden' };
 	return setDetailConsent(ctx, actor.caseId, { personId: actor.personId, shares: { [detail]: share } });
 }
 
@@ -298,19 +293,20 @@ export const relationshipSchema = z
 	});
 
 /** Sets what a person is to the children (a code, a side, a typed note in English and Spanish) and their birth date. */
-export function setRelationship(ctx: RequestContext, caseId: string, input: z.infer<typeof relationshipSchema>): Result<true> {
-	const person = ctx.db.select().from(casePeople).where(and(eq(casePeople.id, input.personId), eq(casePeople.caseId, caseId))).get();
-	if (!person) return refuseUnknown(ctx, 'person', input.personId, 'person.relationship');
-	const refused = authorize(ctx, 'edit', { type: 'case', caseId }, 'person.relationship');
-	if (refused) return refused;
-	ctx.db
-		.update(casePeople)
-		.set({ relationshipCode: input.code, relationshipSide: input.side, relationship: input.noteEn, relationshipEs: input.noteEs, birthDate: input.birthDate })
-		.where(eq(casePeople.id, person.id))
-		.run();
-	// The codes, never the notes: the audit trail holds no typed words.
-	writeAudit(ctx.db, { actor: ctx.actor, action: 'person.relationship', resourceType: 'person', resourceId: person.id, caseId, outcome: 'allowed', clientAddress: ctx.clientAddress, sessionId: ctx.sessionId, detail: { code: input.code, side: input.side } });
-	return { ok: true, value: true };
+export function setRelationship(ctx: RequestContext, caseId: string, input: z.infer<typeof relationshipSchema>): Promise<Result<true>> {
+	return inTransaction(ctx, async (tx) => {
+		const person = await first(tx.db.select().from(casePeople).where(and(eq(casePeople.id, input.personId), eq(casePeople.caseId, caseId))));
+		if (!person) return refuseUnknown(tx, 'person', input.personId, 'person.relationship');
+		const refused = await authorize(tx, 'edit', { type: 'case', caseId }, 'person.relationship');
+		if (refused) return refused;
+		await tx.db
+			.update(casePeople)
+			.set({ relationshipCode: input.code, relationshipSide: input.side, relationship: input.noteEn, relationshipEs: input.noteEs, birthDate: input.birthDate })
+			.where(eq(casePeople.id, person.id));
+		// The codes, never the notes: the audit trail holds no typed words.
+		await record(tx, { action: 'person.relationship', resourceType: 'person', resourceId: person.id, caseId, outcome: 'allowed', detail: { code: input.code, side: input.side } });
+		return { ok: true, value: true };
+	});
 }
 
 // ---- Safety settings: sensitivity labels and keep-apart pairs (staff on the case) ----
@@ -321,69 +317,78 @@ export const labelsSchema = z.object({ personId: opaqueId, labels: z.array(z.enu
  * Replaces the sensitivity labels on one person's details. Refuses (`not-applicable`) a label that cannot
  * apply to this person: the child's own words or a youth's private section on an adult.
  */
-export function setLabels(ctx: RequestContext, caseId: string, input: z.infer<typeof labelsSchema>): Result<true> | { ok: false; reason: 'not-applicable' } {
-	const refused = authorize(ctx, 'manage', { type: 'safety-settings', caseId }, 'person.labels');
-	if (refused) return refused;
-	const person = ctx.db.select().from(casePeople).where(and(eq(casePeople.id, input.personId), eq(casePeople.caseId, caseId))).get();
-	if (!person) return { ok: false, reason: 'not-found' };
-	// A label that cannot apply to this person (a child's words on an adult) is refused, not stored.
-	const applies = labelsThatApply({ role: person.role, age: ageOn(person.birthDate, agencyToday(ctx, caseId)) }, SENSITIVITY_LABELS);
-	if (input.labels.some((label) => !applies.includes(label))) return { ok: false, reason: 'not-applicable' };
-	const setBy = ctx.actor.kind === 'staff' ? ctx.actor.userId : null;
-	const now = Date.now();
-	ctx.db.transaction((tx) => {
-		tx.delete(sensitivityLabels).where(eq(sensitivityLabels.personId, person.id)).run();
-		if (input.labels.length) tx.insert(sensitivityLabels).values([...new Set(input.labels)].map((label) => ({ personId: person.id, label, setBy, setAt: now }))).run();
+export async function setLabels(ctx: RequestContext, caseId: string, input: z.infer<typeof labelsSchema>): Promise<Result<true> | { ok: false; reason: 'not-applicable' }> {
+	const result = await inTransaction(ctx, async (tx): Promise<Result<true> | { ok: false; reason: 'not-applicable' }> => {
+		const refused = await authorize(tx, 'manage', { type: 'safety-settings', caseId }, 'person.labels');
+		if (refused) return refused;
+		const person = await first(tx.db.select().from(casePeople).where(and(eq(casePeople.id, input.personId), eq(casePeople.caseId, caseId))));
+		if (!person) return { ok: false, reason: 'not-found' };
+		// A label that cannot apply to this person (a child's words on an adult) is refused, not stored.
+		const applies = labelsThatApply({ role: person.role, age: ageOn(person.birthDate, await agencyToday(tx, caseId)) }, SENSITIVITY_LABELS);
+		if (input.labels.some((label) => !applies.includes(label))) return { ok: false, reason: 'not-applicable' };
+		const setBy = tx.actor.kind === 'staff' ? tx.actor.userId : null;
+		await tx.db.delete(sensitivityLabels).where(eq(sensitivityLabels.personId, person.id));
+		if (input.labels.length) await tx.db.insert(sensitivityLabels).values([...new Set(input.labels)].map((label) => ({ personId: person.id, label, setBy, setAt: tx.now })));
+		await record(tx, { action: 'person.labels', resourceType: 'person', resourceId: person.id, caseId, outcome: 'allowed', detail: { labels: [...input.labels].sort().join(',') } });
+		return { ok: true, value: true };
 	});
-	writeAudit(ctx.db, { actor: ctx.actor, action: 'person.labels', resourceType: 'person', resourceId: person.id, caseId, outcome: 'allowed', clientAddress: ctx.clientAddress, sessionId: ctx.sessionId, detail: { labels: [...input.labels].sort().join(',') } });
-	collabControl()?.accessChanged(caseId);
-	return { ok: true, value: true };
+	if (result.ok) await accessChanged(caseId);
+	return result;
 }
 
 export const pairSchema = z.object({ personA: opaqueId, personB: opaqueId }).refine((v) => v.personA !== v.personB, { message: 'same person' });
 
-/** Two people who must never be in one session. Refused while they already share one: move one first. */
-export function addKeepApart(ctx: RequestContext, caseId: string, input: z.infer<typeof pairSchema>): Result<true> | { ok: false; reason: 'share-session'; meetingIds: string[] } {
-	const refused = authorize(ctx, 'manage', { type: 'safety-settings', caseId }, 'keep-apart.add');
-	if (refused) return refused;
-	const [a, b] = [input.personA, input.personB].sort();
-	const found = ctx.db.select({ id: casePeople.id }).from(casePeople).where(and(eq(casePeople.caseId, caseId), inArray(casePeople.id, [a, b]))).all();
-	if (found.length !== 2) return { ok: false, reason: 'not-found' };
-	const shared = ctx.db
-		.select({ sessionId: meetingSessionMembers.meetingSessionId, personId: meetingSessionMembers.personId, meetingId: meetingSessions.meetingId })
-		.from(meetingSessionMembers)
-		.innerJoin(meetingSessions, eq(meetingSessions.id, meetingSessionMembers.meetingSessionId))
-		.where(inArray(meetingSessionMembers.personId, [a, b]))
-		.all();
-	const sessionsOfA = new Set(shared.filter((r) => r.personId === a).map((r) => r.sessionId));
-	const clash = shared.filter((r) => r.personId === b && sessionsOfA.has(r.sessionId));
-	if (clash.length) return { ok: false, reason: 'share-session', meetingIds: [...new Set(clash.map((c) => c.meetingId))] };
-	ctx.db.insert(keepApartPairs).values({ caseId, personA: a, personB: b, setBy: ctx.actor.kind === 'staff' ? ctx.actor.userId : null, setAt: Date.now() }).onConflictDoNothing().run();
-	writeAudit(ctx.db, { actor: ctx.actor, action: 'keep-apart.add', resourceType: 'person', resourceId: a, caseId, outcome: 'allowed', clientAddress: ctx.clientAddress, sessionId: ctx.sessionId });
+/**
+ * Two people who must never be in one session. Refused while they already share one: move one first. The
+ * check of shared sessions and the insert run in one transaction, so a placement at the same moment
+ * cannot slip the pair into one session.
+ */
+export async function addKeepApart(ctx: RequestContext, caseId: string, input: z.infer<typeof pairSchema>): Promise<Result<true> | { ok: false; reason: 'share-session'; meetingIds: string[] }> {
+	const result = await inTransaction(ctx, async (tx): Promise<Result<true> | { ok: false; reason: 'share-session'; meetingIds: string[] }> => {
+		const refused = await authorize(tx, 'manage', { type: 'safety-settings', caseId }, 'keep-apart.add');
+		if (refused) return refused;
+		const { personA: a, personB: b } = orderedPair(input.personA, input.personB);
+		const found = await tx.db.select({ id: casePeople.id }).from(casePeople).where(and(eq(casePeople.caseId, caseId), inArray(casePeople.id, [a, b])));
+		if (found.length !== 2) return { ok: false, reason: 'not-found' };
+		const memberships = await tx.db
+			.select({ sessionId: meetingSessionMembers.meetingSessionId, personId: meetingSessionMembers.personId, meetingId: meetingSessions.meetingId })
+			.from(meetingSessionMembers)
+			.innerJoin(meetingSessions, eq(meetingSessions.id, meetingSessionMembers.meetingSessionId))
+			.where(inArray(meetingSessionMembers.personId, [a, b]));
+		const meetingIds = meetingsShared(memberships, a, b);
+		if (meetingIds.length) return { ok: false, reason: 'share-session', meetingIds };
+		await tx.db.insert(keepApartPairs).values({ caseId, personA: a, personB: b, setBy: tx.actor.kind === 'staff' ? tx.actor.userId : null, setAt: tx.now }).onConflictDoNothing();
+		await record(tx, { action: 'keep-apart.add', resourceType: 'person', resourceId: a, caseId, outcome: 'allowed' });
+		return { ok: true, value: true };
+	});
 	// A new pair: each of them stops seeing the other's presence, and both become readers of the shared plan, now.
-	collabControl()?.accessChanged(caseId);
-	return { ok: true, value: true };
+	if (result.ok) await accessChanged(caseId);
+	return result;
 }
 
 /**
  * Ends a keep-apart pair. A pair that is not on record is refused as not-found, and audited as a failed
  * attempt: the trail never says a pair was removed when nothing was (one row per attempt, with its outcome).
  */
-export function removeKeepApart(ctx: RequestContext, caseId: string, input: z.infer<typeof pairSchema>): Result<true> {
+export async function removeKeepApart(ctx: RequestContext, caseId: string, input: z.infer<typeof pairSchema>): Promise<Result<true>> {
 	// A refusal is audited by authorize(); an allowed attempt is audited below, once, with what happened.
-	if (!decide(ctx.actor, 'manage', { type: 'safety-settings', caseId }).allow) return authorize(ctx, 'manage', { type: 'safety-settings', caseId }, 'keep-apart.remove')!;
-	const [a, b] = [input.personA, input.personB].sort();
-	const removed = ctx.db.delete(keepApartPairs).where(and(eq(keepApartPairs.caseId, caseId), eq(keepApartPairs.personA, a), eq(keepApartPairs.personB, b))).returning({ a: keepApartPairs.personA }).all();
-	const audit = { actor: ctx.actor, action: 'keep-apart.remove', resourceType: 'person', resourceId: a, caseId, clientAddress: ctx.clientAddress, sessionId: ctx.sessionId };
-	if (removed.length === 0) {
-		writeAudit(ctx.db, { ...audit, outcome: 'failed', detail: { why: 'not-found' } });
-		return { ok: false, reason: 'not-found' };
-	}
-	writeAudit(ctx.db, { ...audit, outcome: 'allowed' });
-	collabControl()?.accessChanged(caseId);
-	return { ok: true, value: true };
+	if (!decide(ctx.actor, 'manage', { type: 'safety-settings', caseId }).allow) return (await authorize(ctx, 'manage', { type: 'safety-settings', caseId }, 'keep-apart.remove'))!;
+	const { personA: a, personB: b } = orderedPair(input.personA, input.personB);
+	const result = await inTransaction(ctx, async (tx): Promise<Result<true>> => {
+		const removed = await tx.db.delete(keepApartPairs).where(and(eq(keepApartPairs.caseId, caseId), eq(keepApartPairs.personA, a), eq(keepApartPairs.personB, b))).returning({ a: keepApartPairs.personA });
+		const audit = { action: 'keep-apart.remove', resourceType: 'person', resourceId: a, caseId };
+		if (removed.length === 0) {
+			await record(tx, { ...audit, outcome: 'failed', detail: { why: 'not-found' } });
+			return { ok: false, reason: 'not-found' };
+		}
+		await record(tx, { ...audit, outcome: 'allowed' });
+		return { ok: true, value: true };
+	});
+	if (result.ok) await accessChanged(caseId);
+	return result;
 }
 
-export function keepApartOfCase(ctx: RequestContext, caseId: string): { personA: string; personB: string }[] {
-	return ctx.db.select({ personA: keepApartPairs.personA, personB: keepApartPairs.personB }).from(keepApartPairs).where(eq(keepApartPairs.caseId, caseId)).all();
+/** The keep-apart pairs of a case (the caller has authorized the case). */
+export function keepApartOfCase(ctx: RequestContext, caseId: string): Promise<{ personA: string; personB: string }[]> {
+	return ctx.db.select({ personA: keepApartPairs.personA, personB: keepApartPairs.personB }).from(keepApartPairs).where(eq(keepApartPairs.caseId, caseId));
 }

@@ -2,7 +2,7 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import { and, eq } from 'drizzle-orm';
 import * as Y from 'yjs';
 import { createHash } from 'node:crypto';
-import { testDatabase } from '../../../../tests/support/db';
+import { testContext, testDatabase } from '../../../../tests/support/db';
 import type { Db } from '../db/index.ts';
 import { auditEvents, collabSnapshots, collabUpdates, users } from '../db/schema.ts';
 import { staffActor } from '../auth/session.ts';
@@ -17,10 +17,10 @@ let db: Db;
 let docId: string;
 
 function ctx(actor: Actor): RequestContext {
-	return { db, actor, sessionId: null, clientAddress: null };
+	return testContext(db, actor);
 }
 
-function staff(email: string): Actor {
+function staff(email: string): Promise<Actor> {
 	const user = db.select().from(users).where(eq(users.email, email)).get()!;
 	return staffActor(db, user);
 }
@@ -48,24 +48,24 @@ beforeAll(async () => {
 });
 
 describe('saved notes of a shared document', () => {
-	it('reads the committed state (snapshot, then the log after it) as HTML, for someone who may open the document', () => {
-		const result = savedNotesHtml(ctx(staff('caseworker@demo.test')), docId);
+	it('reads the committed state (snapshot, then the log after it) as HTML, for someone who may open the document', async () => {
+		const result = await savedNotesHtml(ctx(await staff('caseworker@demo.test')), docId);
 		expect(result).toEqual({ ok: true, value: '<p>Grandma Rosa can drive on Tuesdays.</p><p>School &lt;b&gt;meeting&lt;/b&gt; moved to Friday.</p>' });
 	});
 
-	it('refuses, through the same policy as the socket, anyone who may not open it, and audits both answers', () => {
-		expect(savedNotesHtml(ctx(staff('outsider@demo.test')), docId)).toEqual({ ok: false, reason: 'forbidden' });
-		expect(savedNotesHtml(ctx(staff('admin@demo.test')), docId)).toEqual({ ok: false, reason: 'forbidden' });
-		expect(savedNotesHtml(ctx({ kind: 'anonymous' }), docId)).toEqual({ ok: false, reason: 'not-signed-in' });
-		expect(savedNotesHtml(ctx(staff('caseworker@demo.test')), 'meeting:aaaaaaaaaaaaaaaaaaaaaaaa')).toEqual({ ok: false, reason: 'forbidden' });
-		expect(savedNotesHtml(ctx(staff('caseworker@demo.test')), '../etc/passwd')).toEqual({ ok: false, reason: 'forbidden' });
+	it('refuses, through the same policy as the socket, anyone who may not open it, and audits both answers', async () => {
+		expect(await savedNotesHtml(ctx(await staff('outsider@demo.test')), docId)).toEqual({ ok: false, reason: 'forbidden' });
+		expect(await savedNotesHtml(ctx(await staff('admin@demo.test')), docId)).toEqual({ ok: false, reason: 'forbidden' });
+		expect(await savedNotesHtml(ctx({ kind: 'anonymous' }), docId)).toEqual({ ok: false, reason: 'not-signed-in' });
+		expect(await savedNotesHtml(ctx(await staff('caseworker@demo.test')), 'meeting:aaaaaaaaaaaaaaaaaaaaaaaa')).toEqual({ ok: false, reason: 'forbidden' });
+		expect(await savedNotesHtml(ctx(await staff('caseworker@demo.test')), '../etc/passwd')).toEqual({ ok: false, reason: 'forbidden' });
 		const rows = db.select({ outcome: auditEvents.outcome }).from(auditEvents).where(and(eq(auditEvents.action, 'document.read'), eq(auditEvents.resourceId, docId))).all();
 		expect(rows.map((r) => r.outcome).sort()).toEqual(['allowed', 'denied', 'denied', 'denied']);
 	});
-	it('skips an unreadable row, as the collab room does, instead of failing the page', () => {
+	it('skips an unreadable row, as the collab room does, instead of failing the page', async () => {
 		const bad = db.insert(collabUpdates).values({ docId, update: Buffer.from([0xff, 0xff, 0xff, 0x07]), createdAt: 0 }).returning({ id: collabUpdates.id }).get();
 		try {
-			const result = savedNotesHtml(ctx(staff('caseworker@demo.test')), docId);
+			const result = await savedNotesHtml(ctx(await staff('caseworker@demo.test')), docId);
 			expect(result).toEqual({ ok: true, value: '<p>Grandma Rosa can drive on Tuesdays.</p><p>School &lt;b&gt;meeting&lt;/b&gt; moved to Friday.</p>' });
 		} finally {
 			db.delete(collabUpdates).where(eq(collabUpdates.id, bad.id)).run();
@@ -74,12 +74,12 @@ describe('saved notes of a shared document', () => {
 });
 
 describe('saved notes that are large or unchanged', () => {
-	it('are read once while nothing new is stored, and again after a change', () => {
-		const first = savedNotesHtml(ctx(staff('caseworker@demo.test')), docId);
+	it('are read once while nothing new is stored, and again after a change', async () => {
+		const first = await savedNotesHtml(ctx(await staff('caseworker@demo.test')), docId);
 		const writer = new Y.Doc();
 		const row = db.insert(collabUpdates).values({ docId, update: Buffer.from(paragraphUpdate(writer, 'One more line.')), createdAt: 0 }).returning({ id: collabUpdates.id }).get();
 		try {
-			const after = savedNotesHtml(ctx(staff('caseworker@demo.test')), docId);
+			const after = await savedNotesHtml(ctx(await staff('caseworker@demo.test')), docId);
 			// (Where the line lands depends on this writer's random client id: it saw no earlier line.)
 			expect(after.ok && after.value).toContain('<p>One more line.</p>');
 			expect(after.ok && after.value).toContain((first.ok && first.value) || 'first');
@@ -88,7 +88,7 @@ describe('saved notes that are large or unchanged', () => {
 		}
 	});
 
-	it('are left to the live editor past SAVED_NOTES_MAX_BYTES, so a page view never holds the server long (issue 17)', () => {
+	it('are left to the live editor past SAVED_NOTES_MAX_BYTES, so a page view never holds the server long (issue 17)', async () => {
 		const writer = new Y.Doc();
 		const row = db
 			.insert(collabUpdates)
@@ -96,7 +96,7 @@ describe('saved notes that are large or unchanged', () => {
 			.returning({ id: collabUpdates.id })
 			.get();
 		try {
-			expect(savedNotesHtml(ctx(staff('caseworker@demo.test')), docId)).toEqual({ ok: true, value: null });
+			expect(await savedNotesHtml(ctx(await staff('caseworker@demo.test')), docId)).toEqual({ ok: true, value: null });
 		} finally {
 			db.delete(collabUpdates).where(eq(collabUpdates.id, row.id)).run();
 		}
@@ -104,7 +104,7 @@ describe('saved notes that are large or unchanged', () => {
 });
 
 describe('the notes go into the page once', () => {
-	it('fills the element that carries the slot, and nothing else', () => {
+	it('fills the element that carries the slot, and nothing else', async () => {
 		const saved = savedNotesSlot(docId, '<p>notes</p>');
 		expect(saved.slot).toMatch(/^[a-z2-7]{24}$/);
 		// Random per response: nothing typed elsewhere on the page can name it in advance.
@@ -114,14 +114,14 @@ describe('the notes go into the page once', () => {
 		expect(fillSavedNotesSlot('<div data-saved-notes="other"></div>', saved)).toBe('<div data-saved-notes="other"></div>');
 	});
 
-	it('puts the socket-opening script first in <head>, before the stylesheets it would wait for', () => {
+	it('puts the socket-opening script first in <head>, before the stylesheets it would wait for', async () => {
 		const page = '<!doctype html><html><head><meta charset="utf-8" /><link rel="stylesheet" href="/a.css"></head><body></body></html>';
 		const out = withEarlySocket(page, docId);
 		expect(out).toBe(page.replace('<meta charset="utf-8" />', `<meta charset="utf-8" /><script data-notes-doc="${docId}">${EARLY_SOCKET_SCRIPT}</script>`));
 		expect(withEarlySocket('<head></head>', 'a"b')).toContain('data-notes-doc="a&quot;b"');
 	});
 
-	it('asks the socket for the whole document: `?sv=AA` is an empty document’s state vector', () => {
+	it('asks the socket for the whole document: `?sv=AA` is an empty document’s state vector', async () => {
 		expect(Buffer.from(Y.encodeStateVector(new Y.Doc())).toString('base64url')).toBe('AA');
 		expect(EARLY_SOCKET_SCRIPT).toContain('?sv=AA');
 		// svelte.config.js allows the script by this hash; a change to the text changes both.

@@ -45,11 +45,11 @@ function remember(docId: string, version: string, html: string): void {
  * a page (SAVED_NOTES_MAX_BYTES: the live editor shows them). Refused (and audited) exactly as the
  * document's socket would be.
  */
-export function savedNotesHtml(ctx: RequestContext, docId: string): Result<string | null> {
+export async function savedNotesHtml(ctx: RequestContext, docId: string): Promise<Result<string | null>> {
 	const parsed = docIdSchema.safeParse(docId);
 	const ref = parsed.success ? parsed.data : null;
-	const access = ref ? documentAccess(ctx.db, ctx.actor, ref) : null;
-	writeAudit(ctx.db, {
+	const access = ref ? await documentAccess(ctx.db, ctx.actor, ref) : null;
+	await writeAudit(ctx.db, {
 		actor: ctx.actor,
 		action: 'document.read',
 		resourceType: 'document',
@@ -62,11 +62,11 @@ export function savedNotesHtml(ctx: RequestContext, docId: string): Result<strin
 	});
 	if (!ref || !access?.ok) return { ok: false, reason: ctx.actor.kind === 'anonymous' ? 'not-signed-in' : 'forbidden' };
 	const name = docName(ref);
-	const { version, bytes } = storedVersion(ctx.db, name);
+	const { version, bytes } = await storedVersion(ctx.db, name);
 	if (bytes > SAVED_NOTES_MAX_BYTES) return { ok: true, value: null };
 	const cached = rendered.get(name);
 	if (cached?.version === version) return { ok: true, value: cached.html };
-	const doc = loadStoredDocument(ctx.db, name);
+	const doc = await loadStoredDocument(ctx.db, name);
 	try {
 		const html = notesToHtml(notesOf(doc));
 		remember(name, version, html);

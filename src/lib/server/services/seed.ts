@@ -1,5 +1,5 @@
 import { count } from 'drizzle-orm';
-import type { Db } from '../db/index.ts';
+import { first, transact, type Db } from '../db/index.ts';
 import { agencies, caseAssignments, casePeople, cases, detailConsents, keepApartPairs, meetingSessionMembers, meetingSessions, meetings, sensitivityLabels, users } from '../db/schema.ts';
 import { hashPassword } from '../auth/password.ts';
 import { newId } from '../ids.ts';
@@ -20,12 +20,13 @@ export const DEMO_SIGN_INS = [
 	{ email: 'outsider@demo.test', name: 'Riley Park', role: 'caseworker' }
 ] as const;
 
-export function isEmpty(db: Db): boolean {
-	return (db.select({ n: count() }).from(agencies).get()?.n ?? 0) === 0 && (db.select({ n: count() }).from(users).get()?.n ?? 0) === 0;
+/** Whether the database holds no agency and no staff account yet (a new installation). */
+export async function isEmpty(db: Db): Promise<boolean> {
+	return ((await first(db.select({ n: count() }).from(agencies)))?.n ?? 0) === 0 && ((await first(db.select({ n: count() }).from(users)))?.n ?? 0) === 0;
 }
 
 export async function seedDemo(db: Db, now = Date.now()): Promise<{ caseId: string; meetingId: string } | null> {
-	if (!isEmpty(db)) return null;
+	if (!(await isEmpty(db))) return null;
 	const passwordHash = await hashPassword(DEMO_PASSWORD);
 	const timeZone = 'America/Chicago';
 	const agencyId = newId();
@@ -51,13 +52,12 @@ export async function seedDemo(db: Db, now = Date.now()): Promise<{ caseId: stri
 		return { id: newId(), caseId, role, givenName, familyName, relationshipCode: relationship, relationshipSide: side, createdAt: now, ...rest };
 	};
 
-	db.transaction((tx) => {
-		if (!isEmpty(tx as unknown as Db)) return;
-		tx.insert(agencies).values({ id: agencyId, name: 'Demo County Family Services', timeZone, createdAt: now }).run();
-		tx.insert(users)
-			.values(DEMO_SIGN_INS.map((u) => ({ id: userIds.get(u.email)!, agencyId, email: u.email, name: u.name, role: u.role, passwordHash, createdAt: now })))
-			.run();
-		tx.insert(cases).values({ id: caseId, agencyId, name: 'Rivera family', removalDate: removal, createdAt: now }).run();
+	const seeded = await transact(db, async (tx) => {
+		if (!(await isEmpty(tx))) return false;
+		await tx.insert(agencies).values({ id: agencyId, name: 'Demo County Family Services', timeZone, createdAt: now });
+		await tx.insert(users)
+			.values(DEMO_SIGN_INS.map((u) => ({ id: userIds.get(u.email)!, agencyId, email: u.email, name: u.name, role: u.role, passwordHash, createdAt: now })));
+		await tx.insert(cases).values({ id: caseId, agencyId, name: 'Rivera family', removalDate: removal, createdAt: now });
 		const people = {
 			// Ages come from the birth dates, in each reader's words ("Daughter, age 14", "Hija, 14 años").
 			mateo: person('CHILD_YOUTH', 'Mateo', 'Rivera', 'SON', { birthDate: '2017-03-14' }),
@@ -74,26 +74,23 @@ export async function seedDemo(db: Db, now = Date.now()): Promise<{ caseId: stri
 			// A trainee who may follow the meeting but never change anything: the role (Observer) says what he is.
 			jordan: person('OBSERVER', 'Jordan', 'Lee', null, { locale: 'en', email: 'jordan.lee@example.test' })
 		};
-		tx.insert(casePeople).values(Object.values(people)).run();
+		await tx.insert(casePeople).values(Object.values(people));
 		const staffId = userIds.get('caseworker@demo.test')!;
 		// Lucia and Tom told Sam they are happy for the family to have their phone and email; nobody else
 		// has agreed yet, so nobody else's details reach another family member.
-		tx.insert(detailConsents)
-			.values([people.lucia, people.tom].map((p) => ({ personId: p.id, detail: 'contact' as const, recordedBy: 'staff' as const, recordedByUser: staffId, recordedAt: now })))
-			.run();
-		tx.insert(sensitivityLabels)
-			.values((['ADDRESS_CONFIDENTIAL', 'CONTACT_CONFIDENTIAL', 'AVAILABILITY_CONFIDENTIAL', 'DV_DISCLOSURE'] as const).map((label) => ({ personId: people.ana.id, label, setBy: staffId, setAt: now })))
-			.run();
+		await tx.insert(detailConsents)
+			.values([people.lucia, people.tom].map((p) => ({ personId: p.id, detail: 'contact' as const, recordedBy: 'staff' as const, recordedByUser: staffId, recordedAt: now })));
+		await tx.insert(sensitivityLabels)
+			.values((['ADDRESS_CONFIDENTIAL', 'CONTACT_CONFIDENTIAL', 'AVAILABILITY_CONFIDENTIAL', 'DV_DISCLOSURE'] as const).map((label) => ({ personId: people.ana.id, label, setBy: staffId, setAt: now })));
 		const [a, b] = [people.ana.id, people.daniel.id].sort();
-		tx.insert(keepApartPairs).values({ caseId, personA: a, personB: b, setBy: staffId, setAt: now }).run();
-		tx.insert(caseAssignments)
+		await tx.insert(keepApartPairs).values({ caseId, personA: a, personB: b, setBy: staffId, setAt: now });
+		await tx.insert(caseAssignments)
 			.values([
 				{ caseId, userId: userIds.get('caseworker@demo.test')!, role: 'caseworker', createdAt: now },
 				{ caseId, userId: userIds.get('facilitator@demo.test')!, role: 'facilitator', createdAt: now },
 				{ caseId, userId: userIds.get('supervisor@demo.test')!, role: 'supervisor', createdAt: now }
-			])
-			.run();
-		tx.insert(meetings)
+			]);
+		await tx.insert(meetings)
 			.values({
 				id: meetingId,
 				caseId,
@@ -108,24 +105,23 @@ export async function seedDemo(db: Db, now = Date.now()): Promise<{ caseId: stri
 				status: 'scheduled',
 				createdBy: userIds.get('caseworker@demo.test')!,
 				createdAt: now
-			})
-			.run();
+			});
 		// The joint session holds the family team; Ana meets in a separate session of her own.
 		const joint = newId();
 		const anaSession = newId();
-		tx.insert(meetingSessions)
+		await tx.insert(meetingSessions)
 			.values([
 				{ id: joint, meetingId, kind: 'JOINT', createdAt: now },
 				{ id: anaSession, meetingId, kind: 'SEPARATE', forPersonId: people.ana.id, createdAt: now + 1 }
-			])
-			.run();
-		tx.insert(meetingSessionMembers)
+			]);
+		await tx.insert(meetingSessionMembers)
 			.values([
 				...[people.sofia, people.daniel, people.rosa, people.lucia, people.grace, people.tom, people.jordan].map((p) => ({ meetingSessionId: joint, personId: p.id })),
 				{ meetingSessionId: anaSession, personId: people.ana.id },
 				{ meetingSessionId: anaSession, personId: people.rosa.id }
-			])
-			.run();
+			]);
+		return true;
 	});
+	if (!seeded) return null;
 	return { caseId, meetingId };
 }

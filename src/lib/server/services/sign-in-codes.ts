@@ -1,7 +1,6 @@
-import { and, desc, eq, gt, inArray, isNull, lt, sql } from 'drizzle-orm';
-import type { Db } from '../db/index.ts';
+import { and, eq, gt, inArray, isNull, lt, sql } from 'drizzle-orm';
+import { first, type Db } from '../db/index.ts';
 import { casePeople, invites, participants, signInCodes } from '../db/schema.ts';
-import { writeAudit } from '../audit.ts';
 import { newId } from '../ids.ts';
 import { createSession } from '../auth/session.ts';
 import { hashSecret, newVerifyCode } from '../auth/invite-secrets.ts';
@@ -9,7 +8,7 @@ import { notify } from '../notify/index.ts';
 import { destinationKey, typedDestinationKey } from '../notify/message.ts';
 import { signInCodeMessage } from './invite-messages.ts';
 import { findInvite, inviteLookups, type InviteCredential } from './invites.ts';
-import type { Actor } from '../../domain/policy.ts';
+import { inTransaction, record, type RequestContext } from './access.ts';
 
 // Coming back after signing out (issue 16.12). A family member has no password: they joined with a
 // single-use link. To sign in again they ask for a new 6-digit code, which goes only to the phone or email
@@ -40,18 +39,19 @@ type InviteRow = typeof invites.$inferSelect;
 type Eligible = { ok: true; invite: InviteRow; participant: { id: string; meetingId: string | null; locale: string }; channel: 'email' | 'sms'; to: string };
 
 /** Whether a new code may be sent for this invitation now, and where to; or why not (for the audit). */
-function eligibility(db: Db, invite: InviteRow, now: number): Eligible | { ok: false; why: string; way?: 'ask' } {
+async function eligibility(db: Db, invite: InviteRow, now: number): Promise<Eligible | { ok: false; why: string; way?: 'ask' }> {
 	if (invite.revokedAt !== null) return { ok: false, why: 'revoked' };
 	if (invite.usedAt === null) return { ok: false, why: 'not-joined' };
 	if (now >= invite.expiresAt) return { ok: false, why: 'expired' };
-	const participant = db
-		.select({ id: participants.id, meetingId: participants.meetingId, locale: participants.locale })
-		.from(participants)
-		.where(and(eq(participants.inviteId, invite.id), isNull(participants.revokedAt)))
-		.get();
+	const participant = await first(
+		db
+			.select({ id: participants.id, meetingId: participants.meetingId, locale: participants.locale })
+			.from(participants)
+			.where(and(eq(participants.inviteId, invite.id), isNull(participants.revokedAt)))
+	);
 	if (!participant) return { ok: false, why: 'revoked' };
 	if (invite.channel === 'in_person' || invite.destinationHash === null) return { ok: false, why: 'in-person', way: 'ask' };
-	const person = db.select({ email: casePeople.email, phone: casePeople.phone }).from(casePeople).where(eq(casePeople.id, invite.personId)).get();
+	const person = await first(db.select({ email: casePeople.email, phone: casePeople.phone }).from(casePeople).where(eq(casePeople.id, invite.personId)));
 	const to = invite.channel === 'email' ? person?.email : person?.phone;
 	const key = to ? destinationKey(invite.channel, to) : null;
 	// The person's record no longer holds where the invitation went: the code would go somewhere else.
@@ -63,37 +63,39 @@ function eligibility(db: Db, invite: InviteRow, now: number): Eligible | { ok: f
  * What the page of a used link (or short code) tells its holder about coming back: a new code by email or
  * text message, ask staff for one, or nothing (the invitation ended or was turned off).
  */
-export function comeBackWay(db: Db, invite: InviteRow, now = Date.now()): ComeBackWay | null {
-	const e = eligibility(db, invite, now);
+export async function comeBackWay(ctx: RequestContext, invite: InviteRow): Promise<ComeBackWay | null> {
+	const e = await eligibility(ctx.db, invite, ctx.now);
 	return e.ok ? e.channel : (e.way ?? null);
 }
 
 /**
- * How a signed-in participant will come back after signing out, and until when (ms since the epoch), for
- * the sign-out and devices pages. Null for someone else than a participant.
+ * How this request's participant will come back after signing out, and until when (ms since the epoch),
+ * for the sign-out and devices pages. Null for someone else than a participant.
  */
-export function comeBackFor(db: Db, actor: Actor, now = Date.now()): { way: ComeBackWay; until: number | null } | null {
+export async function comeBackFor(ctx: RequestContext): Promise<{ way: ComeBackWay; until: number | null } | null> {
+	const actor = ctx.actor;
 	if (actor.kind !== 'participant') return null;
-	const invite = db.select({ invite: invites }).from(participants).innerJoin(invites, eq(invites.id, participants.inviteId)).where(eq(participants.id, actor.participantId)).get()?.invite;
+	const invite = (await first(ctx.db.select({ invite: invites }).from(participants).innerJoin(invites, eq(invites.id, participants.inviteId)).where(eq(participants.id, actor.participantId))))?.invite;
 	if (!invite) return { way: 'ask', until: null };
-	const e = eligibility(db, invite, now);
+	const e = await eligibility(ctx.db, invite, ctx.now);
 	return e.ok ? { way: e.channel, until: invite.expiresAt } : { way: 'ask', until: null };
 }
 
 /** Who asks for a code: the holder of a used link or short code, or someone typing a phone number or email. */
 export type CodeAsker = InviteCredential | { destination: string };
 
-function invitesOf(db: Db, asker: CodeAsker): InviteRow[] {
+async function invitesOf(db: Db, asker: CodeAsker): Promise<InviteRow[]> {
 	if (!('destination' in asker)) {
-		const invite = findInvite(db, asker);
+		const invite = await findInvite(db, asker);
 		return invite ? [invite] : [];
 	}
 	const key = typedDestinationKey(asker.destination.slice(0, 254));
-	return key ? db.select().from(invites).where(eq(invites.destinationHash, hashSecret(key))).all() : [];
+	return key ? db.select().from(invites).where(eq(invites.destinationHash, hashSecret(key))) : [];
 }
 
-function audit(db: Db, action: string, outcome: 'allowed' | 'denied', clientAddress: string | null, invite: InviteRow | null, detail?: Record<string, string>) {
-	writeAudit(db, { actor: { kind: 'anonymous' }, action, resourceType: 'invite', resourceId: invite?.id ?? null, caseId: invite?.caseId ?? null, outcome, clientAddress, detail });
+/** One step of coming back on the trail, as the anonymous caller (never the code, the phone number or the email). */
+function audit(ctx: RequestContext, action: string, outcome: 'allowed' | 'denied', invite: InviteRow | null, detail?: Record<string, string>): Promise<void> {
+	return record(ctx, { actor: { kind: 'anonymous' }, action, resourceType: 'invite', resourceId: invite?.id ?? null, caseId: invite?.caseId ?? null, outcome, detail });
 }
 
 /**
@@ -102,65 +104,63 @@ function audit(db: Db, action: string, outcome: 'allowed' | 'denied', clientAddr
  * nothing but `ok` to someone who typed a phone number or email: the same whether or not any invitation
  * has it. Refuses (`throttled`) when this address has used up its look-ups.
  */
-export function requestSignInCode(
-	db: Db,
-	asker: CodeAsker,
-	clientAddress: string | null,
-	now = Date.now()
-): { ok: true; sent: ComeBackWay | 'too-many' | null } | { ok: false; reason: 'throttled' } {
-	if (!inviteLookups().take(clientAddress ?? 'unknown', now)) {
-		audit(db, 'sign-in-code.send', 'denied', clientAddress, null, { why: 'throttled' });
+export async function requestSignInCode(ctx: RequestContext, asker: CodeAsker): Promise<{ ok: true; sent: ComeBackWay | 'too-many' | null } | { ok: false; reason: 'throttled' }> {
+	if (!inviteLookups().take(ctx.clientAddress ?? 'unknown', ctx.now)) {
+		await audit(ctx, 'sign-in-code.send', 'denied', null, { why: 'throttled' });
 		return { ok: false, reason: 'throttled' };
 	}
 	if ('destination' in asker) {
 		// Asked by phone number or email: the answer, and the work done before it, are the same whether or
 		// not an invitation has it (one audit row); the look-up, the code and the message come after it.
-		audit(db, 'sign-in-code.request', 'allowed', clientAddress, null);
+		await audit(ctx, 'sign-in-code.request', 'allowed', null);
 		setImmediate(() => {
-			try {
-				issueCodes(db, invitesOf(db, asker), clientAddress, now);
-			} catch (err) {
-				console.error('sign-in code: could not issue', err);
-			}
+			invitesOf(ctx.db, asker)
+				.then((found) => issueCodes(ctx, found))
+				.catch((err) => console.error('sign-in code: could not issue', err));
 		});
 		return { ok: true, sent: null };
 	}
-	return { ok: true, sent: issueCodes(db, invitesOf(db, asker), clientAddress, now) };
+	return { ok: true, sent: await issueCodes(ctx, await invitesOf(ctx.db, asker)) };
 }
 
 /** A new code for each of these invitations that may have one, each sent right after; what was done, for the last. */
-function issueCodes(db: Db, found: InviteRow[], clientAddress: string | null, now: number): ComeBackWay | 'too-many' | null {
-	if (found.length === 0) audit(db, 'sign-in-code.send', 'denied', clientAddress, null, { why: 'unknown' });
+async function issueCodes(ctx: RequestContext, found: InviteRow[]): Promise<ComeBackWay | 'too-many' | null> {
+	const now = ctx.now;
+	if (found.length === 0) await audit(ctx, 'sign-in-code.send', 'denied', null, { why: 'unknown' });
 	let sent: ComeBackWay | 'too-many' | null = null;
 	for (const invite of found) {
-		const e = eligibility(db, invite, now);
+		const e = await eligibility(ctx.db, invite, now);
 		if (!e.ok) {
-			audit(db, 'sign-in-code.send', 'denied', clientAddress, invite, { why: e.why });
+			await audit(ctx, 'sign-in-code.send', 'denied', invite, { why: e.why });
 			sent = e.way ?? null;
 			continue;
 		}
 		const code = newVerifyCode();
-		const issued = db.transaction((tx) => {
-			const lastHour = tx.select({ id: signInCodes.id }).from(signInCodes).where(and(eq(signInCodes.inviteId, invite.id), gt(signInCodes.createdAt, now - 3_600_000))).all();
-			if (lastHour.length >= CODES_PER_HOUR) return false;
+		// The hour's count, the replacement and the new code in one transaction with its audit entry: two
+		// requests at once cannot both squeeze past CODES_PER_HOUR.
+		const issued = await inTransaction(ctx, async (tx) => {
+			const lastHour = await tx.db.select({ id: signInCodes.id }).from(signInCodes).where(and(eq(signInCodes.inviteId, invite.id), gt(signInCodes.createdAt, now - 3_600_000)));
+			if (lastHour.length >= CODES_PER_HOUR) {
+				await audit(tx, 'sign-in-code.send', 'denied', invite, { why: 'too-many' });
+				return false;
+			}
 			// A newer code replaces the ones before it.
-			tx.update(signInCodes).set({ expiresAt: now }).where(and(eq(signInCodes.inviteId, invite.id), isNull(signInCodes.usedAt), gt(signInCodes.expiresAt, now))).run();
+			await tx.db.update(signInCodes).set({ expiresAt: now }).where(and(eq(signInCodes.inviteId, invite.id), isNull(signInCodes.usedAt), gt(signInCodes.expiresAt, now)));
 			const id = newId();
-			tx.insert(signInCodes).values({ id, inviteId: invite.id, codeHash: hashSecret(`${id}:${code}`), createdAt: now, expiresAt: now + CODE_MINUTES * 60_000 }).run();
+			await tx.db.insert(signInCodes).values({ id, inviteId: invite.id, codeHash: hashSecret(`${id}:${code}`), createdAt: now, expiresAt: now + CODE_MINUTES * 60_000 });
+			await audit(tx, 'sign-in-code.send', 'allowed', invite, { channel: e.channel });
 			return true;
 		});
 		if (!issued) {
-			audit(db, 'sign-in-code.send', 'denied', clientAddress, invite, { why: 'too-many' });
 			sent = 'too-many';
 			continue;
 		}
-		audit(db, 'sign-in-code.send', 'allowed', clientAddress, invite, { channel: e.channel });
 		sent = e.channel;
 		const locale = e.participant.locale === 'es' ? 'es' : 'en';
 		const words = signInCodeMessage(locale, code, CODE_MINUTES);
 		// After the answer: how long a mail server takes must not tell anything.
 		setImmediate(() => {
-			notify(db, { channel: e.channel, to: e.to, subject: words.subject, text: words.text, locale, kind: 'sign-in-code', caseId: invite.caseId, personId: invite.personId }).catch((err) =>
+			notify(ctx.db, { channel: e.channel, to: e.to, subject: words.subject, text: words.text, locale, kind: 'sign-in-code', caseId: invite.caseId, personId: invite.personId }).catch((err) =>
 				console.error('sign-in code: could not record the message', err)
 			);
 		});
@@ -172,57 +172,62 @@ export type CodeSignIn = { token: string; sessionId: string; participantId: stri
 
 /**
  * Signs a person in again with a code sent by `requestSignInCode`: a new session for the participant the
- * invitation made (not a new participant). A wrong code counts against every code it could have been
- * (MAX_ATTEMPTS each); the answer to a wrong, used, expired or locked code is the same.
+ * invitation made (not a new participant). Each try counts against every code it could have been
+ * (MAX_ATTEMPTS each), in one statement before any code is compared, so of tries sent at once no more than
+ * MAX_ATTEMPTS are compared against a code; only the request that marks the code used goes on. The answer
+ * to a wrong, used, expired or locked code is the same.
  */
-export function signInWithCode(
-	db: Db,
+export async function signInWithCode(
+	ctx: RequestContext,
 	asker: CodeAsker,
 	code: string,
-	meta: { clientAddress: string | null; userAgent: string | null },
-	now = Date.now()
-): { ok: true; value: CodeSignIn } | { ok: false; reason: 'throttled' | 'bad-code' } {
-	if (!inviteLookups().take(meta.clientAddress ?? 'unknown', now)) {
-		audit(db, 'sign-in-code.accept', 'denied', meta.clientAddress, null, { why: 'throttled' });
+	meta: { userAgent: string | null }
+): Promise<{ ok: true; value: CodeSignIn } | { ok: false; reason: 'throttled' | 'bad-code' }> {
+	const now = ctx.now;
+	if (!inviteLookups().take(ctx.clientAddress ?? 'unknown', now)) {
+		await audit(ctx, 'sign-in-code.accept', 'denied', null, { why: 'throttled' });
 		return { ok: false, reason: 'throttled' };
 	}
-	const eligible = invitesOf(db, asker)
-		.map((invite) => eligibility(db, invite, now))
-		.filter((e): e is Eligible => e.ok);
-	const pending = eligible.length
-		? db
-				.select()
-				.from(signInCodes)
-				.where(and(inArray(signInCodes.inviteId, eligible.map((e) => e.invite.id)), isNull(signInCodes.usedAt), gt(signInCodes.expiresAt, now), lt(signInCodes.attempts, MAX_ATTEMPTS)))
-				.orderBy(desc(signInCodes.createdAt))
-				.all()
-		: [];
-	const given = code.replace(/\s/g, '');
-	const match = /^\d{6}$/.test(given) ? pending.find((c) => hashSecret(`${c.id}:${given}`).equals(c.codeHash)) : undefined;
-	if (!match) {
-		if (pending.length) db.update(signInCodes).set({ attempts: sql`${signInCodes.attempts} + 1` }).where(inArray(signInCodes.id, pending.map((c) => c.id))).run();
-		audit(db, 'sign-in-code.accept', 'denied', meta.clientAddress, eligible.length === 1 ? eligible[0].invite : null, { why: 'bad-code' });
-		return { ok: false, reason: 'bad-code' };
+	const eligible: Eligible[] = [];
+	for (const invite of await invitesOf(ctx.db, asker)) {
+		const e = await eligibility(ctx.db, invite, now);
+		if (e.ok) eligible.push(e);
 	}
-	const e = eligible.find((x) => x.invite.id === match.inviteId)!;
-	// Single use, even with two taps at once: only the request that marks it used goes on.
-	const claimed = db
-		.update(signInCodes)
-		.set({ usedAt: now })
-		.where(and(eq(signInCodes.id, match.id), isNull(signInCodes.usedAt), gt(signInCodes.expiresAt, now), lt(signInCodes.attempts, MAX_ATTEMPTS)))
-		.returning({ id: signInCodes.id })
-		.all();
-	if (claimed.length === 0) return { ok: false, reason: 'bad-code' };
-	const { token, sessionId } = createSession(db, { participantId: e.participant.id }, meta, now);
-	writeAudit(db, {
-		actor: { kind: 'participant', participantId: e.participant.id, personId: e.invite.personId, caseId: e.invite.caseId, role: e.invite.accessRole, meetingId: e.participant.meetingId, meetingSessionIds: new Set(), keepApartWith: new Set() },
-		action: 'sign-in-code.accept',
-		resourceType: 'invite',
-		resourceId: e.invite.id,
-		caseId: e.invite.caseId,
-		outcome: 'allowed',
-		clientAddress: meta.clientAddress,
-		sessionId
+	return inTransaction(ctx, async (tx) => {
+		const open = and(isNull(signInCodes.usedAt), gt(signInCodes.expiresAt, now), lt(signInCodes.attempts, MAX_ATTEMPTS));
+		const counted = eligible.length
+			? await tx.db
+					.update(signInCodes)
+					.set({ attempts: sql`${signInCodes.attempts} + 1` })
+					.where(and(inArray(signInCodes.inviteId, eligible.map((e) => e.invite.id)), open))
+					.returning()
+			: [];
+		const given = code.replace(/\s/g, '');
+		const match = /^\d{6}$/.test(given) ? counted.sort((a, b) => b.createdAt - a.createdAt).find((c) => hashSecret(`${c.id}:${given}`).equals(c.codeHash)) : undefined;
+		if (!match) {
+			await audit(tx, 'sign-in-code.accept', 'denied', eligible.length === 1 ? eligible[0].invite : null, { why: 'bad-code' });
+			return { ok: false, reason: 'bad-code' } as const;
+		}
+		const e = eligible.find((x) => x.invite.id === match.inviteId)!;
+		// Single use, even with two taps at once: only the request that marks it used goes on.
+		const claimed = await tx.db
+			.update(signInCodes)
+			.set({ usedAt: now })
+			.where(and(eq(signInCodes.id, match.id), isNull(signInCodes.usedAt), gt(signInCodes.expiresAt, now)))
+			.returning({ id: signInCodes.id });
+		if (claimed.length === 0) return { ok: false, reason: 'bad-code' } as const;
+		const { token, sessionId } = await createSession(tx.db, { participantId: e.participant.id }, { clientAddress: ctx.clientAddress, userAgent: meta.userAgent }, now);
+		await record(
+			{ ...tx, sessionId },
+			{
+				actor: { kind: 'participant', participantId: e.participant.id, personId: e.invite.personId, caseId: e.invite.caseId, role: e.invite.accessRole, meetingId: e.participant.meetingId, meetingSessionIds: new Set(), keepApartWith: new Set() },
+				action: 'sign-in-code.accept',
+				resourceType: 'invite',
+				resourceId: e.invite.id,
+				caseId: e.invite.caseId,
+				outcome: 'allowed'
+			}
+		);
+		return { ok: true, value: { token, sessionId, participantId: e.participant.id, meetingId: e.participant.meetingId, locale: e.participant.locale === 'es' ? 'es' : 'en' } } as const;
 	});
-	return { ok: true, value: { token, sessionId, participantId: e.participant.id, meetingId: e.participant.meetingId, locale: e.participant.locale === 'es' ? 'es' : 'en' } };
 }

@@ -5,8 +5,8 @@ import { familyHome, shareMyDetail } from '$lib/server/services/people';
 import { refuse } from '$lib/server/http';
 import { SHAREABLE_DETAILS } from '$lib/domain/people';
 
-export const load: PageServerLoad = (event) => {
-	const result = familyHome(event.locals.ctx);
+export const load: PageServerLoad = async (event) => {
+	const result = await familyHome(event.locals.ctx);
 	if (!result.ok) refuse(event, result);
 	return { home: result.value };
 };
@@ -19,7 +19,7 @@ export const actions: Actions = {
 		const parsed = shareSchema.safeParse(Object.fromEntries(await event.request.formData()));
 		if (!parsed.success) return fail(400, { problem: 'invalid' as const });
 		const share = parsed.data.share === 'yes';
-		const result = shareMyDetail(event.locals.ctx, parsed.data.detail, share);
+		const result = await shareMyDetail(event.locals.ctx, parsed.data.detail, share);
 		if (!result.ok) refuse(event, result);
 		return { shared: share, detail: parsed.data.detail };
 	}

@@ -39,7 +39,7 @@ export const actions: Actions = {
 		const form = await event.request.formData();
 		const parsed = schema.safeParse(Object.fromEntries(form));
 		if (!parsed.success) return refuseTyped(form.get('shortCode'));
-		const landing = lookupInvite(event.locals.ctx.db, { shortCode: parsed.data.shortCode }, event.locals.ctx.clientAddress);
+		const landing = await lookupInvite(event.locals.ctx, { shortCode: parsed.data.shortCode });
 		// A code nobody was given: said beside the field, to try again. One that was used, ended or turned off:
 		// the plain page, with the way back for a used one.
 		if (landing.status === 'unknown') return fail(404, { shortCode: parsed.data.shortCode, problem: landing.status });
@@ -52,7 +52,7 @@ export const actions: Actions = {
 		if (!parsed.success) return refuseTyped(form.get('shortCode'));
 		const result = await acceptFromForm(event, { shortCode: parsed.data.shortCode });
 		// On a problem, show the landing again with the message (what they typed is kept).
-		const landing = lookupInvite(event.locals.ctx.db, { shortCode: parsed.data.shortCode }, event.locals.ctx.clientAddress);
+		const landing = await lookupInvite(event.locals.ctx, { shortCode: parsed.data.shortCode });
 		return fail(result.status, { shortCode: parsed.data.shortCode, problem: result.data.problem, landing: landing.status === 'valid' ? landing : undefined });
 	},
 	/**
@@ -62,7 +62,7 @@ export const actions: Actions = {
 	sendCode: async (event) => {
 		const parsed = codeAskerSchema.safeParse(askerFields(await event.request.formData()));
 		if (!parsed.success) return fail(400, { again: 'empty' as const, via: 'destination' as const, value: '' });
-		const result = requestSignInCode(event.locals.ctx.db, askerOf(parsed.data), event.locals.ctx.clientAddress);
+		const result = await requestSignInCode(event.locals.ctx, askerOf(parsed.data));
 		if (!result.ok) return fail(429, { again: 'throttled' as const, ...parsed.data });
 		return { again: 'sent' as const, sent: result.sent, ...parsed.data };
 	},

@@ -23,8 +23,7 @@ export const actions: Actions = {
 		const parsed = signInSchema.safeParse(raw);
 		// The email stays in the form; the password is never sent back to the page.
 		if (!parsed.success) return fail(400, { email: raw.email, problem: signInProblem(parsed.error), max: { email: EMAIL_MAX, password: PASSWORD_MAX } });
-		const result = await signIn(event.locals.ctx.db, parsed.data, {
-			clientAddress: event.getClientAddress(),
+		const result = await signIn(event.locals.ctx, parsed.data, {
 			userAgent: event.request.headers.get('user-agent'),
 			throttled: config().SIGNIN_THROTTLE
 		});

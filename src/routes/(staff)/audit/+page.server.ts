@@ -11,13 +11,13 @@ function link(path: string, filter: AuditFilter, extra: Parameters<typeof auditF
 }
 
 // Filters live in the URL (a GET form), so a filtered view survives a reload and can be bookmarked.
-export const load: PageServerLoad = (event) => {
+export const load: PageServerLoad = async (event) => {
 	const params = event.url.searchParams;
-	const result = queryAudit(event.locals.ctx, params);
+	const result = await queryAudit(event.locals.ctx, params);
 	if (!result.ok) refuse(event, result);
 	const trail = result.value;
 	// The tamper check reads every entry: it runs when the reader asks for it (?verify=1), not on each page.
-	const chain = params.get('verify') === '1' ? checkAuditChain(event.locals.ctx) : null;
+	const chain = params.get('verify') === '1' ? await checkAuditChain(event.locals.ctx) : null;
 	const f = trail.filter;
 	return {
 		trail,

@@ -8,8 +8,8 @@ import { colourFor } from '$lib/domain/colour';
 import { opaqueId } from '$lib/domain/doc-id';
 import { savedNotesHtml, savedNotesSlot } from '$lib/server/services/saved-notes';
 
-export const load: PageServerLoad = (event) => {
-	const result = getMeeting(event.locals.ctx, event.params.meetingId);
+export const load: PageServerLoad = async (event) => {
+	const result = await getMeeting(event.locals.ctx, event.params.meetingId);
 	if (!result.ok) refuse(event, result);
 	const who = sessionIdentity(event.locals.session!);
 	const wanted = event.url.searchParams.get('s');
@@ -18,7 +18,7 @@ export const load: PageServerLoad = (event) => {
 	// the page's HTML (see saved-notes.ts), so not for a client-side navigation's data request.
 	let savedNotes: string | null = null;
 	if (current?.doc && !event.isDataRequest) {
-		const saved = savedNotesHtml(event.locals.ctx, current.doc.id);
+		const saved = await savedNotesHtml(event.locals.ctx, current.doc.id);
 		if (saved.ok && saved.value !== null) {
 			event.locals.savedNotes = savedNotesSlot(current.doc.id, saved.value);
 			savedNotes = event.locals.savedNotes.slot;
@@ -34,7 +34,7 @@ export const actions: Actions = {
 	addMember: async (event) => {
 		const parsed = memberSchema.safeParse(Object.fromEntries(await event.request.formData()));
 		if (!parsed.success) return fail(400, { problem: 'invalid' as const });
-		const result = addToMeetingSession(event.locals.ctx, parsed.data.meetingSessionId, parsed.data.personId);
+		const result = await addToMeetingSession(event.locals.ctx, parsed.data.meetingSessionId, parsed.data.personId);
 		if (!result.ok) {
 			if (result.reason === 'keep-apart') return fail(409, { problem: 'keep-apart' as const, withName: result.withName });
 			if (result.reason === 'not-found') return fail(404, { problem: 'invalid' as const });
@@ -45,12 +45,12 @@ export const actions: Actions = {
 	removeMember: async (event) => {
 		const parsed = memberSchema.safeParse(Object.fromEntries(await event.request.formData()));
 		if (!parsed.success) return fail(400, { problem: 'invalid' as const });
-		const result = removeFromMeetingSession(event.locals.ctx, parsed.data.meetingSessionId, parsed.data.personId);
+		const result = await removeFromMeetingSession(event.locals.ctx, parsed.data.meetingSessionId, parsed.data.personId);
 		if (!result.ok) refuse(event, result);
 		return { done: 'removed' as const };
 	},
 	familyTime: async (event) => {
-		const result = startFamilyTime(event.locals.ctx, event.params.meetingId);
+		const result = await startFamilyTime(event.locals.ctx, event.params.meetingId);
 		if (!result.ok) {
 			if (result.reason === 'not-found') return fail(404, { problem: 'invalid' as const });
 			refuse(event, result);
@@ -60,7 +60,7 @@ export const actions: Actions = {
 	endFamilyTime: async (event) => {
 		const parsed = sessionSchema.safeParse(Object.fromEntries(await event.request.formData()));
 		if (!parsed.success) return fail(400, { problem: 'invalid' as const });
-		const result = endFamilyTime(event.locals.ctx, event.params.meetingId, parsed.data.meetingSessionId);
+		const result = await endFamilyTime(event.locals.ctx, event.params.meetingId, parsed.data.meetingSessionId);
 		if (!result.ok) refuse(event, result);
 		return { done: 'family-time-ended' as const };
 	},
@@ -68,14 +68,14 @@ export const actions: Actions = {
 	shareFamilyTime: async (event) => {
 		const parsed = sessionSchema.safeParse(Object.fromEntries(await event.request.formData()));
 		if (!parsed.success) return fail(400, { problem: 'invalid' as const });
-		const result = shareFamilyTime(event.locals.ctx, event.params.meetingId, parsed.data.meetingSessionId);
+		const result = await shareFamilyTime(event.locals.ctx, event.params.meetingId, parsed.data.meetingSessionId);
 		if (!result.ok) refuse(event, result);
 		return { done: 'family-time-shared' as const };
 	},
 	separate: async (event) => {
 		const parsed = z.object({ personId: opaqueId }).safeParse(Object.fromEntries(await event.request.formData()));
 		if (!parsed.success) return fail(400, { problem: 'invalid' as const });
-		const result = createSeparateSession(event.locals.ctx, event.params.meetingId, parsed.data.personId);
+		const result = await createSeparateSession(event.locals.ctx, event.params.meetingId, parsed.data.personId);
 		if (!result.ok) {
 			if (result.reason === 'not-found') return fail(404, { problem: 'invalid' as const });
 			refuse(event, result);

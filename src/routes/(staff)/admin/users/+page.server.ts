@@ -4,8 +4,8 @@ import type { Actions, PageServerLoad } from './$types';
 import { addStaff, listStaff, newStaffSchema, setStaffDisabled } from '$lib/server/services/users';
 import { refuse } from '$lib/server/http';
 
-export const load: PageServerLoad = (event) => {
-	const result = listStaff(event.locals.ctx);
+export const load: PageServerLoad = async (event) => {
+	const result = await listStaff(event.locals.ctx);
 	if (!result.ok) refuse(event, result);
 	return { staff: result.value, me: event.locals.actor.kind === 'staff' ? event.locals.actor.userId : null };
 };
@@ -38,7 +38,7 @@ export const actions: Actions = {
 		const form = await event.request.formData();
 		const parsed = toggleSchema.safeParse({ userId: form.get('userId'), disabled: form.get('disabled') });
 		if (!parsed.success) return fail(400, { toggle: 'invalid' });
-		const result = setStaffDisabled(event.locals.ctx, parsed.data.userId, parsed.data.disabled === 'true');
+		const result = await setStaffDisabled(event.locals.ctx, parsed.data.userId, parsed.data.disabled === 'true');
 		if (!result.ok) {
 			if (result.reason === 'not-found') return fail(404, { toggle: 'invalid' });
 			refuse(event, result);

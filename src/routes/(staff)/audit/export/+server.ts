@@ -5,9 +5,9 @@ import { m } from '$lib/paraglide/messages';
 import { getLocale } from '$lib/paraglide/runtime';
 
 // The audit trail as CSV, with the page's filters (the same query parameters) and the same access rules.
-export const GET: RequestHandler = (event) => {
+export const GET: RequestHandler = async (event) => {
 	const locale = getLocale();
-	const result = exportAudit(event.locals.ctx, event.url.searchParams, locale);
+	const result = await exportAudit(event.locals.ctx, event.url.searchParams, locale);
 	if (!result.ok) {
 		if (result.reason === 'invalid') return text(m.audit_export_invalid(), { status: 400, headers: { 'cache-control': 'no-store' } });
 		refuse(event, result);

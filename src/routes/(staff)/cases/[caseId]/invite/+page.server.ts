@@ -1,15 +1,13 @@
 import { fail } from '@sveltejs/kit';
 import type { Actions, PageServerLoad } from './$types';
-import { getCase } from '$lib/server/services/cases';
+import { caseForInvites } from '$lib/server/services/cases';
 import { createInvite, createInviteSchema } from '$lib/server/services/invites';
 import { refuse } from '$lib/server/http';
 import { config } from '$lib/server/config';
-import { can } from '$lib/domain/policy';
 
-export const load: PageServerLoad = (event) => {
-	const result = getCase(event.locals.ctx, event.params.caseId);
+export const load: PageServerLoad = async (event) => {
+	const result = await caseForInvites(event.locals.ctx, event.params.caseId);
 	if (!result.ok) refuse(event, result);
-	if (!can(event.locals.actor, 'manage', { type: 'invites', caseId: event.params.caseId })) refuse(event, { ok: false, reason: 'forbidden' });
 	return { theCase: result.value, personId: event.url.searchParams.get('person') ?? '', ttlHours: config().INVITE_TTL_HOURS };
 };
 

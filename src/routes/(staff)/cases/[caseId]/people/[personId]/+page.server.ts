@@ -1,16 +1,13 @@
 import { fail } from '@sveltejs/kit';
 import type { Actions, PageServerLoad } from './$types';
-import { getCase } from '$lib/server/services/cases';
+import { personForEdit } from '$lib/server/services/cases';
 import { relationshipSchema, setRelationship } from '$lib/server/services/people';
 import { refuse } from '$lib/server/http';
-import { can } from '$lib/domain/policy';
 
-export const load: PageServerLoad = (event) => {
-	const result = getCase(event.locals.ctx, event.params.caseId);
+export const load: PageServerLoad = async (event) => {
+	const result = await personForEdit(event.locals.ctx, event.params.caseId, event.params.personId);
 	if (!result.ok) refuse(event, result);
-	const person = result.value.people.find((p) => p.id === event.params.personId);
-	if (!person || !can(event.locals.actor, 'edit', { type: 'case', caseId: event.params.caseId })) refuse(event, { ok: false, reason: 'forbidden' });
-	return { caseId: result.value.id, caseName: result.value.name, person };
+	return result.value;
 };
 
 export const actions: Actions = {
@@ -26,7 +23,7 @@ export const actions: Actions = {
 		};
 		const parsed = relationshipSchema.safeParse({ ...values, personId: event.params.personId, code: values.code || null, side: values.side || null });
 		if (!parsed.success) return fail(400, { values, problems: [...new Set(parsed.error.issues.map((i) => String(i.path[0])))] });
-		const result = setRelationship(event.locals.ctx, event.params.caseId, parsed.data);
+		const result = await setRelationship(event.locals.ctx, event.params.caseId, parsed.data);
 		if (!result.ok) refuse(event, result);
 		return { saved: true };
 	}
