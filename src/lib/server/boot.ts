@@ -11,6 +11,7 @@ import { useSealingKey } from './jobs/index.ts';
 import { JobRunner } from './jobs/runner.ts';
 import { loadSecretKey } from './jobs/sealed.ts';
 import { sweepExpired } from './jobs/sweeps.ts';
+import { sendMessage } from './notify/index.ts';
 
 export type Hearth = { db: Db; collab: CollabServer; jobs: JobRunner; seeded: boolean; hasDemo: boolean; empty: boolean; close: () => Promise<void> };
 
@@ -47,7 +48,7 @@ export async function bootHearth(): Promise<Hearth> {
 		pingMs: c.COLLAB_PING_MS
 	});
 	setCollabControl(collab);
-	const jobs = new JobRunner({ db, jobs: [sweepExpired], pollMs: c.JOBS_POLL_MS, concurrency: c.JOBS_CONCURRENCY });
+	const jobs = new JobRunner({ db, jobs: [sendMessage, sweepExpired], pollMs: c.JOBS_POLL_MS, concurrency: c.JOBS_CONCURRENCY });
 	jobs.start();
 	const hasDemo = db.select({ id: users.id }).from(users).where(eq(users.email, 'caseworker@demo.test')).get() !== undefined;
 	return {
