@@ -48,7 +48,11 @@ export async function bootHearth(): Promise<Hearth> {
 		pingMs: c.COLLAB_PING_MS
 	});
 	setCollabControl(collab);
-	const jobs = new JobRunner({ db, jobs: [sendMessage, sweepExpired], pollMs: c.JOBS_POLL_MS, concurrency: c.JOBS_CONCURRENCY });
+	// The runner has a connection of its own: it sees only what has committed, so a job queued in a
+	// transaction that is still open (or is rolled back) is never claimed, and its statements never land
+	// inside someone else's transaction on the shared connection. (An in-memory database has one connection.)
+	const jobsDb = c.DATABASE_PATH === ':memory:' ? db : openDatabase(c.DATABASE_PATH);
+	const jobs = new JobRunner({ db: jobsDb, jobs: [sendMessage, sweepExpired], pollMs: c.JOBS_POLL_MS, concurrency: c.JOBS_CONCURRENCY });
 	jobs.start();
 	const hasDemo = db.select({ id: users.id }).from(users).where(eq(users.email, 'caseworker@demo.test')).get() !== undefined;
 	return {
@@ -61,6 +65,7 @@ export async function bootHearth(): Promise<Hearth> {
 		close: async () => {
 			// A message being handed over finishes (or is given back for the next start): nothing queued is lost.
 			await jobs.stop();
+			if (jobsDb !== db) jobsDb.$client.close();
 			await collab.shutdown();
 			setCollabControl(undefined);
 			// Refusals still being counted are written now, or the record that they happened would be lost.
