@@ -5,7 +5,7 @@ import { existsSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { bootHearth } from '../src/lib/server/boot.ts';
-import { clockMoveSchema, isTestClock, moveClock } from '../src/lib/server/clock.ts';
+import { clockMoveSchema, isTestClock, moveClock, type ClockMove } from '../src/lib/server/clock.ts';
 import { config } from '../src/lib/server/config.ts';
 import { DEMO_PASSWORD, DEMO_SIGN_INS } from '../src/lib/server/services/seed.ts';
 import { compressResponse } from './compression.ts';
@@ -43,7 +43,7 @@ async function moveTestClock(req: import('node:http').IncomingMessage, res: impo
 		text += chunk;
 		if (text.length > 1000) return answer(413, { error: 'too large' });
 	}
-	let move;
+	let move: ClockMove;
 	try {
 		move = clockMoveSchema.parse(JSON.parse(text));
 	} catch {

@@ -248,6 +248,21 @@ describe('leases', () => {
 	});
 });
 
+describe('a started runner', () => {
+	it('runs a job queued in this process at once, without waiting for its next look', async () => {
+		const { job, seen } = scripted();
+		const r = runner(job, { pollMs: 3_600_000 });
+		r.start();
+		try {
+			const id = enqueue(db, job, { n: 12 }, { now: START });
+			await vi.waitFor(() => expect(row(id).status).toBe('done'));
+			expect(seen).toEqual([{ n: 12, attempt: 1, now: START }]);
+		} finally {
+			await r.stop();
+		}
+	});
+});
+
 describe('stopping', () => {
 	it('waits for a running job, or gives it back untried when it does not finish in time', async () => {
 		const { job, seen, finishHanging } = scripted(['hang']);

@@ -79,7 +79,8 @@ export class JobRunner {
 
 	/**
 	 * Starts looking for work: schedules the recurring jobs that are missing, runs what is due, then looks
-	 * every `pollMs` and whenever this process queues a job. One runner per process: throws if another runs.
+	 * every `pollMs` and whenever this process queues a job. One runner per process (boot.ts starts it): the
+	 * wake-up goes to the runner started last.
 	 */
 	start(): void {
 		if (this.timer) return;
