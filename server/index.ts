@@ -5,6 +5,7 @@ import { existsSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { bootHearth } from '../src/lib/server/boot.ts';
+import { clockMoveSchema, isTestClock, moveClock, type ClockMove } from '../src/lib/server/clock.ts';
 import { config } from '../src/lib/server/config.ts';
 import { DEMO_PASSWORD, DEMO_SIGN_INS } from '../src/lib/server/services/seed.ts';
 import { compressResponse } from './compression.ts';
@@ -25,7 +26,41 @@ const { handler } = (await import(pathToFileURL(handlerPath).href)) as {
 	handler: (req: import('node:http').IncomingMessage, res: import('node:http').ServerResponse, next?: () => void) => void;
 };
 
+/**
+ * Tests of the real server (HEARTH_TEST_CLOCK=1 only, from this machine only): POST /__test/clock with
+ * `{ "advanceMs": n }` or `{ "at": ms }` moves the clock, runs every job that became due, and answers
+ * `{ now, ran }` once they have finished. Handled before SvelteKit, which never sees it.
+ */
+async function moveTestClock(req: import('node:http').IncomingMessage, res: import('node:http').ServerResponse): Promise<void> {
+	const answer = (status: number, body: unknown) => {
+		res.writeHead(status, { 'content-type': 'application/json', 'cache-control': 'no-store' });
+		res.end(JSON.stringify(body));
+	};
+	if (!['127.0.0.1', '::1', '::ffff:127.0.0.1'].includes(req.socket.remoteAddress ?? '')) return answer(404, { error: 'not found' });
+	if (req.method !== 'POST') return answer(405, { error: 'POST { "advanceMs": n } or { "at": ms }' });
+	let text = '';
+	for await (const chunk of req) {
+		text += chunk;
+		if (text.length > 1000) return answer(413, { error: 'too large' });
+	}
+	let move: ClockMove;
+	try {
+		move = clockMoveSchema.parse(JSON.parse(text));
+	} catch {
+		return answer(400, { error: 'POST { "advanceMs": n } or { "at": ms }' });
+	}
+	const now = moveClock(move);
+	answer(200, { now, ran: await hearth.jobs.runDue() });
+}
+
 const server = createServer((req, res) => {
+	if (req.url === '/__test/clock' && isTestClock()) {
+		moveTestClock(req, res).catch((e: unknown) => {
+			console.error('test clock:', e);
+			if (!res.headersSent) res.writeHead(500).end();
+		});
+		return;
+	}
 	if (!c.ORIGIN && !req.headers['x-forwarded-proto']) req.headers['x-forwarded-proto'] = 'http';
 	// Pages and __data.json compressed (adapter-node sends them plain; its static files come precompressed).
 	compressResponse(req, res);
@@ -56,7 +91,8 @@ async function stop(signal: string): Promise<void> {
 	if (stopping) return;
 	stopping = true;
 	console.log(`${signal}: stopping Hearth`);
-	// Stop accepting HTTP and upgrades, flush and close documents (sockets get 1012), close the database.
+	// Stop accepting HTTP and upgrades, let the jobs runner finish or give back what it runs, flush and
+	// close documents (sockets get 1012), close the database.
 	server.close();
 	server.closeIdleConnections();
 	await hearth.close();

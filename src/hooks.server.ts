@@ -3,6 +3,7 @@ import { sequence } from '@sveltejs/kit/hooks';
 import { paraglideMiddleware } from '$lib/paraglide/server';
 import { defineCustomServerStrategy, toLocale } from '$lib/paraglide/runtime';
 import { getDatabase } from '$lib/server/db';
+import { now as clockNow } from '$lib/server/clock';
 import { config, sessionPolicy } from '$lib/server/config';
 import { SESSION_COOKIE, actorFor, validateSessionToken } from '$lib/server/auth/session';
 import { sessionCookieOptions } from '$lib/server/auth/cookie';
@@ -50,7 +51,7 @@ const requestOrigin: Handle = async ({ event, resolve }) => {
 const authenticate: Handle = async ({ event, resolve }) => {
 	const db = getDatabase();
 	// One time for the whole request (services use ctx.now, never the clock).
-	const now = Date.now();
+	const now = clockNow();
 	const token = event.cookies.get(SESSION_COOKIE);
 	const session = token ? await validateSessionToken(db, token, sessionPolicy(), now) : null;
 	if (token && !session) event.cookies.delete(SESSION_COOKIE, sessionCookieOptions(event.url));

@@ -1,55 +1,37 @@
-import type { AddressInfo } from 'node:net';
 import { simpleParser, type ParsedMail } from 'mailparser';
-import { SMTPServer } from 'smtp-server';
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import type { Db } from '../../src/lib/server/db/index.ts';
 import { outbox } from '../../src/lib/server/db/schema.ts';
-import { notify, useTransports, type Outgoing } from '../../src/lib/server/notify/index.ts';
+import { JobRunner } from '../../src/lib/server/jobs/runner.ts';
+import { notify, sendMessage, useTransports, type Outgoing } from '../../src/lib/server/notify/index.ts';
 import { smtpTransport } from '../../src/lib/server/notify/smtp.ts';
 import { testDatabase } from '../support/db.ts';
+import { closedPort, startSmtp, type Received, type RunningSmtp } from '../support/smtp.ts';
 
-// A real SMTP server on a random local port: what nodemailer writes is what a mail server receives.
-// smtp-server's built-in certificate has expired, so no STARTTLS here (and nodemailer must not ask for it).
+// A real SMTP server on a random local port (tests/support/smtp.ts): what nodemailer writes is what a
+// mail server receives. Messages are queued as the app queues them and sent by a jobs runner.
 
-type Received = { from: string; to: string[]; raw: Buffer };
 const received: Received[] = [];
-let server: SMTPServer;
+let server: RunningSmtp;
 let port: number;
 
 beforeAll(async () => {
-	server = new SMTPServer({
-		authOptional: true,
-		disabledCommands: ['STARTTLS', 'AUTH'],
-		logger: false,
-		onRcptTo(address, _session, callback) {
-			if (address.address.endsWith('@unknown.example.org')) return callback(Object.assign(new Error('No such user'), { responseCode: 550 }));
-			callback();
-		},
-		onData(stream, session, callback) {
-			const chunks: Buffer[] = [];
-			stream.on('data', (c: Buffer) => chunks.push(c));
-			stream.on('end', () => {
-				received.push({
-					from: session.envelope.mailFrom ? session.envelope.mailFrom.address : '',
-					to: session.envelope.rcptTo.map((r) => r.address),
-					raw: Buffer.concat(chunks)
-				});
-				callback();
-			});
-		}
-	});
-	await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-	port = (server.server.address() as AddressInfo).port;
+	server = await startSmtp(0, received);
+	port = server.port;
 });
 
-afterAll(() => new Promise<void>((resolve) => server.close(() => resolve())));
+afterAll(() => server.close());
 
 let db: Db;
 let restore: () => void;
+let runner: JobRunner;
+let ahead = 0;
 
 beforeEach(() => {
 	received.length = 0;
 	db = testDatabase();
+	ahead = 0;
+	runner = new JobRunner({ db, jobs: [sendMessage], clock: () => Date.now() + ahead, log: () => {} });
 	const email = smtpTransport({
 		url: `smtp://127.0.0.1:${port}`,
 		from: 'Hearth <hearth@agency.example.org>',
@@ -89,6 +71,15 @@ const ics = [
 	'END:VCALENDAR'
 ].join('\r\n');
 
+/** Queues the message as the app does and lets the jobs runner hand it to the SMTP server. */
+async function deliver(message: Outgoing) {
+	const result = await notify(db, message);
+	await runner.runDue();
+	return result;
+}
+
+const statuses = () => db.select().from(outbox).all();
+
 async function onlyMessage(): Promise<{ envelope: Received; mail: ParsedMail }> {
 	expect(received).toHaveLength(1);
 	return { envelope: received[0], mail: await simpleParser(received[0].raw) };
@@ -96,7 +87,7 @@ async function onlyMessage(): Promise<{ envelope: Received; mail: ParsedMail }> 
 
 describe('email through a real SMTP server', () => {
 	it('delivers a Spanish invitation with its text and HTML parts, and records only that it was sent', async () => {
-		const result = await notify(db, invitation);
+		const result = await deliver(invitation);
 		expect(result).toEqual({ ok: true, id: expect.any(String) });
 
 		const { envelope, mail } = await onlyMessage();
@@ -112,7 +103,7 @@ describe('email through a real SMTP server', () => {
 	});
 
 	it('carries a calendar invitation as a text/calendar; method=REQUEST part', async () => {
-		const result = await notify(db, { ...invitation, kind: 'meeting-invite', calendar: { method: 'REQUEST', ics } });
+		const result = await deliver({ ...invitation, kind: 'meeting-invite', calendar: { method: 'REQUEST', ics } });
 		expect(result.ok).toBe(true);
 
 		const { envelope, mail } = await onlyMessage();
@@ -128,40 +119,47 @@ describe('email through a real SMTP server', () => {
 
 	it('sends plain text alone when there is no HTML', async () => {
 		const { html: _, ...textOnly } = invitation;
-		expect((await notify(db, textOnly)).ok).toBe(true);
+		expect((await deliver(textOnly)).ok).toBe(true);
 		const { mail } = await onlyMessage();
 		expect(mail.text?.trim()).toBe(invitation.text);
 		expect(mail.html).toBe(false);
 	});
 
-	it('returns a plain failure when the server refuses the recipient, and stores no address', async () => {
-		const result = await notify(db, { ...invitation, to: 'nadie@unknown.example.org' });
-		expect(result).toMatchObject({ ok: false, error: 'Delivery failed: the mail server refused the sender or the recipient (550)' });
+	it('records a plain failure when the server refuses the recipient for good, tries no more, and stores no address', async () => {
+		await deliver({ ...invitation, to: 'nadie@unknown.example.org' });
 		expect(received).toEqual([]);
-		const rows = db.select().from(outbox).all();
-		expect(rows).toMatchObject([{ status: 'failed', kind: 'invite' }]);
+		const rows = statuses();
+		expect(rows).toMatchObject([{ status: 'failed', kind: 'invite', error: 'Delivery failed: the mail server refused the sender or the recipient (550)' }]);
 		expect(JSON.stringify(rows)).not.toContain('unknown.example.org');
+		ahead += 86_400_000;
+		expect(await runner.runDue()).toBe(0);
 	});
 
 	it('refuses to send a sign-in link in clear text when SMTP_URL asks for ?requireTLS=true', async () => {
 		useTransports({ email: smtpTransport({ url: `smtp://127.0.0.1:${port}/?requireTLS=true`, from: 'hearth@agency.example.org' }) });
-		const result = await notify(db, invitation);
-		// The server offers no STARTTLS (and answers 500 to it): nothing is sent.
-		expect(result).toMatchObject({ ok: false, error: 'Delivery failed: could not set up a secure connection to the mail server (500)' });
+		await deliver(invitation);
+		// The server offers no STARTTLS (and answers 500 to it): nothing is sent; the message waits for the settings to be fixed.
+		expect(statuses()).toMatchObject([{ status: 'queued', error: 'Delivery failed: could not set up a secure connection to the mail server (500)' }]);
 		expect(received).toEqual([]);
 	});
 
-	it('returns a plain failure when no mail server answers', async () => {
-		const closed = await new Promise<number>((resolve) => {
-			const probe = new SMTPServer({ logger: false });
-			probe.listen(0, '127.0.0.1', () => {
-				const p = (probe.server.address() as AddressInfo).port;
-				probe.close(() => resolve(p));
-			});
-		});
+	it('keeps the message while no mail server answers, and delivers it at a later try once one does', async () => {
+		const closed = await closedPort();
 		useTransports({ email: smtpTransport({ url: `smtp://127.0.0.1:${closed}`, from: 'hearth@agency.example.org', options: { ignoreTLS: true } }) });
-		const result = await notify(db, invitation);
-		expect(result).toMatchObject({ ok: false, error: 'Delivery failed: could not reach the mail server' });
-		expect(db.select().from(outbox).all()).toMatchObject([{ status: 'failed' }]);
+		const result = await deliver(invitation);
+		expect(result.ok).toBe(true);
+		expect(statuses()).toMatchObject([{ status: 'queued', error: 'Delivery failed: could not reach the mail server' }]);
+
+		const back = await startSmtp(closed, received);
+		try {
+			ahead += 30_000; // the first backoff
+			await runner.runDue();
+			const { envelope, mail } = await onlyMessage();
+			expect(envelope.to).toEqual(['rosa.rivera@example.org']);
+			expect(mail.text?.trim()).toBe(invitation.text);
+			expect(statuses()).toMatchObject([{ id: result.id, status: 'sent', error: null }]);
+		} finally {
+			await back.close();
+		}
 	});
 });

@@ -43,6 +43,12 @@ function outboxFiles(): { kind: string; to: string; locale: string; text: string
 	}
 }
 
+/** The messages sent since `before`, once `count` of them have arrived: the jobs runner sends them just after the page answers. */
+async function sentSince(before: number, count = 1) {
+	await waitFor(() => outboxFiles().length >= before + count, 5000, `${count} message(s) sent`);
+	return outboxFiles().slice(before);
+}
+
 describe('an invitation', () => {
 	it('lands a parent on her page with no secret in the URL, showing her meetings and nothing else of the case', async () => {
 		const created = await invite(server.url, staff, ids.caseId, people['Daniel Ortiz'], { meetingId: ids.meetingId });
@@ -108,7 +114,7 @@ describe('an invitation', () => {
 	it('is sent by email in the person’s language, with the code in a second message', async () => {
 		const before = outboxFiles().length;
 		await invite(server.url, staff, ids.caseId, people['Rosa Rivera'], { channel: 'email', locale: 'es', requireCode: true });
-		const sent = outboxFiles().slice(before);
+		const sent = await sentSince(before, 2);
 		const email = sent.find((m) => m.kind === 'invite')!;
 		expect(email.to).toBe('rosa.rivera@example.test');
 		expect(email.locale).toBe('es');
@@ -141,7 +147,7 @@ describe('an invitation to a meeting (issue 17.10, 17.11)', () => {
 		const meeting = meetingRow();
 		// The demo meeting is three days away: 72 hours from now ends before it does.
 		expect(meeting.expiresAt).toBeGreaterThanOrEqual(meeting.startsAt + meeting.minutes * 60_000);
-		const email = outboxFiles().slice(before).find((m) => m.kind === 'invite')!;
+		const email = (await sentSince(before)).find((m) => m.kind === 'invite')!;
 		expect(email.text).toContain(`When: ${formatDateTime(meeting.startsAt, 'en', meeting.zone)}`);
 		expect(email.text).toContain(`Where: ${meeting.location}`);
 		expect(email.text).toContain(`Or go to ${server.url}/join and type this code:`);
@@ -153,7 +159,7 @@ describe('an invitation to a meeting (issue 17.10, 17.11)', () => {
 		const before = outboxFiles().length;
 		await invite(server.url, staff, ids.caseId, people['Rosa Rivera'], { meetingId: ids.meetingId, channel: 'sms', locale: 'es' });
 		const meeting = meetingRow();
-		const sms = outboxFiles().slice(before).find((m) => m.kind === 'invite')!;
+		const sms = (await sentSince(before)).find((m) => m.kind === 'invite')!;
 		expect(sms.to).toBe('+15555550103');
 		expect(sms.text).toContain(formatShortDateTime(meeting.startsAt, 'es', meeting.zone));
 		expect(sms.text).toMatch(/5:30\sp\.\s?m\./);

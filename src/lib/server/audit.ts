@@ -1,3 +1,4 @@
+import { now as clockNow } from './clock.ts';
 import { sha256 } from '@oslojs/crypto/sha2';
 import { encodeHexLowerCase } from '@oslojs/encoding';
 import { exclusive, rootOf, type Db } from './db/index.ts';
@@ -50,7 +51,7 @@ function actorFields(actor: Actor): { kind: string; id: string | null; role: str
  */
 export function writeAudit(db: Db, entry: AuditEntry): Promise<void> {
 	if (entry.actor.kind === 'anonymous' && entry.outcome === 'denied') {
-		const at = entry.at ?? Date.now();
+		const at = entry.at ?? clockNow();
 		const state = refusalState();
 		// The timer writes later, outside any transaction this entry came in.
 		state.db = rootOf(db);
@@ -69,7 +70,7 @@ export function writeAudit(db: Db, entry: AuditEntry): Promise<void> {
 
 function appendAudit(db: Db, entry: AuditEntry): void {
 	const actor = actorFields(entry.actor);
-	const at = entry.at ?? Date.now();
+	const at = entry.at ?? clockNow();
 	const row = {
 		at,
 		actorKind: actor.kind,
@@ -130,7 +131,7 @@ function startSummaryTimer(state: RefusalState): void {
 	state.timer = setInterval(() => {
 		if (!state.db) return;
 		const db = state.db;
-		const due = state.refusals.takeDue(Date.now());
+		const due = state.refusals.takeDue(clockNow());
 		// Nobody to hand a failure to here (a locked or closed database): the log keeps what was counted.
 		if (due.length > 0) {
 			exclusive(db, () => writeSummaries(db, due)).catch((err) => console.error('audit: could not write these summaries of refusals', JSON.stringify(due), err));
@@ -149,7 +150,7 @@ function startSummaryTimer(state: RefusalState): void {
  */
 export function flushAnonymousRefusals(db: Db): Promise<void> {
 	const state = refusalState();
-	const due = state.refusals.takeDue(Date.now(), true);
+	const due = state.refusals.takeDue(clockNow(), true);
 	if (state.timer) clearInterval(state.timer);
 	state.timer = null;
 	return exclusive(db, () => writeSummaries(db, due));
@@ -159,7 +160,7 @@ export function flushAnonymousRefusals(db: Db): Promise<void> {
  * Whether a caller who is not signed in, from this address, has used up its refusals for now: the hook
  * answers 429 and counts that answer as one more refusal.
  */
-export function anonymousRefusalsExhausted(clientAddress: string | null, now = Date.now()): boolean {
+export function anonymousRefusalsExhausted(clientAddress: string | null, now = clockNow()): boolean {
 	return refusalState().refusals.blocked(clientAddress, now);
 }
 

@@ -6,18 +6,31 @@ import { eq } from 'drizzle-orm';
 import { CollabServer } from './collab/server.ts';
 import { setCollabControl } from './collab/registry.ts';
 import { flushAnonymousRefusals } from './audit.ts';
+import { enableTestClock } from './clock.ts';
+import { useSealingKey } from './jobs/index.ts';
+import { JobRunner } from './jobs/runner.ts';
+import { loadSecretKey } from './jobs/sealed.ts';
+import { sweepExpired } from './jobs/sweeps.ts';
+import { sendMessage } from './notify/index.ts';
 
-export type Hearth = { db: Db; collab: CollabServer; seeded: boolean; hasDemo: boolean; empty: boolean; close: () => Promise<void> };
+export type Hearth = { db: Db; collab: CollabServer; jobs: JobRunner; seeded: boolean; hasDemo: boolean; empty: boolean; close: () => Promise<void> };
 
 /**
  * Opens and migrates the database, seeds the demo agency into an empty one (unless HEARTH_DEMO=0), and
- * starts the collab server. Used by the production server (server/index.ts) and by dev mode (vite.config.ts).
+ * starts the collab server and the jobs runner (messages, expiry sweeps). Used by the production server
+ * (server/index.ts) and by dev mode (vite.config.ts).
  */
 export async function bootHearth(): Promise<Hearth> {
 	const c = config();
+	if (c.HEARTH_TEST_CLOCK) {
+		enableTestClock();
+		console.warn('HEARTH_TEST_CLOCK=1: the clock can be moved from this machine (POST /__test/clock). Never use this in production.');
+	}
 	const db = openDatabase(c.DATABASE_PATH);
 	migrateDatabase(db);
 	setDatabase(db);
+	// Before anything is queued: the key sealing what waits in the jobs table (messages hold sign-in links).
+	useSealingKey(loadSecretKey({ secretKey: c.HEARTH_SECRET_KEY, databasePath: c.DATABASE_PATH }));
 	let seeded = false;
 	if (c.HEARTH_DEMO && (await isEmpty(db))) seeded = (await seedDemo(db)) !== null;
 	const collab = new CollabServer({
@@ -35,15 +48,25 @@ export async function bootHearth(): Promise<Hearth> {
 		pingMs: c.COLLAB_PING_MS
 	});
 	setCollabControl(collab);
+	// The runner has a connection of its own: it sees only what has committed, so a job queued in a
+	// transaction that is still open (or is rolled back) is never claimed, and its statements never land
+	// inside someone else's transaction on the shared connection. (An in-memory database has one connection.)
+	const jobsDb = c.DATABASE_PATH === ':memory:' ? db : openDatabase(c.DATABASE_PATH);
+	const jobs = new JobRunner({ db: jobsDb, jobs: [sendMessage, sweepExpired], pollMs: c.JOBS_POLL_MS, concurrency: c.JOBS_CONCURRENCY });
+	jobs.start();
 	const hasDemo = (await first(db.select({ id: users.id }).from(users).where(eq(users.email, 'caseworker@demo.test')))) !== undefined;
 	const empty = await isEmpty(db);
 	return {
 		db,
 		collab,
+		jobs,
 		seeded,
 		hasDemo,
 		empty,
 		close: async () => {
+			// A message being handed over finishes (or is given back for the next start): nothing queued is lost.
+			await jobs.stop();
+			if (jobsDb !== db) jobsDb.$client.close();
 			await collab.shutdown();
 			setCollabControl(undefined);
 			// Refusals still being counted are written now, or the record that they happened would be lost.

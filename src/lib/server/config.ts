@@ -51,6 +51,25 @@ const schema = z.object({
 		.string()
 		.regex(/^[^<>\r\n]*<[^\s<>@]+@[^\s<>@]+>$|^[^\s<>@]+@[^\s<>@]+$/, 'must be an address or "Name <address>"')
 		.optional(),
+	/**
+	 * The key that seals what waits in the jobs table (messages hold sign-in links and addresses): 32 bytes,
+	 * base64. Unset: a key generated once into `hearth-secret.key` next to the database (mode 0600).
+	 */
+	HEARTH_SECRET_KEY: z
+		.string()
+		.refine((v) => /^[A-Za-z0-9+/]{43}=$/.test(v) && Buffer.from(v, 'base64').length === 32, 'must be 32 bytes in base64 (openssl rand -base64 32)')
+		.optional(),
+	/** How often the jobs runner looks for work that has come due (it also wakes when this process queues some). */
+	JOBS_POLL_MS: z.coerce.number().int().min(50).default(1000),
+	/** Jobs one process runs at once (a slow mail server holds one of them, not the others). */
+	JOBS_CONCURRENCY: z.coerce.number().int().min(1).max(32).default(4),
+	/**
+	 * Tests of the real server only: the clock can be moved (POST /__test/clock from 127.0.0.1). Refused
+	 * unless NODE_ENV=test or HEARTH_ALLOW_TEST_CLOCK=1: a movable clock lets a caller expire sessions.
+	 */
+	HEARTH_TEST_CLOCK: flag.transform((v) => v ?? false),
+	HEARTH_ALLOW_TEST_CLOCK: flag.transform((v) => v ?? false),
+	NODE_ENV: z.string().optional(),
 	/** Failed sign-ins from one client address (all accounts together) before it must wait. */
 	SIGNIN_ADDRESS_FREE_FAILURES: z.coerce.number().int().min(1).default(10),
 	/**
@@ -66,6 +85,9 @@ const schema = z.object({
 	/** Set to 0 only in tests that exercise something else than sign-in throttling. */
 	SIGNIN_THROTTLE: flag.transform((v) => v ?? true)
 }).superRefine((c, ctx) => {
+	if (c.HEARTH_TEST_CLOCK && c.NODE_ENV !== 'test' && !c.HEARTH_ALLOW_TEST_CLOCK) {
+		ctx.addIssue({ code: 'custom', path: ['HEARTH_TEST_CLOCK'], message: 'a movable clock is for tests only (NODE_ENV=test, or HEARTH_ALLOW_TEST_CLOCK=1)' });
+	}
 	// Refuse at start rather than at the first invitation.
 	if (c.MAIL_TRANSPORT !== 'smtp') return;
 	for (const key of ['SMTP_URL', 'MAIL_FROM'] as const) {
@@ -77,16 +99,19 @@ export type Config = z.infer<typeof schema>;
 
 let cached: Config | undefined;
 
-export function config(): Config {
-	if (!cached) {
-		const parsed = schema.safeParse(process.env);
-		if (!parsed.success) {
-			const problems = parsed.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`).join('; ');
-			throw new Error(`Invalid configuration: ${problems}`);
-		}
-		cached = parsed.data;
+/** The configuration `env` describes; throws with every problem in it. */
+export function parseConfig(env: Record<string, string | undefined>): Config {
+	const parsed = schema.safeParse(env);
+	if (!parsed.success) {
+		const problems = parsed.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`).join('; ');
+		throw new Error(`Invalid configuration: ${problems}`);
 	}
-	return cached;
+	return parsed.data;
+}
+
+/** This process's configuration (from process.env, read once). */
+export function config(): Config {
+	return (cached ??= parseConfig(process.env));
 }
 
 export function sessionPolicy(): { idleMs: number; maxMs: number } {

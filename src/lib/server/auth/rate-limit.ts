@@ -1,6 +1,8 @@
 // A fixed-window counter per key (e.g. client address): for invite look-ups, where every try is a
 // guess at a secret. In memory: several app instances would move this behind the same interface to Redis.
 
+import { now as clockNow } from '../clock.ts';
+
 export class RateLimiter {
 	private readonly hits = new Map<string, { count: number; windowStart: number }>();
 	private readonly limit: number;
@@ -12,7 +14,7 @@ export class RateLimiter {
 	}
 
 	/** Counts a try; false when this key has used up its window. */
-	take(key: string, now = Date.now()): boolean {
+	take(key: string, now = clockNow()): boolean {
 		let entry = this.hits.get(key);
 		if (!entry || now - entry.windowStart >= this.windowMs) {
 			if (this.hits.size > 10_000) this.prune(now);

@@ -1,7 +1,8 @@
 import { sha256 } from '@oslojs/crypto/sha2';
 import { constantTimeEqual } from '@oslojs/crypto/subtle';
 import { encodeBase32LowerCaseNoPadding } from '@oslojs/encoding';
-import { and, eq, inArray, or } from 'drizzle-orm';
+import { and, eq, inArray, lte, or } from 'drizzle-orm';
+import { now as clockNow } from '../clock.ts';
 import { first, transact, type Db } from '../db/index.ts';
 import {
 	caseAssignments,
@@ -74,7 +75,7 @@ export async function createSession(
 	db: Db,
 	owner: { userId: string } | { participantId: string },
 	meta: { clientAddress?: string | null; userAgent?: string | null } = {},
-	now = Date.now()
+	now = clockNow()
 ): Promise<{ token: string; sessionId: string }> {
 	const id = randomSecret();
 	const secret = randomSecret();
@@ -99,11 +100,20 @@ export function sessionExpiresAt(row: { createdAt: number; lastActiveAt: number 
 	return Math.min(row.lastActiveAt + policy.idleMs, row.createdAt + policy.maxMs);
 }
 
+/**
+ * Deletes the sessions that have ended by `now` (ms), by either limit of `sessionExpiresAt`: the expiry
+ * sweep (jobs/sweeps.ts). A session is refused once ended whether or not it was swept; this only keeps
+ * the table to the live ones. Returns how many went.
+ */
+export function deleteExpiredSessions(db: Db, policy: SessionPolicy, now = clockNow()): number {
+	return db.delete(sessions).where(or(lte(sessions.lastActiveAt, now - policy.idleMs), lte(sessions.createdAt, now - policy.maxMs))).run().changes;
+}
+
 /** Only refresh the idle clock once a minute: one write per minute per person, not per request. */
 const TOUCH_EVERY_MS = 60_000;
 
 /** The session of a cookie's token, or null (unknown, wrong secret, expired, owner disabled or revoked). Counts as activity. */
-export function validateSessionToken(db: Db, token: string | undefined | null, policy: SessionPolicy, now = Date.now()): Promise<Session | null> {
+export function validateSessionToken(db: Db, token: string | undefined | null, policy: SessionPolicy, now = clockNow()): Promise<Session | null> {
 	if (!token || token.length > 100) return Promise.resolve(null);
 	const dot = token.indexOf('.');
 	if (dot <= 0) return Promise.resolve(null);
@@ -114,11 +124,11 @@ export function validateSessionToken(db: Db, token: string | undefined | null, p
  * For a connection that was authenticated with the token already (the collab server keeps the session
  * id, never the token): is the session still alive? Counts as activity when `active`.
  */
-export function revalidateSession(db: Db, sessionId: string, policy: SessionPolicy, active: boolean, now = Date.now()): Promise<Session | null> {
+export function revalidateSession(db: Db, sessionId: string, policy: SessionPolicy, active: boolean, now = clockNow()): Promise<Session | null> {
 	return loadSession(db, sessionId, null, policy, active ? now : null, now);
 }
 
-async function loadSession(db: Db, id: string, secret: string | null, policy: SessionPolicy, activeAt: number | null, now = activeAt ?? Date.now()): Promise<Session | null> {
+async function loadSession(db: Db, id: string, secret: string | null, policy: SessionPolicy, activeAt: number | null, now = activeAt ?? clockNow()): Promise<Session | null> {
 	const row = await first(
 		db
 		.select({
@@ -228,7 +238,7 @@ export async function staffActor(db: Db, user: { id: string; role: StaffRole }):
 }
 
 /** The sessions one person has open now (for "your sessions"). */
-export async function listSessions(db: Db, owner: { userId: string } | { participantId: string }, policy: SessionPolicy, now = Date.now()) {
+export async function listSessions(db: Db, owner: { userId: string } | { participantId: string }, policy: SessionPolicy, now = clockNow()) {
 	const rows = await db
 		.select({ id: sessions.id, createdAt: sessions.createdAt, lastActiveAt: sessions.lastActiveAt, clientAddress: sessions.clientAddress, userAgent: sessions.userAgent })
 		.from(sessions)

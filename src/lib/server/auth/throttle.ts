@@ -3,6 +3,8 @@
 // guessing from elsewhere can slow the real person down by seconds, never keep them out; the long
 // delays apply only to the address that keeps failing.
 
+import { now as clockNow } from '../clock.ts';
+
 type Entry = { failures: number; nextAllowedAt: number; lastFailureAt: number };
 
 export type ThrottleRule = { free: number; baseMs: number; capMs: number };
@@ -35,7 +37,7 @@ export class SignInThrottle {
 	}
 
 	/** Milliseconds to wait before this attempt may be checked; 0 when it may go ahead. */
-	retryAfter(address: string, account: string, now = Date.now()): number {
+	retryAfter(address: string, account: string, now = clockNow()): number {
 		let wait = 0;
 		for (const [key] of this.keys(address, account)) {
 			const e = this.entries.get(key);
@@ -50,13 +52,13 @@ export class SignInThrottle {
 	 * wait (and nothing is counted). A try that turns out right is given back by `succeed`. Synchronous on
 	 * purpose: nothing may run between the look and the count.
 	 */
-	reserve(address: string, account: string, now = Date.now()): number {
+	reserve(address: string, account: string, now = clockNow()): number {
 		const wait = this.retryAfter(address, account, now);
 		if (wait === 0) this.fail(address, account, now);
 		return wait;
 	}
 
-	fail(address: string, account: string, now = Date.now()): void {
+	fail(address: string, account: string, now = clockNow()): void {
 		this.prune(now);
 		for (const [key, rule] of this.keys(address, account)) {
 			const e = this.entries.get(key) ?? { failures: 0, nextAllowedAt: 0, lastFailureAt: now };

@@ -410,9 +410,49 @@ export const outbox = sqliteTable(
 		/** What kind of message (invite, invite-code, …): a key, never the text. */
 		kind: text('kind').notNull(),
 		locale: text('locale').notNull(),
-		status: text('status', { enum: ['sent', 'failed'] }).notNull(),
+		/** `queued` until the jobs runner has handed it over (`sent`) or given up (`failed`). */
+		status: text('status', { enum: ['queued', 'sent', 'failed'] }).notNull(),
+		/** Why it failed, or (while queued) why the last try did: plain words, never an address. */
 		error: text('error'),
 		createdAt: integer('created_at').notNull()
 	},
 	(t) => [index('outbox_case').on(t.caseId)]
+);
+
+/**
+ * Work done outside any request (src/lib/server/jobs): messages to people, expiry sweeps, and the
+ * reminders and deadline checks to come. One runner per process claims a due job by taking a lease
+ * (`locked_by`, `locked_until`): a process that dies mid-job leaves it to be claimed again once the lease
+ * has run out. Portable to PostgreSQL as it is (the claim adds FOR UPDATE SKIP LOCKED there).
+ */
+export const jobs = sqliteTable(
+	'jobs',
+	{
+		id: text('id').primaryKey(),
+		/** What to do: a registered kind such as `message.send` (a key, never text). */
+		kind: text('kind').notNull(),
+		/** The job's input, sealed (AES-256-GCM, jobs/sealed.ts); null once the job is done or has finally failed. */
+		payload: text('payload'),
+		/** A recurring job's name: at most one pending job holds it. */
+		uniqueKey: text('unique_key'),
+		status: text('status', { enum: ['pending', 'done', 'failed'] }).notNull(),
+		/** Not before (ms since the epoch): when it was asked for, then when the next try is due. */
+		runAt: integer('run_at').notNull(),
+		/** Tries started, counted when claimed: a try cut short by a crash counts. */
+		attempts: integer('attempts').notNull().default(0),
+		maxAttempts: integer('max_attempts').notNull(),
+		/** Why the last try failed, in plain words (never a payload's content). */
+		lastError: text('last_error'),
+		/** The runner holding it, until `locked_until` (ms); both null when nobody is. */
+		lockedBy: text('locked_by'),
+		lockedUntil: integer('locked_until'),
+		createdAt: integer('created_at').notNull(),
+		/** When it was done or finally failed. */
+		doneAt: integer('done_at')
+	},
+	(t) => [
+		index('jobs_due').on(t.runAt).where(sql`${t.status} = 'pending'`),
+		uniqueIndex('jobs_pending_key').on(t.uniqueKey).where(sql`${t.status} = 'pending'`),
+		index('jobs_done').on(t.doneAt)
+	]
 );

@@ -1,12 +1,18 @@
-import type { Db } from '../db/index.ts';
+import { eq } from 'drizzle-orm';
+import { z } from 'zod';
+import { now as clockNow } from '../clock.ts';
 import { outbox } from '../db/schema.ts';
+import { exclusive, type Db } from '../db/index.ts';
 import { newId } from '../ids.ts';
-import { deliveryError, validateOutgoing } from './message.ts';
+import { defineJob, enqueue, JobError, PermanentJobError, type Queryable } from '../jobs/index.ts';
+import { deliveryError, isPermanentRefusal, validateOutgoing } from './message.ts';
 import { transportsFromConfig, type Transport, type Transports } from './transports.ts';
 
 // Messages to people: invitation links and codes now; reminders and summaries later. Callers render the
-// words in the recipient's language; this module checks the message, hands it to the configured transport
-// and records that it went (or did not) in `outbox`.
+// words in the recipient's language; `notify` checks the message and queues it as a `message.send` job,
+// and the jobs runner hands it to the configured transport, trying again with backoff while the mail
+// server is down. `outbox` records that it was queued, then sent or failed: never its words or recipient.
+// The job's payload holds both (a sign-in link, an address), sealed at rest and blanked once done.
 
 export type Outgoing = {
 	channel: 'email' | 'sms';
@@ -22,6 +28,7 @@ export type Outgoing = {
 	calendar?: { method: 'REQUEST' | 'CANCEL'; ics: string };
 };
 
+/** `ok`: queued, to be sent by the jobs runner (outbox row `id` says when it was sent or failed). */
 export type SendResult = { ok: true; id: string } | { ok: false; id: string; error: string };
 
 export type { Transport, Transports };
@@ -30,42 +37,83 @@ let override: Partial<Transports> = {};
 let fromConfig: Transports | undefined;
 
 /**
- * Sends one message and records one `outbox` row: id, case, person, channel, kind, locale, status and a
- * plain error. Never the recipient, subject or text: messages carry sign-in links, and the outbox is a
- * record that something was sent, not a copy of it.
+ * Tries per message kind. A sign-in code works for 10 minutes, so it is tried for about that long (after
+ * 30 s, 1, 2 and 4 minutes); anything else for about a day (backoff doubling from 30 s up to an hour).
+ */
+const TRIES: Record<string, number> = { 'sign-in-code': 5 };
+const DEFAULT_TRIES = 30;
+
+/** The job's payload: the message as the caller gave it (checked again before each try). */
+const outgoingPayload = z.object({
+	channel: z.enum(['email', 'sms']),
+	to: z.string(),
+	subject: z.string(),
+	text: z.string(),
+	html: z.string().optional(),
+	locale: z.enum(['en', 'es']),
+	kind: z.string(),
+	caseId: z.string().nullish(),
+	personId: z.string().nullish(),
+	calendar: z.object({ method: z.enum(['REQUEST', 'CANCEL']), ics: z.string() }).optional()
+}) satisfies z.ZodType<Outgoing>;
+
+/**
+ * Hands one message to its transport; the job's id is the outbox row's. A refusal for good (see
+ * `isPermanentRefusal`) ends the tries; anything else is tried again, the outbox row keeping the last
+ * reason meanwhile. Errors carry plain words only: the address is redacted (`deliveryError`).
+ */
+export const sendMessage = defineJob<Outgoing>({
+	kind: 'message.send',
+	payload: outgoingPayload,
+	maxAttempts: DEFAULT_TRIES,
+	retry: { baseMs: 30_000, capMs: 3_600_000 },
+	// The SMTP transport gives up on its own well before this (10 s to connect, 30 s of silence).
+	timeoutMs: 90_000,
+	async run(message, { db, jobId }) {
+		const checked = validateOutgoing(message);
+		if (!checked.ok) throw new PermanentJobError(checked.error);
+		try {
+			await transportFor(checked.message.channel).send(checked.message, { id: jobId });
+		} catch (e) {
+			const error = deliveryError(e, [message.to, checked.message.to]);
+			db.update(outbox).set({ error }).where(eq(outbox.id, jobId)).run();
+			throw isPermanentRefusal(e) ? new PermanentJobError(error) : new JobError(error);
+		}
+		db.update(outbox).set({ status: 'sent', error: null }).where(eq(outbox.id, jobId)).run();
+	},
+	failed({ tx, jobId, error }) {
+		tx.update(outbox).set({ status: 'failed', error }).where(eq(outbox.id, jobId)).run();
+	}
+});
+
+/**
+ * Queues one message and records one `outbox` row (id, case, person, channel, kind, locale, status
+ * `queued`), in one transaction (inside the caller's, when `q` is one). Returns at once: the jobs runner
+ * sends it, marks the row `sent`, or after its last try `failed` with a plain reason. Never stores the
+ * recipient, subject or text in clear: messages carry sign-in links.
  *
  * Content that cannot be sent (an address that is not an email address, a phone number that is not E.164,
- * empty text, too long) and delivery failures return `ok: false` with a plain error, recorded as 'failed'.
- * It throws only for bugs that types should have caught (an unknown channel, locale or kind) and for
- * database errors.
+ * empty text, too long) is not queued: `ok: false` with a plain error, recorded as 'failed'. Throws only
+ * for bugs that types should have caught (an unknown channel, locale or kind) and for database errors.
  */
-export async function notify(db: Db, message: Outgoing): Promise<SendResult> {
+export async function notify(q: Db, message: Outgoing, options: { now?: number } = {}): Promise<SendResult> {
 	const id = newId();
 	const checked = validateOutgoing(message);
-	let error: string | null = null;
+	const now = options.now ?? clockNow();
+	const row = { id, caseId: message.caseId ?? null, personId: message.personId ?? null, channel: message.channel, kind: message.kind, locale: message.locale, createdAt: now };
 	if (!checked.ok) {
-		error = checked.error;
-	} else {
-		try {
-			await transportFor(checked.message.channel).send(checked.message, { id });
-		} catch (e) {
-			error = deliveryError(e, [message.to, checked.message.to]);
-		}
+		await exclusive(q, () => q.insert(outbox).values({ ...row, status: 'failed', error: checked.error }).run());
+		return { ok: false, id, error: checked.error };
 	}
-	db.insert(outbox)
-		.values({
-			id,
-			caseId: message.caseId ?? null,
-			personId: message.personId ?? null,
-			channel: message.channel,
-			kind: message.kind,
-			locale: message.locale,
-			status: error === null ? 'sent' : 'failed',
-			error,
-			createdAt: Date.now()
+	// In its turn on the shared connection (inside the caller's transaction when `q` is one): never inside
+	// another request's transaction that happens to be open.
+	await exclusive(q, () =>
+		q.transaction((tx) => {
+			tx.insert(outbox).values({ ...row, status: 'queued', error: null }).run();
+			enqueue(tx, sendMessage, message, { id, now, maxAttempts: TRIES[message.kind] ?? DEFAULT_TRIES });
 		})
-		.run();
-	return error === null ? { ok: true, id } : { ok: false, id, error };
+	);
+	return { ok: true, id };
 }
 
 function transportFor(channel: Outgoing['channel']): Transport {

@@ -134,6 +134,17 @@ export function deliveryError(e: unknown, recipients: string[]): string {
 	return redact(`Delivery failed: ${reason}${status}`, recipients).slice(0, 500);
 }
 
+/**
+ * Whether no later try can deliver what `e` refused: the mail server refused the recipient, the sender or
+ * the message for good (a 5xx answer, or a recipient it rejected). Anything else (a server down, slow or
+ * answering 4xx "try again later", a sign-in it refused until someone fixes the settings) is worth another try.
+ */
+export function isPermanentRefusal(e: unknown): boolean {
+	const { code, responseCode } = (e ?? {}) as { code?: unknown; responseCode?: unknown };
+	if (code !== 'EENVELOPE' && code !== 'EMESSAGE') return false;
+	return typeof responseCode !== 'number' || responseCode >= 500;
+}
+
 function redact(text: string, recipients: string[]): string {
 	let out = text;
 	for (const r of recipients) if (r) out = out.split(r).join('[recipient]');

@@ -14,7 +14,8 @@ import { addToMeetingSession } from './meetings.ts';
 import { addKeepApart } from './people.ts';
 import { acceptInvite, createInvite } from './invites.ts';
 import { requestSignInCode, signInWithCode } from './sign-in-codes.ts';
-import { useTransports, type Outgoing } from '../notify/index.ts';
+import { sendMessage, useTransports, type Outgoing } from '../notify/index.ts';
+import { JobRunner } from '../jobs/runner.ts';
 
 let db: Db;
 let seeded: { caseId: string; meetingId: string };
@@ -100,7 +101,12 @@ describe('a sign-in code, tried with requests at once', () => {
 		const before = sent.length;
 		expect(await requestSignInCode(asker, { token })).toEqual({ ok: true, sent: 'sms' });
 		// The message goes after the answer.
-		const message = await vi.waitFor(() => sent.slice(before).find((m) => m.kind === 'sign-in-code') ?? Promise.reject(new Error('no code sent yet')));
+		// …through the jobs runner (notify queues it).
+		const runner = new JobRunner({ db, jobs: [sendMessage], log: () => {} });
+		const message = await vi.waitFor(async () => {
+			await runner.runDue();
+			return sent.slice(before).find((m) => m.kind === 'sign-in-code') ?? Promise.reject(new Error('no code sent yet'));
+		});
 		const code = /\b(\d{6})\b/.exec(message.text)![1];
 		return { token, code, try: (c: string) => signInWithCode(testContext(db, { kind: 'anonymous' }, { clientAddress }), { token }, c, { userAgent: null }) };
 	};
