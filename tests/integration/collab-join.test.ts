@@ -81,6 +81,7 @@ describe('joining a document', () => {
 		await Promise.all([synced(a), synced(b)]);
 		a.doc.getText('stock').insert(0, 'hello');
 		await waitFor(() => b.doc.getText('stock').toString() === 'hello', 2000, 'b to see a’s edit');
+		expect(b.doc.getText('stock').toString()).toBe('hello');
 		destroy(a, b);
 	});
 });

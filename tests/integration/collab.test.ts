@@ -48,6 +48,7 @@ describe('who may open a shared document', () => {
 		await waitFor(() => b.doc.getText('t').toString().includes('from Sam'), 2000, 'edit to reach the facilitator');
 		b.doc.getText('t').insert(0, 'from Dana ');
 		await waitFor(() => a.doc.getText('t').toString().includes('from Dana'), 2000, 'edit to reach the caseworker');
+		expect(a.doc.getText('t').toString()).toBe(b.doc.getText('t').toString());
 		destroy(a, b);
 	});
 
