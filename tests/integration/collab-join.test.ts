@@ -87,6 +87,7 @@ describe('joining a document', () => {
 });
 
 describe('documents at rest', () => {
+	// On purpose: the server's rest timer has no outside signal; room.test.ts proves the resting itself.
 	const pause = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
 	it('keep every edit across rest and wake-up, for the people already there and for newcomers', async () => {
