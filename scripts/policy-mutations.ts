@@ -10,7 +10,7 @@
 // own id with that mutant's source. So each mutant's tests see their own policy, and the runs share
 // workers (no module is shared between two mutants).
 import { mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { join, resolve } from 'node:path';
+import { join, relative, resolve } from 'node:path';
 import { performance } from 'node:perf_hooks';
 import type { Plugin } from 'vite';
 import { createVitest } from 'vitest/node';
@@ -24,13 +24,14 @@ const TESTS = ['src/lib/domain/policy.test.ts'].map((f) => join(root, f));
 const dir = join(root, 'tests/.tmp/policy-mutants');
 
 const started = performance.now();
-const original = readFileSync(policy, 'utf8');
 const mutants: Mutant[] = policyMutants(policy);
+/** What mutant `id` has in `file` (0: every file as written). */
+const sourceOf = (id: number, file: string) => (id > 0 && mutants[id - 1].file === file ? mutants[id - 1].source : readFileSync(file, 'utf8'));
+const where = (m: Mutant) => `${relative(root, m.file)}:${m.line}`;
 if (process.argv.includes('--list')) {
-	for (const m of mutants) console.log(`#${m.id} policy.ts:${m.line} ${m.description}`);
+	for (const m of mutants) console.log(`#${m.id} ${where(m)} ${m.description}`);
 	process.exit(0);
 }
-const sourceOf = (id: number) => (id === 0 ? original : mutants[id - 1].source);
 
 const MUTANT = /\?mutant=(\d+)$/;
 const mutantPlugin: Plugin = {
@@ -46,7 +47,7 @@ const mutantPlugin: Plugin = {
 	load(id) {
 		const match = /^(.*)\?mutant=(\d+)$/.exec(id);
 		if (!match) return null;
-		return match[1] === policy ? sourceOf(Number(match[2])) : readFileSync(match[1], 'utf8');
+		return sourceOf(Number(match[2]), match[1]);
 	}
 };
 
@@ -97,7 +98,7 @@ try {
 		console.error(`${survived.size} of ${mutants.length} mutants of the policy survived: no test fails when this rule is removed.`);
 		for (const id of [...survived].sort((a, b) => a - b)) {
 			const m = mutants[id - 1];
-			console.error(`  #${id} src/lib/domain/policy.ts:${m.line} ${m.description}`);
+			console.error(`  #${id} ${where(m)} ${m.description}`);
 		}
 		failed = true;
 	} else if (!failed) console.log(`All ${mutants.length} mutants of the policy were killed by its tests (${seconds} s).`);

@@ -7,11 +7,13 @@ import ts from 'typescript';
 export type Mutant = {
 	/** 1-based; 0 is the policy as written. */
 	id: number;
+	/** The file changed: policy.ts, or a module whose constants it reads (roles.ts: who is family, who only observes). */
+	file: string;
 	/** 1-based line of the change in the original source. */
 	line: number;
 	/** What was changed, for a person reading the report: `refusal removed: if (…) return false`. */
 	description: string;
-	/** The whole module with this one change. */
+	/** The whole of `file` with this one change. */
 	source: string;
 };
 
@@ -25,24 +27,25 @@ export type Mutant = {
  * - `restriction dropped`: one operand of an `&&` made true (in a condition that allows or refuses).
  * - `alternative dropped`: one operand of an `||` made false.
  * - `condition always true`: the condition of an allowance, or a returned condition with no `&&`, made true.
+ * The lists and tables the policy imports as values (FAMILY_ROLES, READ_ONLY_PARTICIPANT_ROLES from roles.ts)
+ * are rules too: each of their entries is removed in turn.
  */
 export function policyMutants(fileName: string, options: ts.CompilerOptions = defaultOptions): Mutant[] {
 	const program = ts.createProgram([fileName], options);
 	const file = program.getSourceFile(fileName);
 	if (!file) throw new Error(`cannot read ${fileName}`);
 	const checker = program.getTypeChecker();
-	const text = file.getFullText();
-	const edits: { node: ts.Node; start: number; end: number; replacement: string; description: string }[] = [];
-	const snippet = (node: ts.Node) => node.getText(file).replace(/\s+/g, ' ').slice(0, 90);
+	const edits: { file: ts.SourceFile; start: number; end: number; replacement: string; description: string }[] = [];
+	const snippet = (node: ts.Node) => node.getText().replace(/\s+/g, ' ').slice(0, 90);
 	const replace = (node: ts.Node, replacement: string, description: string) =>
-		edits.push({ node, start: node.getStart(file), end: node.getEnd(), replacement, description: `${description}: ${snippet(node)}` });
+		edits.push({ file: node.getSourceFile(), start: node.getStart(), end: node.getEnd(), replacement, description: `${description}: ${snippet(node)}` });
 
 	/** Removes one member of a comma-separated list (object properties, array elements) with its comma. */
 	const removeFromList = (node: ts.Node, list: ts.NodeArray<ts.Node>, description: string) => {
 		const i = list.indexOf(node);
-		const start = i > 0 ? list[i - 1].getEnd() : node.getStart(file);
-		const end = i > 0 ? node.getEnd() : i + 1 < list.length ? list[i + 1].getStart(file) : node.getEnd();
-		edits.push({ node, start, end, replacement: '', description: `${description}: ${snippet(node)}` });
+		const start = i > 0 ? list[i - 1].getEnd() : node.getStart();
+		const end = i > 0 ? node.getEnd() : i + 1 < list.length ? list[i + 1].getStart() : node.getEnd();
+		edits.push({ file: node.getSourceFile(), start, end, replacement: '', description: `${description}: ${snippet(node)}` });
 	};
 
 	const isBoolean = (node: ts.Expression) => (checker.getTypeAtLocation(node).flags & ts.TypeFlags.BooleanLike) !== 0;
@@ -54,7 +57,7 @@ export function policyMutants(fileName: string, options: ts.CompilerOptions = de
 		const declaration = checker.getSymbolAtLocation(node)?.valueDeclaration;
 		if (!declaration || !ts.isVariableDeclaration(declaration) || !declaration.initializer || !ts.isObjectLiteralExpression(declaration.initializer)) return null;
 		for (const p of declaration.initializer.properties) {
-			if (ts.isPropertyAssignment(p) && p.name.getText(file) === 'allow') return verdict(p.initializer);
+			if (ts.isPropertyAssignment(p) && p.name.getText() === 'allow') return verdict(p.initializer);
 		}
 		return null;
 	};
@@ -163,33 +166,49 @@ export function policyMutants(fileName: string, options: ts.CompilerOptions = de
 			if (isFunction(value)) visitFunction(value, true);
 		}
 	};
-	const tableOf = (node: ts.Expression | undefined): ts.ObjectLiteralExpression | null => {
+	const tableOf = (node: ts.Expression | undefined): ts.ObjectLiteralExpression | ts.ArrayLiteralExpression | null => {
 		if (!node) return null;
 		const n = unwrap(node);
-		if (ts.isObjectLiteralExpression(n)) return n;
+		if (ts.isObjectLiteralExpression(n) || ts.isArrayLiteralExpression(n)) return n;
 		if (ts.isSatisfiesExpression(n) || ts.isAsExpression(n)) return tableOf(n.expression);
 		return null;
 	};
+	/** A Decision constant (`const FORBIDDEN = { allow: false, … }`) is not a table. */
+	const isDecision = (table: ts.ObjectLiteralExpression | ts.ArrayLiteralExpression) => ts.isObjectLiteralExpression(table) && table.properties.some((p) => p.name?.getText() === 'allow');
 
 	for (const statement of file.statements) {
 		if (ts.isFunctionDeclaration(statement)) visitFunction(statement, false);
 		else if (ts.isVariableStatement(statement)) {
 			for (const declaration of statement.declarationList.declarations) {
 				const table = tableOf(declaration.initializer);
-				// A Decision constant (`const FORBIDDEN = { allow: false, … }`) is not a table.
-				if (table && !table.properties.some((p) => p.name?.getText(file) === 'allow')) visitTable(table);
+				if (table && !isDecision(table)) visitTable(table);
 				else if (declaration.initializer) visitFunctionsIn(declaration.initializer);
+			}
+		} else if (ts.isImportDeclaration(statement) && !statement.importClause?.isTypeOnly) {
+			// The constants the policy reads from another module of ours: their entries are rules as well.
+			const bindings = statement.importClause?.namedBindings;
+			if (!bindings || !ts.isNamedImports(bindings) || !ts.isStringLiteral(statement.moduleSpecifier) || !statement.moduleSpecifier.text.startsWith('.')) continue;
+			for (const element of bindings.elements) {
+				if (element.isTypeOnly) continue;
+				const symbol = checker.getSymbolAtLocation(element.name);
+				const declaration = symbol && checker.getAliasedSymbol(symbol).valueDeclaration;
+				const table = declaration && ts.isVariableDeclaration(declaration) ? tableOf(declaration.initializer) : null;
+				if (table && !isDecision(table)) visitTable(table);
 			}
 		}
 	}
 
-	edits.sort((a, b) => a.start - b.start || b.end - a.end);
-	return edits.map((edit, i) => ({
-		id: i + 1,
-		line: file.getLineAndCharacterOfPosition(edit.start).line + 1,
-		description: edit.description,
-		source: text.slice(0, edit.start) + edit.replacement + text.slice(edit.end)
-	}));
+	edits.sort((a, b) => a.file.fileName.localeCompare(b.file.fileName) || a.start - b.start || b.end - a.end);
+	return edits.map((edit, i) => {
+		const text = edit.file.getFullText();
+		return {
+			id: i + 1,
+			file: edit.file.fileName,
+			line: edit.file.getLineAndCharacterOfPosition(edit.start).line + 1,
+			description: edit.description,
+			source: text.slice(0, edit.start) + edit.replacement + text.slice(edit.end)
+		};
+	});
 }
 
 const defaultOptions: ts.CompilerOptions = {
