@@ -6,6 +6,12 @@ import type { ConsentRecorder, ShareableDetail } from './people.ts';
 // The one access policy. Every load, action, endpoint and the collab server ask `can()`; nothing else
 // decides who sees case data. Pure: the caller loads the facts (who the actor is, which case a resource
 // belongs to, which labels a person's details carry) and this function decides.
+//
+// Shape: ACTIONS lists the actions that exist on each resource type; STAFF_RULES and PARTICIPANT_RULES hold
+// one rule per resource type and action (true allows); whatever has no rule is refused. Each rule, each
+// refusing condition in it and each entry of these tables is taken out in turn by `npm run
+// test:policy-mutations`, and policy.test.ts must fail every time: a rule no test needs is a rule nobody
+// has shown to hold.
 
 export type StaffActor = {
 	kind: 'staff';
@@ -91,9 +97,10 @@ export type ResourceOf<T extends ResourceType> = Extract<Resource, { type: T }>;
 /**
  * The actions that exist on each resource: the one place a verb is added (`sign` on the plan, `decide` on a
  * meeting, `move-stage`, `comment`…). Listing a verb here makes it exist, never allowed: it is refused to
- * everyone until a rule in STAFF_RULES or PARTICIPANT_RULES grants it. `can(actor, 'sign', { type: 'case', … })`
- * does not compile while `sign` is not listed for `case`, and is refused at run time if it gets through
- * (a widened string, a form field).
+ * everyone until a rule in STAFF_RULES or PARTICIPANT_RULES grants it (and policy.test.ts asks for that rule
+ * and its test: a verb nobody may use has no business here). `can(actor, 'sign', { type: 'case', … })` does
+ * not compile while `sign` is not listed for `case`, and is refused at run time if it gets through (a
+ * widened string, a form field).
  *
  * `manage` on a case is closing or reassigning it; on a document, deciding who else may read it (for family
  * time, a family member sharing the family's notes with the team); on invites, safety settings and user
