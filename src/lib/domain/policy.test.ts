@@ -441,8 +441,10 @@ describe('participants', () => {
 		expect(can(participant(), 'edit', meetingDoc())).toBe(true);
 		for (const action of ['view', 'edit'] as const) {
 			expect(can(participant(), action, meetingDoc({ docKind: 'session', meetingSessionId: 'ana', meetingSessionKind: 'SEPARATE' })), action).toBe(false);
-			// A document that names no part of a meeting (a meeting made before parts existed) is for staff only.
+			// A document that names no part of a meeting (a meeting made before parts existed) is for staff only,
+			// and one that names no meeting is nobody's.
 			expect(can(participant(), action, meetingDoc({ meetingSessionId: undefined, meetingSessionKind: undefined })), action).toBe(false);
+			expect(can(participant(), action, meetingDoc({ meetingId: undefined })), action).toBe(false);
 		}
 	});
 

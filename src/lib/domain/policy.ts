@@ -248,7 +248,7 @@ function participantGranted(actor: ParticipantActor, action: string, resource: R
 }
 
 /** The meeting is the one they were invited to, or they were invited to the whole case. */
-function meetingInScope(actor: ParticipantActor, meetingId: string | undefined): boolean {
+function meetingInScope(actor: ParticipantActor, meetingId: string): boolean {
 	return actor.meetingId === null || actor.meetingId === meetingId;
 }
 
@@ -256,7 +256,7 @@ function meetingInScope(actor: ParticipantActor, meetingId: string | undefined):
  * They take part in this part of the meeting, within the meeting they were invited to. A document of no
  * part of a meeting (`meetingSessionId` missing) is in nobody's set of parts.
  */
-function inMeetingSession(actor: ParticipantActor, meetingId: string | undefined, meetingSessionId: string | undefined): boolean {
+function inMeetingSession(actor: ParticipantActor, meetingId: string, meetingSessionId: string | undefined): boolean {
 	const sessions: ReadonlySet<string | undefined> = actor.meetingSessionIds;
 	return meetingInScope(actor, meetingId) && sessions.has(meetingSessionId);
 }
@@ -265,6 +265,8 @@ function inMeetingSession(actor: ParticipantActor, meetingId: string | undefined
 function opensDocument(actor: ParticipantActor, r: ResourceOf<'document'>): boolean {
 	// The case plan is for people invited to the whole case, not to one meeting.
 	if (r.docKind === 'plan') return actor.meetingId === null;
+	// A meeting's document names its meeting: one that does not is nobody's.
+	if (r.meetingId === undefined) return false;
 	return inMeetingSession(actor, r.meetingId, r.meetingSessionId);
 }
 
