@@ -62,6 +62,9 @@ export default defineConfig(({ isSsrBuild }) => ({
 	test: {
 		include: ['src/**/*.test.ts', 'tests/integration/**/*.test.ts', 'tests/unit/**/*.test.ts'],
 		testTimeout: 20_000,
-		hookTimeout: 60_000
+		hookTimeout: 60_000,
+		// A test that never reaches an assertion fails (an `expect` in a `catch` that is never entered, a loop
+		// over nothing): as if every test began with expect.hasAssertions().
+		expect: { requireAssertions: true }
 	}
 }));

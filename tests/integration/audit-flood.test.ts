@@ -79,6 +79,7 @@ describe('guesses at a password sent all at once', () => {
 		const seconds = answers[RIGHT].retryAfterSeconds!;
 		expect(seconds).toBeGreaterThan(0);
 		expect(seconds).toBeLessThanOrEqual(16);
+		// On purpose: the person waits the time the server named; that wait passing is what is checked.
 		await new Promise((r) => setTimeout(r, seconds * 1000));
 		expect(await signInPost(server, 'supervisor@demo.test', 'hearth-demo')).toMatchObject({ status: 303, signedIn: true });
 		await server.stop();

@@ -1,12 +1,19 @@
-// Every route, action, endpoint and shared-document kind against every role, checked on the running
-// server. A new route that is not in this matrix fails the test: decide who may use it, then list it.
-import { readdirSync, statSync } from 'node:fs';
-import { join, relative, sep } from 'node:path';
+// Every route × method × form action (found by walking src/routes: tests/support/routes.ts) and every
+// registered shared-document kind, against every role, checked on the running server. A page, action,
+// endpoint method or document kind with no row fails the test by name: decide who may use it, then list it.
+import Database from 'better-sqlite3';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { removeServerFiles, startServer, type RunningServer } from '../support/server.ts';
 import * as Y from 'yjs';
 import { accept, connect, demoIds, destroy, get, invite, personId, rawSocket, signIn, synced, waitFor } from '../support/clients.ts';
+import { handlerName, routeHandlers, type RouteHandler } from '../support/routes.ts';
+import { DOC_KINDS, type DocKind } from '../../src/lib/domain/doc-id.ts';
 
+/**
+ * The demo's staff, one column each: Sam (caseworker), Dana (facilitator) and Lee (supervisor) each hold only
+ * that assignment on the case (checked in beforeAll), so a rule for one of them shows in its own column;
+ * Riley is a caseworker with no access to the case; Morgan an administrator.
+ */
 const STAFF = ['admin', 'outsider', 'caseworker', 'facilitator', 'supervisor'] as const;
 /**
  * parent: Daniel Ortiz, invited to the demo meeting (joint session). survivor: Ana Rivera, invited to the
@@ -18,8 +25,11 @@ const ROLES = ['anonymous', ...STAFF, ...PARTICIPANTS] as const;
 type Role = (typeof ROLES)[number];
 type Expect = Record<Role, number>;
 
-function row(anonymous: number, staff: { onCase: number; admin: number; outsider: number }, family: { parent: number; survivor: number; observer: number }): Expect {
-	return { anonymous, admin: staff.admin, outsider: staff.outsider, caseworker: staff.onCase, facilitator: staff.onCase, supervisor: staff.onCase, ...family };
+type OnCase = { caseworker: number; facilitator: number; supervisor: number };
+/** `onCase`: the same for the three staff of the case, unless one of them is named apart. */
+function row(anonymous: number, staff: { onCase: number; admin: number; outsider: number } & Partial<OnCase>, family: { parent: number; survivor: number; observer: number }): Expect {
+	const { onCase, admin, outsider, ...apart } = staff;
+	return { anonymous, admin, outsider, caseworker: onCase, facilitator: onCase, supervisor: onCase, ...apart, ...family };
 }
 const everyone = (status: number): Expect => row(status, { onCase: status, admin: status, outsider: status }, { parent: status, survivor: status, observer: status });
 /** Staff on the case only: the admin and outsider refused, family members refused. */
@@ -28,14 +38,22 @@ const anyStaff = (ok: number): Expect => row(303, { onCase: ok, admin: ok, outsi
 const signedIn = (ok: number, anonymous = 303): Expect => row(anonymous, { onCase: ok, admin: ok, outsider: ok }, { parent: ok, survivor: ok, observer: ok });
 const adminOnly = (ok: number): Expect => row(303, { onCase: 403, admin: ok, outsider: 403 }, { parent: 403, survivor: 403, observer: 403 });
 /** The audit trail: supervisors (of their cases) and administrators (the agency's security events); caseworkers, facilitators and families never. */
-const auditReaders = (ok: number): Expect => ({ ...row(303, { onCase: 403, admin: ok, outsider: 403 }, { parent: 403, survivor: 403, observer: 403 }), supervisor: ok });
+const auditReaders = (ok: number): Expect => row(303, { onCase: 403, supervisor: ok, admin: ok, outsider: 403 }, { parent: 403, survivor: 403, observer: 403 });
 /** One case's audit: its supervisor only (administrators never read a case's entries). */
 const caseAudit = (ok: number): Expect => ({ ...auditReaders(ok), admin: 403 });
 
-type Ids = { caseId: string; meetingId: string; jointSessionId: string; anaSessionId: string; grace: string; tom: string; lucia: string; ana: string; daniel: string; rosa: string; jordan: string; sofia: string };
-type Entry = { route: string; method: 'GET' | 'POST'; path: (ids: Ids) => string; body?: (ids: Ids) => Record<string, string>; expect: Expect };
+type Ids = { caseId: string; meetingId: string; jointSessionId: string; anaSessionId: string; familyTimeId: string; grace: string; tom: string; lucia: string; ana: string; daniel: string; rosa: string; jordan: string; sofia: string };
+/**
+ * One request per role. Which handler it reaches: a `POST` to `…?/name` the form action `name`; another
+ * `POST` the page's default action if it has one, else the endpoint; a `GET` the page if there is one, else
+ * the endpoint. `endpoint: true` sends it to the endpoint where a page shares the route (SvelteKit sends a
+ * request that does not prefer HTML there).
+ */
+type Entry = { route: string; method: 'GET' | 'POST'; path: (ids: Ids) => string; body?: (ids: Ids) => Record<string, string>; endpoint?: true; expect: Expect };
 
 const BOGUS = 'aaaaaaaaaaaaaaaaaaaaaaaa';
+/** Route parameters as SvelteKit names them, for test names. */
+const PLACEHOLDERS = { caseId: '[caseId]', meetingId: '[meetingId]', grace: '[personId]' } as Ids;
 
 /** Route ids as SvelteKit names them (groups stripped), with what each role gets. */
 const MATRIX: Entry[] = [
@@ -43,6 +61,8 @@ const MATRIX: Entry[] = [
 	{ route: '/sign-in', method: 'GET', path: () => '/sign-in', expect: signedIn(303, 200) },
 	{ route: '/sign-in', method: 'POST', path: () => '/sign-in', body: () => ({ email: 'x@demo.test', password: 'wrong-password' }), expect: signedIn(303, 400) },
 	{ route: '/sign-out', method: 'POST', path: () => '/sign-out', expect: everyone(303) },
+	// The same for a script or another client (not a browser's form).
+	{ route: '/sign-out', method: 'POST', path: () => '/sign-out', endpoint: true, expect: everyone(303) },
 	// Before signing out, a family member reads how to come back; someone not signed in has nothing to sign out of.
 	{ route: '/sign-out', method: 'GET', path: () => '/sign-out', expect: signedIn(200) },
 	{ route: '/language', method: 'POST', path: () => '/language', body: () => ({ locale: 'en', next: '/' }), expect: everyone(303) },
@@ -103,29 +123,32 @@ const MATRIX: Entry[] = [
 	{ route: '/audit/export', method: 'GET', path: (i) => `/audit/export?case=${i.caseId}`, expect: caseAudit(200) }
 ];
 
-/** Shared documents: 101 = the socket opens (read-only roles too: their edits are dropped, see family-access tests). */
-const DOCUMENTS: { kind: string; docId: (i: Ids) => string; expect: Expect }[] = [
-	{ kind: 'meeting (joint session)', docId: (i) => `meeting:${i.meetingId}`, expect: { ...caseDoc(), parent: 101, survivor: 403, observer: 101 } },
-	{ kind: 'session (Ana’s separate session)', docId: (i) => `session:${i.anaSessionId}`, expect: { ...caseDoc(), parent: 403, survivor: 101, observer: 403 } },
-	{ kind: 'plan', docId: (i) => `plan:${i.caseId}`, expect: { ...caseDoc(), parent: 403, survivor: 101, observer: 403 } }
+/** Shared documents, by kind (DOC_KINDS): 101 = the socket opens (read-only roles too: their edits are dropped, see family-access tests). */
+const DOCUMENTS: { kind: DocKind; what: string; docId: (i: Ids) => string; expect: Expect }[] = [
+	{ kind: 'meeting', what: 'the joint session', docId: (i) => `meeting:${i.meetingId}`, expect: { ...caseDoc(101), parent: 101, survivor: 403, observer: 101 } },
+	{ kind: 'session', what: 'Ana’s separate session', docId: (i) => `session:${i.anaSessionId}`, expect: { ...caseDoc(101), parent: 403, survivor: 101, observer: 403 } },
+	// Private family time, not shared with the team: the family members of the joint session, no agency role.
+	{ kind: 'session', what: 'private family time', docId: (i) => `session:${i.familyTimeId}`, expect: { ...caseDoc(403), parent: 101, survivor: 403, observer: 403 } },
+	{ kind: 'plan', what: 'the case plan', docId: (i) => `plan:${i.caseId}`, expect: { ...caseDoc(101), parent: 403, survivor: 101, observer: 403 } }
 ];
-function caseDoc(): Omit<Expect, (typeof PARTICIPANTS)[number]> {
-	return { anonymous: 401, admin: 403, outsider: 403, caseworker: 101, facilitator: 101, supervisor: 101 };
+function caseDoc(onCase: number): Omit<Expect, (typeof PARTICIPANTS)[number]> {
+	return { anonymous: 401, admin: 403, outsider: 403, caseworker: onCase, facilitator: onCase, supervisor: onCase };
 }
 
-function routeIds(dir = 'src/routes'): Set<string> {
-	const ids = new Set<string>();
-	const walk = (d: string) => {
-		for (const name of readdirSync(d)) {
-			const full = join(d, name);
-			if (statSync(full).isDirectory()) walk(full);
-			else if (/^\+(page|server)\.(svelte|ts|js)$/.test(name) || /^\+page\.server\.(ts|js)$/.test(name)) {
-				ids.add('/' + relative(dir, d).split(sep).filter((s) => s && !/^\(.*\)$/.test(s)).join('/'));
-			}
-		}
-	};
-	walk(dir);
-	return ids;
+/** The handler of src/routes an entry's request reaches, as tests/support/routes.ts names it. */
+function handlerOf(entry: Entry, handlers: RouteHandler[]): string {
+	const here = handlers.filter((h) => h.route === entry.route);
+	const action = /\?\/(\w+)/.exec(entry.path(PLACEHOLDERS))?.[1];
+	const kind = entry.endpoint
+		? 'endpoint'
+		: entry.method === 'GET'
+			? here.some((h) => h.kind === 'page')
+				? 'page'
+				: 'endpoint'
+			: action || here.some((h) => h.kind === 'action' && h.action === 'default')
+				? 'action'
+				: 'endpoint';
+	return handlerName({ method: entry.method, route: entry.route, kind, action: kind === 'action' ? (action ?? 'default') : null });
 }
 
 let server: RunningServer;
@@ -146,10 +169,20 @@ beforeAll(async () => {
 	const sessionIds = [...meetingHtml.matchAll(/name="meetingSessionId" value="([a-z2-7]+)"/g)].map((m) => m[1]);
 	const [jointSessionId, anaSessionId] = [...new Set(sessionIds)];
 	const who = async (name: string) => personId(server.url, staff, demo.caseId, name);
+	// Private family time, on from the start (one at a time: the matrix's own press finds it open).
+	const started = await fetch(`${server.url}/meetings/${demo.meetingId}?/familyTime`, {
+		method: 'POST',
+		headers: { cookie: staff, origin: server.url, 'content-type': 'application/x-www-form-urlencoded', accept: 'text/html' },
+		redirect: 'manual'
+	});
+	if (started.status !== 200) throw new Error(`family time did not start: ${started.status}`);
+	const afterStart = await (await get(server.url, `/meetings/${demo.meetingId}`, staff)).text();
+	const familyTimeId = /action="\?\/endFamilyTime"[\s\S]*?name="meetingSessionId" value="([a-z2-7]+)"/.exec(afterStart)![1];
 	ids = {
 		...demo,
 		jointSessionId,
 		anaSessionId,
+		familyTimeId,
 		grace: await who('Grace Whitfield'),
 		tom: await who('Tom Baker'),
 		lucia: await who('Lucia Ortiz'),
@@ -170,20 +203,48 @@ beforeAll(async () => {
 	}
 });
 
+/** Who holds which assignment on the demo case, by sign-in email, read from the server's database. */
+function assignments(): Record<string, string> {
+	const db = new Database(server.dbPath, { readonly: true });
+	try {
+		const rows = db.prepare('select u.email, a.role from case_assignments a join users u on u.id = a.user_id where a.case_id = ?').all(ids.caseId) as { email: string; role: string }[];
+		return Object.fromEntries(rows.map((r) => [r.email, r.role]));
+	} finally {
+		db.close();
+	}
+}
+
 afterAll(async () => {
 	await server?.stop();
 	if (server) removeServerFiles(server);
 });
 
 describe('authorization matrix', () => {
-	it('lists every route in the app', () => {
-		const listed = new Set(MATRIX.map((e) => e.route));
-		const missing = [...routeIds()].filter((r) => !listed.has(r));
-		expect(missing, 'routes with no row in the authorization matrix').toEqual([]);
+	it('has a row for every page, form action and endpoint method in src/routes, and none for what is gone', () => {
+		const handlers = routeHandlers();
+		const listed = new Set(MATRIX.map((e) => handlerOf(e, handlers)));
+		const found = handlers.map(handlerName);
+		expect(found.length, 'routes found').toBeGreaterThan(30);
+		const missing = found.filter((h) => !listed.has(h));
+		expect(missing, 'no row in the authorization matrix (MATRIX in tests/integration/authorization-matrix.test.ts): decide who may use each, then add its row').toEqual([]);
+		expect([...listed].filter((h) => !found.includes(h)), 'rows for no page, action or endpoint of src/routes').toEqual([]);
+	});
+
+	it('has a row for every registered kind of shared document', () => {
+		const listed = new Set(DOCUMENTS.map((d) => d.kind));
+		expect(
+			DOC_KINDS.filter((kind) => !listed.has(kind)),
+			'document kinds with no row in DOCUMENTS (tests/integration/authorization-matrix.test.ts): decide who may open them, then add a row'
+		).toEqual([]);
+		for (const d of DOCUMENTS) expect(d.docId(ids).startsWith(`${d.kind}:`), d.what).toBe(true);
+	});
+
+	it('has one column per assignment: the caseworker, facilitator and supervisor each hold only theirs', () => {
+		expect(assignments()).toEqual({ 'caseworker@demo.test': 'caseworker', 'facilitator@demo.test': 'facilitator', 'supervisor@demo.test': 'supervisor' });
 	});
 
 	for (const entry of MATRIX) {
-		const label = entry.path({ caseId: '[caseId]', meetingId: '[meetingId]', grace: '[personId]' } as Ids);
+		const label = entry.path(PLACEHOLDERS) + (entry.endpoint ? ' (endpoint)' : '');
 		it(`${entry.method} ${label}`, async () => {
 			const got: Partial<Record<Role, number>> = {};
 			for (const role of ROLES) {
@@ -193,7 +254,7 @@ describe('authorization matrix', () => {
 					method: entry.method,
 					headers: {
 						...(cookie ? { cookie } : {}),
-						accept: 'text/html',
+						accept: entry.endpoint ? '*/*' : 'text/html',
 						...(entry.method === 'POST' ? { origin: server.url, 'content-type': 'application/x-www-form-urlencoded' } : {})
 					},
 					body: entry.method === 'POST' ? new URLSearchParams(entry.body?.(ids) ?? {}) : undefined,
@@ -298,7 +359,7 @@ describe('authorization matrix', () => {
 	});
 
 	for (const doc of DOCUMENTS) {
-		it(`shared document: ${doc.kind}`, async () => {
+		it(`shared document: ${doc.kind} (${doc.what})`, async () => {
 			const got: Partial<Record<Role, number>> = {};
 			for (const role of ROLES) {
 				const cookie = cookies.get(role);

@@ -3,59 +3,27 @@
 // staff member and as a family member. Nothing may answer 500; a body that cannot be read as a form gets a
 // plain 400 in the reader's language before any route runs (hooks.server.ts, readFormBody in http.ts).
 import { readdirSync, readFileSync, statSync } from 'node:fs';
-import { join, relative, sep } from 'node:path';
+import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { removeServerFiles, startServer, type RunningServer } from '../support/server.ts';
 import { accept, demoIds, invite, personId, signIn } from '../support/clients.ts';
+import { pageRoutes, routeHandlers } from '../support/routes.ts';
 
 type Handler = { route: string; file: string; method: string; action: string | null };
 
 const BODY_METHODS = ['POST', 'PUT', 'PATCH', 'DELETE'];
 
 /** Every form action (+page.server.ts) and every endpoint method (+server.ts) under src/routes. */
-function handlers(dir = 'src/routes'): Handler[] {
-	const found: Handler[] = [];
-	const walk = (d: string) => {
-		for (const name of readdirSync(d).sort()) {
-			const full = join(d, name);
-			if (statSync(full).isDirectory()) {
-				walk(full);
-				continue;
-			}
-			const route = '/' + relative(dir, d).split(sep).filter((s) => s && !/^\(.*\)$/.test(s)).join('/');
-			const source = readFileSync(full, 'utf8');
-			if (/^\+page\.server\.(ts|js)$/.test(name) && /export const actions\b/.test(source)) {
-				const block = source.slice(source.indexOf('export const actions'));
-				const body = block.slice(block.indexOf('{') + 1, block.search(/\n\};?/));
-				const names = [...body.matchAll(/^\t(\w+):/gm)].map((m) => m[1]);
-				if (names.length === 0) throw new Error(`${full}: could not find the names of its actions`);
-				for (const action of names) found.push({ route, file: full, method: 'POST', action });
-			}
-			if (/^\+server\.(ts|js)$/.test(name)) {
-				const methods = [...source.matchAll(/export (?:const|(?:async )?function) (GET|POST|PUT|PATCH|DELETE|fallback)\b/g)].map((m) => m[1]);
-				if (methods.length === 0) throw new Error(`${full}: could not find its methods`);
-				// A GET-only endpoint is sent bodies with POST as well: it must refuse them plainly too.
-				const withBody = methods.filter((m) => BODY_METHODS.includes(m));
-				for (const method of withBody.length ? withBody : ['POST']) found.push({ route, file: full, method, action: null });
-			}
-		}
-	};
-	walk(dir);
-	return found;
-}
-
-/** Every page and endpoint route (GET) under src/routes. */
-function pageRoutes(dir = 'src/routes'): string[] {
-	const found: string[] = [];
-	const walk = (d: string) => {
-		for (const name of readdirSync(d).sort()) {
-			const full = join(d, name);
-			if (statSync(full).isDirectory()) walk(full);
-			else if (/^\+(page\.svelte|server\.(ts|js))$/.test(name)) found.push('/' + relative(dir, d).split(sep).filter((s) => s && !/^\(.*\)$/.test(s)).join('/'));
-		}
-	};
-	walk(dir);
-	return found;
+function handlers(): Handler[] {
+	const all = routeHandlers();
+	const actions = all.filter((h) => h.kind === 'action').map(({ route, file, action }) => ({ route, file, method: 'POST', action }));
+	const endpoints = [...new Set(all.filter((h) => h.kind === 'endpoint').map((h) => h.file))].flatMap((file) => {
+		const { route } = all.find((h) => h.file === file)!;
+		// A GET-only endpoint is sent bodies with POST as well: it must refuse them plainly too.
+		const withBody = all.filter((h) => h.file === file && BODY_METHODS.includes(h.method)).map((h) => h.method);
+		return (withBody.length ? withBody : ['POST']).map((method) => ({ route, file, method, action: null }));
+	});
+	return [...actions, ...endpoints];
 }
 
 /** Every form field name the app's pages use: the huge and broken bodies fill them all. */

@@ -81,11 +81,13 @@ describe('joining a document', () => {
 		await Promise.all([synced(a), synced(b)]);
 		appendLine(a.doc, 'hello from the stock exchange');
 		await waitFor(() => notesText(b.doc).includes('hello from the stock exchange'), 2000, 'b to see a’s edit');
+		expect(notesText(b.doc)).toContain('hello from the stock exchange');
 		destroy(a, b);
 	});
 });
 
 describe('documents at rest', () => {
+	// On purpose: the server's rest timer has no outside signal; room.test.ts proves the resting itself.
 	const pause = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
 	it('keep every edit across rest and wake-up, for the people already there and for newcomers', async () => {

@@ -199,8 +199,11 @@ describe('a paste too large to store', () => {
 		const joinsBefore = auditRows(`action = 'collab.join' and outcome = 'allowed' and resource_id = '${doc}'`).length;
 		notesLine(pasting.doc).insert(0, 'x'.repeat(1_200_000));
 		await waitFor(() => codes.includes(4413), 5000, 'the refusal');
-		// Three seconds of a stock provider retrying every 200 ms: refused at the door, never let in again.
-		await new Promise((r) => setTimeout(r, 3000));
+		// A stock provider stops at a 44xx close; one told to connect again (a reload, an older provider) retries
+		// every 200 ms: ten tries, each refused at the door, none let in.
+		const refusedAt = closes;
+		pasting.provider.connect();
+		await waitFor(() => closes >= refusedAt + 10, 15_000, 'ten refused reconnects');
 		expect(auditRows(`action = 'collab.join' and outcome = 'allowed' and resource_id = '${doc}'`).length).toBe(joinsBefore);
 		expect(auditRows(`action = 'collab.update' and resource_id = '${doc}' and detail like '%too-large%'`)).toHaveLength(1);
 		destroy(pasting);
@@ -307,6 +310,7 @@ describe('a server with a short idle limit and fast pings', () => {
 		const beat = setInterval(() => follower.provider.awareness.setLocalStateField('cursor', { anchor: Date.now() % 100 }), 300);
 		try {
 			expect(await idleClosed).toBe(4401);
+			// On purpose: more than the 3 s idle limit must pass for the page that keeps renewing its presence.
 			await new Promise((r) => setTimeout(r, 4000));
 			expect(follower.provider.wsconnected).toBe(true);
 			expect((await get(short.url, '/cases', following)).status).toBe(200);

@@ -48,6 +48,7 @@ describe('who may open a shared document', () => {
 		await waitFor(() => notesText(b.doc).includes('from Sam'), 2000, 'edit to reach the facilitator');
 		notesLine(b.doc).insert(0, 'from Dana ');
 		await waitFor(() => notesText(a.doc).includes('from Dana'), 2000, 'edit to reach the caseworker');
+		expect(notesText(a.doc)).toBe(notesText(b.doc));
 		destroy(a, b);
 	});
 

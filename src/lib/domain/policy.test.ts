@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { can, decide, type Actor, type Resource } from './policy';
-import { FAMILY_ROLES, type AssignmentRole, type ParticipantRole, type StaffRole } from './roles';
+import { ACTIONS, can, decide, type Action, type Actor, type ParticipantActor, type PersonDetail, type Resource, type ResourceType } from './policy';
+import type { AssignmentRole, ParticipantRole, SensitivityLabel, StaffRole } from './roles';
 
 const staff = (role: StaffRole, assignments: [string, AssignmentRole][] = []): Actor => ({
 	kind: 'staff',
@@ -105,7 +105,7 @@ describe('private family time', () => {
 	});
 
 	it('lets a family member in that family time share its notes with the team, and nobody else', () => {
-		for (const role of FAMILY_ROLES) expect(can(member(role), 'manage', doc), role).toBe(true);
+		for (const role of ['PARENT', 'CHILD_YOUTH', 'RELATIVE_KIN', 'FICTIVE_KIN', 'SUPPORT_PERSON'] as const) expect(can(member(role), 'manage', doc), role).toBe(true);
 		// Professionals placed in family time (an interpreter), and observers, do not decide for the family.
 		for (const role of ['OBSERVER', 'INTERPRETER', 'SERVICE_PROVIDER', 'CAREGIVER'] as const) expect(can(member(role), 'manage', doc), role).toBe(false);
 		// A family member who is not in this family time.
@@ -266,5 +266,257 @@ describe('a person’s phone, email and address, and their consent to share them
 			expect(can(staff('admin', [[caseA, 'caseworker']]), 'edit', change('daniel', 'give'))).toBe(false);
 			expect(can({ kind: 'anonymous' }, 'edit', change('daniel', 'give'))).toBe(false);
 		});
+	});
+});
+
+// ---- Fixtures for the tests below: the demo case's people, one fact changed per test. ----
+
+const participant = (over: Partial<ParticipantActor> = {}): ParticipantActor => ({
+	kind: 'participant',
+	participantId: 'p-daniel',
+	personId: 'daniel',
+	caseId: caseA,
+	role: 'PARENT',
+	meetingId: null,
+	meetingSessionIds: new Set(['joint']),
+	keepApartWith: new Set(),
+	...over
+});
+const onCase = (role: AssignmentRole) => staff(role, [[caseA, role]]);
+const ASSIGNED = ['caseworker', 'facilitator', 'supervisor'] as const;
+const meetingDoc = (over: Partial<Extract<Resource, { type: 'document' }>> = {}): Extract<Resource, { type: 'document' }> => ({
+	type: 'document',
+	caseId: caseA,
+	docKind: 'meeting',
+	meetingId: 'm1',
+	meetingSessionId: 'joint',
+	meetingSessionKind: 'JOINT',
+	...over
+});
+
+describe('actions: each resource lists its own, and a verb it does not list is refused', () => {
+	/** One resource of each type on the demo case, and a few people: enough for every listed action to be allowed to someone. */
+	const SAMPLES: { [T in ResourceType]: Extract<Resource, { type: T }> } = {
+		'case-list': { type: 'case-list' },
+		case: { type: 'case', caseId: caseA },
+		'family-home': { type: 'family-home', caseId: caseA },
+		meeting: { type: 'meeting', caseId: caseA, meetingId: 'm1' },
+		'meeting-session': { type: 'meeting-session', caseId: caseA, meetingId: 'm1', meetingSessionId: 'joint' },
+		document: meetingDoc({ meetingSessionId: 'ft', meetingSessionKind: 'FAMILY_ALONE' }),
+		'person-detail': { type: 'person-detail', caseId: caseA, personId: 'daniel', detail: 'contact', labels: new Set(), personRole: 'PARENT', consents: new Map() },
+		'detail-consent': { type: 'detail-consent', caseId: caseA, personId: 'daniel', personRole: 'PARENT', change: 'give' },
+		invites: { type: 'invites', caseId: caseA },
+		'safety-settings': { type: 'safety-settings', caseId: caseA },
+		'user-admin': { type: 'user-admin' },
+		audit: { type: 'audit', caseId: caseA }
+	};
+	const everyone: Actor[] = [
+		{ kind: 'anonymous' },
+		staff('admin'),
+		...ASSIGNED.map(onCase),
+		participant({ meetingSessionIds: new Set(['joint', 'ft']) })
+	];
+	const types = Object.keys(SAMPLES) as ResourceType[];
+
+	it('has a sample of every resource type', () => {
+		expect(types.sort()).toEqual(Object.keys(ACTIONS).sort());
+	});
+
+	it('allows every listed action to someone: no verb is listed that no rule grants', () => {
+		for (const type of types) {
+			for (const action of ACTIONS[type] as readonly Action[]) {
+				expect(everyone.some((actor) => can(actor, action, SAMPLES[type])), `${action} on ${type}`).toBe(true);
+			}
+		}
+	});
+
+	it('refuses everyone a verb a resource does not list, even one an object has by nature', () => {
+		const verbs = ['sign', 'decide', 'move-stage', 'comment', 'delete', '', 'toString', 'constructor', 'hasOwnProperty', 'valueOf', '__proto__', ...new Set(Object.values(ACTIONS).flat())];
+		for (const type of types) {
+			for (const verb of verbs.filter((v) => !(ACTIONS[type] as readonly string[]).includes(v))) {
+				for (const actor of everyone) {
+					expect(decide(actor, verb as Action, SAMPLES[type]), `${verb} on ${type}`).toEqual({ allow: false, reason: actor.kind === 'anonymous' ? 'not-signed-in' : 'forbidden' });
+				}
+			}
+		}
+	});
+
+	it('does not compile a verb the resource does not list (and refuses it when a widened one gets through)', () => {
+		const worker = onCase('caseworker');
+		expect(
+			// @ts-expect-error `sign` is no action on a case
+			can(worker, 'sign', { type: 'case', caseId: caseA })
+		).toBe(false);
+		expect(
+			// @ts-expect-error `manage` is no action on a person's details
+			can(worker, 'manage', SAMPLES['person-detail'])
+		).toBe(false);
+		const typed: Action = 'manage';
+		expect(can(worker, typed, SAMPLES['person-detail'] as Resource)).toBe(false);
+	});
+});
+
+describe('staff', () => {
+	it('all have a case list, administrators and staff of no case too; participants have none', () => {
+		for (const actor of [staff('admin'), staff('caseworker'), ...ASSIGNED.map(onCase)]) expect(can(actor, 'view', { type: 'case-list' })).toBe(true);
+		expect(can(participant(), 'view', { type: 'case-list' })).toBe(false);
+	});
+
+	it('on the case invite people and set its safety settings; not staff off it, not administrators, not family members', () => {
+		for (const type of ['invites', 'safety-settings'] as const) {
+			for (const role of ASSIGNED) expect(can(onCase(role), 'manage', { type, caseId: caseA }), `${role}: ${type}`).toBe(true);
+			expect(can(staff('caseworker', [['caseb', 'caseworker']]), 'manage', { type, caseId: caseA })).toBe(false);
+			expect(can(staff('admin', [[caseA, 'caseworker']]), 'manage', { type, caseId: caseA })).toBe(false);
+			expect(can(participant(), 'manage', { type, caseId: caseA })).toBe(false);
+		}
+	});
+
+	it('never let an administrator manage a case, even one assigned to it', () => {
+		expect(can(staff('admin', [[caseA, 'caseworker']]), 'manage', { type: 'case', caseId: caseA })).toBe(false);
+		expect(can(staff('caseworker', [['caseb', 'caseworker']]), 'manage', { type: 'case', caseId: caseA })).toBe(false);
+	});
+
+	it('let only administrators see and change accounts', () => {
+		for (const action of ['view', 'manage'] as const) {
+			expect(can(staff('admin'), action, { type: 'user-admin' })).toBe(true);
+			for (const role of ASSIGNED) expect(can(onCase(role), action, { type: 'user-admin' })).toBe(false);
+			expect(can(participant(), action, { type: 'user-admin' })).toBe(false);
+		}
+	});
+
+	it('read the agency’s audit trail as a whole if supervisor or administrator; caseworkers and facilitators never', () => {
+		expect(can(staff('supervisor'), 'view', { type: 'audit' })).toBe(true);
+		expect(can(staff('admin'), 'view', { type: 'audit' })).toBe(true);
+		expect(can(onCase('caseworker'), 'view', { type: 'audit' })).toBe(false);
+		expect(can(onCase('facilitator'), 'view', { type: 'audit' })).toBe(false);
+		expect(can(participant(), 'view', { type: 'audit' })).toBe(false);
+		expect(can(participant(), 'view', { type: 'audit', caseId: caseA })).toBe(false);
+	});
+
+	it('read a part of a meeting that has ended, and never change it', () => {
+		for (const role of ASSIGNED) {
+			const ended = meetingDoc({ docKind: 'session', meetingSessionId: 'ana', meetingSessionKind: 'SEPARATE', meetingSessionEnded: true });
+			expect(can(onCase(role), 'view', ended)).toBe(true);
+			expect(can(onCase(role), 'edit', ended)).toBe(false);
+			expect(can(onCase(role), 'edit', { ...ended, meetingSessionEnded: false })).toBe(true);
+		}
+	});
+
+	it('never decide who reads a document: sharing is the family’s, for family time only', () => {
+		for (const role of ASSIGNED) {
+			expect(can(onCase(role), 'manage', meetingDoc())).toBe(false);
+			expect(can(onCase(role), 'manage', { type: 'document', caseId: caseA, docKind: 'plan' })).toBe(false);
+		}
+	});
+});
+
+describe('participants', () => {
+	it('have a family home on their own case only; staff have none', () => {
+		expect(can(participant(), 'view', { type: 'family-home', caseId: caseA })).toBe(true);
+		expect(can(participant(), 'view', { type: 'family-home', caseId: 'caseb' })).toBe(false);
+		expect(can(onCase('caseworker'), 'view', { type: 'family-home', caseId: caseA })).toBe(false);
+	});
+
+	it('see every meeting of the case when invited to the whole case, else only the one they were invited to', () => {
+		for (const meetingId of ['m1', 'm2']) expect(can(participant(), 'view', { type: 'meeting', caseId: caseA, meetingId }), meetingId).toBe(true);
+		expect(can(participant({ meetingId: 'm1' }), 'view', { type: 'meeting', caseId: caseA, meetingId: 'm1' })).toBe(true);
+		expect(can(participant({ meetingId: 'm1' }), 'view', { type: 'meeting', caseId: caseA, meetingId: 'm2' })).toBe(false);
+		expect(can(participant(), 'view', { type: 'meeting', caseId: 'caseb', meetingId: 'm1' })).toBe(false);
+		expect(can(participant(), 'edit', { type: 'meeting', caseId: caseA, meetingId: 'm1' })).toBe(false);
+	});
+
+	it('see the parts of a meeting they take part in, within the meeting they were invited to', () => {
+		const part = (meetingSessionId: string, meetingId = 'm1'): Resource => ({ type: 'meeting-session', caseId: caseA, meetingId, meetingSessionId });
+		expect(can(participant(), 'view', part('joint'))).toBe(true);
+		expect(can(participant(), 'view', part('ana'))).toBe(false);
+		// A part of another meeting is closed to someone invited to one meeting, even if they were put in it.
+		const oneMeeting = participant({ meetingId: 'm1', meetingSessionIds: new Set(['joint', 'm2-joint']) });
+		expect(can(oneMeeting, 'view', part('joint'))).toBe(true);
+		expect(can(oneMeeting, 'view', part('m2-joint', 'm2'))).toBe(false);
+		expect(can(oneMeeting, 'view', meetingDoc({ meetingId: 'm2', meetingSessionId: 'm2-joint' }))).toBe(false);
+		expect(can(participant({ meetingSessionIds: new Set(['joint', 'm2-joint']) }), 'view', part('m2-joint', 'm2'))).toBe(true);
+	});
+
+	it('open the document of a part they take part in, and of no other part', () => {
+		expect(can(participant(), 'edit', meetingDoc())).toBe(true);
+		for (const action of ['view', 'edit'] as const) {
+			expect(can(participant(), action, meetingDoc({ docKind: 'session', meetingSessionId: 'ana', meetingSessionKind: 'SEPARATE' })), action).toBe(false);
+			// A document that names no part of a meeting (a meeting made before parts existed) is for staff only,
+			// and one that names no meeting is nobody's.
+			expect(can(participant(), action, meetingDoc({ meetingSessionId: undefined, meetingSessionKind: undefined })), action).toBe(false);
+			expect(can(participant(), action, meetingDoc({ meetingId: undefined })), action).toBe(false);
+		}
+	});
+
+	it('who only observe follow the documents of their part and never change them', () => {
+		const observer = participant({ personId: 'jordan', role: 'OBSERVER' });
+		expect(can(observer, 'view', meetingDoc())).toBe(true);
+		expect(can(observer, 'edit', meetingDoc())).toBe(false);
+		expect(can(observer, 'edit', { type: 'document', caseId: caseA, docKind: 'plan' })).toBe(false);
+	});
+
+	it('kept apart from someone still write in their own separate part of the meeting (only the shared plan is read-only)', () => {
+		const ana = participant({ personId: 'ana', meetingSessionIds: new Set(['ana']), keepApartWith: new Set(['daniel']) });
+		const hers = meetingDoc({ docKind: 'session', meetingSessionId: 'ana', meetingSessionKind: 'SEPARATE' });
+		expect(can(ana, 'edit', hers)).toBe(true);
+		expect(can(ana, 'edit', { type: 'document', caseId: caseA, docKind: 'plan' })).toBe(false);
+		expect(can(ana, 'edit', meetingDoc())).toBe(false);
+	});
+});
+
+describe('what a participant may see of another person', () => {
+	const DETAILS: PersonDetail[] = ['contact', 'address', 'availability'];
+	const LABEL_OF: Record<PersonDetail, SensitivityLabel> = { contact: 'CONTACT_CONFIDENTIAL', address: 'ADDRESS_CONFIDENTIAL', availability: 'AVAILABILITY_CONFIDENTIAL' };
+	type Facts = { labels?: SensitivityLabel[]; consent?: 'person' | 'staff' | null; personRole?: ParticipantRole };
+	/** Daniel's details, with everything he could agree to share agreed unless said otherwise. */
+	const daniels = (detail: PersonDetail, { labels = [], consent = 'person', personRole = 'PARENT' }: Facts = {}): Resource => ({
+		type: 'person-detail',
+		caseId: caseA,
+		personId: 'daniel',
+		detail,
+		labels: new Set(labels),
+		personRole,
+		consents: new Map(consent ? [['contact', consent], ['address', consent]] as const : [])
+	});
+	const rosa = participant({ participantId: 'p-rosa', personId: 'rosa', role: 'RELATIVE_KIN' });
+	const seen = (viewer: Actor, facts?: Facts) => DETAILS.filter((d) => can(viewer, 'view', daniels(d, facts)));
+
+	it('a family member sees what he agreed to share, and when he agreed to nothing only when he is free', () => {
+		expect(seen(rosa)).toEqual(['contact', 'address', 'availability']);
+		expect(seen(rosa, { consent: null })).toEqual(['availability']);
+	});
+
+	it('one of a keep-apart pair sees nothing of the other, though no label is on any detail and he agreed to share them all', () => {
+		const ana = participant({ personId: 'ana', keepApartWith: new Set(['daniel']) });
+		expect(seen(ana)).toEqual([]);
+		expect(seen(ana, { consent: 'staff' })).toEqual([]);
+		// The pair is what hides them: the same person, not kept apart, sees them all.
+		expect(seen({ ...ana, keepApartWith: new Set() })).toEqual(['contact', 'address', 'availability']);
+		// Kept apart from someone else: Daniel's details as for anyone.
+		expect(seen({ ...ana, keepApartWith: new Set(['tom']) })).toEqual(['contact', 'address', 'availability']);
+	});
+
+	it('each label hides its own detail and no other', () => {
+		for (const detail of DETAILS) expect(seen(rosa, { labels: [LABEL_OF[detail]] }), LABEL_OF[detail]).toEqual(DETAILS.filter((d) => d !== detail));
+		// Labels about what was said, not where he is, hide none of these.
+		expect(seen(rosa, { labels: ['DV_DISCLOSURE', 'CHILD_VOICE', 'YOUTH_PRIVATE'] })).toEqual(DETAILS);
+	});
+
+	it('observers and professionals see none of a family member’s details, not even when he is free', () => {
+		for (const role of ['OBSERVER', 'SERVICE_PROVIDER', 'INTERPRETER'] as const) expect(seen(participant({ personId: 'x', role }), { consent: 'staff' }), role).toEqual([]);
+		for (const role of ['CAREGIVER', 'TRIBE_REP', 'COMMUNITY_REP', 'ATTORNEY_GAL_CASA', 'DV_ADVOCATE', 'FICTIVE_KIN', 'SUPPORT_PERSON', 'CHILD_YOUTH'] as const) {
+			expect(seen(participant({ personId: 'x', role })), role).toEqual(DETAILS);
+		}
+	});
+
+	it('a child’s phone, email and address only when staff recorded the child’s agreement; when the child is free, always', () => {
+		expect(seen(rosa, { personRole: 'CHILD_YOUTH', consent: 'person' })).toEqual(['availability']);
+		expect(seen(rosa, { personRole: 'CHILD_YOUTH', consent: 'staff' })).toEqual(DETAILS);
+		expect(seen(rosa, { personRole: 'PARENT', consent: 'staff' })).toEqual(DETAILS);
+	});
+
+	it('a person sees all of their own, labelled or not, agreed or not', () => {
+		const daniel = participant();
+		expect(seen(daniel, { labels: Object.values(LABEL_OF), consent: null })).toEqual(DETAILS);
 	});
 });

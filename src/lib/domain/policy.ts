@@ -6,6 +6,12 @@ import type { ConsentRecorder, ShareableDetail } from './people.ts';
 // The one access policy. Every load, action, endpoint and the collab server ask `can()`; nothing else
 // decides who sees case data. Pure: the caller loads the facts (who the actor is, which case a resource
 // belongs to, which labels a person's details carry) and this function decides.
+//
+// Shape: ACTIONS lists the actions that exist on each resource type; STAFF_RULES and PARTICIPANT_RULES hold
+// one rule per resource type and action (true allows); whatever has no rule is refused. Each rule, each
+// refusing condition in it and each entry of these tables is taken out in turn by `npm run
+// test:policy-mutations`, and policy.test.ts must fail every time: a rule no test needs is a rule nobody
+// has shown to hold.
 
 export type StaffActor = {
 	kind: 'staff';
@@ -84,17 +90,57 @@ export type Resource =
 	| { type: 'user-admin' }
 	| { type: 'audit'; caseId?: string };
 
+export type ResourceType = Resource['type'];
+/** The resource of one type, e.g. `ResourceOf<'case'>` is `{ type: 'case'; caseId: string }`. */
+export type ResourceOf<T extends ResourceType> = Extract<Resource, { type: T }>;
+
 /**
- * `manage` on a document is deciding who else may read it: for family time, a family member sharing the
- * family's notes with the team.
+ * The actions that exist on each resource: the one place a verb is added (`sign` on the plan, `decide` on a
+ * meeting, `move-stage`, `comment`…). Listing a verb here makes it exist, never allowed: it is refused to
+ * everyone until a rule in STAFF_RULES or PARTICIPANT_RULES grants it (and policy.test.ts asks for that rule
+ * and its test: a verb nobody may use has no business here). `can(actor, 'sign', { type: 'case', … })` does
+ * not compile while `sign` is not listed for `case`, and is refused at run time if it gets through (a
+ * widened string, a form field).
+ *
+ * `manage` on a case is closing or reassigning it; on a document, deciding who else may read it (for family
+ * time, a family member sharing the family's notes with the team); on invites, safety settings and user
+ * accounts, changing them.
  */
-export type Action = 'view' | 'edit' | 'manage';
+export const ACTIONS = {
+	'case-list': ['view'],
+	case: ['view', 'edit', 'manage'],
+	'family-home': ['view'],
+	meeting: ['view', 'edit'],
+	'meeting-session': ['view'],
+	document: ['view', 'edit', 'manage'],
+	'person-detail': ['view'],
+	'detail-consent': ['edit'],
+	invites: ['manage'],
+	'safety-settings': ['manage'],
+	'user-admin': ['view', 'manage'],
+	audit: ['view']
+} as const satisfies { readonly [T in ResourceType]: readonly string[] };
+
+/** The actions that exist on resources of type `T`. */
+export type ActionOn<T extends ResourceType> = (typeof ACTIONS)[T][number];
+/** Every action on some resource. */
+export type Action = ActionOn<ResourceType>;
 
 export type Decision = { allow: true } | { allow: false; reason: 'not-signed-in' | 'forbidden' };
 
 const ALLOW: Decision = { allow: true };
 const NOT_SIGNED_IN: Decision = { allow: false, reason: 'not-signed-in' };
 const FORBIDDEN: Decision = { allow: false, reason: 'forbidden' };
+
+/**
+ * For each resource type, the rule of each action someone of this kind may ever take on it: true allows.
+ * An action with no rule is refused (default-deny by construction, not by a `default:` someone must
+ * remember). Every resource type has an entry, so a new one makes the compiler ask what staff and
+ * participants may do with it; `{}` answers "nothing".
+ */
+type Rules<A> = {
+	readonly [T in ResourceType]: { readonly [K in ActionOn<T>]?: (actor: A, resource: ResourceOf<T>) => boolean };
+};
 
 /** Which label hides which detail from everyone but assigned staff and the person themself. */
 export const HIDING_LABEL: Record<PersonDetail, SensitivityLabel> = {
@@ -103,116 +149,181 @@ export const HIDING_LABEL: Record<PersonDetail, SensitivityLabel> = {
 	availability: 'AVAILABILITY_CONFIDENTIAL'
 };
 
-export function decide(actor: Actor, action: Action, resource: Resource): Decision {
+/**
+ * May `actor` take `action` on `resource`? Someone not signed in is refused as `not-signed-in` (the page
+ * sends them to sign in), anyone else as `forbidden`. An action not listed in ACTIONS for the resource's
+ * type, or listed but granted by no rule, is refused. Pure: the caller loads every fact the rules read.
+ */
+export function decide<T extends ResourceType>(actor: Actor, action: ActionOn<T>, resource: Resource & { type: T }): Decision {
 	if (actor.kind === 'anonymous') return NOT_SIGNED_IN;
-	return actor.kind === 'staff' ? decideStaff(actor, action, resource) : decideParticipant(actor, action, resource);
+	const allowed = actor.kind === 'staff' ? granted(STAFF_RULES, actor, action, resource) : participantGranted(actor, action, resource);
+	return allowed ? ALLOW : FORBIDDEN;
 }
 
-function decideStaff(actor: StaffActor, action: Action, resource: Resource): Decision {
-	switch (resource.type) {
-		case 'case-list':
-			// Everyone on staff has a home page; what it lists is filtered by `case` below.
-			return action === 'view' ? ALLOW : FORBIDDEN;
-		case 'user-admin':
-			// Admins manage accounts, not cases.
-			return actor.role === 'admin' ? ALLOW : FORBIDDEN;
-		case 'audit':
-			if (actor.role === 'admin') return action === 'view' && !resource.caseId ? ALLOW : FORBIDDEN;
-			if (actor.role !== 'supervisor' || action !== 'view') return FORBIDDEN;
-			return !resource.caseId || actor.assignments.has(resource.caseId) ? ALLOW : FORBIDDEN;
-		case 'family-home':
-			return FORBIDDEN;
-		case 'document':
+/** `decide(…).allow`: the same answer as a boolean, for pages and lists. */
+export function can<T extends ResourceType>(actor: Actor, action: ActionOn<T>, resource: Resource & { type: T }): boolean {
+	return decide(actor, action, resource).allow;
+}
+
+/** The rule of `rules` for this action on this resource, if there is one, applied. */
+function granted<A>(rules: Rules<A>, actor: A, action: string, resource: Resource): boolean {
+	// Only a listed action has a rule. Checked here, not left to the lookup below, which would find
+	// `toString` and the other names every object has.
+	if (!(ACTIONS[resource.type] as readonly string[]).includes(action)) return false;
+	const rule = (rules[resource.type] as { readonly [action: string]: ((actor: A, resource: Resource) => boolean) | undefined })[action];
+	return rule !== undefined && rule(actor, resource);
+}
+
+// ---- Staff ----
+
+/** Staff assigned to the case, and not administrators: they manage accounts and never see case data. */
+function onCase(actor: StaffActor, caseId: string): boolean {
+	return actor.role !== 'admin' && actor.assignments.has(caseId);
+}
+
+const caseStaff = (actor: StaffActor, resource: { caseId: string }): boolean => onCase(actor, resource.caseId);
+const isAdmin = (actor: StaffActor): boolean => actor.role === 'admin';
+
+const STAFF_RULES: Rules<StaffActor> = {
+	// Everyone on staff has a home page; what it lists is filtered by `case` below.
+	'case-list': { view: () => true },
+	case: {
+		view: caseStaff,
+		edit: caseStaff,
+		// Closing or reassigning the case itself is for its caseworker and supervisor, not its facilitator
+		// (domain.md §1: the facilitator is not case-carrying).
+		manage: (actor, r) => {
+			const assignment = actor.assignments.get(r.caseId);
+			return onCase(actor, r.caseId) && (assignment === 'caseworker' || assignment === 'supervisor');
+		}
+	},
+	// A family member's own page.
+	'family-home': {},
+	meeting: { view: caseStaff, edit: caseStaff },
+	'meeting-session': { view: caseStaff },
+	document: {
+		view: (actor, r) => {
 			// FGDM private family time (domain.md §2): professionals leave; the family's own notes are closed
 			// to every agency role until the family shares them with the team (it presents its plan). From
-			// then on the case's staff may read them, never change them or decide who else reads them.
-			if (resource.meetingSessionKind === 'FAMILY_ALONE' && (!resource.familyShared || action !== 'view')) return FORBIDDEN;
+			// then on the case's staff may read them, never change them (edit below) or decide who else
+			// reads them (no `manage`: that is the family's).
+			if (r.meetingSessionKind === 'FAMILY_ALONE' && !r.familyShared) return false;
+			return onCase(actor, r.caseId);
+		},
+		edit: (actor, r) => {
+			if (r.meetingSessionKind === 'FAMILY_ALONE') return false;
 			// A part of a meeting that has ended is kept as it was.
-			if (resource.meetingSessionEnded && action === 'edit') return FORBIDDEN;
-			return decideCaseStaff(actor, action, resource);
-		case 'case':
-		case 'meeting':
-		case 'meeting-session':
-		case 'person-detail':
-		case 'invites':
-		case 'safety-settings':
-			return decideCaseStaff(actor, action, resource);
-		case 'detail-consent':
-			// Staff on the case record a person's answer after asking them (by phone, in person).
-			return action === 'edit' ? decideCaseStaff(actor, action, resource) : FORBIDDEN;
-	}
-}
-
-/** Staff and one case: assigned staff work on it; administrators never see case data. */
-function decideCaseStaff(actor: StaffActor, action: Action, resource: Extract<Resource, { caseId: string }>): Decision {
-	if (actor.role === 'admin') return FORBIDDEN;
-	const assignment = actor.assignments.get(resource.caseId);
-	if (!assignment) return FORBIDDEN;
-	if (action === 'view' || action === 'edit') return ALLOW;
-	// Managing a case (assigning staff, labels, keep-apart pairs, invites) is for all of its staff
-	// except that closing or reassigning the case itself is the caseworker's and supervisor's.
-	if (resource.type === 'case') return assignment === 'caseworker' || assignment === 'supervisor' ? ALLOW : FORBIDDEN;
-	return ALLOW;
-}
-
-function decideParticipant(actor: ParticipantActor, action: Action, resource: Resource): Decision {
-	// A participant never reaches beyond their own case.
-	if ('caseId' in resource && resource.caseId !== actor.caseId) return FORBIDDEN;
-	const readOnly = READ_ONLY_PARTICIPANT_ROLES.includes(actor.role);
-	const meetingInScope = (meetingId: string) => actor.meetingId === null || actor.meetingId === meetingId;
-
-	switch (resource.type) {
-		case 'family-home':
-			return action === 'view' ? ALLOW : FORBIDDEN;
-		case 'meeting':
-			return action === 'view' && meetingInScope(resource.meetingId) ? ALLOW : FORBIDDEN;
-		case 'meeting-session':
-			return action === 'view' && meetingInScope(resource.meetingId) && actor.meetingSessionIds.has(resource.meetingSessionId) ? ALLOW : FORBIDDEN;
-		case 'document': {
-			if (action === 'edit' && (readOnly || resource.meetingSessionEnded)) return FORBIDDEN;
-			// Sharing family time's notes with the team is the family's own decision: a member of the family
-			// (not an observer, an interpreter or another professional placed in it), still in that session.
-			if (action === 'manage' && (resource.meetingSessionKind !== 'FAMILY_ALONE' || readOnly || !FAMILY_ROLES.includes(actor.role))) return FORBIDDEN;
-			if (resource.docKind === 'plan') {
-				if (actor.meetingId !== null) return FORBIDDEN;
-				// Domestic violence (domain.md §6): one of a keep-apart pair must never receive what the other
-				// writes. Until each of them has a draft of their own (the case plan issue), both only read the
-				// shared plan, and the collab server shows neither the other's presence.
-				if (action === 'edit' && actor.keepApartWith.size > 0) return FORBIDDEN;
-				return ALLOW;
-			}
-			// Meeting documents belong to one meeting session: only its members open them.
-			if (!resource.meetingId || !resource.meetingSessionId) return FORBIDDEN;
-			return meetingInScope(resource.meetingId) && actor.meetingSessionIds.has(resource.meetingSessionId) ? ALLOW : FORBIDDEN;
+			if (r.meetingSessionEnded) return false;
+			return onCase(actor, r.caseId);
 		}
-		case 'person-detail': {
-			if (action !== 'view') return resource.personId === actor.personId && action === 'edit' ? ALLOW : FORBIDDEN;
-			if (resource.personId === actor.personId) return ALLOW;
-			// Domestic violence: never show one of a keep-apart pair anything of the other's details.
-			if (actor.keepApartWith.has(resource.personId)) return FORBIDDEN;
-			if (resource.labels.has(HIDING_LABEL[resource.detail])) return FORBIDDEN;
-			// Observers and professionals invited by the agency do not get the family's contact details.
-			if (readOnly || actor.role === 'SERVICE_PROVIDER' || actor.role === 'INTERPRETER') return FORBIDDEN;
-			if (resource.detail === 'availability') return ALLOW;
+	},
+	'person-detail': { view: caseStaff },
+	// Staff on the case record a person's answer after asking them (by phone, in person).
+	'detail-consent': { edit: caseStaff },
+	invites: { manage: caseStaff },
+	'safety-settings': { manage: caseStaff },
+	// Administrators manage accounts, not cases.
+	'user-admin': { view: isAdmin, manage: isAdmin },
+	audit: {
+		view: (actor, r) => {
+			// The agency's security events as a whole: administrators and supervisors. One case's entries:
+			// supervisors on that case only (administrators never read case data).
+			if (r.caseId === undefined) return actor.role === 'admin' || actor.role === 'supervisor';
+			return actor.role === 'supervisor' && actor.assignments.has(r.caseId);
+		}
+	}
+};
+
+// ---- Participants (family members and the people invited with them) ----
+
+/** The case a resource belongs to; none for the case list, accounts and the agency-wide audit trail. */
+function caseOf(resource: Resource): string | undefined {
+	return 'caseId' in resource ? resource.caseId : undefined;
+}
+
+function participantGranted(actor: ParticipantActor, action: string, resource: Resource): boolean {
+	// A participant reaches only what belongs to their own case (so nothing that belongs to no case).
+	if (caseOf(resource) !== actor.caseId) return false;
+	return granted(PARTICIPANT_RULES, actor, action, resource);
+}
+
+/** The meeting is the one they were invited to, or they were invited to the whole case. */
+function meetingInScope(actor: ParticipantActor, meetingId: string): boolean {
+	return actor.meetingId === null || actor.meetingId === meetingId;
+}
+
+/**
+ * They take part in this part of the meeting, within the meeting they were invited to. A document of no
+ * part of a meeting (`meetingSessionId` missing) is in nobody's set of parts.
+ */
+function inMeetingSession(actor: ParticipantActor, meetingId: string, meetingSessionId: string | undefined): boolean {
+	const sessions: ReadonlySet<string | undefined> = actor.meetingSessionIds;
+	return meetingInScope(actor, meetingId) && sessions.has(meetingSessionId);
+}
+
+/** The shared document is theirs to open: the plan, or the document of a part of a meeting they take part in. */
+function opensDocument(actor: ParticipantActor, r: ResourceOf<'document'>): boolean {
+	// The case plan is for people invited to the whole case, not to one meeting.
+	if (r.docKind === 'plan') return actor.meetingId === null;
+	// A meeting's document names its meeting: one that does not is nobody's.
+	if (r.meetingId === undefined) return false;
+	return inMeetingSession(actor, r.meetingId, r.meetingSessionId);
+}
+
+const PARTICIPANT_RULES: Rules<ParticipantActor> = {
+	'case-list': {},
+	case: {},
+	// Their own case's (checked before any rule).
+	'family-home': { view: () => true },
+	meeting: { view: (actor, r) => meetingInScope(actor, r.meetingId) },
+	'meeting-session': { view: (actor, r) => inMeetingSession(actor, r.meetingId, r.meetingSessionId) },
+	document: {
+		view: opensDocument,
+		edit: (actor, r) => {
+			if (READ_ONLY_PARTICIPANT_ROLES.includes(actor.role)) return false;
+			// A part of a meeting that has ended is kept as it was.
+			if (r.meetingSessionEnded) return false;
+			// Domestic violence (domain.md §6): one of a keep-apart pair must never receive what the other
+			// writes. Until each of them has a draft of their own (the case plan issue), both only read the
+			// shared plan, and the collab server shows neither the other's presence.
+			if (r.docKind === 'plan' && actor.keepApartWith.size > 0) return false;
+			return opensDocument(actor, r);
+		},
+		// Sharing family time's notes with the team is the family's own decision: a member of the family
+		// (not an observer, an interpreter or another professional placed in it), in that family time. They
+		// may share it after it ended, too.
+		manage: (actor, r) => r.meetingSessionKind === 'FAMILY_ALONE' && FAMILY_ROLES.includes(actor.role) && opensDocument(actor, r)
+	},
+	'person-detail': {
+		view: (actor, r) => {
+			if (r.personId === actor.personId) return true;
+			// Domestic violence: never show one of a keep-apart pair anything of the other's details, with
+			// or without a label, whatever they agreed to share.
+			if (actor.keepApartWith.has(r.personId)) return false;
+			if (r.labels.has(HIDING_LABEL[r.detail])) return false;
+			// Observers and professionals invited by the agency do not get the family's details.
+			if (READ_ONLY_PARTICIPANT_ROLES.includes(actor.role) || actor.role === 'SERVICE_PROVIDER' || actor.role === 'INTERPRETER') return false;
+			if (r.detail === 'availability') return true;
 			// Phone, email and address reach another family member only when the person agreed (the
 			// invitation promises it). A child's agreement counts only when staff recorded it: an adult on
 			// the case has then asked the child and weighed who would get the number.
-			const consent = resource.consents.get(resource.detail);
-			if (!consent) return FORBIDDEN;
-			if (resource.personRole === 'CHILD_YOUTH' && consent !== 'staff') return FORBIDDEN;
-			return ALLOW;
+			const consent = r.consents.get(r.detail);
+			if (consent === undefined) return false;
+			if (r.personRole === 'CHILD_YOUTH' && consent !== 'staff') return false;
+			return true;
 		}
-		case 'detail-consent':
-			// A person gives or withdraws their own agreement. A child can always withdraw it, but giving it
-			// goes through staff (see person-detail above).
-			if (action !== 'edit' || resource.personId !== actor.personId) return FORBIDDEN;
-			if (resource.change === 'give' && resource.personRole === 'CHILD_YOUTH') return FORBIDDEN;
-			return ALLOW;
-		default:
-			return FORBIDDEN;
-	}
-}
-
-export function can(actor: Actor, action: Action, resource: Resource): boolean {
-	return decide(actor, action, resource).allow;
-}
+	},
+	'detail-consent': {
+		// A person gives or withdraws their own agreement. A child can always withdraw it, but giving it
+		// goes through staff (see person-detail above).
+		edit: (actor, r) => {
+			if (r.personId !== actor.personId) return false;
+			if (r.change === 'give' && r.personRole === 'CHILD_YOUTH') return false;
+			return true;
+		}
+	},
+	invites: {},
+	'safety-settings': {},
+	'user-admin': {},
+	audit: {}
+};

@@ -8,7 +8,7 @@ import { exclusive, first, isTx, transact, type Db } from './index';
 // lands inside someone else's.
 
 const name = async (db: Db) => (await first(db.select({ name: agencies.name }).from(agencies).where(eq(agencies.id, 'a'))))!.name;
-/** A pause that lets every other caller run (a macrotask, not just a microtask). */
+/** A pause that lets every other caller run (a macrotask, not just a microtask): on purpose, it is what is tested. */
 const pause = () => new Promise((resolve) => setTimeout(resolve, 5));
 
 function withAgency(): Db {
@@ -69,6 +69,7 @@ describe('transact', () => {
 			order.push('transaction ends');
 			throw new Error('rolled back');
 		});
+		// On purpose: a macrotask later, so the writer comes while the transaction is open.
 		await new Promise((resolve) => setTimeout(resolve, 1));
 		const outside = exclusive(db, () => {
 			order.push('writer runs');
