@@ -3,7 +3,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import WebSocket from 'ws';
 import Database from 'better-sqlite3';
 import { removeServerFiles, startServer, type RunningServer } from '../support/server.ts';
-import { connect, demoIds, destroy, get, rawSocket, signIn, synced, waitFor, notesLine, notesText } from '../support/clients.ts';
+import { connect, demoIds, destroy, get, rawSocket, signIn, synced, waitFor, notesLine, notesText, type Client } from '../support/clients.ts';
 
 let server: RunningServer;
 let caseworker: string;
@@ -237,5 +237,34 @@ describe('durability', () => {
 		await synced(c);
 		expect(notesText(c.doc)).toContain(marker);
 		destroy(c);
+	});
+});
+
+describe('document kinds', () => {
+	it('seeds a new case plan once, on the server, and refuses a browser that changes what only the server sets', async () => {
+		const a = connect(server.url, planDoc, caseworker);
+		const b = connect(server.url, planDoc, facilitator);
+		await Promise.all([synced(a), synced(b)]);
+		const meta = (c: Client) => c.doc.getMap('meta');
+		await waitFor(() => meta(a).get('schema') === 1 && meta(b).get('schema') === 1, 3000, 'the seed to reach both');
+		// Once: one stored change, the server's, although two people opened the new document together.
+		const db = new Database(server.dbPath, { readonly: true });
+		const rows = () => (db.prepare('SELECT count(*) AS n FROM collab_updates WHERE doc_id = ?').get(planDoc) as { n: number }).n;
+		try {
+			expect(rows()).toBe(1);
+			// The facilitator's later change still arrives: the refusal ended only the page that broke the rule.
+			meta(a).set('schema', 99);
+			expect((await a.closed).code).toBe(4422);
+			meta(b).set('status', 'draft');
+			const c = connect(server.url, planDoc, caseworker);
+			await synced(c);
+			await waitFor(() => meta(c).get('status') === 'draft', 3000, 'the allowed change to be stored');
+			expect(meta(c).get('schema')).toBe(1);
+			expect(rows()).toBe(2);
+			destroy(c);
+		} finally {
+			db.close();
+			destroy(a, b);
+		}
 	});
 });

@@ -74,6 +74,12 @@ export const CLOSE = {
 	clientIdTaken: 4409,
 	/** Final: a message or the document is over its size limit; resending it cannot help. */
 	tooLarge: 4413,
+	/**
+	 * Final: a change broke a rule of the document's kind (doc-kinds.ts). The page's document now holds it
+	 * and every later change of that page builds on it, so none of them could be stored: the page must
+	 * start again from the stored document (reload).
+	 */
+	changeRefused: 4422,
 	/** Final: the same session has too many sockets open. */
 	tooManyConnections: 4429
 } as const;

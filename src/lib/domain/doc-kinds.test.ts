@@ -2,6 +2,8 @@ import { describe, expect, it } from 'vitest';
 import { checkChange, DOC_KIND_SPECS, type DocKindSpec } from './doc-kinds';
 import { DOC_KINDS } from './doc-id';
 import { REFUSAL_REASONS } from './collab-protocol';
+import * as Y from 'yjs';
+import { planOf, PLAN_SCHEMA_VERSION } from './plan-doc';
 
 const change = (entries: [string, (string | null)[]][]) => ({ roots: new Map(entries.map(([root, keys]) => [root, new Set(keys)])) });
 const facilitator = { kind: 'staff' as const, role: 'facilitator' };
@@ -33,5 +35,13 @@ describe('shared-document kinds', () => {
 		expect(checkChange(agenda, change([['agenda', ['stage']]]), facilitator)).toBeNull();
 		expect(checkChange(agenda, change([['agenda', ['stage']]]), { kind: 'staff', role: 'caseworker' })).toBe('read-only');
 		expect(REFUSAL_REASONS).toContain(checkChange(agenda, change([['agenda', ['stage']]]), { kind: 'participant', role: 'PARENT' }));
+	});
+
+	it('seed a new plan with its shape version, which only the server sets', () => {
+		const doc = new Y.Doc();
+		DOC_KIND_SPECS.plan.seed!(doc, { docId: 'plan:x' });
+		expect(planOf(doc).meta.get('schema')).toBe(PLAN_SCHEMA_VERSION);
+		expect(checkChange(DOC_KIND_SPECS.plan, change([['meta', ['schema']]]), facilitator)).toBe('shape');
+		expect(checkChange(DOC_KIND_SPECS.plan, change([['meta', ['status', 'schema']]]), { kind: 'participant', role: 'PARENT' })).toBe('shape');
 	});
 });

@@ -2,7 +2,7 @@ import type * as Y from 'yjs';
 import type { DocKind } from './doc-id.ts';
 import type { RefusalReason } from './collab-protocol.ts';
 import { NOTES_FIELD } from './meeting-doc.ts';
-import { PLAN_FIELD, PLAN_META_FIELD } from './plan-doc.ts';
+import { PLAN_FIELD, PLAN_META_FIELD, PLAN_SCHEMA_KEY, seedPlan } from './plan-doc.ts';
 
 // The kinds of shared document, each declared once: where it belongs, which shared types it holds, how a
 // new one is filled, and the rules every incoming change must keep. The collab server reads this table
@@ -56,7 +56,15 @@ const MEETING_ROOTS: DocKindSpec['roots'] = { [NOTES_FIELD]: 'xml', agenda: 'map
 export const DOC_KIND_SPECS: Readonly<Record<DocKind, DocKindSpec>> = {
 	meeting: { kind: 'meeting', belongsTo: 'meeting', roots: MEETING_ROOTS, richText: [NOTES_FIELD] },
 	session: { kind: 'session', belongsTo: 'meeting-session', roots: { [NOTES_FIELD]: 'xml' }, richText: [NOTES_FIELD] },
-	plan: { kind: 'plan', belongsTo: 'case', roots: { [PLAN_FIELD]: 'xml', [PLAN_META_FIELD]: 'map' }, richText: [PLAN_FIELD] }
+	plan: {
+		kind: 'plan',
+		belongsTo: 'case',
+		roots: { [PLAN_FIELD]: 'xml', [PLAN_META_FIELD]: 'map' },
+		richText: [PLAN_FIELD],
+		seed: (doc) => seedPlan(doc),
+		// The shape version is the server's to set (seedPlan); a browser that sets or deletes it is refused.
+		check: (change) => (change.roots.get(PLAN_META_FIELD)?.has(PLAN_SCHEMA_KEY) ? 'shape' : null)
+	}
 };
 
 export function kindSpec(kind: DocKind): DocKindSpec {

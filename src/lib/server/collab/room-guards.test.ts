@@ -206,7 +206,7 @@ describe('limits', () => {
 });
 
 describe('the document’s kind', () => {
-	it('drops a change to a root the kind does not declare, says why, and keeps the connection', async () => {
+	it('drops a change to a root the kind does not declare, says why, and ends that page’s connection (its later changes would build on the refused one)', async () => {
 		const { room: r } = room({}, 'meeting:kind');
 		const a = connection();
 		r.join(a.conn);
@@ -215,7 +215,7 @@ describe('the document’s kind', () => {
 		r.receive(a.conn, updateMessage(Y.encodeStateAsUpdate(doc)));
 		await settle();
 		expect(a.hearth.at(-1)).toEqual({ t: 'refused', reason: 'shape' });
-		expect(a.closed).toEqual([]);
+		expect(a.closed.map((c) => c.code)).toEqual([CLOSE.changeRefused]);
 		expect(r.doc.getMap('secret').size).toBe(0);
 	});
 

@@ -436,10 +436,12 @@ export class Room {
 		// one document that either can write; this holds even if a rule were missing).
 		for (const other of this.connections.values()) if (other !== conn && keptApart(conn, other)) return { reason: 'keep-apart' };
 		if (addsTypes(decoded) && deepestNewType(decoded, this.doc, MAX_TYPE_DEPTH) > MAX_TYPE_DEPTH) return { reason: 'shape', close: CLOSE.malformed };
-		// The kind's roots and rules (doc-kinds.ts): refused changes are dropped, the connection stays.
+		// The kind's roots and rules (doc-kinds.ts). The refused change is dropped and the sender told why;
+		// the connection then ends for good: Yjs orders each client's changes, so every later change of that
+		// page would wait on the refused one for ever (never stored, never shown) while the page said "saved".
 		if (this.spec) {
 			const why = checkChange(this.spec, { roots: rootsWritten(decoded, this.doc) }, conn.writer ?? { kind: 'participant', role: conn.role });
-			if (why) return { reason: why };
+			if (why) return { reason: why, close: CLOSE.changeRefused };
 		}
 		if (this.owners) {
 			const claimed = this.owners.claim(writtenClientIds(decoded, Y.decodeStateVector(this.stateVector())), conn.owner);
