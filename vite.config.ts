@@ -32,7 +32,7 @@ export default defineConfig(({ isSsrBuild }) => ({
 	// a slow network (issue 8: 562 ms latency, 6 connections at a time) pays a round trip per wave of six:
 	// the page hydrated 3 s after navigation, 2.2 s after its HTML. So what pages share is one chunk (a few
 	// KB more for some pages, two waves fewer for all: 6 files). The live connection (Yjs and the provider,
-	// notes-connection.ts, imported by the notes component) is a chunk of its own, which the editor's chunk
+	// doc-connection.ts, imported by the notes component) is a chunk of its own, which the editor's chunk
 	// imports in turn: it comes with the page's first wave, and takes over the socket the page's first
 	// script opened (early-socket-script.js) as soon as the page hydrates. tests/bench/lib/bundle.ts finds
 	// it by this name.
@@ -43,7 +43,7 @@ export default defineConfig(({ isSsrBuild }) => ({
 					output: {
 						codeSplitting: {
 							groups: [
-								{ name: 'notes-connection', test: /[\\/]src[\\/]lib[\\/]collab[\\/]notes-connection\.ts$/, priority: 2 },
+								{ name: 'doc-connection', test: /[\\/]src[\\/]lib[\\/]collab[\\/]doc-connection\.ts$/, priority: 2 },
 								{ name: 'shared', test: (id: string) => !NOTES_LIBRARIES.test(id), minShareCount: 2, priority: 1 }
 							]
 						}

@@ -1,7 +1,7 @@
 // The meeting page opens its notes' socket from a small inline script at the top of <head>, before any
 // of the page's JavaScript has arrived (issue 8: on a slow phone the socket's handshake and the document's
 // download then overlap the page's own downloads, instead of starting after hydration). It only opens
-// the socket and keeps what arrives; notes-connection.ts adopts the socket into the y-websocket provider
+// the socket and keeps what arrives; doc-connection.ts adopts the socket into the y-websocket provider
 // when the page hydrates (or, if the page never takes it, it is closed after 30 seconds).
 //
 // Plain JavaScript in a string because it is sent as it is: hooks.server.ts puts it in the page, and

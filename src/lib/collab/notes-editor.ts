@@ -1,5 +1,5 @@
 // The live notes editor: Tiptap bound to the Y.Doc and provider of a connection that is already open (or
-// opening), see notes-connection.ts. Imported dynamically: its JavaScript is large and pages must not
+// opening), see doc-connection.ts. Imported dynamically: its JavaScript is large and pages must not
 // wait for it, nor must the socket.
 import { Editor, Extension } from '@tiptap/core';
 import { Plugin, type Transaction } from '@tiptap/pm/state';
@@ -13,7 +13,7 @@ import StarterKit from '@tiptap/starter-kit';
 import Collaboration from '@tiptap/extension-collaboration';
 import CollaborationCaret from '@tiptap/extension-collaboration-caret';
 import { NOTES_FIELD } from '$lib/domain/meeting-doc';
-import type { NotesConnection } from './notes-connection';
+import type { DocConnection } from './doc-connection';
 
 export type NotesEditor = { editor: Editor; destroy: () => void };
 
@@ -104,7 +104,7 @@ function sizeLimit(onTooLong: (refused: boolean) => void): Extension {
 
 export function startEditor(opts: {
 	element: HTMLElement;
-	connection: NotesConnection;
+	connection: DocConnection;
 	editable: boolean;
 	/** The same fields the server puts on everyone's presence (name, colour, role). */
 	user: { name: string; color: string; role: string };

@@ -1,6 +1,6 @@
 // What of the notes typed on this page the server has stored, from its acknowledgements (collab-protocol.ts:
 // exactly one `saved` or `refused` per sync step 2 / update message a connection sends, in order). Pure
-// bookkeeping, no sockets: notes-connection.ts feeds it; the page words the result.
+// bookkeeping, no sockets: doc-connection.ts feeds it; the page words the result.
 //
 // Why: the stock provider never knows whether an edit was stored. The page told people "Your typing is
 // kept" while offline, and a reload then lost it without a warning (issue 16.7).

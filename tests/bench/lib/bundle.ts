@@ -3,7 +3,7 @@
 // and page nodes a route uses). Sizes are what the built files gzip to.
 //
 // The meeting page's notes come in two chunks: the live connection (Yjs and the y-websocket provider,
-// notes-connection.ts), a chunk of its own that the page loads with its first wave (vite.config.ts), and
+// doc-connection.ts), a chunk of its own that the page loads with its first wave (vite.config.ts), and
 // the editor (Tiptap, notes-editor.ts), imported when the notes mount. The connection is counted in
 // "before the editor": the page needs it, and downloads it, before it can show anything live, and on a
 // slow phone it shares the wire with everything else the page loads first. Counting it with the editor
@@ -63,7 +63,7 @@ function closure(manifest: Manifest, keys: string[], skip = new Set<string>(), s
 
 /**
  * The split for `routeId` whose page dynamically imports `editorSrc` (e.g. src/lib/collab/notes-editor.ts)
- * and, before or beside it, `connectionSrc` (src/lib/collab/notes-connection.ts).
+ * and, before or beside it, `connectionSrc` (src/lib/collab/doc-connection.ts).
  */
 export function splitForRoute(routeId: string, editorSrc: string, opts: { kit?: string; build?: string; connectionSrc?: string } = {}): BundleSplit {
 	const manifest = readManifest(opts.kit);
@@ -98,7 +98,7 @@ export function splitForRoute(routeId: string, editorSrc: string, opts: { kit?: 
 
 export const MEETING_ROUTE = '/meetings/[meetingId]';
 export const EDITOR_SRC = 'src/lib/collab/notes-editor.ts';
-export const CONNECTION_SRC = 'src/lib/collab/notes-connection.ts';
+export const CONNECTION_SRC = 'src/lib/collab/doc-connection.ts';
 
 export function total(files: { gzip: number }[]): number {
 	return files.reduce((n, f) => n + f.gzip, 0);

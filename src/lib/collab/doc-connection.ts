@@ -1,7 +1,10 @@
-// The live connection to the shared notes: a Y.Doc that the stock y-websocket provider keeps in sync with
-// /collab/<document id>, who is here, and how the connection is doing. Small (Yjs and the provider, no
-// editor): the page imports it at mount and opens the socket at once, while Tiptap's much larger chunk
-// (notes-editor.ts) is still on its way; the editor then binds to this Y.Doc and provider. On a slow
+// The browser's one live connection to a shared document of any kind (doc-kinds.ts: a meeting, a part of
+// one, the case plan): a Y.Doc that the stock y-websocket provider keeps in sync with /collab/<document id>,
+// who is here, what is saved, and how the connection is doing. What a kind holds is read and written
+// through its shape module in src/lib/domain/ (meeting-doc.ts, plan-doc.ts), the same one the server uses.
+// Small (Yjs and the provider, no editor): the page imports it at mount and opens the socket at once,
+// while Tiptap's much larger chunk (notes-editor.ts) is still on its way; the editor then binds to this
+// Y.Doc and provider. On a slow
 // phone that overlaps the socket's handshake and the document's download with the editor's download,
 // instead of waiting for the editor first (issue 8).
 import * as Y from 'yjs';
@@ -16,8 +19,8 @@ export type Presence = { clientId: number; name: string; role: string; color: st
 /** 'ended': the server closed for good (close codes 4400-4499, see `endedBy`): nothing more is saved. */
 export type ConnectionStatus = 'connecting' | 'connected' | 'disconnected' | 'ended';
 
-/** How the notes' connection is doing, as the page words it (MeetingNotes.svelte). */
-export type NotesState = {
+/** How a document's connection is doing, as the page words it (e.g. MeetingNotes.svelte). */
+export type DocState = {
 	status: ConnectionStatus;
 	/** The document has arrived from the server on this socket. */
 	synced: boolean;
@@ -31,7 +34,7 @@ export type NotesState = {
 	access: 'read' | 'write' | null;
 };
 
-export type NotesConnection = {
+export type DocConnection = {
 	doc: Y.Doc;
 	provider: WebsocketProvider;
 	/** True once the server has closed for good (close codes 4400-4499). */
@@ -120,19 +123,25 @@ function trackedSockets(tracker: SaveTracker, early: WebSocket | null): { WebSoc
 	return { WebSocketPolyfill, ledgerOf: (ws) => (ws ? ledgers.get(ws) : undefined) };
 }
 
-export function connectNotes(opts: {
+/**
+ * Opens the live connection to the shared document `docId` (`<kind>:<id>`, doc-id.ts) and returns it at
+ * once (the socket opens in the background; the inline early socket is adopted when it is for this
+ * document). Browser only. A name the server does not know is refused at the socket's door exactly like a
+ * forbidden one. The caller must `destroy()` it when the page goes.
+ */
+export function connectDocument(opts: {
 	docId: string;
 	/** The same fields the server puts on everyone's presence (name, colour, role). */
 	user: { name: string; color: string; role: string };
 	onPresence: (people: Presence[]) => void;
 	/** Called whenever anything in the state changes (often: every keystroke while saving). */
-	onState: (state: NotesState) => void;
-}): NotesConnection {
+	onState: (state: DocState) => void;
+}): DocConnection {
 	const doc = new Y.Doc();
 	const tracker = new SaveTracker();
 	const accessListeners: ((access: 'read' | 'write') => void)[] = [];
 	const endedListeners: (() => void)[] = [];
-	const state: NotesState = { status: 'connecting', synced: false, unsaved: false, refusal: null, endedBy: null, access: null };
+	const state: DocState = { status: 'connecting', synced: false, unsaved: false, refusal: null, endedBy: null, access: null };
 	const report = () => {
 		state.unsaved = tracker.unsaved;
 		state.refusal = tracker.refusal;
