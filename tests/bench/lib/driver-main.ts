@@ -176,6 +176,13 @@ async function runLoad(kit: ClientKit, c: LoadConfig): Promise<LoadResult> {
 	await inspector?.startLoopDelay();
 	if (c.probe) await inspector?.evaluate(c.probe.start);
 	const serverCpu0 = inspector ? await cpu(inspector) : null;
+	// BENCH_SERVER_CPU_PROF=<dir>: a CPU profile of the server under test over the measured window.
+	const serverProfile = inspector && process.env.BENCH_SERVER_CPU_PROF ? process.env.BENCH_SERVER_CPU_PROF : null;
+	if (serverProfile && inspector) {
+		await inspector.send('Profiler.enable');
+		await inspector.send('Profiler.setSamplingInterval', { interval: 200 });
+		await inspector.send('Profiler.start');
+	}
 	const driverCpu0 = { ...process.cpuUsage(), at: performance.now() };
 	const driverLoop = localLoop();
 	const seqAtStart = participants.map((p) => p.seq);
@@ -186,6 +193,14 @@ async function runLoad(kit: ClientKit, c: LoadConfig): Promise<LoadResult> {
 	await sleep(c.seconds * 1000);
 	sending = false;
 	clearInterval(ticker);
+	if (serverProfile && inspector) {
+		const { profile } = await inspector.send<{ profile: unknown }>('Profiler.stop');
+		const { mkdirSync, writeFileSync } = await import('node:fs');
+		mkdirSync(serverProfile, { recursive: true });
+		const file = `${serverProfile}/server-${c.docs.length}docs-${Date.now()}.cpuprofile`;
+		writeFileSync(file, JSON.stringify(profile));
+		log(`server CPU profile: ${file}`);
+	}
 	const serverLoop = inspector ? await inspector.loopDelay() : { p50: NaN, p99: NaN, max: NaN, count: 0 };
 	const probe = c.probe ? await inspector?.evaluate<unknown>(c.probe.end) : undefined;
 	const serverCpu1 = inspector ? await cpu(inspector) : null;

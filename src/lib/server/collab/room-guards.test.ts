@@ -8,7 +8,7 @@ import { UpdateLog } from './update-log';
 import { InProcessBus } from './bus';
 import { Room, type RoomOptions } from './room';
 import { ClientIdOwners } from './client-ids';
-import { awarenessClients, awarenessOf, connection, tick, updateMessage } from './room-test-kit';
+import { awarenessClients, awarenessOf, awarenessOfMany, connection, tick, updateMessage } from './room-test-kit';
 import { CLOSE } from '../../domain/collab-protocol';
 import { nestBlockquotes } from '../../../../tests/support/hostile';
 
@@ -112,6 +112,41 @@ describe('presence', () => {
 		expect(seen(daniel)).not.toContain(101);
 		expect(seen(ana)).not.toContain(202);
 		expect(seen(sam)).toEqual(new Set([101, 202]));
+	});
+
+	it('never names one of a keep-apart pair to the other when she leaves, however her page went', async () => {
+		for (const how of ['closed', 'said goodbye'] as const) {
+			const { room: r } = room({}, 'plan:p');
+			const ana = connection(true, { owner: 'p:ana', personId: 'ana', keepApartWith: new Set(['daniel']) });
+			const daniel = connection(true, { owner: 'p:daniel', personId: 'daniel', keepApartWith: new Set(['ana']) });
+			const sam = connection(false, { owner: 'u:sam' });
+			for (const c of [daniel, sam, ana]) r.join(c.conn);
+			r.receive(daniel.conn, awarenessOf(202, 1, { user: {} }));
+			r.receive(ana.conn, awarenessOf(101, 1, { user: {} }));
+			r.receive(ana.conn, awarenessOf(101, 2, { cursor: { anchor: 1 } }));
+			// A browser's provider never says goodbye (its null state is sent only under Node); a page that does
+			// sends a null state first.
+			if (how === 'said goodbye') r.receive(ana.conn, awarenessOf(101, 3, null));
+			r.leave(ana.conn.ws);
+			const seen = (c: { sent: Uint8Array[] }) => new Set(c.sent.flatMap(awarenessClients));
+			expect(seen(daniel), how).not.toContain(101);
+			expect(seen(sam), how).toContain(101);
+		}
+	});
+
+	it('is not echoed to the page that sent it: what the server made of a claim tells that page nothing', () => {
+		const { room: r } = room();
+		const ana = connection(false, { owner: 'p:ana', personId: 'ana' });
+		const daniel = connection(false, { owner: 'p:daniel', personId: 'daniel' });
+		r.join(ana.conn);
+		r.join(daniel.conn);
+		r.receive(ana.conn, awarenessOf(101, 1, { user: {} }));
+		// Daniel's first presence names Ana's id and his own: hers is refused, his taken; either way he hears nothing back.
+		const before = daniel.sent.length;
+		r.receive(daniel.conn, awarenessOfMany([[101, 9], [202, 1]]));
+		expect(daniel.sent.slice(before).flatMap(awarenessClients)).toEqual([]);
+		expect(daniel.conn.clientIds).toEqual(new Set([202]));
+		expect(new Set(ana.sent.flatMap(awarenessClients))).toContain(202);
 	});
 
 	it('of a reconnecting page replaces its silent old socket at once', () => {

@@ -55,11 +55,18 @@ export function readSync(message: Uint8Array): { type: number; step: number; pay
 
 /** An awareness message for client `clientId` at `clock` with `state`. */
 export function awarenessOf(clientId: number, clock: number, state: Record<string, unknown> | null): Uint8Array {
+	return awarenessOfMany([[clientId, clock, state]]);
+}
+
+/** One awareness message naming several client ids: `[clientId, clock, state?]` each (state `{ user: {} }` when left out). */
+export function awarenessOfMany(entries: [number, number, (Record<string, unknown> | null)?][]): Uint8Array {
 	const inner = encoding.createEncoder();
-	encoding.writeVarUint(inner, 1);
-	encoding.writeVarUint(inner, clientId);
-	encoding.writeVarUint(inner, clock);
-	encoding.writeVarString(inner, JSON.stringify(state));
+	encoding.writeVarUint(inner, entries.length);
+	for (const [clientId, clock, state] of entries) {
+		encoding.writeVarUint(inner, clientId);
+		encoding.writeVarUint(inner, clock);
+		encoding.writeVarString(inner, JSON.stringify(state === undefined ? { user: {} } : state));
+	}
 	const e = encoding.createEncoder();
 	encoding.writeVarUint(e, 1);
 	encoding.writeVarUint8Array(e, encoding.toUint8Array(inner));

@@ -63,6 +63,8 @@ export type Connection = {
 	closing?: boolean;
 	/** Set once its first presence message came: the client ids it speaks for are known (see receiveAwareness). */
 	presenceNamed?: boolean;
+	/** The client ids whose presence this connection has been shown (and not yet told are gone). */
+	shown?: Set<number>;
 	/** The server's state vector when it sent this client the document on join (see join()). */
 	sentOnJoin?: Map<number, number>;
 };
@@ -167,16 +169,16 @@ export class Room {
 		this.unsubscribe = bus.subscribe(docId, ({ kind, payload, origin, clients }) => {
 			const hidden = kind === 'awareness' ? this.hiddenPresence() : null;
 			for (const conn of this.connections.values()) {
-				// The sender already has its own update; everyone (the sender too) gets awareness.
-				if (kind === 'update' && conn === origin) continue;
-				const hide = hidden?.get(conn);
-				if (hide && clients && clients.some((id) => hide.has(id))) {
-					// One of a keep-apart pair never sees the other's presence (issue 16).
-					const visible = clients.filter((id) => !hide.has(id));
-					if (visible.length > 0) send(conn.ws, awarenessMessage(this.awareness, visible));
+				// The sender already has its own update and its own presence: presence is not echoed, so what
+				// the server made of a page's presence (e.g. a claim it refused) tells that page nothing.
+				if (conn === origin) continue;
+				if (kind === 'update' || !clients) {
+					send(conn.ws, payload);
 					continue;
 				}
-				send(conn.ws, payload);
+				const visible = this.visiblePresence(conn, clients, hidden?.get(conn));
+				if (visible.length === clients.length) send(conn.ws, payload);
+				else if (visible.length > 0) send(conn.ws, awarenessMessage(this.awareness, visible));
 			}
 		});
 	}
@@ -302,9 +304,25 @@ export class Room {
 
 	/** Everyone's presence this connection may see (all but the people it must be kept apart from). */
 	private sendPresence(conn: Connection): void {
-		const hide = this.hiddenPresence().get(conn);
-		const ids = [...this.awareness.getStates().keys()].filter((id) => !hide?.has(id));
+		const ids = this.visiblePresence(conn, [...this.awareness.getStates().keys()], this.hiddenPresence().get(conn));
 		if (ids.length > 0) send(conn.ws, awarenessMessage(this.awareness, ids));
+	}
+
+	/**
+	 * Of the client ids whose presence changed, those `conn` may be told of, noting what it has been shown:
+	 * a present id unless it is hidden from `conn` (keep-apart); a departed id only if `conn` was shown it.
+	 * So one of a keep-apart pair never learns the other's client id, not even from the "gone" that follows
+	 * her leaving, in whatever order the room forgets her connection (issue 16).
+	 */
+	private visiblePresence(conn: Connection, ids: readonly number[], hide: ReadonlySet<number> | undefined): number[] {
+		const states = this.awareness.getStates();
+		const shown = (conn.shown ??= new Set());
+		return ids.filter((id) => {
+			if (!states.has(id)) return shown.delete(id);
+			if (hide?.has(id)) return false;
+			shown.add(id);
+			return true;
+		});
 	}
 
 	/**
