@@ -9,7 +9,38 @@ export type AwarenessUser = { name: string; color: string; role: string };
 
 export type AwarenessEntry = { clientId: number; clock: number; state: Record<string, unknown> | null };
 
-/** Throws on anything that is not a well-formed awareness update. */
+/**
+ * The most one presence state may hold, as JSON: a page's presence is its `user` (name, colour, role, which
+ * the server rewrites anyway) and its cursor (two Yjs relative positions), a few hundred bytes nested four
+ * deep. Anything bigger or deeper is not a page's presence: it would only be relayed to everyone in the
+ * room (a 1 MB state to each of them), or overflow the stack of whoever serialises it.
+ */
+export const MAX_AWARENESS_STATE_CHARS = 4096;
+export const MAX_AWARENESS_STATE_DEPTH = 8;
+
+/** How deeply `json` nests objects and arrays (brackets inside strings do not count). */
+export function jsonDepth(json: string): number {
+	let depth = 0;
+	let deepest = 0;
+	let inString = false;
+	for (let i = 0; i < json.length; i++) {
+		const c = json.charCodeAt(i);
+		if (inString) {
+			if (c === 0x5c) i++; // backslash: skip the escaped character
+			else if (c === 0x22) inString = false;
+		} else if (c === 0x22) inString = true;
+		else if (c === 0x7b || c === 0x5b) deepest = Math.max(deepest, ++depth);
+		else if (c === 0x7d || c === 0x5d) depth--;
+	}
+	return deepest;
+}
+
+/**
+ * Reads one awareness update (y-protocols' encoding: count, then per entry client id, clock, state as
+ * JSON). Throws on anything that is not well formed, on more than 64 entries, and on a state over
+ * MAX_AWARENESS_STATE_CHARS characters or nested deeper than MAX_AWARENESS_STATE_DEPTH (checked before it
+ * is parsed).
+ */
 export function decodeAwarenessUpdate(update: Uint8Array): AwarenessEntry[] {
 	const decoder = decoding.createDecoder(update);
 	const count = decoding.readVarUint(decoder);
@@ -18,7 +49,10 @@ export function decodeAwarenessUpdate(update: Uint8Array): AwarenessEntry[] {
 	for (let i = 0; i < count; i++) {
 		const clientId = decoding.readVarUint(decoder);
 		const clock = decoding.readVarUint(decoder);
-		const json: unknown = JSON.parse(decoding.readVarString(decoder));
+		const text = decoding.readVarString(decoder);
+		if (text.length > MAX_AWARENESS_STATE_CHARS) throw new Error('awareness state too large');
+		if (jsonDepth(text) > MAX_AWARENESS_STATE_DEPTH) throw new Error('awareness state nested too deep');
+		const json: unknown = JSON.parse(text);
 		if (json !== null && (typeof json !== 'object' || Array.isArray(json))) throw new Error('awareness state is not an object');
 		entries.push({ clientId, clock, state: json as Record<string, unknown> | null });
 	}

@@ -6,7 +6,7 @@ import * as Y from 'yjs';
 import { testDatabase } from '../../../../tests/support/db';
 import { UpdateLog } from './update-log';
 import { InProcessBus } from './bus';
-import { Room, type RoomOptions } from './room';
+import { MAX_PRESENCE_PER_SECOND, Room, type RoomOptions } from './room';
 import { ClientIdOwners } from './client-ids';
 import { awarenessClients, awarenessOf, awarenessOfMany, connection, tick, updateMessage } from './room-test-kit';
 import { CLOSE } from '../../domain/collab-protocol';
@@ -186,6 +186,17 @@ describe('presence', () => {
 		r.receive(tab2.conn, awarenessOf(1, 3, { user: {} }));
 		expect(tab2.conn.clientIds.has(1)).toBe(false);
 		expect(r.awareness.getStates().has(1)).toBe(false);
+	});
+
+	it('refuses a flood of presence messages from one page (each one goes to everyone in the room)', () => {
+		const { room: r } = room();
+		const a = connection();
+		r.join(a.conn);
+		// A few a second while typing is what a page sends; 130 at once fill more than one second's allowance
+		// even if the loop crosses a second's edge.
+		expect(() => {
+			for (let clock = 1; clock <= 2 * MAX_PRESENCE_PER_SECOND + 10; clock++) r.receive(a.conn, awarenessOf(5, clock, { user: {} }));
+		}).toThrow('too many presence messages');
 	});
 
 	it('counts as activity: a person following without typing stays active', () => {

@@ -65,11 +65,16 @@ export type Connection = {
 	presenceNamed?: boolean;
 	/** The client ids whose presence this connection has been shown (and not yet told are gone). */
 	shown?: Set<number>;
+	/** Presence messages in the current second (see MAX_PRESENCE_PER_SECOND). */
+	presenceRate?: { second: number; count: number };
 	/** The server's state vector when it sent this client the document on join (see join()). */
 	sentOnJoin?: Map<number, number>;
 };
 
 const LOADED = Symbol('loaded');
+
+/** Presence messages one connection may send in one second (a page sends a few while its person types). */
+export const MAX_PRESENCE_PER_SECOND = 60;
 /** The origin of the server's own changes (Room.transact): not a connection, so everyone receives them. */
 const SERVER_ORIGIN = Symbol('server');
 /** Who the server's own writes belong to (collab_client_ids). */
@@ -500,6 +505,15 @@ export class Room {
 		} catch {
 			throw new ProtocolError(CLOSE.malformed, 'malformed awareness message');
 		}
+		// A page sends its presence when its cursor moves: a few a second while someone types. Each one goes
+		// to everyone in the room, so a flood is refused (the socket closes; the page's provider reconnects).
+		const second = Math.floor(Date.now() / 1000);
+		const rate = (conn.presenceRate ??= { second, count: 0 });
+		if (rate.second !== second) {
+			rate.second = second;
+			rate.count = 0;
+		}
+		if (++rate.count > MAX_PRESENCE_PER_SECOND) throw new ProtocolError(CLOSE.policy, 'too many presence messages');
 		// Being on the live page counts as activity (issue 16: a caseworker who only follows the meeting was
 		// signed out mid-meeting). The provider renews its presence every 15 s while the page is open.
 		conn.lastActiveAt = Date.now();
