@@ -129,6 +129,8 @@ const DOCUMENTS: { kind: DocKind; what: string; docId: (i: Ids) => string; expec
 	{ kind: 'session', what: 'Ana’s separate session', docId: (i) => `session:${i.anaSessionId}`, expect: { ...caseDoc(101), parent: 403, survivor: 101, observer: 403 } },
 	// Private family time, not shared with the team: the family members of the joint session, no agency role.
 	{ kind: 'session', what: 'private family time', docId: (i) => `session:${i.familyTimeId}`, expect: { ...caseDoc(403), parent: 101, survivor: 403, observer: 403 } },
+	// The joint session's document is `meeting:<id>` alone: under `session:` it names nothing, for everyone.
+	{ kind: 'session', what: 'the joint session under session:', docId: (i) => `session:${i.jointSessionId}`, expect: { ...caseDoc(403), parent: 403, survivor: 403, observer: 403 } },
 	{ kind: 'plan', what: 'the case plan', docId: (i) => `plan:${i.caseId}`, expect: { ...caseDoc(101), parent: 403, survivor: 101, observer: 403 } }
 ];
 function caseDoc(onCase: number): Omit<Expect, (typeof PARTICIPANTS)[number]> {

@@ -5,6 +5,7 @@ import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import Database from 'better-sqlite3';
 import { removeServerFiles, startServer, type RunningServer } from '../support/server.ts';
+import { CODE_TRY_FLOOR_MS } from '../../src/lib/server/services/sign-in-codes.ts';
 import { accept, demoIds, get, invite, personId, signIn, waitFor, type CreatedInvite } from '../support/clients.ts';
 
 let server: RunningServer;
@@ -18,7 +19,7 @@ beforeAll(async () => {
 	server = await startServer({ ANONYMOUS_REFUSAL_ROWS: '100000', ANONYMOUS_REFUSAL_ROWS_IN_ALL: '100000' });
 	staff = await signIn(server.url, 'caseworker@demo.test');
 	ids = await demoIds(server.url, staff);
-	for (const name of ['Rosa Rivera', 'Lucia Ortiz', 'Tom Baker', 'Grace Whitfield', 'Daniel Ortiz', 'Sofia Rivera']) people[name] = await personId(server.url, staff, ids.caseId, name);
+	for (const name of ['Rosa Rivera', 'Lucia Ortiz', 'Tom Baker', 'Grace Whitfield', 'Daniel Ortiz', 'Sofia Rivera', 'Ana Rivera']) people[name] = await personId(server.url, staff, ids.caseId, name);
 });
 
 afterAll(async () => {
@@ -156,11 +157,13 @@ describe('signing in again after signing out', () => {
 		await signOut(sessionCookie(right)!);
 	});
 
-	it('sends at most three codes an hour for one invitation', async () => {
-		// Two sent above; the third goes, the fourth is refused plainly to the link's holder.
-		const before = codesTo(ROSA_PHONE).length;
-		expect(await (await post('/join?/sendCode', { token: rosaInvite.token }, SPANISH)).text()).toContain('Le enviamos un código nuevo');
-		await newCode(ROSA_PHONE, before);
+	it('sends at most three codes an hour asked with the link, and one asked by phone number or email', async () => {
+		// One of each sent above: two more go with the link, the next is refused plainly to the link's holder.
+		for (let i = 0; i < 2; i++) {
+			const before = codesTo(ROSA_PHONE).length;
+			expect(await (await post('/join?/sendCode', { token: rosaInvite.token }, SPANISH)).text()).toContain('Le enviamos un código nuevo');
+			await newCode(ROSA_PHONE, before);
+		}
 		expect(await (await post('/join?/sendCode', { token: rosaInvite.token }, SPANISH)).text()).toContain('Ya le enviamos varios códigos');
 		// By phone number: the same answer as ever, and no message.
 		expect(await (await post('/join?/sendCode', { destination: ROSA_PHONE }, SPANISH)).text()).toContain('Si ese teléfono o correo tiene una invitación');
@@ -168,7 +171,44 @@ describe('signing in again after signing out', () => {
 		const db = new Database(server.dbPath, { readonly: true });
 		const made = db.prepare('SELECT COUNT(*) AS n FROM sign_in_codes JOIN invites ON invites.id = sign_in_codes.invite_id WHERE invites.person_id = ?').get(people['Rosa Rivera']) as { n: number };
 		db.close();
-		expect(made.n).toBe(3);
+		expect(made.n).toBe(4);
+	});
+
+	it('lets no one who knows only her email flood her with codes, use up hers, or lock the one she asked for with her link', async () => {
+		const created = await invite(server.url, staff, ids.caseId, people['Ana Rivera'], { meetingId: ids.meetingId, channel: 'email' });
+		await signOut(await accept(server.url, created));
+		const to = 'ana.rivera@example.test';
+		const before = codesTo(to).length;
+		// Someone types her email four times: one code in the hour, the rest refused after the same answer.
+		for (let i = 0; i < 4; i++) expect(await (await post('/join?/sendCode', { destination: to })).text()).toContain('If that phone number or email has an invitation');
+		const sends = () => {
+			const db = new Database(server.dbPath, { readonly: true });
+			const rows = db.prepare("SELECT outcome FROM audit_events WHERE action = 'sign-in-code.send' AND resource_id = (SELECT id FROM invites WHERE person_id = ? ORDER BY created_at DESC LIMIT 1)").all(people['Ana Rivera']) as { outcome: string }[];
+			db.close();
+			return rows;
+		};
+		await waitFor(() => sends().length === 4, 3000, 'the four requests to be handled');
+		expect(sends().filter((r) => r.outcome === 'allowed')).toHaveLength(1);
+		const theirs = await newCode(to, before);
+		// And guesses five wrong codes by her email: that locks the code asked for by email, nothing else.
+		const wrong = theirs === '000000' ? '111111' : '000000';
+		for (let i = 0; i < 5; i++) expect((await post('/join?/codeSignIn', { via: 'destination', value: to, code: wrong })).status).toBe(400);
+		// She asks with her own link: a code of her own comes, and signs her in.
+		const mine = codesTo(to).length;
+		const mineAsked = await (await post('/join?/sendCode', { token: created.token })).text();
+		expect(/<p role="status">([^<]*)<\/p>/.exec(mineAsked)?.[1]).toContain('We sent a new code to the email');
+		const code = await newCode(to, mine);
+		const right = await post('/join?/codeSignIn', { via: 'token', value: created.token, code });
+		expect(right.status).toBe(303);
+		await signOut(sessionCookie(right)!);
+	});
+
+	it('answers a try by phone number or email no sooner than a floor, whatever it finds', async () => {
+		for (const value of ['nobody.here@example.test', 'rosa.rivera@example.test', '555-555-0103']) {
+			const started = performance.now();
+			expect((await post('/join?/codeSignIn', { via: 'destination', value, code: '123456' })).status).toBe(400);
+			expect(performance.now() - started).toBeGreaterThanOrEqual(CODE_TRY_FLOOR_MS);
+		}
 	});
 
 	it('works from the Join page with the short code of a used invitation too', async () => {

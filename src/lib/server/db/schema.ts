@@ -367,7 +367,14 @@ export const signInCodes = sqliteTable(
 		createdAt: integer('created_at').notNull(),
 		expiresAt: integer('expires_at').notNull(),
 		attempts: integer('attempts').notNull().default(0),
-		usedAt: integer('used_at')
+		usedAt: integer('used_at'),
+		/**
+		 * How the code was asked for: `link` by the holder of the used link or short code, `destination` by
+		 * someone who typed the phone number or email. Each has its own hourly allowance, and tries made by
+		 * typing a destination count against (and can match) only codes asked for that way: someone who knows
+		 * a survivor's email cannot use up her codes or lock the ones she asked for with her own link.
+		 */
+		askedBy: text('asked_by', { enum: ['link', 'destination'] }).notNull().default('link')
 	},
 	(t) => [index('sign_in_codes_invite').on(t.inviteId, t.createdAt)]
 );

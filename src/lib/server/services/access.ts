@@ -70,10 +70,14 @@ export async function refuseUnknown(ctx: RequestContext, resourceType: string, i
 }
 
 /**
- * Open sockets of a case follow a change of who may see what at once, before the page answers (who is in
- * a session, a keep-apart pair, labels, consents decide who may open a document and how). Call it after
- * the change has committed.
+ * Open sockets of a case follow a change of who may see what at once (who is in a session, a keep-apart
+ * pair, labels, consents decide who may open a document and how). Call it after the change has committed.
+ * For staff, before the page answers. For a family member, right after it: the recheck's time depends on
+ * who else has the case open, and a family member's page must not time it (one of a keep-apart pair
+ * could tell whether the other is online from how long "share my address" took).
  */
-export async function accessChanged(caseId: string): Promise<void> {
-	await collabControl()?.accessChanged(caseId);
+export async function accessChanged(ctx: RequestContext, caseId: string): Promise<void> {
+	const recheck = collabControl()?.accessChanged(caseId);
+	if (ctx.actor.kind !== 'participant') return recheck;
+	recheck?.catch((err) => console.error('collab: could not recheck sockets after an access change', err));
 }

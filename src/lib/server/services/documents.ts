@@ -24,7 +24,8 @@ export function sessionFacts(row: { endedAt: number | null; sharedAt: number | n
 
 /**
  * Where a shared document belongs, or null when there is no such document. `meeting:<id>` is the joint
- * session's document of that meeting; `session:<id>` a separate session's; `plan:<caseId>` the plan.
+ * session's document of that meeting; `session:<id>` a separate session's or family time's (never the joint
+ * session's: that one is `meeting:<id>` alone); `plan:<caseId>` the plan.
  */
 export async function placeOfDocument(db: Db, ref: DocRef): Promise<DocumentPlace | null> {
 	if (ref.kind === 'meeting') {
@@ -45,6 +46,9 @@ export async function placeOfDocument(db: Db, ref: DocRef): Promise<DocumentPlac
 				.innerJoin(meetings, eq(meetings.id, meetingSessions.meetingId))
 				.where(eq(meetingSessions.id, ref.id))
 		);
+		// The joint session's document is `meeting:<meetingId>`: a second one under `session:` would be notes
+		// no page shows, kept beside the meeting's where staff never look.
+		if (row?.kind === 'JOINT') return null;
 		return row ? { caseId: row.caseId, meetingId: row.meetingId, meetingSessionId: ref.id, meetingSessionKind: row.kind, ...sessionFacts(row) } : null;
 	}
 	const row = await first(db.select({ id: cases.id }).from(cases).where(eq(cases.id, ref.id)));

@@ -170,7 +170,7 @@ export async function addToMeetingSession(ctx: RequestContext, meetingSessionId:
 		return { ok: true, value: { caseId: s.caseId } };
 	});
 	if (!result.ok) return result;
-	await accessChanged(result.value.caseId);
+	await accessChanged(ctx, result.value.caseId);
 	return { ok: true, value: true };
 }
 
@@ -186,7 +186,7 @@ export async function removeFromMeetingSession(ctx: RequestContext, meetingSessi
 	});
 	if (!result.ok) return result;
 	// Someone taken out of a session loses its live document now, not at the next periodic re-check.
-	await accessChanged(result.value.caseId);
+	await accessChanged(ctx, result.value.caseId);
 	return { ok: true, value: true };
 }
 
@@ -212,7 +212,7 @@ export async function createSeparateSession(ctx: RequestContext, meetingId: stri
 	});
 	if (!result.ok) return result;
 	// The person moved out of the joint session loses its live document now.
-	await accessChanged(result.value.caseId);
+	await accessChanged(ctx, result.value.caseId);
 	return { ok: true, value: { id: result.value.id } };
 }
 
@@ -266,7 +266,7 @@ export async function startFamilyTime(ctx: RequestContext, meetingId: string): P
 	});
 	if (!result.ok) return result;
 	const { caseId, ...started } = result.value;
-	if (!started.alreadyOpen) await accessChanged(caseId);
+	if (!started.alreadyOpen) await accessChanged(ctx, caseId);
 	return { ok: true, value: started };
 }
 
@@ -303,7 +303,7 @@ export async function endFamilyTime(ctx: RequestContext, meetingId: string, meet
 	});
 	if (!result.ok) return result;
 	// Open editors turn read only now.
-	if (result.value.caseId) await accessChanged(result.value.caseId);
+	if (result.value.caseId) await accessChanged(ctx, result.value.caseId);
 	return { ok: true, value: { endedAt: result.value.endedAt } };
 }
 
@@ -334,6 +334,6 @@ export async function shareFamilyTime(ctx: RequestContext, meetingId: string, me
 		return { ok: true, value: { sharedAt: tx.now, caseId: row.caseId } };
 	});
 	if (!result.ok) return result;
-	if (result.value.caseId) await accessChanged(result.value.caseId);
+	if (result.value.caseId) await accessChanged(ctx, result.value.caseId);
 	return { ok: true, value: { sharedAt: result.value.sharedAt } };
 }

@@ -251,7 +251,7 @@ export async function setDetailConsent(ctx: RequestContext, caseId: string, inpu
 		}
 		return { ok: true, value: { changed: changes.map((c) => c.detail) } };
 	});
-	if (result.ok && result.value.changed.length > 0) await accessChanged(caseId);
+	if (result.ok && result.value.changed.length > 0) await accessChanged(ctx, caseId);
 	return result;
 }
 
@@ -332,7 +332,7 @@ export async function setLabels(ctx: RequestContext, caseId: string, input: z.in
 		await record(tx, { action: 'person.labels', resourceType: 'person', resourceId: person.id, caseId, outcome: 'allowed', detail: { labels: [...input.labels].sort().join(',') } });
 		return { ok: true, value: true };
 	});
-	if (result.ok) await accessChanged(caseId);
+	if (result.ok) await accessChanged(ctx, caseId);
 	return result;
 }
 
@@ -362,7 +362,7 @@ export async function addKeepApart(ctx: RequestContext, caseId: string, input: z
 		return { ok: true, value: true };
 	});
 	// A new pair: each of them stops seeing the other's presence, and both become readers of the shared plan, now.
-	if (result.ok) await accessChanged(caseId);
+	if (result.ok) await accessChanged(ctx, caseId);
 	return result;
 }
 
@@ -384,7 +384,7 @@ export async function removeKeepApart(ctx: RequestContext, caseId: string, input
 		await record(tx, { ...audit, outcome: 'allowed' });
 		return { ok: true, value: true };
 	});
-	if (result.ok) await accessChanged(caseId);
+	if (result.ok) await accessChanged(ctx, caseId);
 	return result;
 }
 

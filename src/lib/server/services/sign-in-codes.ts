@@ -21,7 +21,12 @@ import { inTransaction, record, type RequestContext } from './access.ts';
 // - only for an invitation that was used, by a person whose access is not revoked, within the invitation's
 //   life (expiresAt), sent to a destination that the person's record still holds;
 // - the code is single use, works CODE_MINUTES, allows MAX_ATTEMPTS wrong tries, and a newer code replaces
-//   an older one; at most CODES_PER_HOUR per invitation (a phone is not to be flooded);
+//   an older one of the same kind; at most CODES_PER_HOUR per invitation asked with the link, and
+//   CODES_PER_HOUR_BY_DESTINATION asked by typing the phone number or email (a phone is not to be flooded);
+// - someone who only knows the phone number or email (the other parent of a keep-apart pair knows the
+//   survivor's) can neither use up the codes she asks for with her own link nor lock them with wrong
+//   guesses: tries by destination count against, and match, only codes asked for by destination;
+// - a try by destination is answered no sooner than CODE_TRY_FLOOR_MS after it came, whatever it found;
 // - every request and try counts against the address's invite look-ups (each is a guess at a secret);
 // - asked by phone number or email, the answer is the same whether or not an invitation has it, and the
 //   look-up, the code and the message all come after the answer, so its time does not tell either;
@@ -31,6 +36,9 @@ import { inTransaction, record, type RequestContext } from './access.ts';
 export const CODE_MINUTES = 10;
 const MAX_ATTEMPTS = 5;
 const CODES_PER_HOUR = 3;
+const CODES_PER_HOUR_BY_DESTINATION = 1;
+/** The least time a code try by destination takes to answer (ms): longer than its look-ups ever take. */
+export const CODE_TRY_FLOOR_MS = 250;
 
 /** How a person who joined with an invitation comes back: a code by email or text message, or ask staff. */
 export type ComeBackWay = 'email' | 'sms' | 'ask';
@@ -115,16 +123,16 @@ export async function requestSignInCode(ctx: RequestContext, asker: CodeAsker): 
 		await audit(ctx, 'sign-in-code.request', 'allowed', null);
 		setImmediate(() => {
 			invitesOf(ctx.db, asker)
-				.then((found) => issueCodes(ctx, found))
+				.then((found) => issueCodes(ctx, found, 'destination'))
 				.catch((err) => console.error('sign-in code: could not issue', err));
 		});
 		return { ok: true, sent: null };
 	}
-	return { ok: true, sent: await issueCodes(ctx, await invitesOf(ctx.db, asker)) };
+	return { ok: true, sent: await issueCodes(ctx, await invitesOf(ctx.db, asker), 'link') };
 }
 
 /** A new code for each of these invitations that may have one, each sent right after; what was done, for the last. */
-async function issueCodes(ctx: RequestContext, found: InviteRow[]): Promise<ComeBackWay | 'too-many' | null> {
+async function issueCodes(ctx: RequestContext, found: InviteRow[], askedBy: 'link' | 'destination'): Promise<ComeBackWay | 'too-many' | null> {
 	const now = ctx.now;
 	if (found.length === 0) await audit(ctx, 'sign-in-code.send', 'denied', null, { why: 'unknown' });
 	let sent: ComeBackWay | 'too-many' | null = null;
@@ -139,15 +147,21 @@ async function issueCodes(ctx: RequestContext, found: InviteRow[]): Promise<Come
 		// The hour's count, the replacement and the new code in one transaction with its audit entry: two
 		// requests at once cannot both squeeze past CODES_PER_HOUR.
 		const issued = await inTransaction(ctx, async (tx) => {
-			const lastHour = await tx.db.select({ id: signInCodes.id }).from(signInCodes).where(and(eq(signInCodes.inviteId, invite.id), gt(signInCodes.createdAt, now - 3_600_000)));
-			if (lastHour.length >= CODES_PER_HOUR) {
+			const lastHour = await tx.db
+				.select({ id: signInCodes.id })
+				.from(signInCodes)
+				.where(and(eq(signInCodes.inviteId, invite.id), eq(signInCodes.askedBy, askedBy), gt(signInCodes.createdAt, now - 3_600_000)));
+			if (lastHour.length >= (askedBy === 'link' ? CODES_PER_HOUR : CODES_PER_HOUR_BY_DESTINATION)) {
 				await audit(tx, 'sign-in-code.send', 'denied', invite, { why: 'too-many' });
 				return false;
 			}
-			// A newer code replaces the ones before it.
-			await tx.db.update(signInCodes).set({ expiresAt: now }).where(and(eq(signInCodes.inviteId, invite.id), isNull(signInCodes.usedAt), gt(signInCodes.expiresAt, now)));
+			// A newer code replaces the ones before it asked for the same way.
+			await tx.db
+				.update(signInCodes)
+				.set({ expiresAt: now })
+				.where(and(eq(signInCodes.inviteId, invite.id), eq(signInCodes.askedBy, askedBy), isNull(signInCodes.usedAt), gt(signInCodes.expiresAt, now)));
 			const id = newId();
-			await tx.db.insert(signInCodes).values({ id, inviteId: invite.id, codeHash: hashSecret(`${id}:${code}`), createdAt: now, expiresAt: now + CODE_MINUTES * 60_000 });
+			await tx.db.insert(signInCodes).values({ id, inviteId: invite.id, codeHash: hashSecret(`${id}:${code}`), createdAt: now, expiresAt: now + CODE_MINUTES * 60_000, askedBy });
 			await audit(tx, 'sign-in-code.send', 'allowed', invite, { channel: e.channel });
 			return true;
 		});
@@ -183,6 +197,19 @@ export async function signInWithCode(
 	code: string,
 	meta: { userAgent: string | null }
 ): Promise<{ ok: true; value: CodeSignIn } | { ok: false; reason: 'throttled' | 'bad-code' }> {
+	if (!('destination' in asker)) return tryCode(ctx, asker, code, meta);
+	// By destination: what the look-ups found (an invitation or none, joined or not) must not show in the time.
+	const floor = new Promise((resolve) => setTimeout(resolve, CODE_TRY_FLOOR_MS));
+	const [answer] = await Promise.all([tryCode(ctx, asker, code, meta), floor]);
+	return answer;
+}
+
+async function tryCode(
+	ctx: RequestContext,
+	asker: CodeAsker,
+	code: string,
+	meta: { userAgent: string | null }
+): Promise<{ ok: true; value: CodeSignIn } | { ok: false; reason: 'throttled' | 'bad-code' }> {
 	const now = ctx.now;
 	if (!inviteLookups().take(ctx.clientAddress ?? 'unknown', now)) {
 		await audit(ctx, 'sign-in-code.accept', 'denied', null, { why: 'throttled' });
@@ -194,7 +221,12 @@ export async function signInWithCode(
 		if (e.ok) eligible.push(e);
 	}
 	return inTransaction(ctx, async (tx) => {
-		const open = and(isNull(signInCodes.usedAt), gt(signInCodes.expiresAt, now), lt(signInCodes.attempts, MAX_ATTEMPTS));
+		const open = and(
+			isNull(signInCodes.usedAt),
+			gt(signInCodes.expiresAt, now),
+			lt(signInCodes.attempts, MAX_ATTEMPTS),
+			'destination' in asker ? eq(signInCodes.askedBy, 'destination') : undefined
+		);
 		const counted = eligible.length
 			? await tx.db
 					.update(signInCodes)
