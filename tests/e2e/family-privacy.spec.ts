@@ -418,8 +418,10 @@ test('private family time: one at a time, only the family reads its notes until 
 	await dana.page.goto(meeting);
 	await dana.page.getByRole('button', { name: english('sessions_family_time_end') }).click();
 	await expect(dana.page.getByRole('status').filter({ hasText: english('sessions_family_time_ended') })).toBeVisible();
-	// (The server narrows her open socket to read only at once: family-access.test.ts. The notes client
-	// does not show that before a reload yet.)
+	// Her open page says at once that she can only read now (the server narrowed her socket), and takes no
+	// more typing: nothing she types afterwards is silently lost.
+	await expect(notesOf(rosa.page).status).toContainText(spanish('notes_now_read_only'));
+	await expect(notesOf(rosa.page).editor).toHaveAttribute('contenteditable', 'false');
 	await rosa.page.reload();
 	await expect(rosa.page.getByText(spanish('session_family_alone_ended'))).toBeVisible();
 	await expect(notesOf(rosa.page).editor).toContainText(plan);

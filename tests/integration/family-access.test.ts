@@ -135,7 +135,7 @@ describe('an invitation', () => {
 describe('an invitation to a meeting (issue 17.10, 17.11)', () => {
 	const meetingRow = () => {
 		const db = new Database(server.dbPath, { readonly: true });
-		const row = db.prepare('SELECT starts_at AS startsAt, duration_minutes AS minutes, time_zone AS zone, location FROM meetings WHERE id = ?').get(ids.meetingId) as { startsAt: number; minutes: number; zone: string; location: string };
+		const row = db.prepare('SELECT starts_at AS startsAt, duration_minutes AS minutes, time_zone AS zone, location, location_es AS locationEs FROM meetings WHERE id = ?').get(ids.meetingId) as { startsAt: number; minutes: number; zone: string; location: string; locationEs: string };
 		const invite = db.prepare('SELECT expires_at AS expiresAt FROM invites ORDER BY created_at DESC LIMIT 1').get() as { expiresAt: number };
 		db.close();
 		return { ...row, expiresAt: invite.expiresAt };
@@ -163,7 +163,9 @@ describe('an invitation to a meeting (issue 17.10, 17.11)', () => {
 		expect(sms.to).toBe('+15555550103');
 		expect(sms.text).toContain(formatShortDateTime(meeting.startsAt, 'es', meeting.zone));
 		expect(sms.text).toMatch(/5:30\sp\.\s?m\./);
-		expect(sms.text).toContain(meeting.location);
+		// The place in Spanish, as staff typed it for Spanish readers (issue 17: the English place went to them).
+		expect(sms.text).toContain(meeting.locationEs);
+		expect(sms.text).not.toContain(meeting.location);
 		expect(sms.text).toContain(`en ${server.url}/join`);
 		expect(sms.text).toContain('/invite/');
 		// Two text-message segments at most; it used to be a letter.

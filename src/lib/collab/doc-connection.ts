@@ -250,6 +250,23 @@ export function connectDocument(opts: {
 		});
 	});
 
+	// The phone knows it went offline long before a silent socket times out (about 30 s): say so at once,
+	// so a person typing on a train is told their words wait on this page. Back online, a socket that
+	// survived the blip says connected again; one that did not reconnects as usual.
+	const wentOffline = () => {
+		if (state.status === 'ended') return;
+		state.status = 'disconnected';
+		report();
+	};
+	const cameOnline = () => {
+		if (state.status === 'disconnected' && provider.wsconnected) {
+			state.status = 'connected';
+			report();
+		}
+	};
+	window.addEventListener('offline', wentOffline);
+	window.addEventListener('online', cameOnline);
+
 	return {
 		doc,
 		provider,
@@ -268,6 +285,8 @@ export function connectDocument(opts: {
 			return tracker.unsaved;
 		},
 		destroy: () => {
+			window.removeEventListener('offline', wentOffline);
+			window.removeEventListener('online', cameOnline);
 			provider.destroy();
 			doc.destroy();
 		}

@@ -13,6 +13,7 @@ import { destinationKey } from '../notify/message.ts';
 import { inviteEmail, inviteSms } from './invite-messages.ts';
 import { INVITE_CHANNELS, READ_ONLY_PARTICIPANT_ROLES, type MeetingKind, type MeetingType, type ParticipantRole } from '../../domain/roles.ts';
 import { opaqueId } from '../../domain/doc-id.ts';
+import { typedText, typedTextFor, type TypedText } from '../../domain/people.ts';
 import { m } from '../../paraglide/messages.js';
 import { authorize, inTransaction, record, refuseUnknown, type RequestContext, type Result } from './access.ts';
 import { comeBackWay, type ComeBackWay } from './sign-in-codes.ts';
@@ -136,7 +137,8 @@ export async function createInvite(
 			link,
 			joinUrl: `${origin}/join`,
 			shortCode,
-			meeting,
+			// The place in the words of the message's language (staff type it in both; either may be missing).
+			meeting: meeting && { ...meeting, location: placeIn(locale, { en: meeting.location, es: meeting.locationEs }) },
 			expiresAt,
 			timeZone: meeting?.timeZone ?? (await agencyTimeZone(ctx.db, caseId))
 		};
@@ -179,7 +181,8 @@ export type InviteLanding = {
 	inviterName: string;
 	personGivenName: string;
 	caseName: string;
-	meeting: { kind: MeetingKind; meetingType: MeetingType; startsAt: number; timeZone: string; location: string | null } | null;
+	/** `location`: the place as staff typed it, in English and Spanish (the page shows the reader's). */
+	meeting: { kind: MeetingKind; meetingType: MeetingType; startsAt: number; timeZone: string; location: TypedText | null } | null;
 	role: ParticipantRole;
 	readOnly: boolean;
 	codeRequired: boolean;
@@ -269,7 +272,12 @@ export async function lookupInvite(ctx: RequestContext, credential: InviteCreden
 			.where(eq(invites.id, invite.id))
 	))!;
 	const meeting = invite.meetingId
-		? ((await first(ctx.db.select({ kind: meetings.kind, meetingType: meetings.meetingType, startsAt: meetings.startsAt, timeZone: meetings.timeZone, location: meetings.location }).from(meetings).where(eq(meetings.id, invite.meetingId)))) ?? null)
+		? await first(
+				ctx.db
+					.select({ kind: meetings.kind, meetingType: meetings.meetingType, startsAt: meetings.startsAt, timeZone: meetings.timeZone, location: meetings.location, locationEs: meetings.locationEs })
+					.from(meetings)
+					.where(eq(meetings.id, invite.meetingId))
+			).then((row) => (row ? { ...row, location: typedText(row.location, row.locationEs) } : null))
 		: null;
 	await auditLookup(ctx, 'invite.open', 'allowed', invite);
 	return {
@@ -434,4 +442,9 @@ export function revokeInvite(ctx: RequestContext, caseId: string, inviteId: stri
 export async function inviteLocale(ctx: RequestContext, token: string): Promise<'en' | 'es' | null> {
 	const invite = await findInvite(ctx.db, { token });
 	return invite ? (invite.locale === 'es' ? 'es' : 'en') : null;
+}
+
+/** The place a message names, in `locale`'s words when staff typed them, else in the other language's. */
+function placeIn(locale: 'en' | 'es', place: TypedText): string | null {
+	return typedTextFor(place, locale)?.text ?? null;
 }
