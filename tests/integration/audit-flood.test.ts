@@ -38,6 +38,20 @@ async function trail(server: RunningServer): Promise<{ rows: Row[]; brokenAt: nu
 	}
 }
 
+/**
+ * Moves the server's clock to the start of the next minute: refusals are summarised per minute, and a run
+ * slowed down by a busy machine must not straddle a minute's edge by chance (its counts would split).
+ */
+async function atFreshMinute(server: RunningServer): Promise<void> {
+	const res = await fetch(`${server.url}/__test/clock`, {
+		method: 'POST',
+		headers: { 'content-type': 'application/json' },
+		body: JSON.stringify({ at: Math.ceil((Date.now() + 1000) / 60_000) * 60_000 + 100 })
+	});
+	expect(res.status).toBe(200);
+}
+const TEST_CLOCK = { HEARTH_TEST_CLOCK: '1', NODE_ENV: 'test' };
+
 const BASE32 = 'abcdefghijklmnopqrstuvwxyz234567';
 /** An id shaped like a real one (base32, the right length) that names nothing. */
 const madeUpId = (i: number, length: number) => (BASE32[i % 32] + BASE32[Math.floor(i / 32) % 32]).padStart(length, 'q');
@@ -66,34 +80,45 @@ describe('guesses at a password sent all at once', () => {
 		const burst = Array.from({ length: 151 }, (_, i) => signInPost(server, 'supervisor@demo.test', i === RIGHT ? 'hearth-demo' : `wrong-${i}`));
 		const started = performance.now();
 		const answers = await Promise.all(burst);
-		console.log(`a burst of 151 sign-ins: ${(performance.now() - started).toFixed(0)} ms`);
+		const burstMs = performance.now() - started;
+		console.log(`a burst of 151 sign-ins: ${burstMs.toFixed(0)} ms`);
+		// Sent one by one over as long as the burst took, each wait that ended within it (2, 4, 8, 16 s…,
+		// so after 2, 6, 14, 30 s in all) lets one more guess be checked.
+		const waitsEnded = [2, 6, 14, 30, 62].filter((s) => s * 1000 <= burstMs).length;
 		const statuses = answers.map((r) => r.status);
 		// Five free tries and the one that starts the wait (RULES.accountAddress: 2 s, then 4, 8, 16) are
 		// checked, the rest wait: as if sent one by one. A burst that outlasts a wait on a loaded machine gets
 		// one more check per wait, as one by one would; before the fix all 151 were checked. (The exact six:
 		// services/auth.test.ts, where the burst's timing is no question.)
-		expect(statuses.filter((s) => s !== 429).length).toBeLessThanOrEqual(10);
+		expect(statuses.filter((s) => s !== 429).length).toBeLessThanOrEqual(Math.max(10, 6 + waitsEnded));
 		expect(statuses[RIGHT]).toBe(429);
 		expect(answers.some((r) => r.signedIn)).toBe(false);
 		// The real person is slowed by seconds, never locked out: after the wait the password works.
 		const seconds = answers[RIGHT].retryAfterSeconds!;
 		expect(seconds).toBeGreaterThan(0);
 		expect(seconds).toBeLessThanOrEqual(16);
-		// On purpose: the person waits the time the server named; that wait passing is what is checked.
-		await new Promise((r) => setTimeout(r, seconds * 1000));
-		expect(await signInPost(server, 'supervisor@demo.test', 'hearth-demo')).toMatchObject({ status: 303, signedIn: true });
+		// On purpose: the person waits the time the server named; that wait passing is what is checked. On a
+		// busy machine the burst's last guesses are checked after the right one was answered, and lengthen
+		// the wait: the person then waits again as told, and is let in within the cap, never locked out.
+		let answer = { status: 429, signedIn: false, retryAfterSeconds: seconds } as Awaited<ReturnType<typeof signInPost>>;
+		for (let tries = 0; tries < 3 && answer.status === 429; tries++) {
+			await new Promise((r) => setTimeout(r, (answer.retryAfterSeconds ?? 1) * 1000));
+			answer = await signInPost(server, 'supervisor@demo.test', 'hearth-demo');
+		}
+		expect(answer).toMatchObject({ status: 303, signedIn: true });
 		await server.stop();
 		const { rows, brokenAt } = await trail(server);
 		const checked = rows.filter((r) => r.action === 'auth.sign-in' && r.detail?.includes('bad-credentials'));
-		expect(checked.length).toBeLessThanOrEqual(10);
+		expect(checked.length).toBeLessThanOrEqual(Math.max(10, 6 + waitsEnded));
 		expect(brokenAt).toBeNull();
 	}, 60_000);
 });
 
 describe('refusals of callers who are not signed in', () => {
 	it('keep 100 requests for made-up meeting ids to a few entries and a summary, and answer 429 past the limit', async () => {
-		const server = await serve({ ANONYMOUS_REFUSAL_ROWS: '10', ANONYMOUS_REFUSAL_LIMIT: '30' });
+		const server = await serve({ ANONYMOUS_REFUSAL_ROWS: '10', ANONYMOUS_REFUSAL_LIMIT: '30', ...TEST_CLOCK });
 		const staff = await signIn(server.url, 'caseworker@demo.test');
+		await atFreshMinute(server);
 		const started = performance.now();
 		const answers = await Promise.all(Array.from({ length: 100 }, (_, i) => get(server.url, `/meetings/${madeUpId(i, 24)}`)));
 		const ms = performance.now() - started;
@@ -125,7 +150,8 @@ describe('refusals of callers who are not signed in', () => {
 	}, 60_000);
 
 	it('summarise throttled invite look-ups too, instead of a row each', async () => {
-		const server = await serve({ ANONYMOUS_REFUSAL_ROWS: '5', ANONYMOUS_REFUSAL_LIMIT: '1000', INVITE_LOOKUP_LIMIT: '3' });
+		const server = await serve({ ANONYMOUS_REFUSAL_ROWS: '5', ANONYMOUS_REFUSAL_LIMIT: '1000', INVITE_LOOKUP_LIMIT: '3', ...TEST_CLOCK });
+		await atFreshMinute(server);
 		// Unknown links answer 404, throttled look-ups the same plain page (never a 500).
 		for (let i = 0; i < 40; i++) expect([404, 410, 429]).toContain((await get(server.url, `/invite/${madeUpId(i, 32)}`)).status);
 		await server.stop();
