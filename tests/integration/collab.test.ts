@@ -3,6 +3,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import WebSocket from 'ws';
 import Database from 'better-sqlite3';
 import { removeServerFiles, startServer, type RunningServer } from '../support/server.ts';
+import { MAX_OPENS_PER_MINUTE } from '../../src/lib/server/collab/server.ts';
 import { connect, demoIds, destroy, get, rawSocket, signIn, synced, waitFor, notesLine, notesText, type Client } from '../support/clients.ts';
 
 let server: RunningServer;
@@ -149,6 +150,25 @@ describe('bad input closes one connection and nothing else', () => {
 		await synced(check);
 		await waitFor(() => notesText(check.doc).includes('after the big one'), 2000, 'the server to keep serving');
 		destroy(other, check);
+	});
+});
+
+describe('sockets opened in a loop', () => {
+	it('are refused past a limit a minute, with one entry on the trail, not one per try', async () => {
+		const looper = await signIn(server.url, 'supervisor@demo.test');
+		const statuses: number[] = [];
+		// Twice the limit and more: however a minute’s edge splits the loop, one side is over it.
+		for (let i = 0; i < 2 * MAX_OPENS_PER_MINUTE + 10; i++) {
+			const { ws, status } = await rawSocket(wsUrl(meetingDoc), { origin: server.url, cookie: looper });
+			statuses.push(status ?? 101);
+			ws?.close();
+		}
+		// A minute's edge may fall inside the loop: then the count starts again, and fewer are refused.
+		const refused = statuses.filter((s) => s === 429).length;
+		expect(refused).toBeGreaterThan(0);
+		expect(statuses.slice(0, MAX_OPENS_PER_MINUTE - 10)).not.toContain(429);
+		await waitFor(() => auditRows('collab.join').some((r) => r.detail?.includes('too-many-opens')), 3000, 'the refusal on the trail');
+		expect(auditRows('collab.join').filter((r) => r.detail?.includes('too-many-opens')).length).toBeLessThanOrEqual(2);
 	});
 });
 

@@ -43,6 +43,9 @@ export type CollabOptions = {
 	deflate?: boolean;
 };
 
+/** Sockets one session may open in a minute (reconnects included): far above what pages do, far below a loop. */
+export const MAX_OPENS_PER_MINUTE = 120;
+
 const STATUS_TEXT: Record<number, string> = { 400: 'Bad Request', 401: 'Unauthorized', 403: 'Forbidden', 404: 'Not Found', 429: 'Too Many Requests', 503: 'Service Unavailable' };
 
 /** After a final "too large" refusal, how long that session may not reopen that document (doubling each time). */
@@ -125,6 +128,8 @@ export class CollabServer implements CollabControl {
 	private readonly alive = new WeakSet<WebSocket>();
 	/** Open sockets per session (the per-session limit). */
 	private readonly socketsOf = new Map<string, number>();
+	/** Sockets each session opened in the current minute (see opensThisMinute). */
+	private readonly opens = new Map<string, { minute: number; count: number }>();
 	/**
 	 * `<sessionId> <docId>` → until when upgrades are refused, after a refusal for size: a stock provider
 	 * resends the refused content on every reconnect, and would otherwise loop every few hundred ms.
@@ -195,6 +200,15 @@ export class CollabServer implements CollabControl {
 		return true;
 	}
 
+	/** Counts one more socket opened by this session in the current minute, and returns the count. */
+	private opensThisMinute(sessionId: string): number {
+		const minute = Math.floor(Date.now() / 60_000);
+		if (this.opens.size > 10_000) for (const [id, o] of this.opens) if (o.minute !== minute) this.opens.delete(id);
+		let entry = this.opens.get(sessionId);
+		if (!entry || entry.minute !== minute) this.opens.set(sessionId, (entry = { minute, count: 0 }));
+		return ++entry.count;
+	}
+
 	/** The rest of an upgrade on our path, once the session and the policy have answered. */
 	private async upgrade(req: IncomingMessage, socket: Duplex, head: Buffer): Promise<boolean> {
 		let verdict: UpgradeVerdict;
@@ -231,6 +245,15 @@ export class CollabServer implements CollabControl {
 		if (cooling && cooling.until > Date.now() && this.mayCarryRefused(verdict.docId, clientState)) {
 			// Counted, and written as one row when the wait ends (see refused()).
 			cooling.refused++;
+			refuse(socket, 429);
+			return true;
+		}
+		// Each socket opened is a join and a leave on the audit trail: one sign-in opening sockets in a loop
+		// would grow it without end. Past MAX_OPENS_PER_MINUTE, refused; the first refusal of the minute is
+		// on the trail, the rest only answered (a page's provider waits up to 5 s between tries).
+		const opens = this.opensThisMinute(verdict.session.sessionId);
+		if (opens > MAX_OPENS_PER_MINUTE) {
+			if (opens === MAX_OPENS_PER_MINUTE + 1) return deny({ ...verdict, sessionId: verdict.session.sessionId }, 429, { why: 'too-many-opens', limit: MAX_OPENS_PER_MINUTE });
 			refuse(socket, 429);
 			return true;
 		}
