@@ -50,11 +50,12 @@ export function ensurePeers(): void {
 const INSPECT = '--inspect=127.0.0.1:0';
 
 /** Hearth with the demo seed. `env` overrides (e.g. COLLAB_UNLOAD_MS). */
-export async function startHearth(env: Record<string, string> = {}, sessions = 9): Promise<Target & { server: RunningServer }> {
+export async function startHearth(env: Record<string, string> = {}, sessions = 64): Promise<Target & { server: RunningServer }> {
 	requireBuild();
 	const server = await startServer({ HEARTH_DEMO: '1', NODE_OPTIONS: INSPECT, HEARTH_BUILD_DIR: BUILD_DIR, ...env });
 	const inspector = await waitForInspector(() => server.output());
-	// A handful of real sessions, reused by many sockets (as several tabs of one person would).
+	// Real sessions, each reused by many sockets (as several tabs of one person would): enough that 150
+	// meetings × 8 people stay within COLLAB_MAX_SOCKETS_PER_SESSION (20) and the opens a minute (120).
 	const cookies: string[] = [];
 	for (let i = 0; i < sessions; i++) cookies.push(await signIn(server.url, BENCH_STAFF[i % BENCH_STAFF.length]));
 	return {
