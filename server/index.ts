@@ -8,6 +8,7 @@ import { bootHearth } from '../src/lib/server/boot.ts';
 import { clockMoveSchema, isTestClock, moveClock, type ClockMove } from '../src/lib/server/clock.ts';
 import { config } from '../src/lib/server/config.ts';
 import { DEMO_PASSWORD, DEMO_SIGN_INS } from '../src/lib/server/services/seed.ts';
+import { readiness } from '../src/lib/server/health.ts';
 import { compressResponse } from './compression.ts';
 
 // adapter-node assumes https for its CSRF origin check unless told: read the scheme from this header,
@@ -53,7 +54,39 @@ async function moveTestClock(req: import('node:http').IncomingMessage, res: impo
 	answer(200, { now, ran: await hearth.jobs.runDue() });
 }
 
+/**
+ * For load balancers, before SvelteKit (no session, no audit row): GET /healthz answers 200 while the
+ * process runs; GET /readyz 200 when the database (and Redis, when set) answer, else 503 with the reason.
+ */
+function health(req: import('node:http').IncomingMessage, res: import('node:http').ServerResponse): boolean {
+	const path = (req.url ?? '').split('?')[0];
+	if (path !== '/healthz' && path !== '/readyz') return false;
+	const answer = (status: number, text: string) => {
+		res.writeHead(status, { 'content-type': 'text/plain; charset=utf-8', 'cache-control': 'no-store' });
+		res.end(req.method === 'HEAD' ? undefined : `${text}\n`);
+	};
+	if (req.method !== 'GET' && req.method !== 'HEAD') {
+		res.setHeader('allow', 'GET, HEAD');
+		answer(405, 'method not allowed');
+		return true;
+	}
+	if (path === '/healthz') {
+		answer(200, 'ok');
+		return true;
+	}
+	if (stopping) {
+		answer(503, 'stopping');
+		return true;
+	}
+	readiness(hearth.db, hearth.redis).then(
+		(r) => answer(r.ok ? 200 : 503, r.ok ? 'ready' : r.reason),
+		() => answer(503, 'not ready')
+	);
+	return true;
+}
+
 const server = createServer((req, res) => {
+	if (health(req, res)) return;
 	if (req.url === '/__test/clock' && isTestClock()) {
 		moveTestClock(req, res).catch((e: unknown) => {
 			console.error('test clock:', e);

@@ -95,7 +95,7 @@ const handleParaglide: Handle = ({ event, resolve }) =>
  */
 const anonymousLimit: Handle = async ({ event, resolve }) => {
 	const { actor, clientAddress, db, now } = event.locals.ctx;
-	if (actor.kind === 'anonymous' && anonymousRefusalsExhausted(clientAddress, now)) {
+	if (actor.kind === 'anonymous' && (await anonymousRefusalsExhausted(clientAddress, now))) {
 		await writeAudit(db, { actor, action: 'http.too-many', resourceType: 'request', outcome: 'denied', clientAddress, at: now });
 		return plainAnswer(429, m.error_too_many(), { 'retry-after': '60' });
 	}

@@ -7,7 +7,7 @@ import * as Y from 'yjs';
 import * as encoding from 'lib0/encoding';
 import { removeServerFiles, startServer, type RunningServer } from '../support/server.ts';
 import { nestBlockquotes } from '../support/hostile.ts';
-import { accept, connect, demoIds, destroy, get, invite, personId, rawSocket, signIn, synced, waitFor, type Client, notesLine, notesText } from '../support/clients.ts';
+import { accept, connect, demoIds, destroy, get, invite, personId, rawSocket, signIn, synced, waitFor, type Client, notesLine, notesText, presenceNames } from '../support/clients.ts';
 
 let server: RunningServer;
 let staff: string;
@@ -39,10 +39,6 @@ function auditRows(where: string): { action: string; outcome: string; detail: st
 	}
 }
 
-/** Names in a provider's presence (everyone it has been told about). */
-function presenceNames(c: Client): string[] {
-	return [...c.provider.awareness.getStates().values()].map((s) => (s.user as { name?: string } | undefined)?.name ?? '');
-}
 
 function post(path: string, cookie: string, body: Record<string, string>): Promise<Response> {
 	return fetch(`${server.url}${path}`, {

@@ -56,6 +56,11 @@ export function connect(baseUrl: string, docId: string, cookie?: string, origin 
 	return { doc, provider, closed };
 }
 
+/** Names in a provider's presence (everyone it has been told about; the server stamps each name). */
+export function presenceNames(c: Client): string[] {
+	return [...c.provider.awareness.getStates().values()].map((s) => (s.user as { name?: string } | undefined)?.name ?? '');
+}
+
 export function synced(client: Client, timeoutMs = 5000): Promise<void> {
 	if (client.provider.synced) return Promise.resolve();
 	return new Promise((resolve, reject) => {

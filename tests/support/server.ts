@@ -80,6 +80,15 @@ export async function startServer(env: Record<string, string> = {}, keep?: { dir
 	return server;
 }
 
+/**
+ * A second instance of the app beside `first`: the same database file (SQLite in WAL mode takes two
+ * processes), its own port. For several instances, give both the same REDIS_URL and REDIS_PREFIX in `env`
+ * (and `first` the same env). Stop it before `first`'s files are removed.
+ */
+export function startAnotherInstance(first: RunningServer, env: Record<string, string> = {}): Promise<RunningServer> {
+	return freePort().then((port) => startServer(env, { dir: first.dir, port }));
+}
+
 export function removeServerFiles(server: RunningServer): void {
 	rmSync(server.dir, { recursive: true, force: true });
 }

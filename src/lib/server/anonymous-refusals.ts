@@ -4,7 +4,9 @@
 // are counted and written as one summary entry per address, action, case and reason when the window ends
 // (so the record that they happened is kept, with how many, first and last time). An address that goes on
 // past the limit is answered 429 until the window ends. Pure bookkeeping: audit.ts writes the entries.
-// In memory, like the sign-in throttle: several app instances would move this behind Redis.
+// The counts per address (which decide row, summary or 429) live in this process on one instance, and on
+// Redis with several (redis/limits.ts), so that an address cannot multiply its refusals by the number of
+// instances; the summaries stay with the instance that counted them (each writes its own).
 
 export type AnonymousRefusalPolicy = {
 	/** Length of a window, in milliseconds. */
@@ -38,39 +40,77 @@ export type RefusalSummary = {
 const MAX_SUMMARIES = 10_000;
 const MAX_ADDRESSES = 100_000;
 
-export class AnonymousRefusals {
-	readonly policy: AnonymousRefusalPolicy;
+/**
+ * Refusals counted per address and window (`windowStart`, ms). Answers are synchronous in this process,
+ * promises when shared by several instances; callers handle both.
+ */
+export interface RefusalCounts {
+	/** Counts one refusal of `address`: 'row' while the address and all addresses together are within their rows. */
+	take(address: string, windowStart: number, policy: AnonymousRefusalPolicy): 'row' | 'counted' | Promise<'row' | 'counted'>;
+	/** How many refusals `address` has in that window. */
+	seen(address: string, windowStart: number): number | Promise<number>;
+}
+
+/** The counts of one process. */
+export class LocalRefusalCounts implements RefusalCounts {
 	private windowStart = -Infinity;
 	private readonly perAddress = new Map<string, number>();
 	private written = 0;
-	private readonly pending = new Map<string, RefusalSummary & { windowStart: number }>();
-	/** When the oldest summary's window ends: until then `takeDue` has nothing to do (it runs on every refusal). */
-	private earliestDue = Infinity;
 
-	constructor(policy: AnonymousRefusalPolicy = DEFAULT_ANONYMOUS_REFUSAL_POLICY) {
-		this.policy = policy;
-	}
-
-	private roll(now: number): void {
-		if (now < this.windowStart + this.policy.windowMs) return;
-		this.windowStart = Math.floor(now / this.policy.windowMs) * this.policy.windowMs;
+	private roll(windowStart: number): void {
+		if (windowStart <= this.windowStart) return;
+		this.windowStart = windowStart;
 		this.perAddress.clear();
 		this.written = 0;
 	}
 
-	/**
-	 * Counts one refusal. 'row': write it as its own entry; 'counted': it is in a summary that
-	 * `takeDue` hands out when its window has ended.
-	 */
-	note(refusal: AnonymousRefusal): 'row' | 'counted' {
-		this.roll(refusal.at);
-		const address = refusal.clientAddress ?? 'unknown';
+	take(address: string, windowStart: number, policy: AnonymousRefusalPolicy): 'row' | 'counted' {
+		this.roll(windowStart);
 		const seen = (this.perAddress.get(address) ?? 0) + 1;
 		if (this.perAddress.has(address) || this.perAddress.size < MAX_ADDRESSES) this.perAddress.set(address, seen);
-		if (seen <= this.policy.rowsPerAddress && this.written < this.policy.rowsInAll) {
+		if (seen <= policy.rowsPerAddress && this.written < policy.rowsInAll) {
 			this.written++;
 			return 'row';
 		}
+		return 'counted';
+	}
+
+	seen(address: string, windowStart: number): number {
+		this.roll(windowStart);
+		return this.perAddress.get(address) ?? 0;
+	}
+}
+
+export class AnonymousRefusals {
+	readonly policy: AnonymousRefusalPolicy;
+	private readonly counts: RefusalCounts;
+	private readonly pending = new Map<string, RefusalSummary & { windowStart: number }>();
+	/** When the oldest summary's window ends: until then `takeDue` has nothing to do (it runs on every refusal). */
+	private earliestDue = Infinity;
+
+	/** `counts`: where the per-address counts live (this process unless given). */
+	constructor(policy: AnonymousRefusalPolicy = DEFAULT_ANONYMOUS_REFUSAL_POLICY, counts: RefusalCounts = new LocalRefusalCounts()) {
+		this.policy = policy;
+		this.counts = counts;
+	}
+
+	private windowOf(at: number): number {
+		return Math.floor(at / this.policy.windowMs) * this.policy.windowMs;
+	}
+
+	/**
+	 * Counts one refusal. 'row': write it as its own entry; 'counted': it is in a summary that
+	 * `takeDue` hands out when its window has ended. Synchronous with this process's counts, a promise
+	 * with shared ones.
+	 */
+	note(refusal: AnonymousRefusal): 'row' | 'counted' | Promise<'row' | 'counted'> {
+		const windowStart = this.windowOf(refusal.at);
+		const verdict = this.counts.take(refusal.clientAddress ?? 'unknown', windowStart, this.policy);
+		return typeof verdict === 'string' ? this.summarise(refusal, verdict, windowStart) : verdict.then((v) => this.summarise(refusal, v, windowStart));
+	}
+
+	private summarise(refusal: AnonymousRefusal, verdict: 'row' | 'counted', windowStart: number): 'row' | 'counted' {
+		if (verdict === 'row') return 'row';
 		const { at, ...about } = refusal;
 		let keyed: RefusalSummary = { ...about, count: 0, firstAt: at, lastAt: at };
 		let key = summaryKey(keyed);
@@ -78,7 +118,7 @@ export class AnonymousRefusals {
 			keyed = { ...keyed, clientAddress: null };
 			key = summaryKey(keyed);
 		}
-		const summary = this.pending.get(key) ?? { ...keyed, windowStart: this.windowStart };
+		const summary = this.pending.get(key) ?? { ...keyed, windowStart };
 		this.earliestDue = Math.min(this.earliestDue, summary.windowStart + this.policy.windowMs);
 		summary.count++;
 		summary.firstAt = Math.min(summary.firstAt, refusal.at);
@@ -88,9 +128,9 @@ export class AnonymousRefusals {
 	}
 
 	/** Whether this address has used up its refusals for the current window: answer it 429. */
-	blocked(clientAddress: string | null, now: number): boolean {
-		this.roll(now);
-		return (this.perAddress.get(clientAddress ?? 'unknown') ?? 0) >= this.policy.limitPerAddress;
+	blocked(clientAddress: string | null, now: number): boolean | Promise<boolean> {
+		const seen = this.counts.seen(clientAddress ?? 'unknown', this.windowOf(now));
+		return typeof seen === 'number' ? seen >= this.policy.limitPerAddress : seen.then((n) => n >= this.policy.limitPerAddress);
 	}
 
 	/** The summaries of windows that have ended (all of them when `all`, at shutdown), no longer kept here. */

@@ -7,6 +7,8 @@ import { auditEvents } from './db/schema.ts';
 import type { Actor } from '../domain/policy.ts';
 import { config } from './config.ts';
 import { AnonymousRefusals, type AnonymousRefusalPolicy, type RefusalSummary } from './anonymous-refusals.ts';
+import { redis } from './redis/connection.ts';
+import { RedisRefusalCounts } from './redis/limits.ts';
 
 // The append-only audit writer. Records who, in what role, did what to which resource, the outcome
 // (every refusal included), when and from where. Never note contents, never tokens.
@@ -57,13 +59,17 @@ export function writeAudit(db: Db, entry: AuditEntry): Promise<void> {
 		state.db = rootOf(db);
 		const due = state.refusals.takeDue(at);
 		const why = typeof entry.detail?.why === 'string' ? entry.detail.why : null;
+		const write = (counted: 'row' | 'counted'): Promise<void> => {
+			if (counted === 'counted') startSummaryTimer(state);
+			if (due.length === 0 && counted === 'counted') return Promise.resolve();
+			return exclusive(db, () => {
+				writeSummaries(db, due);
+				if (counted === 'row') appendAudit(db, { ...entry, at });
+			});
+		};
 		const counted = state.refusals.note({ clientAddress: entry.clientAddress ?? null, action: entry.action, resourceType: entry.resourceType, caseId: entry.caseId ?? null, why, at });
-		if (counted === 'counted') startSummaryTimer(state);
-		if (due.length === 0 && counted === 'counted') return Promise.resolve();
-		return exclusive(db, () => {
-			writeSummaries(db, due);
-			if (counted === 'row') appendAudit(db, { ...entry, at });
-		});
+		// Counted here at once (one instance), or by Redis (several).
+		return typeof counted === 'string' ? write(counted) : counted.then(write);
 	}
 	return exclusive(db, () => appendAudit(db, entry));
 }
@@ -100,8 +106,12 @@ function refusalState(): RefusalState {
 	const holder = globalThis as { [REFUSALS_KEY]?: RefusalState };
 	if (!holder[REFUSALS_KEY]) {
 		const c = config();
+		const link = redis();
 		holder[REFUSALS_KEY] = {
-			refusals: new AnonymousRefusals({ windowMs: 60_000, rowsPerAddress: c.ANONYMOUS_REFUSAL_ROWS, rowsInAll: c.ANONYMOUS_REFUSAL_ROWS_IN_ALL, limitPerAddress: c.ANONYMOUS_REFUSAL_LIMIT }),
+			refusals: new AnonymousRefusals(
+				{ windowMs: 60_000, rowsPerAddress: c.ANONYMOUS_REFUSAL_ROWS, rowsInAll: c.ANONYMOUS_REFUSAL_ROWS_IN_ALL, limitPerAddress: c.ANONYMOUS_REFUSAL_LIMIT },
+				link ? new RedisRefusalCounts(link) : undefined
+			),
 			db: null,
 			timer: null
 		};
@@ -160,7 +170,7 @@ export function flushAnonymousRefusals(db: Db): Promise<void> {
  * Whether a caller who is not signed in, from this address, has used up its refusals for now: the hook
  * answers 429 and counts that answer as one more refusal.
  */
-export function anonymousRefusalsExhausted(clientAddress: string | null, now = clockNow()): boolean {
+export function anonymousRefusalsExhausted(clientAddress: string | null, now = clockNow()): boolean | Promise<boolean> {
 	return refusalState().refusals.blocked(clientAddress, now);
 }
 

@@ -12,12 +12,18 @@ import { JobRunner } from './jobs/runner.ts';
 import { loadSecretKey } from './jobs/sealed.ts';
 import { sweepExpired } from './jobs/sweeps.ts';
 import { sendMessage } from './notify/index.ts';
+import { openRedis, setRedis, type RedisLink } from './redis/connection.ts';
+import { RedisBus } from './redis/bus.ts';
+import { ClusterControl } from './redis/control.ts';
 
-export type Hearth = { db: Db; collab: CollabServer; jobs: JobRunner; seeded: boolean; hasDemo: boolean; empty: boolean; close: () => Promise<void> };
+/** `redis`: what instances share, when REDIS_URL is set. */
+export type Hearth = { db: Db; redis: RedisLink | undefined; collab: CollabServer; jobs: JobRunner; seeded: boolean; hasDemo: boolean; empty: boolean; close: () => Promise<void> };
 
 /**
  * Opens and migrates the database, seeds the demo agency into an empty one (unless HEARTH_DEMO=0), and
- * starts the collab server and the jobs runner (messages, expiry sweeps). Used by the production server
+ * starts the collab server and the jobs runner (messages, expiry sweeps). With REDIS_URL, connects to Redis
+ * first (refusing to start if it does not answer): the collab bus, sign-in throttles, look-up limits and
+ * control messages are then shared with the other instances. Used by the production server
  * (server/index.ts) and by dev mode (vite.config.ts).
  */
 export async function bootHearth(): Promise<Hearth> {
@@ -25,6 +31,17 @@ export async function bootHearth(): Promise<Hearth> {
 	if (c.HEARTH_TEST_CLOCK) {
 		enableTestClock();
 		console.warn('HEARTH_TEST_CLOCK=1: the clock can be moved from this machine (POST /__test/clock). Never use this in production.');
+	}
+	// Before anything counts a try or opens a document: they pick the shared versions when Redis is set.
+	const link = c.REDIS_URL ? openRedis(c.REDIS_URL, c.REDIS_PREFIX) : undefined;
+	if (link) {
+		try {
+			await link.ping(10_000);
+		} catch (err) {
+			await link.close();
+			throw new Error(`Redis (REDIS_URL) does not answer: ${err instanceof Error ? err.message : err}`);
+		}
+		setRedis(link);
 	}
 	const db = openDatabase(c.DATABASE_PATH);
 	migrateDatabase(db);
@@ -45,9 +62,13 @@ export async function bootHearth(): Promise<Hearth> {
 		maxMessageBytes: c.COLLAB_MAX_MESSAGE_BYTES,
 		maxDocumentBytes: c.COLLAB_MAX_DOCUMENT_BYTES,
 		maxSocketsPerSession: c.COLLAB_MAX_SOCKETS_PER_SESSION,
-		pingMs: c.COLLAB_PING_MS
+		pingMs: c.COLLAB_PING_MS,
+		bus: link ? new RedisBus(link) : undefined
 	});
-	setCollabControl(collab);
+	// Sign-outs, revocations and access changes reach every instance's sockets (redis/control.ts).
+	const control = link ? new ClusterControl(collab, link) : undefined;
+	await control?.start();
+	setCollabControl(control ?? collab);
 	// The runner has a connection of its own: it sees only what has committed, so a job queued in a
 	// transaction that is still open (or is rolled back) is never claimed, and its statements never land
 	// inside someone else's transaction on the shared connection. (An in-memory database has one connection.)
@@ -58,6 +79,7 @@ export async function bootHearth(): Promise<Hearth> {
 	const empty = await isEmpty(db);
 	return {
 		db,
+		redis: link,
 		collab,
 		jobs,
 		seeded,
@@ -67,6 +89,7 @@ export async function bootHearth(): Promise<Hearth> {
 			// A message being handed over finishes (or is given back for the next start): nothing queued is lost.
 			await jobs.stop();
 			if (jobsDb !== db) jobsDb.$client.close();
+			control?.stop();
 			await collab.shutdown();
 			setCollabControl(undefined);
 			// Refusals still being counted are written now, or the record that they happened would be lost.
@@ -74,6 +97,10 @@ export async function bootHearth(): Promise<Hearth> {
 			// Every transaction and writer still waiting for its turn runs before the database closes.
 			await writesSettled(db);
 			db.$client.close();
+			if (link) {
+				setRedis(undefined);
+				await link.close();
+			}
 		}
 	};
 }

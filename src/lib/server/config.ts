@@ -82,6 +82,17 @@ const schema = z.object({
 	ANONYMOUS_REFUSAL_ROWS_IN_ALL: z.coerce.number().int().min(0).default(300),
 	/** …and after this many in a minute, that address's requests while signed out are answered 429. */
 	ANONYMOUS_REFUSAL_LIMIT: z.coerce.number().int().min(1).default(60),
+	/**
+	 * Redis for several instances behind one load balancer (redis:// or rediss://): shared documents' changes
+	 * and presence, sign-in throttles and look-up limits, and closing sockets on every instance. Unset: one
+	 * instance, all of it in this process.
+	 */
+	REDIS_URL: z.url({ protocol: /^rediss?$/, error: 'must be a redis:// or rediss:// URL' }).optional(),
+	/** Prefix of every Redis key and channel Hearth uses (several deployments or test runs on one Redis). */
+	REDIS_PREFIX: z
+		.string()
+		.regex(/^[A-Za-z0-9:._-]{1,64}$/, 'letters, digits and : . _ - only (at most 64)')
+		.default('hearth:'),
 	/** Set to 0 only in tests that exercise something else than sign-in throttling. */
 	SIGNIN_THROTTLE: flag.transform((v) => v ?? true)
 }).superRefine((c, ctx) => {

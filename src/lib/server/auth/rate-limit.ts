@@ -1,9 +1,15 @@
 // A fixed-window counter per key (e.g. client address): for invite look-ups, where every try is a
-// guess at a secret. In memory: several app instances would move this behind the same interface to Redis.
+// guess at a secret. In memory on one instance; shared by every instance on Redis (redis/limits.ts).
 
 import { now as clockNow } from '../clock.ts';
 
-export class RateLimiter {
+/** Tries per key and window. Callers await the answer (the shared limiter asks Redis). */
+export interface TryLimiter {
+	/** Counts a try; false when this key has used up its window (a window starts at its first try). */
+	take(key: string, now?: number): boolean | Promise<boolean>;
+}
+
+export class RateLimiter implements TryLimiter {
 	private readonly hits = new Map<string, { count: number; windowStart: number }>();
 	private readonly limit: number;
 	private readonly windowMs: number;

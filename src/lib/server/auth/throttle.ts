@@ -18,9 +18,32 @@ export const RULES = {
 	account: { free: 20, baseMs: 1_000, capMs: 10_000 }
 } satisfies Record<string, ThrottleRule>;
 
-const FORGET_AFTER_MS = 60 * 60_000;
+/** How long an address's or account's failures are kept after its last one. */
+export const FORGET_AFTER_MS = 60 * 60_000;
 
-export class SignInThrottle {
+/**
+ * What sign-in asks of a throttle: in this process (SignInThrottle) or shared by every instance
+ * (redis/limits.ts), so that an attacker cannot multiply his tries by the number of instances. Callers
+ * await the answers (the shared one asks Redis).
+ */
+export interface SignInThrottling {
+	/** See SignInThrottle.reserve: 0 to go ahead (the try now counts as a failure), else milliseconds to wait. */
+	reserve(address: string, account: string, now?: number): number | Promise<number>;
+	/** See SignInThrottle.succeed. */
+	succeed(address: string, account: string): void | Promise<void>;
+}
+
+/** Keys of the three counts one try touches, with their rules: address, account from address, account. */
+export function throttleKeys(rules: typeof RULES, address: string, account: string): [string, ThrottleRule][] {
+	return [
+		[`a:${address}`, rules.address],
+		[`aa:${account}|${address}`, rules.accountAddress],
+		[`u:${account}`, rules.account]
+	];
+}
+
+/** The throttle of one process. */
+export class SignInThrottle implements SignInThrottling {
 	private readonly entries = new Map<string, Entry>();
 	private readonly rules: typeof RULES;
 
@@ -29,11 +52,7 @@ export class SignInThrottle {
 	}
 
 	private keys(address: string, account: string): [string, ThrottleRule][] {
-		return [
-			[`a:${address}`, this.rules.address],
-			[`aa:${account}|${address}`, this.rules.accountAddress],
-			[`u:${account}`, this.rules.account]
-		];
+		return throttleKeys(this.rules, address, account);
 	}
 
 	/** Milliseconds to wait before this attempt may be checked; 0 when it may go ahead. */

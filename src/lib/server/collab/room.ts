@@ -4,7 +4,7 @@ import * as encoding from 'lib0/encoding';
 import * as decoding from 'lib0/decoding';
 import type { WebSocket } from 'ws';
 import { applyStored, type UpdateLog } from './update-log.ts';
-import type { Bus } from './bus.ts';
+import { REMOTE, type Bus, type BusMessage, type PresenceFacts } from './bus.ts';
 import { CLOSE, encodeHearthMessage, type RefusalReason } from '../../domain/collab-protocol.ts';
 import type { ClientIdOwners } from './client-ids.ts';
 import { addsTypes, deepestNewType, MAX_TYPE_DEPTH, rootsWritten, writtenClientIds, type DecodedUpdate } from './update-check.ts';
@@ -96,6 +96,17 @@ export class Room {
 	private readonly log: UpdateLog;
 	private readonly bus: Bus;
 	private readonly unsubscribe: () => void;
+	/**
+	 * Resolves once the document is loaded (at once on one instance). With other instances the room first
+	 * waits for its bus subscription, then loads: whatever another instance acknowledged is then either in
+	 * the database or on its way here (Yjs applies both idempotently). Rejects when the load failed.
+	 */
+	readonly ready: Promise<void>;
+	private loaded = false;
+	/** Other instances' updates that came before the load (applied right after it). */
+	private early: Uint8Array[] = [];
+	/** Whose presence other instances' client ids carry, for the keep-apart rule (see hiddenPresence). */
+	private readonly remotePresence = new Map<number, Apart>();
 	private lastLoggedId = 0;
 	private loggedSinceCompaction = 0;
 	private readonly compactAfter: number;
@@ -118,7 +129,7 @@ export class Room {
 	 */
 	storedBytes = 0;
 	/** Nothing was stored for this document when it was loaded: a new document (its kind may seed it). */
-	readonly loadedEmpty: boolean;
+	loadedEmpty = false;
 	unloadTimer: ReturnType<typeof setTimeout> | undefined;
 
 	/**
@@ -143,8 +154,40 @@ export class Room {
 		this.awareness = new awarenessProtocol.Awareness(new Y.Doc());
 		this.awareness.setLocalState(null);
 
-		// Load = compacted state + the log after it. Synchronous (better-sqlite3), so the room is complete
-		// before it answers anyone's first sync step. A snapshot alone is already the resting form.
+		this.awareness.on(
+			'update',
+			({ added, updated, removed }: { added: number[]; updated: number[]; removed: number[] }, origin: unknown) => {
+				const changed = added.concat(updated, removed);
+				if (changed.length === 0) return;
+				const message: BusMessage = { kind: 'awareness', payload: awarenessMessage(this.awareness, changed), origin, clients: changed, from: factsOf(origin) };
+				// Another instance's presence, or presence this instance timed out (each instance times out what
+				// it stops hearing of): for this instance's connections only, never published back.
+				if (origin === REMOTE || origin === 'timeout') this.deliver(message);
+				else this.bus.publish(docId, message);
+				for (const id of removed) this.remotePresence.delete(id);
+			}
+		);
+
+		const subscription = bus.subscribe(docId, (message) => (message.origin === REMOTE ? this.receiveRemote(message) : this.deliver(message)));
+		this.unsubscribe = subscription.unsubscribe;
+		if (subscription.ready === null) {
+			// One instance: loaded here and now, so the room is complete before it answers anyone.
+			this.load();
+			this.ready = Promise.resolve();
+		} else {
+			// Subscribe, then load (never the other way round: an update acknowledged elsewhere in between
+			// would be in neither).
+			this.ready = subscription.ready.then(() => {
+				if (!this.destroyed) this.load();
+			});
+		}
+	}
+
+	/** Load = compacted state + the log after it, then any other instance's updates that came meanwhile. */
+	private load(): void {
+		const docId = this.docId;
+		const log = this.log;
+		// Synchronous (better-sqlite3). A snapshot alone is already the resting form.
 		const stored = log.load(docId);
 		const { snapshot, updates } = stored;
 		this.lastLoggedId = updates.at(-1)?.id ?? 0;
@@ -158,34 +201,67 @@ export class Room {
 			const doc = applyStored(new Y.Doc(), docId, stored, LOADED);
 			this.goLive(doc);
 		}
+		this.loaded = true;
+		const early = this.early;
+		this.early = [];
+		for (const update of early) this.applyRemoteUpdate(update);
+	}
 
-		this.awareness.on(
-			'update',
-			({ added, updated, removed }: { added: number[]; updated: number[]; removed: number[] }, origin: unknown) => {
-				const changed = added.concat(updated, removed);
-				if (changed.length === 0) return;
-				const message = encoding.createEncoder();
-				encoding.writeVarUint(message, MESSAGE_AWARENESS);
-				encoding.writeVarUint8Array(message, awarenessProtocol.encodeAwarenessUpdate(this.awareness, changed));
-				this.bus.publish(docId, { kind: 'awareness', payload: encoding.toUint8Array(message), origin, clients: changed });
+	/** Sends a message of the bus to this room's connections: an update to all but its sender, presence to all it may show. */
+	private deliver({ kind, payload, origin, clients }: BusMessage): void {
+		const hidden = kind === 'awareness' ? this.hiddenPresence() : null;
+		for (const conn of this.connections.values()) {
+			// The sender already has its own update and its own presence: presence is not echoed, so what
+			// the server made of a page's presence (e.g. a claim it refused) tells that page nothing.
+			if (conn === origin) continue;
+			if (kind === 'update' || !clients) {
+				send(conn.ws, payload);
+				continue;
 			}
-		);
+			const visible = this.visiblePresence(conn, clients, hidden?.get(conn));
+			if (visible.length === clients.length) send(conn.ws, payload);
+			else if (visible.length > 0) send(conn.ws, awarenessMessage(this.awareness, visible));
+		}
+	}
 
-		this.unsubscribe = bus.subscribe(docId, ({ kind, payload, origin, clients }) => {
-			const hidden = kind === 'awareness' ? this.hiddenPresence() : null;
-			for (const conn of this.connections.values()) {
-				// The sender already has its own update and its own presence: presence is not echoed, so what
-				// the server made of a page's presence (e.g. a claim it refused) tells that page nothing.
-				if (conn === origin) continue;
-				if (kind === 'update' || !clients) {
-					send(conn.ws, payload);
-					continue;
+	/**
+	 * A message another instance published. An update was committed there before it was published (durable
+	 * before broadcast): applied here without being logged again, then sent to this room's connections.
+	 * Presence is applied to this room's awareness, whose update event sends it on through the same
+	 * keep-apart filter as local presence, knowing whose it is (`from`).
+	 */
+	private receiveRemote(message: BusMessage): void {
+		try {
+			if (message.kind === 'awareness') {
+				if (message.from && message.clients) {
+					const facts = { personId: message.from.personId, keepApartWith: new Set(message.from.keepApartWith) };
+					for (const id of message.clients) this.remotePresence.set(id, facts);
 				}
-				const visible = this.visiblePresence(conn, clients, hidden?.get(conn));
-				if (visible.length === clients.length) send(conn.ws, payload);
-				else if (visible.length > 0) send(conn.ws, awarenessMessage(this.awareness, visible));
+				const decoder = decoding.createDecoder(message.payload);
+				if (decoding.readVarUint(decoder) !== MESSAGE_AWARENESS) return;
+				awarenessProtocol.applyAwarenessUpdate(this.awareness, decoding.readVarUint8Array(decoder), REMOTE);
+				return;
 			}
-		});
+			const decoder = decoding.createDecoder(message.payload);
+			if (decoding.readVarUint(decoder) !== MESSAGE_SYNC || decoding.readVarUint(decoder) !== SYNC_UPDATE) return;
+			const update = decoding.readVarUint8Array(decoder);
+			if (!this.loaded) {
+				this.early.push(update);
+				return;
+			}
+			this.applyRemoteUpdate(update);
+			this.deliver(message);
+		} catch (err) {
+			console.error(`collab: could not apply another instance's message to ${this.docId}`, err);
+		}
+	}
+
+	private applyRemoteUpdate(update: Uint8Array): void {
+		if (this.destroyed) return;
+		if (!this.live && this.bringsNothing(Y.decodeUpdate(update))) return;
+		Y.applyUpdate(this.doc, update, REMOTE);
+		this.lastEditAt = Date.now();
+		this.storedBytes += update.byteLength;
 	}
 
 	/** The live document, woken from its encoded state if it was resting. */
@@ -195,6 +271,11 @@ export class Room {
 		Y.applyUpdate(doc, this.resting!.state, LOADED);
 		this.resting = null;
 		return this.goLive(doc);
+	}
+
+	/** True once the document is loaded (see `ready`). */
+	get isLoaded(): boolean {
+		return this.loaded;
 	}
 
 	/** True while the document is held only as its encoded state. */
@@ -207,7 +288,8 @@ export class Room {
 		this.lastEditAt = Date.now();
 		this.scheduleRest();
 		doc.on('update', (update: Uint8Array, origin: unknown) => {
-			if (origin === LOADED) return;
+			// Loaded, or committed by the instance that took it.
+			if (origin === LOADED || origin === REMOTE) return;
 			this.lastEditAt = Date.now();
 			// Durable before broadcast: nobody sees this update until its row is committed.
 			this.log.append(this.docId, update).then(
@@ -338,14 +420,19 @@ export class Room {
 		const hidden = new Map<Connection, Set<number>>();
 		let anyPair = false;
 		for (const c of this.connections.values()) if (c.keepApartWith.size > 0) anyPair = true;
+		for (const f of this.remotePresence.values()) if (f.keepApartWith.size > 0) anyPair = true;
 		if (!anyPair) return hidden;
+		const hide = (viewer: Connection, ids: Iterable<number>) => {
+			let set = hidden.get(viewer);
+			if (!set) hidden.set(viewer, (set = new Set()));
+			for (const id of ids) set.add(id);
+		};
 		for (const viewer of this.connections.values()) {
 			for (const other of this.connections.values()) {
-				if (other === viewer || !keptApart(viewer, other)) continue;
-				let set = hidden.get(viewer);
-				if (!set) hidden.set(viewer, (set = new Set()));
-				for (const id of other.clientIds) set.add(id);
+				if (other !== viewer && keptApart(viewer, other)) hide(viewer, other.clientIds);
 			}
+			// People connected to another instance: their client ids, with whose they are.
+			for (const [id, facts] of this.remotePresence) if (keptApart(viewer, facts)) hide(viewer, [id]);
 		}
 		return hidden;
 	}
@@ -458,6 +545,7 @@ export class Room {
 		// One of a keep-apart pair never receives anything the other sends (the policy never lets both into
 		// one document that either can write; this holds even if a rule were missing).
 		for (const other of this.connections.values()) if (other !== conn && keptApart(conn, other)) return { reason: 'keep-apart' };
+		for (const facts of this.remotePresence.values()) if (keptApart(conn, facts)) return { reason: 'keep-apart' };
 		if (addsTypes(decoded) && deepestNewType(decoded, this.doc, MAX_TYPE_DEPTH) > MAX_TYPE_DEPTH) return { reason: 'shape', close: CLOSE.malformed };
 		// The kind's roots and rules (doc-kinds.ts). The refused change is dropped and the sender told why;
 		// the connection then ends for good: Yjs orders each client's changes, so every later change of that
@@ -564,11 +652,24 @@ export class Room {
 
 	/** Folds the log into one snapshot (one transaction). Everything up to lastLoggedId is in the doc. */
 	compact(): void {
+		if (!this.loaded) return;
+		if (this.bus.crossInstance) this.foldStored();
 		if (this.loggedSinceCompaction === 0 || this.lastLoggedId === 0) return;
 		const state = this.live ? Y.encodeStateAsUpdate(this.live) : this.resting!.state;
 		this.log.compact(this.docId, state, this.lastLoggedId);
 		this.storedBytes = state.byteLength;
 		this.loggedSinceCompaction = 0;
+	}
+
+	/**
+	 * Several instances append to one document's log: another instance's update can be committed before this
+	 * room's newest one and still be on its way here. The snapshot must hold everything up to the id it
+	 * replaces, so the stored log is read back into the document first (Yjs ignores what it holds already).
+	 */
+	private foldStored(): void {
+		const stored = this.log.load(this.docId);
+		applyStored(this.doc, this.docId, stored, LOADED);
+		this.lastLoggedId = Math.max(this.lastLoggedId, stored.updates.at(-1)?.id ?? 0);
 	}
 
 	destroy(): void {
@@ -599,8 +700,18 @@ export type RoomOptions = {
 	onRefused?: (conn: Connection, reason: RefusalReason) => void;
 };
 
-/** True when one of these connections' people must be kept apart from the other's. */
-function keptApart(a: Connection, b: Connection): boolean {
+/** A person, as the keep-apart rule sees them: who they are (null for staff), whom they must be kept apart from. */
+type Apart = { personId: string | null; keepApartWith: ReadonlySet<string> };
+
+/** What another instance needs to keep this connection's presence apart (none for the server's own changes). */
+function factsOf(origin: unknown): PresenceFacts | undefined {
+	if (!origin || typeof origin !== 'object' || !('keepApartWith' in origin)) return undefined;
+	const conn = origin as Connection;
+	return { personId: conn.personId, keepApartWith: [...conn.keepApartWith] };
+}
+
+/** True when one of these people must be kept apart from the other. */
+function keptApart(a: Apart, b: Apart): boolean {
 	return (a.personId !== null && b.keepApartWith.has(a.personId)) || (b.personId !== null && a.keepApartWith.has(b.personId));
 }
 

@@ -241,8 +241,17 @@ export class CollabServer implements CollabControl {
 			refuse(socket, 400);
 			return true;
 		}
+		// The document, loaded (with other instances: once this instance hears its changes, see Room.ready).
+		let room: Room;
+		try {
+			room = await this.openRoom(verdict.docId);
+		} catch (err) {
+			if (this.accepting) console.error(`collab: could not open ${verdict.docId}`, err);
+			refuse(socket, 503);
+			return true;
+		}
 		const cooling = this.coolingDown.get(`${verdict.session.sessionId} ${verdict.docId}`);
-		if (cooling && cooling.until > Date.now() && this.mayCarryRefused(verdict.docId, clientState)) {
+		if (cooling && cooling.until > Date.now() && this.mayCarryRefused(room, clientState)) {
 			// Counted, and written as one row when the wait ends (see refused()).
 			cooling.refused++;
 			refuse(socket, 429);
@@ -259,6 +268,7 @@ export class CollabServer implements CollabControl {
 		}
 		const maxSockets = this.opts.maxSocketsPerSession ?? 20;
 		if ((this.socketsOf.get(verdict.session.sessionId) ?? 0) >= maxSockets) {
+			if (room.connections.size === 0) this.scheduleUnload(room);
 			return deny({ ...verdict, sessionId: verdict.session.sessionId }, 429, { why: 'too-many-sockets', limit: maxSockets });
 		}
 		// What the socket's life needs, copied out: the closures below must not keep the upgrade request
@@ -279,11 +289,17 @@ export class CollabServer implements CollabControl {
 			personId: verdict.actor.kind === 'participant' ? verdict.actor.personId : null,
 			keepApartWith: verdict.actor.kind === 'participant' ? new Set(verdict.actor.keepApartWith) : NONE
 		};
-		this.wss.handleUpgrade(req, socket, head, (ws) => this.onConnection(ws, joined));
+		// In this turn, with no wait since openRoom: the room cannot have been unloaded in between.
+		this.wss.handleUpgrade(req, socket, head, (ws) => this.onConnection(ws, joined, room));
 		return true;
 	}
 
-	private onConnection(ws: WebSocket, j: Joined): void {
+	private onConnection(ws: WebSocket, j: Joined, room: Room): void {
+		if (this.rooms.get(j.docId) !== room) {
+			// Unloaded while the handshake finished (not expected: it completes in the same turn): reconnect.
+			ws.close(CLOSE.restart, 'try again');
+			return;
+		}
 		const conn: Connection = {
 			ws,
 			readOnly: j.access === 'read',
@@ -299,7 +315,6 @@ export class CollabServer implements CollabControl {
 			owner: j.personId ? `p:${j.personId}` : `u:${j.who.id}`,
 			writer: j.writer
 		};
-		const room = this.room(j.docId);
 		const db = this.opts.db;
 		const audit = (action: string, detail: Record<string, string | number>) =>
 			auditLater(db, {
@@ -360,11 +375,41 @@ export class CollabServer implements CollabControl {
 			// A new document gets its kind's template here, once, on the server: never in each browser (two
 			// browsers seeding at once would add the template twice).
 			const seed = room.spec?.seed;
-			if (seed && room.loadedEmpty) {
-				room.transact((doc) => seed(doc, { docId })).catch((err) => console.error(`collab: could not seed ${docId}`, err));
-			}
+			const seedIfNew = (r: Room) => {
+				if (seed && r.loadedEmpty && this.rooms.get(docId) === r) {
+					r.transact((doc) => seed(doc, { docId })).catch((err) => console.error(`collab: could not seed ${docId}`, err));
+				}
+			};
+			// One instance: loaded already. Several: once loaded (before anyone waiting on `ready` goes on).
+			const created = room;
+			if (created.isLoaded) seedIfNew(created);
+			else created.ready.then(() => seedIfNew(created), () => {});
 		}
 		return room;
+	}
+
+	/**
+	 * The loaded room of `docId`, created if need be. With other instances, loading waits for the bus
+	 * subscription (Room.ready). A room whose load failed is dropped (the next caller tries again); one
+	 * unloaded while this waited is opened again. Rejects while shutting down.
+	 */
+	private async openRoom(docId: string): Promise<Room> {
+		for (;;) {
+			if (!this.accepting) throw new Error('collab: shutting down');
+			const room = this.room(docId);
+			if (!room.isLoaded) {
+				try {
+					await room.ready;
+				} catch (err) {
+					if (this.rooms.get(docId) === room) {
+						this.rooms.delete(docId);
+						room.destroy();
+					}
+					throw err;
+				}
+			}
+			if (this.rooms.get(docId) === room) return room;
+		}
 	}
 
 	/**
@@ -373,7 +418,7 @@ export class CollabServer implements CollabControl {
 	 * snapshot of a part); the caller has asked the policy already.
 	 */
 	async transact(docId: string, change: (doc: Y.Doc) => void): Promise<void> {
-		const room = this.room(docId);
+		const room = await this.openRoom(docId);
 		try {
 			await room.transact(change);
 		} finally {
@@ -386,10 +431,9 @@ export class CollabServer implements CollabControl {
 	 * what it holds (`?sv=`) and holds no more than a few keystrokes the document lacks does not: a reload
 	 * is let in at once. A stock provider says nothing, and is held off until the wait ends.
 	 */
-	private mayCarryRefused(docId: string, clientState: Uint8Array | null): boolean {
+	private mayCarryRefused(room: Room, clientState: Uint8Array | null): boolean {
 		if (!clientState) return true;
 		const theirs = Y.decodeStateVector(clientState);
-		const room = this.room(docId);
 		if (room.connections.size === 0) this.scheduleUnload(room);
 		const ours = room.stateVectorMap();
 		let missing = 0;

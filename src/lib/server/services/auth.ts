@@ -4,7 +4,9 @@ import { first } from '../db/index.ts';
 import { users } from '../db/schema.ts';
 import { createSession, invalidateSession } from '../auth/session.ts';
 import { dummyHash, verifyPassword } from '../auth/password.ts';
-import { RULES, SignInThrottle } from '../auth/throttle.ts';
+import { RULES, SignInThrottle, type SignInThrottling } from '../auth/throttle.ts';
+import { redis } from '../redis/connection.ts';
+import { RedisSignInThrottle } from '../redis/limits.ts';
 import { config } from '../config.ts';
 import { collabControl } from '../collab/registry.ts';
 import type { Actor } from '../../domain/policy.ts';
@@ -37,10 +39,13 @@ export type SignInResult =
 	| { ok: false; reason: 'throttled'; retryAfterSeconds: number };
 
 const THROTTLE_KEY = Symbol.for('hearth.signin-throttle');
-function throttle(): SignInThrottle {
-	const g = globalThis as { [THROTTLE_KEY]?: SignInThrottle };
+/** This process's throttle, or with several instances (REDIS_URL) the one they share. */
+function throttle(): SignInThrottling {
+	const g = globalThis as { [THROTTLE_KEY]?: SignInThrottling };
 	// Behind one shared address (an office, a shelter's wifi, the e2e tests) more failures are normal.
-	return (g[THROTTLE_KEY] ??= new SignInThrottle({ ...RULES, address: { ...RULES.address, free: config().SIGNIN_ADDRESS_FREE_FAILURES } }));
+	const rules = { ...RULES, address: { ...RULES.address, free: config().SIGNIN_ADDRESS_FREE_FAILURES } };
+	const link = redis();
+	return (g[THROTTLE_KEY] ??= link ? new RedisSignInThrottle(link, rules) : new SignInThrottle(rules));
 }
 
 /**
@@ -53,7 +58,7 @@ export async function signIn(ctx: RequestContext, input: z.infer<typeof signInSc
 	const address = ctx.clientAddress ?? '';
 	// The try is counted before the (slow, asynchronous) password check, so guesses sent all at once are
 	// throttled like guesses sent one by one; the right password gives it back below.
-	const wait = meta.throttled ? t.reserve(address, input.email, ctx.now) : 0;
+	const wait = meta.throttled ? await t.reserve(address, input.email, ctx.now) : 0;
 	if (wait > 0) {
 		await record(ctx, { action: 'auth.sign-in', resourceType: 'session', outcome: 'denied', detail: { why: 'throttled' } });
 		return { ok: false, reason: 'throttled', retryAfterSeconds: Math.ceil(wait / 1000) };
@@ -66,7 +71,7 @@ export async function signIn(ctx: RequestContext, input: z.infer<typeof signInSc
 		await record(ctx, { actor, action: 'auth.sign-in', resourceType: 'session', outcome: 'denied', detail: { why: 'bad-credentials' } });
 		return { ok: false, reason: 'invalid' };
 	}
-	t.succeed(address, input.email);
+	await t.succeed(address, input.email);
 	// The session and its audit entry commit together.
 	const { token, sessionId } = await inTransaction(ctx, async (tx) => {
 		const opened = await createSession(tx.db, { userId: user.id }, { clientAddress: ctx.clientAddress, userAgent: meta.userAgent }, tx.now);

@@ -6,7 +6,9 @@ import { config } from '../config.ts';
 import { newId } from '../ids.ts';
 import { createSession, invalidateParticipantSessions } from '../auth/session.ts';
 import { hashSecret, newInviteToken, newShortCode, newVerifyCode, normalizeShortCode } from '../auth/invite-secrets.ts';
-import { RateLimiter } from '../auth/rate-limit.ts';
+import { RateLimiter, type TryLimiter } from '../auth/rate-limit.ts';
+import { redis } from '../redis/connection.ts';
+import { RedisRateLimiter } from '../redis/limits.ts';
 import { collabControl } from '../collab/registry.ts';
 import { notify } from '../notify/index.ts';
 import { destinationKey } from '../notify/message.ts';
@@ -199,15 +201,17 @@ export type DeadInvite = { status: InviteProblem; locale: 'en' | 'es' | null; co
 
 const LOOKUP_LIMIT_KEY = Symbol.for('hearth.invite-lookups');
 /** Every look-up is a guess at a secret: INVITE_LOOKUP_LIMIT (30) per address per 10 minutes. */
-function lookups(): RateLimiter {
-	const g = globalThis as { [LOOKUP_LIMIT_KEY]?: RateLimiter };
-	return (g[LOOKUP_LIMIT_KEY] ??= new RateLimiter(config().INVITE_LOOKUP_LIMIT, 10 * 60_000));
+function lookups(): TryLimiter {
+	const g = globalThis as { [LOOKUP_LIMIT_KEY]?: TryLimiter };
+	const link = redis();
+	// With several instances (REDIS_URL), one count for all of them.
+	return (g[LOOKUP_LIMIT_KEY] ??= link ? new RedisRateLimiter(link, 'invite-lookups', config().INVITE_LOOKUP_LIMIT, 10 * 60_000) : new RateLimiter(config().INVITE_LOOKUP_LIMIT, 10 * 60_000));
 }
 
 const MAX_CODE_ATTEMPTS = 5;
 
 /** The look-ups limiter, shared with the requests for new sign-in codes (sign-in-codes.ts). */
-export function inviteLookups(): RateLimiter {
+export function inviteLookups(): TryLimiter {
 	return lookups();
 }
 
@@ -247,7 +251,7 @@ function auditLookup(ctx: RequestContext, action: string, outcome: 'allowed' | '
  */
 export async function lookupInvite(ctx: RequestContext, credential: InviteCredential): Promise<InviteLanding | DeadInvite> {
 	const now = ctx.now;
-	if (!lookups().take(ctx.clientAddress ?? 'unknown', now)) {
+	if (!(await lookups().take(ctx.clientAddress ?? 'unknown', now))) {
 		await auditLookup(ctx, 'invite.open', 'denied', undefined, 'throttled');
 		return { status: 'throttled', locale: null };
 	}
@@ -309,7 +313,7 @@ export async function acceptInvite(
 	meta: { userAgent: string | null }
 ): Promise<{ ok: true; value: AcceptedInvite } | { ok: false; reason: InviteProblem }> {
 	const now = ctx.now;
-	if (!lookups().take(ctx.clientAddress ?? 'unknown', now)) {
+	if (!(await lookups().take(ctx.clientAddress ?? 'unknown', now))) {
 		await auditLookup(ctx, 'invite.accept', 'denied', undefined, 'throttled');
 		return { ok: false, reason: 'throttled' };
 	}

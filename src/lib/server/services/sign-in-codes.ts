@@ -113,7 +113,7 @@ function audit(ctx: RequestContext, action: string, outcome: 'allowed' | 'denied
  * has it. Refuses (`throttled`) when this address has used up its look-ups.
  */
 export async function requestSignInCode(ctx: RequestContext, asker: CodeAsker): Promise<{ ok: true; sent: ComeBackWay | 'too-many' | null } | { ok: false; reason: 'throttled' }> {
-	if (!inviteLookups().take(ctx.clientAddress ?? 'unknown', ctx.now)) {
+	if (!(await inviteLookups().take(ctx.clientAddress ?? 'unknown', ctx.now))) {
 		await audit(ctx, 'sign-in-code.send', 'denied', null, { why: 'throttled' });
 		return { ok: false, reason: 'throttled' };
 	}
@@ -211,7 +211,7 @@ async function tryCode(
 	meta: { userAgent: string | null }
 ): Promise<{ ok: true; value: CodeSignIn } | { ok: false; reason: 'throttled' | 'bad-code' }> {
 	const now = ctx.now;
-	if (!inviteLookups().take(ctx.clientAddress ?? 'unknown', now)) {
+	if (!(await inviteLookups().take(ctx.clientAddress ?? 'unknown', now))) {
 		await audit(ctx, 'sign-in-code.accept', 'denied', null, { why: 'throttled' });
 		return { ok: false, reason: 'throttled' };
 	}

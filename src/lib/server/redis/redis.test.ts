@@ -1,0 +1,168 @@
+// The Redis versions of what instances share, against a real Redis (two links stand for two instances).
+// Skipped, with one line from tests/support/redis-setup.ts, when no Redis answers.
+import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
+import { dropPrefix, testPrefix } from '../../../../tests/support/redis.ts';
+import { waitFor } from '../../../../tests/support/clients.ts';
+import { openRedis, type RedisLink } from './connection.ts';
+import { RedisBus, decodeFrame, encodeFrame } from './bus.ts';
+import { RedisRateLimiter, RedisRefusalCounts, RedisSignInThrottle } from './limits.ts';
+import { ClusterControl } from './control.ts';
+import { REMOTE, type BusMessage } from '../collab/bus.ts';
+import { RULES, SignInThrottle } from '../auth/throttle.ts';
+import { AnonymousRefusals } from '../anonymous-refusals.ts';
+import type { CollabControl } from '../collab/registry.ts';
+
+const url = inject('redisUrl');
+const prefix = testPrefix();
+let one: RedisLink;
+let two: RedisLink;
+
+describe.skipIf(!url)('on Redis, shared by instances', () => {
+	beforeAll(() => {
+		one = openRedis(url!, prefix);
+		two = openRedis(url!, prefix);
+	});
+
+	afterAll(async () => {
+		await Promise.all([one?.close(), two?.close()]);
+		await dropPrefix(url!, prefix);
+	});
+
+	describe('the collab bus', () => {
+		it('frames any bytes, with who published, the client ids and whose presence it is', () => {
+			const payload = new Uint8Array(256).map((_, i) => i);
+			const frame = encodeFrame('instance-a', { kind: 'awareness', payload, origin: {}, clients: [7, 9], from: { personId: 'p1', keepApartWith: ['p2'] } });
+			expect(decodeFrame(frame)).toEqual({ instanceId: 'instance-a', message: { kind: 'awareness', payload, origin: REMOTE, clients: [7, 9], from: { personId: 'p1', keepApartWith: ['p2'] } } });
+			expect(decodeFrame(Buffer.from([0, 0, 0, 50, 1, 2]))).toBeNull();
+			expect(decodeFrame(Buffer.concat([Buffer.from([0, 0, 0, 2]), Buffer.from('{}')]))).toBeNull();
+		});
+
+		it('delivers to this instance at once with its origin, and to the other with origin REMOTE, binary intact, never back to its sender', async () => {
+			const a = new RedisBus(one);
+			const b = new RedisBus(two);
+			const heardA: BusMessage[] = [];
+			const heardB: BusMessage[] = [];
+			const subA = a.subscribe('meeting:bus', (m) => heardA.push(m));
+			const subB = b.subscribe('meeting:bus', (m) => heardB.push(m));
+			expect(subA.ready).not.toBeNull();
+			await Promise.all([subA.ready, subB.ready]);
+			const sender = { a: 'connection' };
+			const payload = new Uint8Array([0, 2, 255, 0, 13, 10, 128]);
+			a.publish('meeting:bus', { kind: 'update', payload, origin: sender });
+			// Local delivery is synchronous, as in process.
+			expect(heardA).toEqual([{ kind: 'update', payload, origin: sender }]);
+			await waitFor(() => heardB.length === 1, 2000, 'the other instance to hear it');
+			expect(heardB[0]).toEqual({ kind: 'update', payload, origin: REMOTE });
+			// A's own message came back from Redis too, and was not handed to A a second time.
+			b.publish('meeting:bus', { kind: 'update', payload: new Uint8Array([1]), origin: null });
+			await waitFor(() => heardA.length === 2, 2000, 'A to hear B');
+			expect(heardA.map((m) => m.origin)).toEqual([sender, REMOTE]);
+			subA.unsubscribe();
+			subB.unsubscribe();
+		});
+
+		it('stops delivering once unsubscribed', async () => {
+			const a = new RedisBus(one);
+			const b = new RedisBus(two);
+			const heard: BusMessage[] = [];
+			const sub = b.subscribe('meeting:gone', (m) => heard.push(m));
+			await sub.ready;
+			sub.unsubscribe();
+			// A second subscriber, confirmed after the first left: what it hears, the first would have heard.
+			const witness: BusMessage[] = [];
+			const other = b.subscribe('meeting:gone', (m) => witness.push(m));
+			await other.ready;
+			a.publish('meeting:gone', { kind: 'update', payload: new Uint8Array([5]), origin: null });
+			await waitFor(() => witness.length === 1, 2000, 'the witness to hear it');
+			expect(heard).toEqual([]);
+			other.unsubscribe();
+		});
+	});
+
+	describe('the sign-in throttle', () => {
+		it('counts tries sent at once to both instances as one count, exactly as one process would', async () => {
+			const a = new RedisSignInThrottle(one);
+			const b = new RedisSignInThrottle(two);
+			const now = 1_000_000;
+			const waits = await Promise.all(Array.from({ length: 60 }, (_, i) => (i % 2 ? a : b).reserve('10.0.0.3', 'kim@demo.test', now)));
+			expect(waits.filter((w) => w === 0)).toHaveLength(RULES.accountAddress.free + 1);
+			// The same tries, one by one, in one process.
+			const local = new SignInThrottle();
+			const localWaits = Array.from({ length: 60 }, () => local.reserve('10.0.0.3', 'kim@demo.test', now));
+			expect([...waits].sort((x, y) => x - y)).toEqual([...localWaits].sort((x, y) => x - y));
+		});
+
+		it('gives the try back and forgets the account on success, on every instance', async () => {
+			const a = new RedisSignInThrottle(one);
+			const b = new RedisSignInThrottle(two);
+			const now = 2_000_000;
+			for (let i = 0; i <= RULES.accountAddress.free; i++) expect(await a.reserve('10.0.0.4', 'lee@demo.test', now)).toBe(0);
+			expect(await b.reserve('10.0.0.4', 'lee@demo.test', now)).toBe(RULES.accountAddress.baseMs);
+			await a.succeed('10.0.0.4', 'lee@demo.test');
+			expect(await b.reserve('10.0.0.4', 'lee@demo.test', now)).toBe(0);
+		});
+	});
+
+	describe('the look-up limiter', () => {
+		it('allows the limit across instances in one window, then again in the next (the app’s clock)', async () => {
+			const a = new RedisRateLimiter(one, 'lookups', 3, 60_000);
+			const b = new RedisRateLimiter(two, 'lookups', 3, 60_000);
+			const at = 5_000_000;
+			const answers = await Promise.all([a, b, a, b, a].map((l) => l.take('203.0.113.9', at)));
+			expect(answers.filter(Boolean)).toHaveLength(3);
+			expect(await b.take('203.0.113.9', at + 59_999)).toBe(false);
+			expect(await b.take('198.51.100.1', at)).toBe(true);
+			expect(await a.take('203.0.113.9', at + 60_000)).toBe(true);
+		});
+	});
+
+	describe('the counts of anonymous refusals', () => {
+		it('gives an address its rows and its 429 once across instances', async () => {
+			const policy = { windowMs: 60_000, rowsPerAddress: 3, rowsInAll: 100, limitPerAddress: 6 };
+			const a = new AnonymousRefusals(policy, new RedisRefusalCounts(one));
+			const b = new AnonymousRefusals(policy, new RedisRefusalCounts(two));
+			const T0 = 6_000_000;
+			const refusal = (at: number) => ({ clientAddress: '203.0.113.5', action: 'meeting.view', resourceType: 'meeting', caseId: null, why: 'not-found', at });
+			const answers = await Promise.all(Array.from({ length: 6 }, (_, i) => (i % 2 ? a : b).note(refusal(T0 + i))));
+			expect(answers.filter((x) => x === 'row')).toHaveLength(3);
+			expect(await a.blocked('203.0.113.5', T0 + 10)).toBe(true);
+			expect(await b.blocked('203.0.113.5', T0 + 10)).toBe(true);
+			expect(await b.blocked('198.51.100.7', T0 + 10)).toBe(false);
+			expect(await a.blocked('203.0.113.5', T0 + 60_000)).toBe(false);
+			// Each instance summarises what it counted itself.
+			const counted = [...a.takeDue(T0, true), ...b.takeDue(T0, true)].reduce((n, s) => n + s.count, 0);
+			expect(counted).toBe(3);
+		});
+	});
+
+	describe('control messages', () => {
+		function recorder() {
+			const calls: string[] = [];
+			const control: CollabControl = {
+				closeSessions: (ids, reason) => (calls.push(`sessions ${ids.join(',')} ${reason}`), 1),
+				closeUser: (id, reason) => (calls.push(`user ${id} ${reason}`), 1),
+				accessChanged: async (caseId) => void calls.push(`access ${caseId}`),
+				transact: async () => {},
+				connectedCount: () => 0
+			};
+			return { calls, control };
+		}
+
+		it('apply a sign-out, a disabled account and an access change on every instance, once each', async () => {
+			const here = recorder();
+			const there = recorder();
+			const a = new ClusterControl(here.control, one);
+			const b = new ClusterControl(there.control, two);
+			await Promise.all([a.start(), b.start()]);
+			expect(a.closeSessions(['s1', 's2'], 'session-ended')).toBe(1);
+			a.closeUser('u1', 'access-revoked');
+			await a.accessChanged('case-1');
+			const expected = ['sessions s1,s2 session-ended', 'user u1 access-revoked', 'access case-1'];
+			await waitFor(() => there.calls.length === 3, 2000, 'the other instance to apply all three');
+			expect(there.calls).toEqual(expected);
+			expect(here.calls).toEqual(expected);
+			a.stop();
+			b.stop();
+		});
+	});
+});
