@@ -6,7 +6,7 @@ import Database from 'better-sqlite3';
 import * as Y from 'yjs';
 import * as encoding from 'lib0/encoding';
 import { removeServerFiles, startServer, type RunningServer } from '../support/server.ts';
-import { nestBlockquotes } from '../support/hostile.ts';
+import { blockquoteChain, nestBlockquotes } from '../support/hostile.ts';
 import { accept, connect, demoIds, destroy, get, invite, personId, rawSocket, signIn, synced, waitFor, type Client, notesLine, notesText, presenceNames } from '../support/clients.ts';
 
 let server: RunningServer;
@@ -177,6 +177,54 @@ describe('shapes no editor makes', () => {
 		staff = await signIn(server.url, 'caseworker@demo.test');
 		facilitator = await signIn(server.url, 'facilitator@demo.test');
 		expect((await get(server.url, `/meetings/${ids.meetingId}`, staff)).status).toBe(200);
+	});
+});
+
+describe('updates that build on what the server lacks, and shapes the editor cannot open (issue 16, items 1-3)', () => {
+	it('refuses a chunk of a nested chain that hangs off an item held back (1007), parks nothing, and the notes stay shallow', async () => {
+		const doc = `meeting:${ids.meetingId}`;
+		const updates = blockquoteChain(200);
+		const c = connect(server.url, doc, staff);
+		await synced(c);
+		// Items 1-50 hang off item 0, which is held back.
+		c.provider.ws!.send(updateFrame(Y.mergeUpdates(updates.slice(1, 51))));
+		expect((await c.closed).code).toBe(1007);
+		destroy(c);
+		// The held-back item alone is stored, and nothing else came with it.
+		const d = connect(server.url, doc, staff);
+		await synced(d);
+		d.provider.ws!.send(updateFrame(updates[0]));
+		const check = connect(server.url, doc, staff);
+		await synced(check);
+		await waitFor(() => check.doc.getXmlFragment('notes').toArray().some((n) => n instanceof Y.XmlElement && n.nodeName === 'blockquote'), 3000, 'the held-back item to be stored');
+		const quote = check.doc.getXmlFragment('notes').toArray().find((n): n is Y.XmlElement => n instanceof Y.XmlElement && n.nodeName === 'blockquote')!;
+		expect(quote.length).toBe(0);
+		// Tidy: the empty blockquote goes again.
+		check.doc.getXmlFragment('notes').delete(check.doc.getXmlFragment('notes').toArray().indexOf(quote), 1);
+		destroy(d, check);
+	});
+
+	it('ends the connection for good (4422) on an element the editor has no node for, and stores nothing of it', async () => {
+		const doc = `meeting:${ids.meetingId}`;
+		const c = connect(server.url, doc, staff);
+		await synced(c);
+		const before = Y.encodeStateVector(c.doc);
+		const script = new Y.XmlElement('script');
+		script.insert(0, [new Y.XmlText('alert(1)')]);
+		c.doc.getXmlFragment('notes').insert(0, [script]);
+		const link = new Y.XmlText();
+		const p = new Y.XmlElement('paragraph');
+		p.insert(0, [link]);
+		link.insert(0, 'click', { link: { href: 'javascript:alert(1)' } });
+		c.doc.getXmlFragment('notes').insert(0, [p]);
+		expect(Y.encodeStateAsUpdate(c.doc, before).byteLength).toBeGreaterThan(0);
+		expect((await c.closed).code).toBe(4422);
+		destroy(c);
+		const check = connect(server.url, doc, staff);
+		await synced(check);
+		expect(notesText(check.doc)).not.toContain('script');
+		expect(notesText(check.doc)).not.toContain('javascript:');
+		destroy(check);
 	});
 });
 

@@ -152,18 +152,31 @@ export async function accept(baseUrl: string, created: CreatedInvite): Promise<s
 	return cookie.split(';')[0];
 }
 
+/** The text of each paragraph of a rich-text root, in order (the shape the editor makes: paragraph > text). */
+function lines(doc: Y.Doc, field: string): Y.XmlText[] {
+	return doc
+		.getXmlFragment(field)
+		.toArray()
+		.flatMap((n) => (n instanceof Y.XmlElement && n.nodeName === 'paragraph' && n.get(0) instanceof Y.XmlText ? [n.get(0) as Y.XmlText] : []));
+}
+
+/** A new paragraph holding `text`, inserted at `index` of a rich-text root; returns its text. */
+function insertLine(doc: Y.Doc, field: string, index: number, text: string): Y.XmlText {
+	const line = new Y.XmlText(text);
+	const paragraph = new Y.XmlElement('paragraph');
+	paragraph.insert(0, [line]);
+	doc.getXmlFragment(field).insert(index, [paragraph]);
+	return line;
+}
+
 /**
- * A line of a shared document's notes, as a writer adds to it: the first text directly in the rich-text
- * root `field` (the notes of a meeting, `plan` for the plan), created when missing. The collab server
- * takes changes only in the roots a document's kind declares (src/lib/domain/doc-kinds.ts).
+ * A line of a shared document's notes, as a writer adds to it: the text of the first paragraph of the
+ * rich-text root `field` (the notes of a meeting, `plan` for the plan), created when missing. The collab
+ * server takes changes only in the roots a document's kind declares, in the editor's shape
+ * (src/lib/domain/doc-kinds.ts, rich-text-schema.ts): text sits in a paragraph, never in the root itself.
  */
 export function notesLine(doc: Y.Doc, field = 'notes'): Y.XmlText {
-	const fragment = doc.getXmlFragment(field);
-	const first = fragment.toArray().find((n): n is Y.XmlText => n instanceof Y.XmlText);
-	if (first) return first;
-	const line = new Y.XmlText();
-	fragment.insert(0, [line]);
-	return line;
+	return lines(doc, field)[0] ?? insertLine(doc, field, 0, '');
 }
 
 /** Everything in a rich-text root of a shared document, as text. */
@@ -171,18 +184,12 @@ export function notesText(doc: Y.Doc, field = 'notes'): string {
 	return doc.getXmlFragment(field).toString();
 }
 
-/** Adds `text` as a new line at the end of a rich-text root (the tests' own line, whatever else is there). */
+/** Adds `text` as a new paragraph at the end of a rich-text root (the tests' own line, whatever else is there). */
 export function appendLine(doc: Y.Doc, text: string, field = 'notes'): Y.XmlText {
-	const fragment = doc.getXmlFragment(field);
-	const line = new Y.XmlText(text);
-	fragment.insert(fragment.length, [line]);
-	return line;
+	return insertLine(doc, field, doc.getXmlFragment(field).length, text);
 }
 
 /** The line of a rich-text root that contains `text` (undefined while it has not arrived). */
 export function lineWith(doc: Y.Doc, text: string, field = 'notes'): Y.XmlText | undefined {
-	return doc
-		.getXmlFragment(field)
-		.toArray()
-		.find((n): n is Y.XmlText => n instanceof Y.XmlText && n.toString().includes(text));
+	return lines(doc, field).find((n) => n.toString().includes(text));
 }

@@ -16,3 +16,22 @@ export function nestBlockquotes(parent: Y.XmlFragment | Y.XmlElement, levels: nu
 	at.insert(0, [p]);
 	p.insert(0, [new Y.XmlText(text)]);
 }
+
+/**
+ * `levels` blockquotes nested one in the other under the notes, one Yjs update per element, all written
+ * under one client id (issue 16 item 1: the attacker sent items 0-49, held back item 50, sent the rest in
+ * chunks of 50, each hanging off an item the server did not have, then item 50).
+ */
+export function blockquoteChain(levels: number, clientID = 99): Uint8Array[] {
+	const doc = new Y.Doc();
+	doc.clientID = clientID;
+	const updates: Uint8Array[] = [];
+	doc.on('update', (u: Uint8Array) => updates.push(u));
+	let at: Y.XmlFragment | Y.XmlElement = doc.getXmlFragment('notes');
+	for (let i = 0; i < levels; i++) {
+		const q: Y.XmlElement = new Y.XmlElement('blockquote');
+		at.insert(0, [q]);
+		at = q;
+	}
+	return updates;
+}

@@ -159,6 +159,10 @@ export function connectDocument(opts: {
 	const sockets = trackedSockets(tracker, early?.socket ?? null);
 	const provider: WebsocketProvider = new WebsocketProvider(`${scheme}//${location.host}/collab`, opts.docId, doc, {
 		maxBackoffTime: 5000,
+		// No edits between tabs over BroadcastChannel: each tab gets them from the server, which stores them
+		// first. A tab that built on another tab's edit the server had not yet received would send a change
+		// the server must refuse (it would wait on the missing part: update-check.ts leavesPending).
+		disableBc: true,
 		params: stateVectorParam(doc),
 		WebSocketPolyfill: sockets.WebSocketPolyfill
 	});

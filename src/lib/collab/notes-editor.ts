@@ -13,6 +13,7 @@ import StarterKit from '@tiptap/starter-kit';
 import Collaboration from '@tiptap/extension-collaboration';
 import CollaborationCaret from '@tiptap/extension-collaboration-caret';
 import { NOTES_FIELD } from '$lib/domain/meeting-doc';
+import { isAllowedHref } from '$lib/domain/rich-text-schema';
 import type { DocConnection } from './doc-connection';
 
 export type NotesEditor = { editor: Editor; destroy: () => void };
@@ -102,6 +103,27 @@ function sizeLimit(onTooLong: (refused: boolean) => void): Extension {
 	});
 }
 
+/**
+ * The editor's extensions: what makes its schema (StarterKit's nodes and marks, with link addresses limited
+ * to what rich-text-schema.ts allows) and its behaviour. The server refuses any node, attribute or mark
+ * outside rich-text-schema.ts; rich-text-schema.test.ts builds the schema from this very list and compares,
+ * so an extension added here that the lists do not know fails that test instead of every page that uses it.
+ */
+export function notesExtensions(opts: {
+	connection: Pick<DocConnection, 'doc' | 'provider'>;
+	user: { name: string; color: string; role: string };
+	onTooLong: (refused: boolean) => void;
+}) {
+	return [
+		ReadInputFirst,
+		sizeLimit(opts.onTooLong),
+		// Collaboration brings Yjs undo; StarterKit's own history must be off.
+		StarterKit.configure({ undoRedo: false, link: { isAllowedUri: (url) => isAllowedHref(url) } }),
+		Collaboration.configure({ document: opts.connection.doc, field: NOTES_FIELD }),
+		CollaborationCaret.configure({ provider: opts.connection.provider, user: opts.user })
+	];
+}
+
 export function startEditor(opts: {
 	element: HTMLElement;
 	connection: DocConnection;
@@ -125,14 +147,7 @@ export function startEditor(opts: {
 	const editor = new Editor({
 		element: opts.element,
 		editable,
-		extensions: [
-			ReadInputFirst,
-			sizeLimit(opts.onTooLong),
-			// Collaboration brings Yjs undo; StarterKit's own history must be off.
-			StarterKit.configure({ undoRedo: false }),
-			Collaboration.configure({ document: connection.doc, field: NOTES_FIELD }),
-			CollaborationCaret.configure({ provider: connection.provider, user: opts.user })
-		],
+		extensions: notesExtensions({ connection, user: opts.user, onTooLong: opts.onTooLong }),
 		editorProps: { attributes: attributes(!editable) }
 	});
 	// Before a remote edit or caret reaches the editor: see readPendingInput. (The key-down read is the one

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { checkChange, DOC_KIND_SPECS, type DocKindSpec } from './doc-kinds';
+import { checkChange, DOC_KIND_SPECS, type DocKindSpec, type RootItem } from './doc-kinds';
 import { DOC_KINDS } from './doc-id';
 import { REFUSAL_REASONS } from './collab-protocol';
 import * as Y from 'yjs';
@@ -22,6 +22,24 @@ describe('shared-document kinds', () => {
 		expect(checkChange(DOC_KIND_SPECS.meeting, change([['notes', [null]], ['secret', [null]]]), facilitator)).toBe('shape');
 		expect(checkChange(DOC_KIND_SPECS.plan, change([['notes', [null]]]), facilitator)).toBe('shape');
 		expect(checkChange(DOC_KIND_SPECS.plan, change([['plan', [null]], ['meta', ['status']]]), facilitator)).toBeNull();
+	});
+
+	it('refuse a root written as another type: a key on a root that is not a map, list content in a map, content a root’s type does not hold (issue 16 item 3)', () => {
+		const meeting = DOC_KIND_SPECS.meeting;
+		const withItems = (roots: [string, (string | null)[]][], items: [string, RootItem[]][]) => ({ ...change(roots), rootItems: new Map(items.map(([r, k]) => [r, new Set(k)])) });
+		// What each part's own shape writes.
+		expect(checkChange(meeting, withItems([['notes', [null]], ['agenda', ['stages', 'currentStage']], ['board', [null]], ['decision', [null]], ['actions', [null]]], [['notes', ['xml', 'deleted']], ['board', ['value']], ['decision', ['text']], ['actions', ['value']]]), facilitator)).toBeNull();
+		// A map key under the notes (xml), list content under the agenda (map), a map entry under the board (array).
+		expect(checkChange(meeting, change([['notes', ['x']]]), facilitator)).toBe('shape');
+		expect(checkChange(meeting, withItems([['agenda', [null]]], [['agenda', ['text']]]), facilitator)).toBe('shape');
+		expect(checkChange(meeting, change([['agenda', [null]]]), facilitator)).toBe('shape');
+		expect(checkChange(meeting, change([['board', ['k']]]), facilitator)).toBe('shape');
+		// Content of another type in a list root.
+		expect(checkChange(meeting, withItems([['notes', [null]]], [['notes', ['text']]]), facilitator)).toBe('shape');
+		expect(checkChange(meeting, withItems([['decision', [null]]], [['decision', ['xml']]]), facilitator)).toBe('shape');
+		expect(checkChange(meeting, withItems([['board', [null]]], [['board', ['text']]]), facilitator)).toBe('shape');
+		expect(checkChange(meeting, withItems([['board', [null]]], [['board', ['other']]]), facilitator)).toBe('shape');
+		expect(checkChange(meeting, withItems([], [['secret', ['value']]]), facilitator)).toBe('shape');
 	});
 
 	it('run a kind’s own rule after the shared ones (a rule as the meeting room will write them)', () => {

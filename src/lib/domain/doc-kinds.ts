@@ -13,11 +13,31 @@ import { PLAN_FIELD, PLAN_META_FIELD, PLAN_SCHEMA_KEY, seedPlan } from './plan-d
 export type RootType = 'xml' | 'map' | 'array' | 'text';
 
 /**
- * What one incoming update would change, computed by the server before it is applied: for each root it
- * writes, the top-level keys it sets or deletes when the root is a map (`null` stands for anything below
- * the top level, and for a root that is not a map).
+ * What a change puts directly in a root's list (not under a key), by its Yjs content: `xml` an element or
+ * text of an XML fragment; `text` characters, formatting or an embed of a text; `value` a value or a
+ * shared type (map, array, text) of an array; `deleted` an item whose content is gone (fits any list);
+ * `other` anything no kind holds (a subdocument, a fragment inside a document).
  */
-export type ChangeFacts = { roots: ReadonlyMap<string, ReadonlySet<string | null>> };
+export type RootItem = 'xml' | 'text' | 'value' | 'deleted' | 'other';
+
+/**
+ * What one incoming update would change, computed by the server before it is applied:
+ * - `roots`: for each root it writes or deletes in, the top-level keys it touches: a key set on the root
+ *   itself, or anything below that key (`null`: the root's list content and anything below it);
+ * - `rootItems`: for each root, what it puts directly in the root's list (absent: nothing).
+ */
+export type ChangeFacts = {
+	roots: ReadonlyMap<string, ReadonlySet<string | null>>;
+	rootItems?: ReadonlyMap<string, ReadonlySet<RootItem>>;
+};
+
+/** What each root type's own list may hold (a map has no list content). */
+const ROOT_ITEMS: Readonly<Record<RootType, ReadonlySet<RootItem>>> = {
+	xml: new Set(['xml', 'deleted']),
+	text: new Set(['text', 'deleted']),
+	array: new Set(['value', 'deleted']),
+	map: new Set()
+};
 
 /** Who sends the update: a staff role (`facilitator`, `caseworker`, `supervisor`) or a participant role code. */
 export type WriterFacts = { kind: 'staff' | 'participant'; role: string };
@@ -72,10 +92,21 @@ export function kindSpec(kind: DocKind): DocKindSpec {
 }
 
 /**
- * The rules every kind shares: only its declared roots are written. Then the kind's own check. Returns why
- * the change is refused, or null.
+ * The rules every kind shares, then the kind's own check. Returns why the change is refused, or null.
+ * Shared rules (`shape` when broken): only the kind's declared roots are written, each as its type: keys
+ * only on a map (`null` in its keys is list content, which a map has none of), no key on any other root,
+ * and a root's list holds only what its type holds (ROOT_ITEMS: no map entry under the notes, no text in
+ * the agenda, no map entry in the board).
  */
 export function checkChange(spec: DocKindSpec, change: ChangeFacts, writer: WriterFacts): RefusalReason | null {
-	for (const root of change.roots.keys()) if (!Object.hasOwn(spec.roots, root)) return 'shape';
+	for (const [root, keys] of change.roots) {
+		if (!Object.hasOwn(spec.roots, root)) return 'shape';
+		const type = spec.roots[root];
+		for (const key of keys) if ((key === null) !== (type !== 'map')) return 'shape';
+	}
+	for (const [root, items] of change.rootItems ?? []) {
+		if (!Object.hasOwn(spec.roots, root)) return 'shape';
+		for (const item of items) if (!ROOT_ITEMS[spec.roots[root]].has(item)) return 'shape';
+	}
 	return spec.check?.(change, writer) ?? null;
 }

@@ -114,8 +114,11 @@ async function runLoad(kit: ClientKit, c: LoadConfig): Promise<LoadResult> {
 		await withTimeout(client.synced, 30_000, `sync of ${docName}`);
 		const notes = client.doc.getXmlFragment('notes');
 		const prefix = (who: number) => `${run}-${who}:`;
+		// A paragraph of its own, as the editor writes one (the server refuses text straight in the notes).
 		const line = new kit.Y.XmlText(prefix(k));
-		notes.insert(notes.length, [line]);
+		const paragraph = new kit.Y.XmlElement('paragraph');
+		paragraph.insert(0, [line]);
+		notes.insert(notes.length, [paragraph]);
 		const seen = new Int32Array(P).fill(-1);
 		const sent = sentAt[meeting];
 		/** Which participant writes each line (read once per line from its prefix). */

@@ -10,7 +10,7 @@ import { MAX_PRESENCE_PER_SECOND, Room, type RoomOptions } from './room';
 import { ClientIdOwners } from './client-ids';
 import { awarenessClients, awarenessOf, awarenessOfMany, connection, tick, updateMessage } from './room-test-kit';
 import { CLOSE } from '../../domain/collab-protocol';
-import { nestBlockquotes } from '../../../../tests/support/hostile';
+import { blockquoteChain, nestBlockquotes } from '../../../../tests/support/hostile';
 
 function room(options: RoomOptions = {}, docId = 'meeting:g') {
 	const db = testDatabase();
@@ -24,7 +24,7 @@ function edit(base: Y.Doc, clientID: number, text: string): Uint8Array {
 	// Set after applying: Yjs picks a new id when a remote update writes under its own (as a forger would not).
 	doc.clientID = clientID;
 	const before = Y.encodeStateVector(doc);
-	const t = doc.getText('notes');
+	const t = doc.getText('decision');
 	t.insert(t.length, text);
 	return Y.encodeStateAsUpdate(doc, before);
 }
@@ -56,7 +56,7 @@ describe('acknowledgements', () => {
 		r.receive(viewer.conn, updateMessage(edit(r.doc, 5, 'not allowed')));
 		await settle();
 		expect(viewer.hearth).toEqual([{ t: 'access', access: 'read' }, { t: 'saved', n: 1 }, { t: 'refused', reason: 'read-only' }]);
-		expect(r.doc.getText('notes').toString()).toBe('');
+		expect(r.doc.getText('decision').toString()).toBe('');
 		expect(viewer.closed).toEqual([]);
 	});
 });
@@ -78,7 +78,7 @@ describe('Yjs client ids', () => {
 		// Dana's own next edit at that clock is stored, not dropped as a duplicate.
 		r.receive(dana.conn, updateMessage(edit(r.doc, 42, 'reunify')));
 		await settle();
-		expect(r.doc.getText('notes').toString()).toBe('Decision: reunify');
+		expect(r.doc.getText('decision').toString()).toBe('Decision: reunify');
 		// Across a restart too: the claim is stored.
 		expect(new ClientIdOwners(db, 'meeting:ids').ownerOf(42)).toBe('u:dana');
 	});
@@ -218,12 +218,12 @@ describe('limits', () => {
 		await settle();
 		expect(a.hearth.at(-1)).toEqual({ t: 'refused', reason: 'too-large' });
 		expect(a.closed).toEqual([{ code: CLOSE.tooLarge, reason: 'too-large' }]);
-		expect(r.doc.getText('notes').toString()).toBe('');
+		expect(r.doc.getText('decision').toString()).toBe('');
 		expect(refusals).toEqual(['too-large']);
 		// What it sends after the refusal is not taken.
 		r.receive(a.conn, updateMessage(edit(r.doc, 3, 'later')));
 		await settle();
-		expect(r.doc.getText('notes').toString()).toBe('');
+		expect(r.doc.getText('decision').toString()).toBe('');
 	});
 
 	it('refuses an update that would take the document past its size', async () => {
@@ -248,6 +248,124 @@ describe('limits', () => {
 		expect(a.hearth.at(-1)).toEqual({ t: 'refused', reason: 'shape' });
 		expect(a.closed[0].code).toBe(CLOSE.malformed);
 		expect(r.doc.getXmlFragment('notes').length).toBe(0);
+	});
+});
+
+describe('updates that would leave something pending (issue 16 item 1)', () => {
+	const depthOf = (notes: Y.XmlFragment) => {
+		let depth = 0;
+		for (let el = notes.get(0); el instanceof Y.XmlElement; el = el.get(0)) depth++;
+		return depth;
+	};
+
+	it('refuses the first chunk that hangs off an item held back, closes the socket (1007), and never stores the chain', async () => {
+		const { room: r } = room({}, 'meeting:pending');
+		const a = connection();
+		r.join(a.conn);
+		const updates = blockquoteChain(3000);
+		for (const u of updates.slice(0, 50)) r.receive(a.conn, updateMessage(u));
+		for (let from = 51; from < updates.length; from += 50) r.receive(a.conn, updateMessage(Y.mergeUpdates(updates.slice(from, from + 50))));
+		r.receive(a.conn, updateMessage(updates[50]));
+		await settle();
+		// 50 saved (in however many runs), then the refusal, then nothing: what it sends after is not taken.
+		const acks = a.hearth.slice(1);
+		expect(acks.at(-1)).toEqual({ t: 'refused', reason: 'shape' });
+		expect(acks.slice(0, -1).reduce((n, m) => n + (m.t === 'saved' ? m.n : 1000), 0)).toBe(50);
+		expect(a.closed).toEqual([{ code: CLOSE.malformed, reason: 'shape' }]);
+		expect(depthOf(r.doc.getXmlFragment('notes'))).toBe(50);
+		expect(r.doc.store.pendingStructs).toBeNull();
+		// A new connection that tries again, chunk by chunk, is refused the same way, and nothing is parked.
+		const b = connection();
+		r.join(b.conn);
+		r.receive(b.conn, updateMessage(Y.mergeUpdates(updates.slice(100, 150))));
+		await settle();
+		expect(b.hearth.at(-1)).toEqual({ t: 'refused', reason: 'shape' });
+		expect(r.doc.store.pendingStructs).toBeNull();
+		expect(r.doc.store.pendingDs).toBeNull();
+	});
+
+	it('never acknowledges as saved an update that only the missing piece would complete', async () => {
+		const { room: r } = room({}, 'meeting:pending-only');
+		const a = connection();
+		r.join(a.conn);
+		const updates = blockquoteChain(3);
+		r.receive(a.conn, updateMessage(updates[1]));
+		await settle();
+		expect(a.hearth.at(-1)).toEqual({ t: 'refused', reason: 'shape' });
+		expect(r.doc.store.pendingStructs).toBeNull();
+	});
+
+	it('drops what a document stored before this check holds pending, so no later update completes it unchecked', async () => {
+		const { room: r } = room({}, 'meeting:legacy');
+		const updates = blockquoteChain(200);
+		// As the document was before the fix: the chain parked behind item 0.
+		Y.applyUpdate(r.doc, Y.mergeUpdates(updates.slice(1)));
+		expect(r.doc.store.pendingStructs).not.toBeNull();
+		const a = connection();
+		r.join(a.conn);
+		r.receive(a.conn, updateMessage(updates[0]));
+		await settle();
+		expect(a.hearth.at(-1)).toEqual({ t: 'saved', n: 1 });
+		expect(depthOf(r.doc.getXmlFragment('notes'))).toBe(1);
+		expect(r.doc.store.pendingStructs).toBeNull();
+	});
+
+	it('refuses deletions of items the document does not have', async () => {
+		const { room: r } = room({}, 'meeting:pending-ds');
+		const a = connection();
+		r.join(a.conn);
+		const writer = new Y.Doc();
+		writer.getText('decision').insert(0, 'hello');
+		const before = Y.encodeStateVector(writer);
+		writer.getText('decision').delete(0, 3);
+		r.receive(a.conn, updateMessage(Y.encodeStateAsUpdate(writer, before)));
+		await settle();
+		expect(a.hearth.at(-1)).toEqual({ t: 'refused', reason: 'shape' });
+		expect(r.doc.store.pendingDs).toBeNull();
+	});
+});
+
+describe('the rich-text schema and root types (issue 16 items 2 and 3)', () => {
+	/** What sending `change` (made on an empty document) does: the acknowledgement and the close. */
+	async function send(change: (doc: Y.Doc) => void) {
+		const { room: r } = room({}, 'meeting:schema');
+		const a = connection();
+		r.join(a.conn);
+		const doc = new Y.Doc();
+		change(doc);
+		r.receive(a.conn, updateMessage(Y.encodeStateAsUpdate(doc)));
+		await settle();
+		return { ack: a.hearth.at(-1), closed: a.closed.map((c) => c.code), notes: r.doc.getXmlFragment('notes').length };
+	}
+	const paragraph = (doc: Y.Doc, name = 'paragraph') => {
+		const el = new Y.XmlElement(name);
+		doc.getXmlFragment('notes').insert(0, [el]);
+		const text = new Y.XmlText();
+		el.insert(0, [text]);
+		return { el, text };
+	};
+
+	it('stores what the editor writes', async () => {
+		expect(await send((d) => paragraph(d).text.insert(0, 'hello', { bold: {} }))).toEqual({ ack: { t: 'saved', n: 1 }, closed: [], notes: 1 });
+	});
+
+	it.each([
+		['an element named script', (d: Y.Doc) => paragraph(d, 'script')],
+		['an element named with markup', (d: Y.Doc) => paragraph(d, 'p"><img src=x onerror=alert(1)>')],
+		['a heading whose level is an object', (d: Y.Doc) => paragraph(d, 'heading').el.setAttribute('level', { toString: null } as unknown as string)],
+		['a javascript: link', (d: Y.Doc) => paragraph(d).text.insert(0, 'click', { link: { href: 'javascript:alert(1)' } })],
+		['text straight in the notes', (d: Y.Doc) => d.getXmlFragment('notes').insert(0, [new Y.XmlText('loose')])]
+	])('refuses %s, and ends that page’s connection for good (4422)', async (_name, change) => {
+		expect(await send(change)).toEqual({ ack: { t: 'refused', reason: 'shape' }, closed: [CLOSE.changeRefused], notes: 0 });
+	});
+
+	it.each([
+		['a map key under the notes', (d: Y.Doc) => d.getMap('notes').set('x', 1)],
+		['text under the agenda', (d: Y.Doc) => d.getText('agenda').insert(0, 'x')],
+		['a map entry under the board', (d: Y.Doc) => d.getMap('board').set('k', 'v')]
+	])('refuses %s (a root written as another type), for good (4422)', async (_name, change) => {
+		const { ack, closed } = await send(change);
+		expect({ ack, closed }).toEqual({ ack: { t: 'refused', reason: 'shape' }, closed: [CLOSE.changeRefused] });
 	});
 });
 

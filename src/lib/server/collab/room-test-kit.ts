@@ -41,7 +41,7 @@ export function updateMessage(update: Uint8Array): Uint8Array {
 
 export function textEdit(text: string): Uint8Array {
 	const doc = new Y.Doc();
-	doc.getText('notes').insert(0, text);
+	doc.getText('decision').insert(0, text);
 	return Y.encodeStateAsUpdate(doc);
 }
 

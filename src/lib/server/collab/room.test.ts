@@ -27,7 +27,7 @@ describe('a room', () => {
 		expect(a.sent.length).toBe(1); // the sender got its sync step 1 only: its own update is not echoed
 		room.destroy();
 		const again = new Room('meeting:x', log, new InProcessBus(), 500);
-		expect(again.doc.getText('notes').toString()).toBe('hello');
+		expect(again.doc.getText('decision').toString()).toBe('hello');
 	});
 
 	it('drops edits from read-only connections', async () => {
@@ -37,7 +37,7 @@ describe('a room', () => {
 		room.join(viewer.conn);
 		room.receive(viewer.conn, updateMessage(textEdit('not allowed')));
 		await tick();
-		expect(room.doc.getText('notes').toString()).toBe('');
+		expect(room.doc.getText('decision').toString()).toBe('');
 	});
 
 	it('closes only the sender on garbage, with 1007', () => {
@@ -48,7 +48,7 @@ describe('a room', () => {
 			expect(() => room.receive(a.conn, garbage)).toThrow(ProtocolError);
 		}
 		expect(() => room.receive(a.conn, new Uint8Array([9]))).toThrow(expect.objectContaining({ code: CLOSE.policy }));
-		expect(room.doc.getText('notes').toString()).toBe('');
+		expect(room.doc.getText('decision').toString()).toBe('');
 	});
 
 	it('compacts the log into a snapshot that loads the same document', async () => {
@@ -60,7 +60,7 @@ describe('a room', () => {
 		for (const word of ['one ', 'two ', 'three ', 'four ']) {
 			const doc = new Y.Doc();
 			Y.applyUpdate(doc, Y.encodeStateAsUpdate(room.doc));
-			doc.getText('notes').insert(doc.getText('notes').length, word);
+			doc.getText('decision').insert(doc.getText('decision').length, word);
 			room.receive(a.conn, updateMessage(Y.encodeStateAsUpdate(doc, Y.encodeStateVector(room.doc))));
 			await tick();
 			await tick();
@@ -69,7 +69,7 @@ describe('a room', () => {
 		expect(snapshot).not.toBeNull();
 		expect(updates.length).toBeLessThan(3);
 		room.destroy();
-		expect(new Room('meeting:c', log, new InProcessBus(), 3).doc.getText('notes').toString()).toBe('one two three four ');
+		expect(new Room('meeting:c', log, new InProcessBus(), 3).doc.getText('decision').toString()).toBe('one two three four ');
 	});
 
 	it('answers a sync step 1 with what the client lacks', async () => {
@@ -86,7 +86,7 @@ describe('a room', () => {
 		expect([reply.type, reply.step]).toEqual([0, 1]);
 		const doc = new Y.Doc();
 		Y.applyUpdate(doc, reply.payload);
-		expect(doc.getText('notes').toString()).toBe('abc');
+		expect(doc.getText('decision').toString()).toBe('abc');
 	});
 
 	it('sends what a client lacks on join when it says what it holds, and answers its step 1 with only the rest', async () => {
@@ -103,7 +103,7 @@ describe('a room', () => {
 		await tick();
 		expect(b.sent.slice(0, 2).map((m) => [readSync(m).type, readSync(m).step])).toEqual([[0, 0], [0, 1]]);
 		Y.applyUpdate(fresh, readSync(b.sent[1]).payload);
-		expect(fresh.getText('notes').toString()).toBe('saved notes');
+		expect(fresh.getText('decision').toString()).toBe('saved notes');
 
 		// Its own step 1 (sent before it had the document: empty) is answered without the document again.
 		room.receive(b.conn, stepOne(new Y.Doc()));
@@ -114,7 +114,7 @@ describe('a room', () => {
 		expect(rest.byteLength).toBeLessThan(8);
 		const check = new Y.Doc();
 		Y.applyUpdate(check, rest);
-		expect(check.getText('notes').toString()).toBe('');
+		expect(check.getText('decision').toString()).toBe('');
 	});
 
 	it('sends a reconnecting client only what it lacks on join', async () => {
@@ -127,7 +127,7 @@ describe('a room', () => {
 		Y.applyUpdate(client, Y.encodeStateAsUpdate(room.doc));
 		const writer = new Y.Doc();
 		Y.applyUpdate(writer, Y.encodeStateAsUpdate(room.doc));
-		writer.getText('notes').insert(writer.getText('notes').length, ', then more');
+		writer.getText('decision').insert(writer.getText('decision').length, ', then more');
 		room.receive(a.conn, updateMessage(Y.encodeStateAsUpdate(writer, Y.encodeStateVector(room.doc))));
 		await tick();
 
@@ -137,7 +137,7 @@ describe('a room', () => {
 		const missing = readSync(b.sent[1]).payload;
 		expect(missing.byteLength).toBeLessThan(Y.encodeStateAsUpdate(room.doc).byteLength);
 		Y.applyUpdate(client, missing);
-		expect(client.getText('notes').toString()).toBe('first part, then more');
+		expect(client.getText('decision').toString()).toBe('first part, then more');
 	});
 
 	it('draws its compaction threshold around the mean', () => {
@@ -172,11 +172,11 @@ describe('a room', () => {
 			expect(room.isResting).toBe(true);
 			const client = new Y.Doc();
 			Y.applyUpdate(client, readSync(a.sent[1]).payload);
-			expect(client.getText('notes').toString()).toBe('the whole plan');
+			expect(client.getText('decision').toString()).toBe('the whole plan');
 			// Its step 1 (empty, sent before the document reached it) gets nothing twice.
 			const late = new Y.Doc();
 			Y.applyUpdate(late, readSync(a.sent.at(-1)!).payload);
-			expect(late.getText('notes').toString()).toBe('');
+			expect(late.getText('decision').toString()).toBe('');
 			// A client that sends back what the room already has does not wake it either.
 			room.receive(a.conn, updateMessage(Y.encodeStateAsUpdate(client)));
 			expect(room.isResting).toBe(true);
@@ -193,7 +193,7 @@ describe('a room', () => {
 			const writer = new Y.Doc();
 			Y.applyUpdate(writer, readSync(a.sent[1]).payload);
 			const had = Y.encodeStateVector(writer);
-			writer.getText('notes').insert(5, ' and edited');
+			writer.getText('decision').insert(5, ' and edited');
 			const before = b.sent.length;
 			room.receive(a.conn, updateMessage(Y.encodeStateAsUpdate(writer, had)));
 			expect(room.isResting).toBe(false);
@@ -201,9 +201,9 @@ describe('a room', () => {
 			expect(b.sent.length).toBeGreaterThan(before);
 			room.rest();
 			expect(room.isResting).toBe(true);
-			expect(room.doc.getText('notes').toString()).toBe('saved and edited');
+			expect(room.doc.getText('decision').toString()).toBe('saved and edited');
 			room.destroy();
-			expect(new Room('meeting:r2', log, new InProcessBus(), 500).doc.getText('notes').toString()).toBe('saved and edited');
+			expect(new Room('meeting:r2', log, new InProcessBus(), 500).doc.getText('decision').toString()).toBe('saved and edited');
 		});
 
 		it('rests by itself once nobody has typed for restMs, and compacts from the resting state', async () => {
@@ -220,7 +220,7 @@ describe('a room', () => {
 			expect(updates).toHaveLength(0);
 			const check = new Y.Doc();
 			Y.applyUpdate(check, snapshot!);
-			expect(check.getText('notes').toString()).toBe('typed');
+			expect(check.getText('decision').toString()).toBe('typed');
 		});
 	});
 });

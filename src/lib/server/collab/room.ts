@@ -7,7 +7,7 @@ import { applyStored, type UpdateLog } from './update-log.ts';
 import { REMOTE, type Bus, type BusMessage, type PresenceFacts } from './bus.ts';
 import { CLOSE, encodeHearthMessage, type RefusalReason } from '../../domain/collab-protocol.ts';
 import type { ClientIdOwners } from './client-ids.ts';
-import { addsTypes, deepestNewType, MAX_TYPE_DEPTH, rootsWritten, writtenClientIds, type DecodedUpdate } from './update-check.ts';
+import { addsTypes, changeFacts, deepestNewType, dropPending, leavesPending, MAX_TYPE_DEPTH, richTextMisfit, UpdatePlaces, writtenClientIds, type DecodedUpdate } from './update-check.ts';
 import { checkChange, DOC_KIND_SPECS, type DocKindSpec, type WriterFacts } from '../../domain/doc-kinds.ts';
 import { COMPRESSION_THRESHOLD, releaseDeflate } from './zlib-release.ts';
 import {
@@ -546,12 +546,24 @@ export class Room {
 		// one document that either can write; this holds even if a rule were missing).
 		for (const other of this.connections.values()) if (other !== conn && keptApart(conn, other)) return { reason: 'keep-apart' };
 		for (const facts of this.remotePresence.values()) if (keptApart(conn, facts)) return { reason: 'keep-apart' };
-		if (addsTypes(decoded) && deepestNewType(decoded, this.doc, MAX_TYPE_DEPTH) > MAX_TYPE_DEPTH) return { reason: 'shape', close: CLOSE.malformed };
-		// The kind's roots and rules (doc-kinds.ts). The refused change is dropped and the sender told why;
-		// the connection then ends for good: Yjs orders each client's changes, so every later change of that
-		// page would wait on the refused one for ever (never stored, never shown) while the page said "saved".
+		const doc = this.doc;
+		// Nothing is ever left pending (update-check.ts leavesPending): what a document stored before this
+		// check may hold pending is dropped, and an update that would park anything is refused. The
+		// connection closes as malformed (1007), not for good: an honest page sends such an update only
+		// when it holds another tab's edit the server has not received yet (y-websocket shares edits
+		// between tabs), and its reconnect's sync step 2 then carries both, complete.
+		dropPending(doc);
+		if (leavesPending(decoded, payload, doc)) return { reason: 'shape', close: CLOSE.malformed };
+		const places = new UpdatePlaces(decoded, doc, MAX_TYPE_DEPTH);
+		if (addsTypes(decoded) && deepestNewType(decoded, doc, MAX_TYPE_DEPTH, places) > MAX_TYPE_DEPTH) return { reason: 'shape', close: CLOSE.malformed };
+		// The kind's roots, root types, rich-text schema and rules (doc-kinds.ts, rich-text-schema.ts). The
+		// refused change is dropped and the sender told why; the connection then ends for good: Yjs orders
+		// each client's changes, so every later change of that page would wait on the refused one for ever
+		// (never stored, never shown) while the page said "saved".
 		if (this.spec) {
-			const why = checkChange(this.spec, { roots: rootsWritten(decoded, this.doc) }, conn.writer ?? { kind: 'participant', role: conn.role });
+			const why =
+				checkChange(this.spec, changeFacts(decoded, doc, places), conn.writer ?? { kind: 'participant', role: conn.role }) ??
+				(richTextMisfit(decoded, doc, this.spec.richText, places) === null ? null : 'shape');
 			if (why) return { reason: why, close: CLOSE.changeRefused };
 		}
 		if (this.owners) {

@@ -1,7 +1,12 @@
 import { describe, expect, it } from 'vitest';
 import * as Y from 'yjs';
-import { nestBlockquotes } from '../../../../tests/support/hostile';
-import { deepestNewType, writtenClientIds, addsTypes, MAX_TYPE_DEPTH, rootsWritten } from './update-check';
+import { blockquoteChain, nestBlockquotes } from '../../../../tests/support/hostile';
+import * as encoding from 'lib0/encoding';
+import { rng } from '../../../../tests/bench/lib/docs';
+import { getSchema } from '@tiptap/core';
+import StarterKit from '@tiptap/starter-kit';
+import { prosemirrorJSONToYXmlFragment } from '@tiptap/y-tiptap';
+import { deepestNewType, writtenClientIds, addsTypes, MAX_TYPE_DEPTH, rootsWritten, leavesPending, richTextMisfit, changeFacts, UpdatePlaces } from './update-check';
 
 /** The update a change to a copy of `doc` produces (what a client would send). */
 function changeOf(doc: Y.Doc, change: (copy: Y.Doc) => void, clientID = 7): Uint8Array {
@@ -118,5 +123,355 @@ describe('the roots an update writes in', () => {
 		const first = changeOf(doc, (c) => c.getMap('meta').set('status', 'DRAFT'));
 		Y.applyUpdate(doc, first);
 		expect(rootsWritten(Y.decodeUpdate(first), doc).size).toBe(0);
+	});
+});
+
+/** True when Yjs, applying `update` to a copy of `doc`, parks anything as pending. */
+function yjsLeavesPending(doc: Y.Doc, update: Uint8Array): boolean {
+	const copy = new Y.Doc();
+	Y.applyUpdate(copy, Y.encodeStateAsUpdate(doc));
+	Y.applyUpdate(copy, update);
+	return copy.store.pendingStructs !== null || copy.store.pendingDs !== null;
+}
+
+const pending = (doc: Y.Doc, update: Uint8Array) => leavesPending(Y.decodeUpdate(update), update, doc);
+
+describe('an update that would leave something pending (issue 16 item 1: nesting past the limit, 50 items at a time)', () => {
+	it('is seen in every chunk of the attack that hangs off an item held back, and Yjs would indeed park it', () => {
+		const chain = blockquoteChain(300);
+		const doc = new Y.Doc();
+		for (const u of chain.slice(0, 50)) {
+			expect(pending(doc, u)).toBe(false);
+			Y.applyUpdate(doc, u);
+		}
+		for (let from = 51; from < chain.length; from += 50) {
+			const chunk = Y.mergeUpdates(chain.slice(from, from + 50));
+			expect(pending(doc, chunk)).toBe(true);
+			expect(yjsLeavesPending(doc, chunk)).toBe(true);
+		}
+		// The piece held back, alone, is complete.
+		expect(pending(doc, chain[50])).toBe(false);
+	});
+
+	it('sees structs that build on another client’s items, missing or in the same update in any order', () => {
+		const a = new Y.Doc();
+		a.clientID = 1;
+		const b = new Y.Doc();
+		b.clientID = 2;
+		const fromA: Uint8Array[] = [];
+		a.on('update', (u: Uint8Array) => fromA.push(u));
+		const p = new Y.XmlElement('paragraph');
+		a.getXmlFragment('notes').insert(0, [p]);
+		p.insert(0, [new Y.XmlText('from a')]);
+		Y.applyUpdate(b, Y.encodeStateAsUpdate(a));
+		const before = Y.encodeStateVector(b);
+		(b.getXmlFragment('notes').get(0) as Y.XmlElement).insert(1, [new Y.XmlText('from b')]);
+		const fromB = Y.encodeStateAsUpdate(b, before);
+		const server = new Y.Doc();
+		expect(pending(server, fromB)).toBe(true);
+		expect(pending(server, Y.mergeUpdates([fromB, ...fromA]))).toBe(false);
+		expect(pending(server, Y.mergeUpdates([...fromA, fromB]))).toBe(false);
+		// Only part of what b builds on.
+		expect(pending(server, Y.mergeUpdates([fromA[0], fromB]))).toBe(yjsLeavesPending(server, Y.mergeUpdates([fromA[0], fromB])));
+	});
+
+	it('sees deletions of items the document does not have (Yjs keeps them, merged with every later update’s, without bound)', () => {
+		const writer = new Y.Doc();
+		writer.getText('decision').insert(0, 'hello');
+		const inserted = Y.encodeStateAsUpdate(writer);
+		const before = Y.encodeStateVector(writer);
+		writer.getText('decision').delete(0, 2);
+		const deletion = Y.encodeStateAsUpdate(writer, before);
+		const server = new Y.Doc();
+		expect(pending(server, deletion)).toBe(true);
+		expect(yjsLeavesPending(server, deletion)).toBe(true);
+		// In the same update, or once the document has them: nothing pending.
+		expect(pending(server, Y.encodeStateAsUpdate(writer))).toBe(false);
+		Y.applyUpdate(server, inserted);
+		expect(pending(server, deletion)).toBe(false);
+		// A delete set naming clients and clocks nobody wrote: what an attacker could repeat to grow memory.
+		const encoder = new Y.UpdateEncoderV1();
+		encoding.writeVarUint(encoder.restEncoder, 0); // no structs
+		encoding.writeVarUint(encoder.restEncoder, 100); // 100 clients
+		for (let i = 0; i < 100; i++) {
+			encoding.writeVarUint(encoder.restEncoder, 1000 + i);
+			encoding.writeVarUint(encoder.restEncoder, 1); // one range
+			encoding.writeVarUint(encoder.restEncoder, 0); // clock
+			encoding.writeVarUint(encoder.restEncoder, 3); // length
+		}
+		const junk = encoder.toUint8Array();
+		expect(Y.decodeUpdate(junk).ds.clients.size).toBe(100);
+		expect(pending(server, junk)).toBe(true);
+		expect(yjsLeavesPending(server, junk)).toBe(true);
+	});
+
+	it('sees a client given twice (Yjs keeps only the last run) and a run with no structs', () => {
+		const chain = blockquoteChain(4);
+		const doc = new Y.Doc();
+		// v1 update of one client: [1 client][run][0 deletions]; two runs of the same client back to back.
+		const run = (u: Uint8Array) => u.subarray(1, u.length - 1);
+		const twice = new Uint8Array([2, ...run(Y.mergeUpdates(chain.slice(0, 2))), ...run(Y.mergeUpdates(chain.slice(2, 4))), 0]);
+		expect(Y.decodeUpdate(twice).structs.map((s) => s.id.clock)).toEqual([0, 1, 2, 3]);
+		expect(pending(doc, twice)).toBe(true);
+		expect(yjsLeavesPending(doc, twice)).toBe(true);
+		// A second, empty run: 0 structs of client 7 at clock 0.
+		const empty = new Uint8Array([2, ...run(chain[0]), 0, 7, 0, 0]);
+		expect(pending(doc, empty)).toBe(true);
+		expect(pending(doc, chain[0])).toBe(false);
+	});
+
+	it('sees an item whose origin is a later item of its own client (Yjs would fail midway through applying it)', () => {
+		const writer = new Y.Doc();
+		writer.clientID = 3;
+		writer.getText('decision').insert(0, 'abcdef');
+		const update = Y.encodeStateAsUpdate(writer);
+		const decoded = Y.decodeUpdate(update);
+		expect(leavesPending(decoded, update, new Y.Doc())).toBe(false);
+		// Forged: the text claims to follow its own clock 5.
+		(decoded.structs[0] as Y.Item).origin = Y.createID(3, 5);
+		expect(leavesPending(decoded, update, new Y.Doc())).toBe(true);
+	});
+
+	it('agrees with Yjs on every update of three writers applied in a random order, alone and merged', () => {
+		let refused = 0;
+		let taken = 0;
+		for (let seed = 1; seed <= 12; seed++) {
+			const random = rng(seed);
+			const writers = [1, 2, 3].map((id) => {
+				const d = new Y.Doc();
+				d.clientID = id;
+				return d;
+			});
+			const updates: Uint8Array[] = [];
+			for (const w of writers) w.on('update', (u: Uint8Array, origin: unknown) => origin !== 'sync' && updates.push(u));
+			for (let step = 0; step < 40; step++) {
+				const w = writers[Math.floor(random() * 3)];
+				const notes = w.getXmlFragment('notes');
+				const texts = notes.toArray().flatMap((p) => (p instanceof Y.XmlElement && p.get(0) instanceof Y.XmlText ? [p.get(0) as Y.XmlText] : []));
+				const r = random();
+				if (r < 0.3 || texts.length === 0) {
+					const p = new Y.XmlElement(random() < 0.2 ? 'heading' : 'paragraph');
+					if (p.nodeName === 'heading') p.setAttribute('level', 2 as unknown as string);
+					notes.insert(Math.floor(random() * (notes.length + 1)), [p]);
+					p.insert(0, [new Y.XmlText('line ')]);
+				} else if (r < 0.75) {
+					const t = texts[Math.floor(random() * texts.length)];
+					t.insert(Math.floor(random() * (t.length + 1)), 'word ', random() < 0.2 ? { bold: {} } : undefined);
+				} else if (r < 0.9) {
+					const t = texts[Math.floor(random() * texts.length)];
+					if (t.length > 2) t.delete(Math.floor(random() * (t.length - 2)), 2);
+				} else notes.delete(Math.floor(random() * notes.length), 1);
+				if (random() < 0.4) {
+					const other = writers[Math.floor(random() * 3)];
+					if (other !== w) Y.applyUpdate(other, Y.encodeStateAsUpdate(w, Y.encodeStateVector(other)), 'sync');
+				}
+			}
+			const server = new Y.Doc();
+			const order = updates.map((u, i) => ({ u, k: random() + (i / updates.length) * 1.5 })).sort((x, y) => x.k - y.k);
+			for (let i = 0; i < order.length; ) {
+				const n = random() < 0.3 ? 1 + Math.floor(random() * 4) : 1;
+				const update = n === 1 ? order[i].u : Y.mergeUpdates(order.slice(i, i + n).map((o) => o.u));
+				i += n;
+				const predicted = pending(server, update);
+				expect(predicted, `seed ${seed}`).toBe(yjsLeavesPending(server, update));
+				if (predicted) refused++;
+				else {
+					taken++;
+					Y.applyUpdate(server, update);
+				}
+				expect(server.store.pendingStructs).toBeNull();
+				expect(server.store.pendingDs).toBeNull();
+			}
+		}
+		// Both answers came up often: the comparison says something.
+		expect(refused).toBeGreaterThan(20);
+		expect(taken).toBeGreaterThan(20);
+	});
+});
+
+/** A change to a copy of `doc` (client 7), then the misfit richTextMisfit finds in the notes, or null. */
+function misfit(doc: Y.Doc, change: (copy: Y.Doc) => void): string | null {
+	const update = changeOf(doc, change);
+	return richTextMisfit(Y.decodeUpdate(update), doc, ['notes']);
+}
+
+/** A paragraph in `at` holding `text` (formatted with `attributes` when given); returns the text. */
+function paragraphOf(at: Y.XmlFragment | Y.XmlElement, text: string, attributes?: Record<string, unknown>): Y.XmlText {
+	const p = new Y.XmlElement('paragraph');
+	at.insert(at.length, [p]);
+	const t = new Y.XmlText();
+	p.insert(0, [t]);
+	t.insert(0, text, attributes);
+	return t;
+}
+
+describe('the rich-text schema, checked on what an update writes in the notes (issue 16 item 2)', () => {
+	it('takes what the editor writes: every node type and mark, through y-prosemirror itself', () => {
+		const schema = getSchema([StarterKit.configure({ undoRedo: false })]);
+		const text = (t: string, marks: { type: string; attrs?: Record<string, unknown> }[] = []) => ({ type: 'text', text: t, marks });
+		const json = {
+			type: 'doc',
+			content: [
+				{ type: 'heading', attrs: { level: 2 }, content: [text('Plan')] },
+				{ type: 'paragraph', content: [text('bold', [{ type: 'bold' }]), text(' link', [{ type: 'link', attrs: { href: 'https://example.org' } }]), { type: 'hardBreak' }, text('all', [{ type: 'italic' }, { type: 'strike' }, { type: 'underline' }, { type: 'code' }])] },
+				{ type: 'bulletList', content: [{ type: 'listItem', content: [{ type: 'paragraph', content: [text('one')] }] }] },
+				{ type: 'orderedList', attrs: { start: 3, type: 'a' }, content: [{ type: 'listItem', content: [{ type: 'paragraph', content: [text('two')] }] }] },
+				{ type: 'blockquote', content: [{ type: 'paragraph', content: [text('said')] }] },
+				{ type: 'codeBlock', attrs: { language: 'js' }, content: [text('x()')] },
+				{ type: 'horizontalRule' },
+				{ type: 'paragraph' }
+			]
+		};
+		const doc = new Y.Doc();
+		const update = changeOf(doc, (c) => prosemirrorJSONToYXmlFragment(schema, json, c.getXmlFragment('notes')));
+		expect(richTextMisfit(Y.decodeUpdate(update), doc, ['notes'])).toBeNull();
+		Y.applyUpdate(doc, update);
+		// Editing it: typing, a new level, a mark ended, an element removed.
+		expect(
+			misfit(doc, (c) => {
+				const notes = c.getXmlFragment('notes');
+				(notes.get(0) as Y.XmlElement).setAttribute('level', 3 as unknown as string);
+				((notes.get(1) as Y.XmlElement).get(0) as Y.XmlText).format(0, 2, { bold: null });
+				((notes.get(1) as Y.XmlElement).get(0) as Y.XmlText).insert(1, 'typed');
+				notes.delete(6, 1);
+			})
+		).toBeNull();
+	});
+
+	it('refuses elements the editor has no node type for', () => {
+		const doc = new Y.Doc();
+		for (const name of ['script', 'p"><img src=x onerror=alert(1)>', 'doc', 'text', '__proto__']) {
+			expect(misfit(doc, (c) => c.getXmlFragment('notes').insert(0, [new Y.XmlElement(name)])), name).not.toBeNull();
+		}
+		// Also deep inside an element the document already holds.
+		const base = changeOf(doc, (c) => nestBlockquotes(c.getXmlFragment('notes'), 2));
+		Y.applyUpdate(doc, base);
+		expect(misfit(doc, (c) => ((c.getXmlFragment('notes').get(0) as Y.XmlElement).get(0) as Y.XmlElement).insert(0, [new Y.XmlElement('iframe')]))).toMatch(/iframe/);
+	});
+
+	it('refuses attributes a node does not declare, or with values of the wrong type', () => {
+		const doc = new Y.Doc();
+		const heading = (level: unknown, more: Record<string, unknown> = {}) =>
+			misfit(doc, (c) => {
+				const h = new Y.XmlElement('heading');
+				h.setAttribute('level', level as string);
+				for (const [k, v] of Object.entries(more)) h.setAttribute(k, v as string);
+				c.getXmlFragment('notes').insert(0, [h]);
+			});
+		expect(heading(2)).toBeNull();
+		for (const level of [{ toString: null }, 7, '2', [1], 1.5]) expect(heading(level), JSON.stringify(level)).toMatch(/level/);
+		expect(heading(1, { onclick: 'alert(1)' })).toMatch(/onclick/);
+		// Changing an attribute of an element the document holds.
+		Y.applyUpdate(doc, changeOf(doc, (c) => paragraphOf(c.getXmlFragment('notes'), 'x')));
+		expect(misfit(doc, (c) => (c.getXmlFragment('notes').get(0) as Y.XmlElement).setAttribute('style', 'x'))).toMatch(/style/);
+		// A shared type as an attribute value.
+		expect(misfit(doc, (c) => (c.getXmlFragment('notes').get(0) as Y.XmlElement).setAttribute('level', new Y.Map() as unknown as string))).not.toBeNull();
+	});
+
+	it('refuses marks the schema does not have, and links that are not web, mail, phone or relative', () => {
+		const doc = new Y.Doc();
+		const notes = (c: Y.Doc) => c.getXmlFragment('notes');
+		expect(misfit(doc, (c) => paragraphOf(notes(c), 'x', { link: { href: 'https://example.org', target: '_blank', rel: 'noopener noreferrer nofollow', class: null, title: null } }))).toBeNull();
+		expect(misfit(doc, (c) => paragraphOf(notes(c), 'x', { link: { href: 'javascript:alert(1)' } }))).toMatch(/link/);
+		expect(misfit(doc, (c) => paragraphOf(notes(c), 'x', { link: { href: 'https://x', onmouseover: 'alert(1)' } }))).toMatch(/link/);
+		expect(misfit(doc, (c) => paragraphOf(notes(c), 'x', { script: {} }))).toMatch(/script/);
+		expect(misfit(doc, (c) => paragraphOf(notes(c), 'x', { bold: 'yes' }))).toMatch(/bold/);
+		// A mark put on text the document already holds.
+		Y.applyUpdate(doc, changeOf(doc, (c) => paragraphOf(notes(c), 'hello')));
+		expect(misfit(doc, (c) => ((notes(c).get(0) as Y.XmlElement).get(0) as Y.XmlText).format(0, 5, { link: { href: 'data:text/html,x' } }))).toMatch(/link/);
+		expect(misfit(doc, (c) => ((notes(c).get(0) as Y.XmlElement).get(0) as Y.XmlText).format(0, 5, { italic: {} }))).toBeNull();
+	});
+
+	it('refuses shapes y-prosemirror cannot read: text straight in the notes, an attribute on text, values in an element, other types', () => {
+		const doc = new Y.Doc();
+		const notes = (c: Y.Doc) => c.getXmlFragment('notes');
+		expect(misfit(doc, (c) => notes(c).insert(0, [new Y.XmlText('loose')]))).not.toBeNull();
+		expect(misfit(doc, (c) => paragraphOf(notes(c), 'x').setAttribute('level', '1'))).toMatch(/attribute of text/);
+		expect(misfit(doc, (c) => {
+			const p = new Y.XmlElement('paragraph');
+			notes(c).insert(0, [p]);
+			(p as unknown as { insert: (i: number, c: unknown[]) => void }).insert(0, ['a string', 42]);
+		})).toMatch(/not an element or text/);
+		expect(misfit(doc, (c) => {
+			const p = new Y.XmlElement('paragraph');
+			notes(c).insert(0, [p]);
+			(p as unknown as { insert: (i: number, c: unknown[]) => void }).insert(0, [new Y.Map()]);
+		})).not.toBeNull();
+		expect(misfit(doc, (c) => {
+			const t = paragraphOf(notes(c), 'x');
+			t.insertEmbed(0, { image: 'x' });
+		})).toMatch(/text/);
+		// Other roots are not the editor's: the kind's root types decide there (doc-kinds.ts).
+		expect(richTextMisfit(Y.decodeUpdate(changeOf(doc, (c) => c.getText('decision').insert(0, 'x', { script: {} }))), doc, ['notes'])).toBeNull();
+	});
+
+	it('costs little per keystroke (10,000 single-character updates through every check, logged)', () => {
+		const doc = new Y.Doc();
+		Y.applyUpdate(doc, changeOf(doc, (c) => {
+			const notes = c.getXmlFragment('notes');
+			for (let i = 0; i < 200; i++) paragraphOf(notes, `paragraph ${i} `.repeat(20));
+		}, 1));
+		const writer = new Y.Doc();
+		writer.clientID = 2;
+		Y.applyUpdate(writer, Y.encodeStateAsUpdate(doc));
+		const keystrokes: Uint8Array[] = [];
+		writer.on('update', (u: Uint8Array) => keystrokes.push(u));
+		const line = ((writer.getXmlFragment('notes').get(100) as Y.XmlElement).get(0) as Y.XmlText);
+		for (let i = 0; i < 10_000; i++) line.insert(line.length, 'k');
+		// The same updates decoded and applied, unchecked: what the room pays anyway.
+		const bare = new Y.Doc();
+		Y.applyUpdate(bare, Y.encodeStateAsUpdate(doc));
+		const bareStart = performance.now();
+		for (const u of keystrokes) {
+			Y.decodeUpdate(u);
+			Y.applyUpdate(bare, u);
+		}
+		const bareMs = performance.now() - bareStart;
+		const start = performance.now();
+		let refused = 0;
+		for (const u of keystrokes) {
+			const decoded = Y.decodeUpdate(u);
+			if (leavesPending(decoded, u, doc)) refused++;
+			const places = new UpdatePlaces(decoded, doc);
+			const facts = changeFacts(decoded, doc, places);
+			if (richTextMisfit(decoded, doc, ['notes'], places) !== null || !facts.roots.has('notes')) refused++;
+			Y.applyUpdate(doc, u);
+		}
+		const ms = performance.now() - start;
+		console.log(`update-check: 10,000 keystrokes checked and applied in ${ms.toFixed(0)} ms (${((ms * 1000) / 10_000).toFixed(1)} µs each; decoded and applied unchecked: ${((bareMs * 1000) / 10_000).toFixed(1)} µs each)`);
+		expect(refused).toBe(0);
+	});
+});
+
+describe('root types (issue 16 item 3)', () => {
+	it('tells a key set on a root from list content of a root and from what is below the top level', () => {
+		const doc = new Y.Doc();
+		const facts = (change: (c: Y.Doc) => void) => changeFacts(Y.decodeUpdate(changeOf(doc, change)), doc);
+		const keyOnNotes = facts((c) => c.getMap('notes').set('x', 1));
+		expect([...keyOnNotes.roots.get('notes')!]).toEqual(['x']);
+		const textInAgenda = facts((c) => c.getText('agenda').insert(0, 'x'));
+		expect([...textInAgenda.roots.get('agenda')!]).toEqual([null]);
+		expect([...textInAgenda.rootItems!.get('agenda')!]).toEqual(['text']);
+		const mapEntryInBoard = facts((c) => c.getMap('board').set('k', 'v'));
+		expect([...mapEntryInBoard.roots.get('board')!]).toEqual(['k']);
+		const card = facts((c) => c.getArray('board').push([new Y.Map()]));
+		expect([...card.rootItems!.get('board')!]).toEqual(['value']);
+		const paragraph = facts((c) => paragraphOf(c.getXmlFragment('notes'), 'x'));
+		expect([...paragraph.rootItems!.get('notes')!]).toEqual(['xml']);
+	});
+
+	it('keeps a map entry’s key through an overwrite and below it (the struct of an overwrite does not repeat its key)', () => {
+		const doc = new Y.Doc();
+		Y.applyUpdate(doc, changeOf(doc, (c) => c.getMap('agenda').set('stages', new Y.Array())));
+		const update = changeOf(doc, (c) => {
+			const stages = new Y.Array<Y.Map<unknown>>();
+			c.getMap('agenda').set('stages', stages);
+			const stage = new Y.Map<unknown>();
+			stages.push([stage]);
+			stage.set('key', 'welcome');
+		});
+		const facts = changeFacts(Y.decodeUpdate(update), doc);
+		expect([...facts.roots.get('agenda')!]).toEqual(['stages']);
+		expect(facts.rootItems?.get('agenda')).toBeUndefined();
 	});
 });
