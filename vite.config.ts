@@ -61,6 +61,8 @@ export default defineConfig(({ isSsrBuild }) => ({
 	],
 	test: {
 		include: ['src/**/*.test.ts', 'tests/integration/**/*.test.ts', 'tests/unit/**/*.test.ts'],
+		// Whether PostgreSQL answers (TEST_DATABASE_URL), asked once: its suites skip with one line when not.
+		globalSetup: ['tests/support/postgres-setup.ts'],
 		testTimeout: 20_000,
 		hookTimeout: 60_000,
 		// A test that never reaches an assertion fails (an `expect` in a `catch` that is never entered, a loop

@@ -79,8 +79,8 @@ function describeTable(c: Config, nameOf: (table: never) => string, dialect: SQL
 const describeSqlite = (table: SQLiteTable) => describeTable(sqliteConfig(table) as unknown as Config, (t) => sqliteConfig(t as SQLiteTable).name, sqliteDialect);
 const describePg = (table: PgTable) => describeTable(pgConfig(table) as unknown as Config, (t) => pgConfig(t as PgTable).name, pgDialect);
 
-const sqliteTables = new Map(Object.values(sqliteSchema).filter((v): v is SQLiteTable => is(v, SQLiteTable)).map((t) => [sqliteConfig(t).name, t]));
-const pgTables = new Map(Object.values(pgSchema).filter((v): v is PgTable => is(v, PgTable)).map((t) => [pgConfig(t).name, t]));
+const sqliteTables = new Map((Object.values(sqliteSchema) as unknown[]).filter((v): v is SQLiteTable => is(v, SQLiteTable)).map((t) => [sqliteConfig(t).name, t]));
+const pgTables = new Map((Object.values(pgSchema) as unknown[]).filter((v): v is PgTable => is(v, PgTable)).map((t) => [pgConfig(t).name, t]));
 
 describe('schema.ts (SQLite) and schema.pg.ts (PostgreSQL)', () => {
 	it('declare the same tables, under the same export names', () => {
