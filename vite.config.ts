@@ -61,9 +61,10 @@ export default defineConfig(({ isSsrBuild }) => ({
 	],
 	test: {
 		include: ['src/**/*.test.ts', 'tests/integration/**/*.test.ts', 'tests/unit/**/*.test.ts'],
+		// Whether PostgreSQL (TEST_DATABASE_URL) and Redis (TEST_REDIS_URL, else 127.0.0.1:6379) answer, asked
+		// once: their suites skip with one line each when not.
+		globalSetup: ['tests/support/postgres-setup.ts', 'tests/support/redis-setup.ts'],
 		testTimeout: 20_000,
-		// Asks once whether a Redis answers (TEST_REDIS_URL, else 127.0.0.1:6379); the Redis suites skip without one.
-		globalSetup: ['tests/support/redis-setup.ts'],
 		hookTimeout: 60_000,
 		// A test that never reaches an assertion fails (an `expect` in a `catch` that is never entered, a loop
 		// over nothing): as if every test began with expect.hasAssertions().

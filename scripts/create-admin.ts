@@ -6,7 +6,7 @@ import { parseArgs } from 'node:util';
 import { createInterface } from 'node:readline';
 import { z } from 'zod';
 import { config } from '../src/lib/server/config.ts';
-import { migrateDatabase, openDatabase } from '../src/lib/server/db/index.ts';
+import { closeDatabase, first, migrateDatabase, openDatabase, transact } from '../src/lib/server/db/index.ts';
 import { agencies, users } from '../src/lib/server/db/schema.ts';
 import { hashPassword } from '../src/lib/server/auth/password.ts';
 import { newId } from '../src/lib/server/ids.ts';
@@ -60,17 +60,17 @@ if (password.length < 12) {
 }
 
 const db = openDatabase(config().DATABASE_PATH);
-migrateDatabase(db);
-if (db.select({ id: users.id }).from(users).limit(1).all().length > 0) {
+await migrateDatabase(db);
+if ((await first(db.select({ id: users.id }).from(users).limit(1))) !== undefined) {
 	console.error('This database already has accounts: add staff from the Staff accounts page instead.');
 	process.exit(1);
 }
 const agencyId = newId();
 const now = Date.now();
 const passwordHash = await hashPassword(password);
-db.transaction((tx) => {
-	tx.insert(agencies).values({ id: agencyId, name: input.data.agency, timeZone: input.data.timeZone, createdAt: now }).run();
-	tx.insert(users).values({ id: newId(), agencyId, email: input.data.email, name: input.data.name, role: 'admin', passwordHash, createdAt: now }).run();
+await transact(db, async (tx) => {
+	await tx.insert(agencies).values({ id: agencyId, name: input.data.agency, timeZone: input.data.timeZone, createdAt: now });
+	await tx.insert(users).values({ id: newId(), agencyId, email: input.data.email, name: input.data.name, role: 'admin', passwordHash, createdAt: now });
 });
-db.$client.close();
+await closeDatabase(db);
 console.log(`Created ${input.data.agency} and its administrator ${input.data.email}. Start Hearth and sign in.`);

@@ -2,8 +2,7 @@ import { now as clockNow } from './clock.ts';
 import { sha256 } from '@oslojs/crypto/sha2';
 import { encodeHexLowerCase } from '@oslojs/encoding';
 import { exclusive, rootOf, type Db } from './db/index.ts';
-import { appendChained } from './db/audit-chain.ts';
-import { auditEvents } from './db/schema.ts';
+import { appendChained, readAuditChain } from './db/audit-chain.ts';
 import type { Actor } from '../domain/policy.ts';
 import { config } from './config.ts';
 import { AnonymousRefusals, type AnonymousRefusalPolicy, type RefusalSummary } from './anonymous-refusals.ts';
@@ -62,10 +61,7 @@ export function writeAudit(db: Db, entry: AuditEntry): Promise<void> {
 		const write = (counted: 'row' | 'counted'): Promise<void> => {
 			if (counted === 'counted') startSummaryTimer(state);
 			if (due.length === 0 && counted === 'counted') return Promise.resolve();
-			return exclusive(db, () => {
-				writeSummaries(db, due);
-				if (counted === 'row') appendAudit(db, { ...entry, at });
-			});
+			return exclusive(db, () => inOrder([() => writeSummaries(db, due), ...(counted === 'row' ? [() => appendAudit(db, { ...entry, at })] : [])]));
 		};
 		const counted = state.refusals.note({ clientAddress: entry.clientAddress ?? null, action: entry.action, resourceType: entry.resourceType, caseId: entry.caseId ?? null, why, at });
 		// Counted here at once (one instance), or by Redis (several).
@@ -74,7 +70,19 @@ export function writeAudit(db: Db, entry: AuditEntry): Promise<void> {
 	return exclusive(db, () => appendAudit(db, entry));
 }
 
-function appendAudit(db: Db, entry: AuditEntry): void {
+/**
+ * Runs `steps` one after the other: synchronously while they return nothing (SQLite, inside `exclusive`'s
+ * one turn), and each after the one before has settled once one returns a promise (PostgreSQL).
+ */
+function inOrder(steps: (() => void | Promise<void>)[]): void | Promise<void> {
+	for (let i = 0; i < steps.length; i++) {
+		const pending = steps[i]();
+		if (pending) return steps.slice(i + 1).reduce((chain, step) => chain.then(step), pending);
+	}
+}
+
+/** Appends one entry (SQLite: synchronously; PostgreSQL: the promise of it). */
+function appendAudit(db: Db, entry: AuditEntry): void | Promise<void> {
 	const actor = actorFields(entry.actor);
 	const at = entry.at ?? clockNow();
 	const row = {
@@ -91,7 +99,7 @@ function appendAudit(db: Db, entry: AuditEntry): void {
 		sessionRef: entry.sessionId ? entry.sessionId.slice(0, 16) : null,
 		detail: entry.detail ? JSON.stringify(entry.detail) : null
 	};
-	appendChained(db, row, (prevHash) => rowHash(prevHash, Object.values(row)), GENESIS);
+	return appendChained(db, row, (prevHash) => rowHash(prevHash, Object.values(row)), GENESIS);
 }
 
 // ---- Refusals of callers who are not signed in: counted, summarised, limited ------------------------
@@ -119,8 +127,9 @@ function refusalState(): RefusalState {
 	return holder[REFUSALS_KEY];
 }
 
-function writeSummaries(db: Db, summaries: RefusalSummary[]): void {
-	for (const s of summaries) {
+function writeSummaries(db: Db, summaries: RefusalSummary[]): void | Promise<void> {
+	return inOrder(
+		summaries.map((s) => () =>
 		appendAudit(db, {
 			actor: { kind: 'anonymous' },
 			action: s.action,
@@ -130,8 +139,9 @@ function writeSummaries(db: Db, summaries: RefusalSummary[]): void {
 			clientAddress: s.clientAddress,
 			at: s.lastAt,
 			detail: { ...(s.why ? { why: s.why } : {}), summary: true, count: s.count, first: new Date(s.firstAt).toISOString(), last: new Date(s.lastAt).toISOString() }
-		});
-	}
+		})
+		)
+	);
 }
 
 /** While summaries are being counted, write each one soon after its window ends, even if nothing else happens. */
@@ -183,7 +193,7 @@ export function resetAnonymousRefusals(policy: AnonymousRefusalPolicy): void {
 
 /** Recomputes the chain; returns the seq of the first row that does not match, or null when intact. */
 export async function verifyAuditChain(db: Db): Promise<number | null> {
-	const rows = await db.select().from(auditEvents).orderBy(auditEvents.seq);
+	const rows = await readAuditChain(db);
 	let prev = GENESIS;
 	for (const r of rows) {
 		const { seq, prevHash, hash, ...fields } = r;

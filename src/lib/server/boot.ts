@@ -1,5 +1,5 @@
 import { config, sessionPolicy } from './config.ts';
-import { first, migrateDatabase, openDatabase, setDatabase, writesSettled, type Db } from './db/index.ts';
+import { closeDatabase, first, migrateDatabase, openDatabase, setDatabase, writesSettled, type Db } from './db/index.ts';
 import { seedDemo, isEmpty } from './services/seed.ts';
 import { users } from './db/schema.ts';
 import { eq } from 'drizzle-orm';
@@ -20,6 +20,16 @@ import { ClusterControl } from './redis/control.ts';
 export type Hearth = { db: Db; redis: RedisLink | undefined; collab: CollabServer; jobs: JobRunner; seeded: boolean; hasDemo: boolean; empty: boolean; close: () => Promise<void> };
 
 /**
+ * Why DATABASE_URL is refused for now. The data layer (src/lib/server/db: schema, migrations, transact, the
+ * audit chain) runs on PostgreSQL, but three stores still use SQLite's synchronous API and a connection of
+ * their own: the collab update log's group commit, the Yjs client-id owners and the jobs runner's claims.
+ * Serving on PostgreSQL before they move would write some of Hearth's data in one engine and some in the
+ * other, so Hearth does not start rather than half-work.
+ */
+export const POSTGRES_NOT_YET =
+	'DATABASE_URL is set, but Hearth cannot run on PostgreSQL yet: the collab update log, the document client ids and the jobs runner still need the SQLite file (issue 19). Unset DATABASE_URL to use the SQLite file at DATABASE_PATH.';
+
+/**
  * Opens and migrates the database, seeds the demo agency into an empty one (unless HEARTH_DEMO=0), and
  * starts the collab server and the jobs runner (messages, expiry sweeps). With REDIS_URL, connects to Redis
  * first (refusing to start if it does not answer): the collab bus, sign-in throttles, look-up limits and
@@ -32,6 +42,7 @@ export async function bootHearth(): Promise<Hearth> {
 		enableTestClock();
 		console.warn('HEARTH_TEST_CLOCK=1: the clock can be moved from this machine (POST /__test/clock). Never use this in production.');
 	}
+	if (c.DATABASE_URL) throw new Error(POSTGRES_NOT_YET);
 	// Before anything counts a try or opens a document: they pick the shared versions when Redis is set.
 	const link = c.REDIS_URL ? openRedis(c.REDIS_URL, c.REDIS_PREFIX) : undefined;
 	if (link) {
@@ -44,7 +55,7 @@ export async function bootHearth(): Promise<Hearth> {
 		setRedis(link);
 	}
 	const db = openDatabase(c.DATABASE_PATH);
-	migrateDatabase(db);
+	await migrateDatabase(db);
 	setDatabase(db);
 	// Before anything is queued: the key sealing what waits in the jobs table (messages hold sign-in links).
 	useSealingKey(loadSecretKey({ secretKey: c.HEARTH_SECRET_KEY, databasePath: c.DATABASE_PATH }));
@@ -88,7 +99,7 @@ export async function bootHearth(): Promise<Hearth> {
 		close: async () => {
 			// A message being handed over finishes (or is given back for the next start): nothing queued is lost.
 			await jobs.stop();
-			if (jobsDb !== db) jobsDb.$client.close();
+			if (jobsDb !== db) await closeDatabase(jobsDb);
 			control?.stop();
 			await collab.shutdown();
 			setCollabControl(undefined);
@@ -96,7 +107,7 @@ export async function bootHearth(): Promise<Hearth> {
 			await flushAnonymousRefusals(db);
 			// Every transaction and writer still waiting for its turn runs before the database closes.
 			await writesSettled(db);
-			db.$client.close();
+			await closeDatabase(db);
 			if (link) {
 				setRedis(undefined);
 				await link.close();

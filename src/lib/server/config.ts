@@ -12,6 +12,15 @@ const schema = z.object({
 	PORT: z.coerce.number().int().min(0).max(65535).default(3000),
 	HOST: z.string().min(1).default('0.0.0.0'),
 	DATABASE_PATH: z.string().min(1).default('./data/hearth.db'),
+	/**
+	 * postgres://user:password@host:5432/name: PostgreSQL instead of the SQLite file at DATABASE_PATH (several
+	 * instances on one database). Unset: SQLite.
+	 */
+	DATABASE_URL: z
+		.string()
+		.regex(/^postgres(ql)?:\/\/\S+$/i, 'must be a postgres:// URL')
+		.optional()
+		.or(z.literal('').transform(() => undefined)),
 	/** The public origin, e.g. https://hearth.example.org. Without it, the request's own host is trusted. */
 	ORIGIN: z.url().optional(),
 	HEARTH_DEMO: flag.transform((v) => v ?? true),

@@ -3,7 +3,7 @@ import { constantTimeEqual } from '@oslojs/crypto/subtle';
 import { encodeBase32LowerCaseNoPadding } from '@oslojs/encoding';
 import { and, eq, inArray, lte, or } from 'drizzle-orm';
 import { now as clockNow } from '../clock.ts';
-import { first, transact, type Db } from '../db/index.ts';
+import { affected, first, transact, type Db } from '../db/index.ts';
 import {
 	caseAssignments,
 	casePeople,
@@ -105,8 +105,8 @@ export function sessionExpiresAt(row: { createdAt: number; lastActiveAt: number 
  * sweep (jobs/sweeps.ts). A session is refused once ended whether or not it was swept; this only keeps
  * the table to the live ones. Returns how many went.
  */
-export function deleteExpiredSessions(db: Db, policy: SessionPolicy, now = clockNow()): number {
-	return db.delete(sessions).where(or(lte(sessions.lastActiveAt, now - policy.idleMs), lte(sessions.createdAt, now - policy.maxMs))).run().changes;
+export function deleteExpiredSessions(db: Db, policy: SessionPolicy, now = clockNow()): Promise<number> {
+	return affected(db.delete(sessions).where(or(lte(sessions.lastActiveAt, now - policy.idleMs), lte(sessions.createdAt, now - policy.maxMs))));
 }
 
 /** Only refresh the idle clock once a minute: one write per minute per person, not per request. */

@@ -27,9 +27,9 @@ export const sweepExpired = defineJob({
 	everyMs: SWEEP_EVERY_MS,
 	maxAttempts: 3,
 	retry: { baseMs: 60_000, capMs: 5 * 60_000 },
-	run(_payload, { db, now }) {
-		deleteExpiredSessions(db, sessionPolicy(), now);
-		db.delete(signInCodes).where(lte(signInCodes.expiresAt, now - CODES_KEPT_MS)).run();
+	async run(_payload, { db, now }) {
+		await deleteExpiredSessions(db, sessionPolicy(), now);
+		await db.delete(signInCodes).where(lte(signInCodes.expiresAt, now - CODES_KEPT_MS));
 		deleteFinished(db, now - FINISHED_JOBS_KEPT_MS);
 	}
 });

@@ -76,10 +76,10 @@ export const sendMessage = defineJob<Outgoing>({
 			await transportFor(checked.message.channel).send(checked.message, { id: jobId });
 		} catch (e) {
 			const error = deliveryError(e, [message.to, checked.message.to]);
-			db.update(outbox).set({ error }).where(eq(outbox.id, jobId)).run();
+			await db.update(outbox).set({ error }).where(eq(outbox.id, jobId));
 			throw isPermanentRefusal(e) ? new PermanentJobError(error) : new JobError(error);
 		}
-		db.update(outbox).set({ status: 'sent', error: null }).where(eq(outbox.id, jobId)).run();
+		await db.update(outbox).set({ status: 'sent', error: null }).where(eq(outbox.id, jobId));
 	},
 	failed({ tx, jobId, error }) {
 		tx.update(outbox).set({ status: 'failed', error }).where(eq(outbox.id, jobId)).run();

@@ -1,0 +1,1 @@
+ALTER TABLE "sign_in_codes" ADD COLUMN "asked_by" text DEFAULT 'link' NOT NULL;

@@ -1,0 +1,477 @@
+import { pgTable, text, integer, bigint, customType, index, uniqueIndex, primaryKey, check } from 'drizzle-orm/pg-core';
+import { sql } from 'drizzle-orm';
+import {
+	ASSIGNMENT_ROLES,
+	INVITE_CHANNELS,
+	MEETING_SESSION_KINDS,
+	SENSITIVITY_LABELS,
+	MEETING_KINDS,
+	MEETING_STATUSES,
+	MEETING_TYPES,
+	PARTICIPANT_ROLES,
+	STAFF_ROLES
+} from '../../domain/roles.ts';
+import { CONSENT_RECORDERS, FAMILY_SIDES, RELATIONSHIPS, SHAREABLE_DETAILS } from '../../domain/people.ts';
+
+// The PostgreSQL twin of schema.ts (SQLite): the same tables, columns, keys, indexes and checks, so that
+// every service reads and writes the same shapes on either engine (schema-parity.test.ts holds the two
+// together; drizzle has no dialect-neutral schema). Change both files together, then `npm run db:generate`.
+//
+// Types: times are milliseconds since the epoch (UTC) in `bigint` read as a JS number (SQLite's integer is
+// 64-bit; PostgreSQL's integer is 32-bit and would overflow in 1970 + 25 days); small counts stay `integer`;
+// Yjs client ids (up to 2^32 − 1) and row ids are `bigint`; bytes are `bytea` read as a Buffer, as SQLite's
+// blob is. Dates without a time stay 'YYYY-MM-DD' text. Labels the app supplies are codes, never English.
+
+/** A 64-bit integer (milliseconds since the epoch, row ids, Yjs client ids), read back as a JS number. */
+const int64 = (name: string) => bigint(name, { mode: 'number' });
+
+/** Bytes, read and written as a Buffer (what better-sqlite3 gives for a blob). */
+const bytea = customType<{ data: Buffer; driverData: Buffer }>({
+	dataType: () => 'bytea'
+});
+
+export const agencies = pgTable('agencies', {
+	id: text('id').primaryKey(),
+	name: text('name').notNull(),
+	timeZone: text('time_zone').notNull(),
+	createdAt: int64('created_at').notNull()
+});
+
+export const users = pgTable(
+	'users',
+	{
+		id: text('id').primaryKey(),
+		agencyId: text('agency_id')
+			.notNull()
+			.references(() => agencies.id),
+		email: text('email').notNull(),
+		name: text('name').notNull(),
+		role: text('role', { enum: STAFF_ROLES }).notNull(),
+		passwordHash: text('password_hash').notNull(),
+		locale: text('locale'),
+		disabledAt: int64('disabled_at'),
+		createdAt: int64('created_at').notNull()
+	},
+	(t) => [uniqueIndex('users_email').on(t.email)]
+);
+
+/** Sessions the Lucia way: the token is `<id>.<secret>`; only SHA-256(secret) is stored. */
+export const sessions = pgTable(
+	'sessions',
+	{
+		id: text('id').primaryKey(),
+		secretHash: bytea('secret_hash').notNull(),
+		/** Exactly one of userId (staff) and participantId (a family member or other invited person). */
+		userId: text('user_id').references(() => users.id, { onDelete: 'cascade' }),
+		participantId: text('participant_id').references(() => participants.id, { onDelete: 'cascade' }),
+		createdAt: int64('created_at').notNull(),
+		lastActiveAt: int64('last_active_at').notNull(),
+		clientAddress: text('client_address'),
+		userAgent: text('user_agent')
+	},
+	(t) => [
+		index('sessions_user').on(t.userId),
+		index('sessions_participant').on(t.participantId),
+		check('sessions_one_owner', sql`(${t.userId} IS NULL) <> (${t.participantId} IS NULL)`)
+	]
+);
+
+export const cases = pgTable('cases', {
+	id: text('id').primaryKey(),
+	agencyId: text('agency_id')
+		.notNull()
+		.references(() => agencies.id),
+	/** How staff name the case, e.g. "Rivera family". */
+	name: text('name').notNull(),
+	removalDate: text('removal_date'),
+	createdAt: int64('created_at').notNull()
+});
+
+/** Everyone on a case: one record per person (one per parent, never "the parents"). */
+export const casePeople = pgTable(
+	'case_people',
+	{
+		id: text('id').primaryKey(),
+		caseId: text('case_id')
+			.notNull()
+			.references(() => cases.id, { onDelete: 'cascade' }),
+		role: text('role', { enum: PARTICIPANT_ROLES }).notNull(),
+		givenName: text('given_name').notNull(),
+		familyName: text('family_name').notNull(),
+		/** What the person is to the children, as a code rendered in each reader's language (domain/people.ts). */
+		relationshipCode: text('relationship_code', { enum: RELATIONSHIPS }),
+		/** Maternal or paternal, for grandparents, aunts and uncles. */
+		relationshipSide: text('relationship_side', { enum: FAMILY_SIDES }),
+		/** A note staff typed beside the code (or instead of it, when no code fits), in English… */
+		relationship: text('relationship'),
+		/** …and the same note in Spanish, when they wrote one. */
+		relationshipEs: text('relationship_es'),
+		birthDate: text('birth_date'),
+		/**
+		 * Contact details: other family members see them only when this person agreed (detail_consents),
+		 * and never past a sensitivity label or a keep-apart pair (policy.ts).
+		 */
+		email: text('email'),
+		phone: text('phone'),
+		address: text('address'),
+		locale: text('locale'),
+		createdAt: int64('created_at').notNull()
+	},
+	(t) => [index('case_people_case').on(t.caseId)]
+);
+
+/** Which staff may see which case, and how they are attached to it. */
+export const caseAssignments = pgTable(
+	'case_assignments',
+	{
+		caseId: text('case_id')
+			.notNull()
+			.references(() => cases.id, { onDelete: 'cascade' }),
+		userId: text('user_id')
+			.notNull()
+			.references(() => users.id, { onDelete: 'cascade' }),
+		role: text('role', { enum: ASSIGNMENT_ROLES }).notNull(),
+		createdAt: int64('created_at').notNull()
+	},
+	(t) => [primaryKey({ columns: [t.caseId, t.userId] }), index('case_assignments_user').on(t.userId)]
+);
+
+export const meetings = pgTable(
+	'meetings',
+	{
+		id: text('id').primaryKey(),
+		caseId: text('case_id')
+			.notNull()
+			.references(() => cases.id, { onDelete: 'cascade' }),
+		kind: text('kind', { enum: MEETING_KINDS }).notNull(),
+		meetingType: text('meeting_type', { enum: MEETING_TYPES }).notNull(),
+		startsAt: int64('starts_at').notNull(),
+		durationMinutes: integer('duration_minutes').notNull(),
+		timeZone: text('time_zone').notNull(),
+		/** Where, as staff typed it in English (families read it on their pages)… */
+		location: text('location'),
+		/** …and in Spanish, when staff wrote it. */
+		locationEs: text('location_es'),
+		status: text('status', { enum: MEETING_STATUSES }).notNull(),
+		createdBy: text('created_by').references(() => users.id),
+		createdAt: int64('created_at').notNull()
+	},
+	(t) => [index('meetings_case').on(t.caseId)]
+);
+
+/**
+ * Append-only audit trail: who, in what role, did what to which resource, with what outcome, when and
+ * from where. Never note contents or tokens. UPDATE and DELETE are refused by triggers (drizzle/pg/0001_audit_append_only.sql),
+ * and each row carries the SHA-256 of the previous row's hash and its own fields (tamper-evident).
+ */
+export const auditEvents = pgTable(
+	'audit_events',
+	{
+		seq: int64('seq').primaryKey().generatedByDefaultAsIdentity(),
+		at: int64('at').notNull(),
+		actorKind: text('actor_kind').notNull(),
+		actorId: text('actor_id'),
+		actorRole: text('actor_role'),
+		action: text('action').notNull(),
+		resourceType: text('resource_type').notNull(),
+		resourceId: text('resource_id'),
+		caseId: text('case_id'),
+		outcome: text('outcome', { enum: ['allowed', 'denied', 'failed'] }).notNull(),
+		clientAddress: text('client_address'),
+		/** First 16 hex characters of the session id: enough to group a session's events, useless to sign in. */
+		sessionRef: text('session_ref'),
+		detail: text('detail'),
+		prevHash: text('prev_hash').notNull(),
+		hash: text('hash').notNull()
+	},
+	(t) => [index('audit_case').on(t.caseId, t.at), index('audit_actor').on(t.actorId, t.at)]
+);
+
+/** Every accepted Yjs update, committed before it is broadcast. */
+export const collabUpdates = pgTable(
+	'collab_updates',
+	{
+		id: int64('id').primaryKey().generatedByDefaultAsIdentity(),
+		docId: text('doc_id').notNull(),
+		update: bytea('update').notNull(),
+		createdAt: int64('created_at').notNull()
+	},
+	(t) => [index('collab_updates_doc').on(t.docId, t.id)]
+);
+
+/** The compacted state of a document: the log after `throughUpdateId` is applied on top when loading. */
+export const collabSnapshots = pgTable('collab_snapshots', {
+	docId: text('doc_id').primaryKey(),
+	state: bytea('state').notNull(),
+	throughUpdateId: int64('through_update_id').notNull(),
+	updatedAt: int64('updated_at').notNull()
+});
+
+/**
+ * Who writes under each Yjs client id in each document. A client id belongs, in one document, to the person
+ * (or server) who first wrote under it, across reconnects and restarts: an update with structs under an id
+ * that belongs to someone else is refused (issue 16: a participant wrote under the facilitator's id, and
+ * her next edit was dropped as a duplicate). `owner` is `u:<userId>`, `p:<personId>` or `server`.
+ */
+export const collabClientIds = pgTable(
+	'collab_client_ids',
+	{
+		docId: text('doc_id').notNull(),
+		clientId: int64('client_id').notNull(),
+		owner: text('owner').notNull(),
+		claimedAt: int64('claimed_at').notNull()
+	},
+	(t) => [primaryKey({ columns: [t.docId, t.clientId] })]
+);
+
+/** A label on one person's details, set by staff. */
+export const sensitivityLabels = pgTable(
+	'sensitivity_labels',
+	{
+		personId: text('person_id')
+			.notNull()
+			.references(() => casePeople.id, { onDelete: 'cascade' }),
+		label: text('label', { enum: SENSITIVITY_LABELS }).notNull(),
+		setBy: text('set_by').references(() => users.id),
+		setAt: int64('set_at').notNull()
+	},
+	(t) => [primaryKey({ columns: [t.personId, t.label] })]
+);
+
+/**
+ * A person's agreement that the other family members on their team may see one of their details (phone
+ * and email, or address): who recorded it and when. No row, no sharing. Withdrawing deletes the row; the
+ * audit trail keeps every giving and withdrawing.
+ */
+export const detailConsents = pgTable(
+	'detail_consents',
+	{
+		personId: text('person_id')
+			.notNull()
+			.references(() => casePeople.id, { onDelete: 'cascade' }),
+		detail: text('detail', { enum: SHAREABLE_DETAILS }).notNull(),
+		recordedBy: text('recorded_by', { enum: CONSENT_RECORDERS }).notNull(),
+		/** The staff member who recorded it after asking the person; null when the person gave it themself. */
+		recordedByUser: text('recorded_by_user').references(() => users.id),
+		recordedAt: int64('recorded_at').notNull()
+	},
+	(t) => [primaryKey({ columns: [t.personId, t.detail] }), check('detail_consents_recorder', sql`(${t.recordedBy} = 'staff') = (${t.recordedByUser} IS NOT NULL)`)]
+);
+
+/**
+ * "These two must not be in the same session" (domain.md §6, domestic violence). Stored with personA < personB,
+ * compared byte by byte (COLLATE "C") as SQLite and JavaScript compare them, whatever the database's collation.
+ */
+export const keepApartPairs = pgTable(
+	'keep_apart_pairs',
+	{
+		caseId: text('case_id')
+			.notNull()
+			.references(() => cases.id, { onDelete: 'cascade' }),
+		personA: text('person_a')
+			.notNull()
+			.references(() => casePeople.id, { onDelete: 'cascade' }),
+		personB: text('person_b')
+			.notNull()
+			.references(() => casePeople.id, { onDelete: 'cascade' }),
+		setBy: text('set_by').references(() => users.id),
+		setAt: int64('set_at').notNull()
+	},
+	(t) => [primaryKey({ columns: [t.personA, t.personB] }), index('keep_apart_case').on(t.caseId), check('keep_apart_ordered', sql`${t.personA} COLLATE "C" < ${t.personB} COLLATE "C"`)]
+);
+
+/** Parts of one meeting: the joint session, a separate one for a named party, family-alone time. */
+export const meetingSessions = pgTable(
+	'meeting_sessions',
+	{
+		id: text('id').primaryKey(),
+		meetingId: text('meeting_id')
+			.notNull()
+			.references(() => meetings.id, { onDelete: 'cascade' }),
+		kind: text('kind', { enum: MEETING_SESSION_KINDS }).notNull(),
+		/** For SEPARATE: the party it is held for. */
+		forPersonId: text('for_person_id').references(() => casePeople.id),
+		createdAt: int64('created_at').notNull(),
+		/** When staff ended it (family time): read only from then on, and a later one may start. */
+		endedAt: int64('ended_at'),
+		/**
+		 * FAMILY_ALONE: when a family member shared the family's notes with the team (and who). The policy
+		 * opens them to the case's staff, read only, from then on (domain.md §2, the family presents its plan).
+		 */
+		sharedAt: int64('shared_at'),
+		sharedBy: text('shared_by').references(() => casePeople.id)
+	},
+	(t) => [
+		index('meeting_sessions_meeting').on(t.meetingId),
+		// One open family time per meeting, whoever presses "Start" and however often at once.
+		uniqueIndex('meeting_sessions_one_open_family_time').on(t.meetingId).where(sql`${t.kind} = 'FAMILY_ALONE' AND ${t.endedAt} IS NULL`)
+	]
+);
+
+/** Which people of the case take part in which meeting session (staff take part in all). */
+export const meetingSessionMembers = pgTable(
+	'meeting_session_members',
+	{
+		meetingSessionId: text('meeting_session_id')
+			.notNull()
+			.references(() => meetingSessions.id, { onDelete: 'cascade' }),
+		personId: text('person_id')
+			.notNull()
+			.references(() => casePeople.id, { onDelete: 'cascade' })
+	},
+	(t) => [primaryKey({ columns: [t.meetingSessionId, t.personId] }), index('meeting_session_members_person').on(t.personId)]
+);
+
+/**
+ * An invitation for one person on the case, to the whole case or to one meeting. The link carries a
+ * 160-bit token of which only the SHA-256 is stored; single use, expiring, revocable.
+ */
+export const invites = pgTable(
+	'invites',
+	{
+		id: text('id').primaryKey(),
+		caseId: text('case_id')
+			.notNull()
+			.references(() => cases.id, { onDelete: 'cascade' }),
+		personId: text('person_id')
+			.notNull()
+			.references(() => casePeople.id, { onDelete: 'cascade' }),
+		/** Null: the whole case (its meetings and the plan). Otherwise this meeting only. */
+		meetingId: text('meeting_id').references(() => meetings.id, { onDelete: 'cascade' }),
+		accessRole: text('access_role', { enum: PARTICIPANT_ROLES }).notNull(),
+		locale: text('locale').notNull(),
+		tokenHash: bytea('token_hash').notNull(),
+		/** The short code that can be read over the phone instead of the link (hashed). */
+		shortCodeHash: bytea('short_code_hash').notNull(),
+		/**
+		 * SHA-256 of where the invitation was sent (`email:<address>` or `sms:<E.164>`; null in person): a
+		 * new sign-in code goes only there, and only while the person's details still say the same.
+		 */
+		destinationHash: bytea('destination_hash'),
+		/** The 6-digit code asked at first access, when required (hashed). */
+		verifyCodeHash: bytea('verify_code_hash'),
+		verifyAttempts: integer('verify_attempts').notNull().default(0),
+		channel: text('channel', { enum: INVITE_CHANNELS }).notNull(),
+		createdBy: text('created_by')
+			.notNull()
+			.references(() => users.id),
+		createdAt: int64('created_at').notNull(),
+		expiresAt: int64('expires_at').notNull(),
+		usedAt: int64('used_at'),
+		revokedAt: int64('revoked_at')
+	},
+	(t) => [
+		uniqueIndex('invites_token').on(t.tokenHash),
+		uniqueIndex('invites_short_code').on(t.shortCodeHash),
+		index('invites_case').on(t.caseId),
+		index('invites_destination').on(t.destinationHash)
+	]
+);
+
+/**
+ * A new sign-in code for someone who joined with an invitation and signed out (or whose session ended):
+ * sent on request to the invitation's own destination, 6 digits, single use, short-lived, a few tries.
+ * Only `SHA-256(<id>:<code>)` is stored.
+ */
+export const signInCodes = pgTable(
+	'sign_in_codes',
+	{
+		id: text('id').primaryKey(),
+		inviteId: text('invite_id')
+			.notNull()
+			.references(() => invites.id, { onDelete: 'cascade' }),
+		codeHash: bytea('code_hash').notNull(),
+		createdAt: int64('created_at').notNull(),
+		expiresAt: int64('expires_at').notNull(),
+		attempts: integer('attempts').notNull().default(0),
+		usedAt: int64('used_at'),
+		/** How the code was asked for (see schema.ts). */
+		askedBy: text('asked_by', { enum: ['link', 'destination'] }).notNull().default('link')
+	},
+	(t) => [index('sign_in_codes_invite').on(t.inviteId, t.createdAt)]
+);
+
+/** Someone who accepted an invite: their access to the case or one meeting, until revoked. */
+export const participants = pgTable(
+	'participants',
+	{
+		id: text('id').primaryKey(),
+		caseId: text('case_id')
+			.notNull()
+			.references(() => cases.id, { onDelete: 'cascade' }),
+		personId: text('person_id')
+			.notNull()
+			.references(() => casePeople.id, { onDelete: 'cascade' }),
+		meetingId: text('meeting_id').references(() => meetings.id, { onDelete: 'cascade' }),
+		accessRole: text('access_role', { enum: PARTICIPANT_ROLES }).notNull(),
+		inviteId: text('invite_id')
+			.notNull()
+			.references(() => invites.id),
+		/** The language they chose (the invite's, until they switch). */
+		locale: text('locale').notNull(),
+		createdAt: int64('created_at').notNull(),
+		revokedAt: int64('revoked_at')
+	},
+	(t) => [index('participants_person').on(t.personId), index('participants_invite').on(t.inviteId)]
+);
+
+/**
+ * What was sent to whom, when and how: never the text itself (it may carry a sign-in link). The
+ * transport delivers the message; this row is the record that it did.
+ */
+export const outbox = pgTable(
+	'outbox',
+	{
+		id: text('id').primaryKey(),
+		caseId: text('case_id').references(() => cases.id, { onDelete: 'set null' }),
+		personId: text('person_id').references(() => casePeople.id, { onDelete: 'set null' }),
+		channel: text('channel', { enum: ['email', 'sms'] }).notNull(),
+		/** What kind of message (invite, invite-code, …): a key, never the text. */
+		kind: text('kind').notNull(),
+		locale: text('locale').notNull(),
+		/** `queued` until the jobs runner has handed it over (`sent`) or given up (`failed`). */
+		status: text('status', { enum: ['queued', 'sent', 'failed'] }).notNull(),
+		/** Why it failed, or (while queued) why the last try did: plain words, never an address. */
+		error: text('error'),
+		createdAt: int64('created_at').notNull()
+	},
+	(t) => [index('outbox_case').on(t.caseId)]
+);
+
+/**
+ * Work done outside any request (src/lib/server/jobs): messages to people, expiry sweeps, and the
+ * reminders and deadline checks to come. One runner per process claims a due job by taking a lease
+ * (`locked_by`, `locked_until`): a process that dies mid-job leaves it to be claimed again once the lease
+ * has run out. Portable to PostgreSQL as it is (the claim adds FOR UPDATE SKIP LOCKED there).
+ */
+export const jobs = pgTable(
+	'jobs',
+	{
+		id: text('id').primaryKey(),
+		/** What to do: a registered kind such as `message.send` (a key, never text). */
+		kind: text('kind').notNull(),
+		/** The job's input, sealed (AES-256-GCM, jobs/sealed.ts); null once the job is done or has finally failed. */
+		payload: text('payload'),
+		/** A recurring job's name: at most one pending job holds it. */
+		uniqueKey: text('unique_key'),
+		status: text('status', { enum: ['pending', 'done', 'failed'] }).notNull(),
+		/** Not before (ms since the epoch): when it was asked for, then when the next try is due. */
+		runAt: int64('run_at').notNull(),
+		/** Tries started, counted when claimed: a try cut short by a crash counts. */
+		attempts: integer('attempts').notNull().default(0),
+		maxAttempts: integer('max_attempts').notNull(),
+		/** Why the last try failed, in plain words (never a payload's content). */
+		lastError: text('last_error'),
+		/** The runner holding it, until `locked_until` (ms); both null when nobody is. */
+		lockedBy: text('locked_by'),
+		lockedUntil: int64('locked_until'),
+		createdAt: int64('created_at').notNull(),
+		/** When it was done or finally failed. */
+		doneAt: int64('done_at')
+	},
+	(t) => [
+		index('jobs_due').on(t.runAt).where(sql`${t.status} = 'pending'`),
+		uniqueIndex('jobs_pending_key').on(t.uniqueKey).where(sql`${t.status} = 'pending'`),
+		index('jobs_done').on(t.doneAt)
+	]
+);
