@@ -102,7 +102,16 @@ const server = createServer((req, res) => {
 server.on('upgrade', (req, socket, head) => {
 	if (!hearth.collab.handleUpgrade(req, socket, head)) socket.destroy();
 });
-server.on('clientError', (_err, socket) => socket.destroy());
+// A request Node cannot even parse (headers over 16 KB, a NUL in a header, bad chunking) gets a plain answer,
+// as Node's own default does, instead of a bare reset: a family whose cookies grew large sees why.
+server.on('clientError', (err: NodeJS.ErrnoException, socket) => {
+	if (socket.writable && !(socket as { _httpMessage?: unknown })._httpMessage) {
+		const tooLarge = err.code === 'HPE_HEADER_OVERFLOW';
+		const text = tooLarge ? 'Too much was sent with this request (cookies or headers). Clear this site’s cookies, then try again.' : 'Bad request.';
+		const body = Buffer.from(text + '\n');
+		socket.end(`HTTP/1.1 ${tooLarge ? '431 Request Header Fields Too Large' : '400 Bad Request'}\r\nContent-Type: text/plain; charset=utf-8\r\nContent-Length: ${body.length}\r\nConnection: close\r\n\r\n` + body.toString());
+	} else socket.destroy();
+});
 
 server.listen(c.PORT, c.HOST, () => {
 	const address = server.address();

@@ -4,6 +4,7 @@
 // plain 400 in the reader's language before any route runs (hooks.server.ts, readFormBody in http.ts).
 import { readdirSync, readFileSync, statSync } from 'node:fs';
 import { join } from 'node:path';
+import { connect } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { removeServerFiles, startServer, type RunningServer } from '../support/server.ts';
 import { accept, demoIds, invite, personId, signIn } from '../support/clients.ts';
@@ -174,5 +175,22 @@ describe('bad input to every form action and endpoint', () => {
 
 	it('wrote no server error to the log', () => {
 		expect(server.output()).not.toMatch(/TypeError|Invalid redirect|Error: /);
+	});
+});
+
+describe('requests Node cannot parse', () => {
+	/** Sends `head` as the raw start of a request and returns the first line of the answer ('' for a bare reset). */
+	const rawAnswer = (head: string) =>
+		new Promise<string>((resolve) => {
+			const socket = connect(Number(new URL(server.url).port), '127.0.0.1', () => socket.write(head));
+			let got = '';
+			socket.on('data', (d) => (got += d));
+			socket.on('close', () => resolve(got.split('\r\n')[0]));
+			socket.on('error', () => resolve(got.split('\r\n')[0]));
+		});
+
+	it('get a plain answer, not a reset: headers too large (a grown cookie jar) and a malformed header', async () => {
+		expect(await rawAnswer(`GET / HTTP/1.1\r\nHost: x\r\nCookie: a=${'x'.repeat(20_000)}\r\n\r\n`)).toBe('HTTP/1.1 431 Request Header Fields Too Large');
+		expect(await rawAnswer(`GET / HTTP/1.1\r\nHost: x\r\nX-Bad: a\0b\r\n\r\n`)).toBe('HTTP/1.1 400 Bad Request');
 	});
 });
