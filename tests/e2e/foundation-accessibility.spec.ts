@@ -15,14 +15,19 @@ test('keyboard only: the skip link comes first, then the language switch, and th
 	await expect(page.getByRole('button', { name: 'English' })).toBeFocused();
 	await page.keyboard.press('Tab');
 	await expect(page.getByRole('button', { name: 'Español' })).toBeFocused();
+	// First on the page, a family member's way back (they have no password), then the staff form.
+	await page.keyboard.press('Tab');
+	await expect(page.getByRole('link', { name: english('sign_in_family_button') })).toBeFocused();
 	await page.keyboard.press('Tab');
 	await expect(page.getByLabel(english('sign_in_email'))).toBeFocused();
 
-	// Back to the top: the skip link jumps over the header, straight to the form.
+	// Back to the top: the skip link jumps over the header, straight to the page's content.
 	await page.goto('/sign-in');
 	await page.keyboard.press('Tab');
 	await page.keyboard.press('Enter');
 	await expect(page.locator('main')).toBeFocused();
+	await page.keyboard.press('Tab');
+	await expect(page.getByRole('link', { name: english('sign_in_family_button') })).toBeFocused();
 	await page.keyboard.press('Tab');
 	await expect(page.getByLabel(english('sign_in_email'))).toBeFocused();
 	await page.keyboard.type('caseworker@demo.test');
