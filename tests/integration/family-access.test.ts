@@ -379,23 +379,36 @@ describe('private family time', () => {
 	};
 	/** What the collab server says this person may do with a document (its first `access` message), or the refusal's HTTP status. */
 	const accessOf = async (docId: string, cookie: string): Promise<'read' | 'write' | number> => {
-		const { ws, status } = await rawSocket(`${server.url.replace('http', 'ws')}/collab/${docId}`, { origin: server.url, cookie });
+		const opened = await rawSocket(`${server.url.replace('http', 'ws')}/collab/${docId}`, { origin: server.url, cookie });
+		const { ws, status } = opened;
 		if (!ws) return status ?? 0;
-		const access = await nextAccess(ws);
+		const access = await nextAccess(opened);
 		ws.close();
 		return access;
 	};
-	const nextAccess = (ws: NonNullable<Awaited<ReturnType<typeof rawSocket>>['ws']>) =>
+	/**
+	 * The next access message on a socket from rawSocket, reading what it received from the start (the one
+	 * sent on join can come with the upgrade, before any listener added after `open`).
+	 */
+	const cursors = new WeakMap<object, number>();
+	const nextAccess = (open: Awaited<ReturnType<typeof rawSocket>>) =>
 		new Promise<'read' | 'write'>((resolve) => {
-			const onMessage = (data: Buffer) => {
-				const bytes = new Uint8Array(data);
-				const message = bytes[0] === MESSAGE_HEARTH ? decodeHearthMessage(bytes.subarray(1)) : null;
-				if (message?.t === 'access') {
-					ws.off('message', onMessage);
-					resolve(message.access);
+			const received = open.received!;
+			const look = () => {
+				for (let i = cursors.get(received) ?? 0; i < received.length; i++) {
+					const bytes = new Uint8Array(received[i]);
+					const message = bytes[0] === MESSAGE_HEARTH ? decodeHearthMessage(bytes.subarray(1)) : null;
+					if (message?.t === 'access') {
+						cursors.set(received, i + 1);
+						open.ws!.off('message', look);
+						resolve(message.access);
+						return;
+					}
 				}
+				cursors.set(received, received.length);
 			};
-			ws.on('message', onMessage);
+			open.ws!.on('message', look);
+			look();
 		});
 
 	let rosa: string;
@@ -491,8 +504,8 @@ describe('private family time', () => {
 
 	it('ends when staff end it: its notes turn read only at once, and a later family time can start', async () => {
 		const open = await rawSocket(`${server.url.replace('http', 'ws')}/collab/session:${familyTime}`, { origin: server.url, cookie: rosa });
-		expect(await nextAccess(open.ws!)).toBe('write');
-		const narrowed = nextAccess(open.ws!);
+		expect(await nextAccess(open)).toBe('write');
+		const narrowed = nextAccess(open);
 		const ended = await post('endFamilyTime', staff, { meetingSessionId: familyTime });
 		expect(ended.status).toBe(200);
 		expect(await narrowed).toBe('read');

@@ -80,11 +80,17 @@ export async function waitFor(check: () => boolean, timeoutMs = 5000, what = 'co
 	}
 }
 
-/** Opens a raw socket (no provider) and reports how the upgrade or the connection ended. */
-export function rawSocket(url: string, headers: Record<string, string>): Promise<{ ws?: WebSocket; status?: number }> {
+/**
+ * Opens a raw socket (no provider) and reports how the upgrade or the connection ended. `received` holds
+ * every message from the start: the server's first ones can arrive in the same packet as the upgrade and
+ * be emitted before a listener added after `open` could hear them.
+ */
+export function rawSocket(url: string, headers: Record<string, string>): Promise<{ ws?: WebSocket; status?: number; received?: Buffer[] }> {
 	return new Promise((resolve) => {
 		const ws = new WebSocket(url, { headers });
-		ws.once('open', () => resolve({ ws }));
+		const received: Buffer[] = [];
+		ws.on('message', (data: Buffer) => received.push(data));
+		ws.once('open', () => resolve({ ws, received }));
 		ws.once('unexpected-response', (_req, res) => {
 			resolve({ status: res.statusCode });
 			ws.terminate();
