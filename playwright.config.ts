@@ -25,14 +25,9 @@ export default defineConfig({
 			args: ['--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--no-first-run']
 		}
 	},
-	// Every test shares the demo meeting's notes. The typing-order test checks that each line typed key by key
-	// lands whole while others are present; another test typing at the end of the same notes at that moment is
-	// the open case of two people starting a line at the very end at once (see the spec's fixme). So it runs
-	// alone, after the others.
-	projects: [
-		{ name: 'chromium', use: { ...devices['Desktop Chrome'], channel: undefined }, testIgnore: /notes-typing-order\.spec\.ts$/ },
-		{ name: 'typing-order', use: { ...devices['Desktop Chrome'], channel: undefined }, testMatch: /notes-typing-order\.spec\.ts$/, dependencies: ['chromium'] }
-	],
+	// Every test shares the demo meeting's notes, and several type in them at once, as people in a meeting do
+	// (notes-typing-order.spec.ts checks that every line typed key by key lands whole meanwhile).
+	projects: [{ name: 'chromium', use: { ...devices['Desktop Chrome'], channel: undefined } }],
 	// All browsers sign in from 127.0.0.1: the per-address limits (sign-in failures, invite look-ups) are
 	// raised here and covered by unit and integration tests; per-account throttling stays as in production.
 	webServer: {

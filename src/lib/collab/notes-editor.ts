@@ -2,10 +2,10 @@
 // opening), see doc-connection.ts. Imported dynamically: its JavaScript is large and pages must not
 // wait for it, nor must the socket.
 import { Editor, Extension } from '@tiptap/core';
-import { Plugin, type Transaction } from '@tiptap/pm/state';
+import { Plugin, TextSelection, type EditorState, type Selection, type Transaction } from '@tiptap/pm/state';
 import type { Fragment } from '@tiptap/pm/model';
 import { ReplaceAroundStep, ReplaceStep } from '@tiptap/pm/transform';
-import { ySyncPluginKey } from '@tiptap/y-tiptap';
+import { relativePositionToAbsolutePosition, ySyncPluginKey } from '@tiptap/y-tiptap';
 import { MAX_EDIT_BYTES } from '$lib/domain/collab-protocol';
 import type { EditorView } from '@tiptap/pm/view';
 import { messageAwareness, messageSync } from 'y-websocket';
@@ -37,10 +37,40 @@ export function readPendingInput(view: EditorView): void {
 	if (!view.isDestroyed && typeof observer?.flush === 'function') observer.flush();
 }
 
-/** Before a key is handled (keymaps read the state): see readPendingInput. Runs before every other extension. */
+/**
+ * Builds `tr` again on the state the view has now, when that state moved on after `tr` was made (the page's own
+ * input was read in between). Only for a transaction that changes neither the document nor the selection
+ * (others' carets being redrawn, a switch to read-only): its metadata is all it carries. Returns `tr` itself
+ * when nothing moved.
+ */
+export function onCurrentState(tr: Transaction, current: EditorState): Transaction {
+	if (tr.before === current.doc && current.selection.eq(tr.selection) && current.storedMarks === tr.storedMarks) return tr;
+	const fresh = current.tr;
+	Object.assign((fresh as unknown as { meta: Record<string, unknown> }).meta, (tr as unknown as { meta: Record<string, unknown> }).meta);
+	if (tr.scrolledIntoView) fresh.scrollIntoView();
+	return fresh;
+}
+
+/**
+ * Reads what the browser has done to the page before a key is handled (keymaps read the state) and before
+ * any transaction that only redraws (see readPendingInput). Runs before every other extension.
+ *
+ * The second case is the one that lost lines (issue 16.9): others' carets are redrawn on a timer
+ * (y-tiptap batches caret changes into one dispatch "on the next tick", including the change of this
+ * person's own caret when they tap). That dispatch carries the selection as ProseMirror last read it;
+ * when a key the browser handles itself (Ctrl+End, an arrow) moved the caret in between, drawing it put
+ * the caret back where the person had tapped, and the Enter and the letters that followed landed there
+ * ("Sam20 …" at the start of "Sam12 …"). Nothing that only redraws may move the caret.
+ */
 const ReadInputFirst = Extension.create({
 	name: 'readInputFirst',
 	priority: 10_000,
+	dispatchTransaction({ transaction, next }) {
+		const view = this.editor.view;
+		if (transaction.docChanged || transaction.selectionSet || transaction.storedMarksSet || view.isDestroyed) return next(transaction);
+		readPendingInput(view);
+		next(onCurrentState(transaction, view.state));
+	},
 	addProseMirrorPlugins() {
 		return [
 			new Plugin({
@@ -53,6 +83,76 @@ const ReadInputFirst = Extension.create({
 			})
 		];
 	}
+});
+
+/**
+ * Where this person's caret should go after others' changes turned `before` into `after`, given where Yjs
+ * puts it (`now`, a selection in `after.doc`): the end of its paragraph when the caret was at the end of a
+ * paragraph before and someone else added text right there; otherwise null (leave it at `now`). Takes and
+ * returns ProseMirror positions in `after.doc`.
+ *
+ * Why (issue 16.9, two people starting a line at the end at once): Yjs keeps a caret next to the letter
+ * before it, so letters someone adds after a caret land to its right. Someone who has just gone to the end
+ * of the notes (Ctrl+End, a tap below the text) while another person is still typing the last line is then
+ * left in the middle of that line; the Enter they press next splits the other's line, and the rest of that
+ * line, and the other's caret with it, goes to their new line: lines came out as "Sam2 …: quick lineDna2 …".
+ * A caret at the end of a paragraph stays at its end, as in a shared document people expect, and the
+ * paragraph is split only where its text really ends. Not when the paragraph was joined with the next one
+ * (someone deleted the line break): the text after the caret is then that next line's, which was there before.
+ */
+export function caretAtEnd(before: EditorState, after: EditorState, now: Selection = after.selection): number | null {
+	const was = before.selection;
+	if (!was.empty || !now.empty || !(was instanceof TextSelection) || !(now instanceof TextSelection)) return null;
+	const $was = was.$head;
+	const $now = now.$head;
+	if (!$was.parent.isTextblock || $was.parentOffset !== $was.parent.content.size) return null;
+	if (!$now.parent.isTextblock || $now.parentOffset === $now.parent.content.size) return null;
+	const follows = $now.parent.textBetween($now.parentOffset, $now.parent.content.size, undefined, '\ufffc');
+	const wasNext = $was.depth > 0 ? before.doc.resolve($was.after()).nodeAfter : null;
+	if (wasNext?.isTextblock && wasNext.textContent.length > 0 && wasNext.textContent.startsWith(follows.slice(0, 16))) return null;
+	return $now.end();
+}
+
+/**
+ * Where Yjs itself puts this person's text caret after a change from others (`after`, the state the sync
+ * plugin just built), from the relative positions y-tiptap took before the change; null when it is not a
+ * text caret or Yjs cannot place it (then y-tiptap's own answer stands).
+ *
+ * Why (issue 16.9): y-tiptap second-guesses Yjs with a guess by content ("the Nth empty paragraph", "the
+ * paragraph with the same text") whenever the paragraph's text changed or the caret is at a paragraph's
+ * start. In a meeting's notes both are the rule, not the exception: two people who each start a new line
+ * at the end at once each have an empty paragraph, and the guess put Sam's caret in Dana's new line, so
+ * they typed into one line ("DaSnaSa8 …"). Yjs's relative positions are exact for typing; the guess is
+ * kept only where Yjs has no answer, or answers "the very start" for a caret that was further on (a
+ * moved block, the case the guess was written for).
+ */
+export function yjsCaret(after: EditorState): Selection | null {
+	const binding = ySyncPluginKey.getState(after)?.binding;
+	const rel = binding?.beforeTransactionSelection;
+	if (!binding || !rel || rel.type !== 'text' || !rel.anchor || !rel.head) return null;
+	const anchor = relativePositionToAbsolutePosition(binding.doc, binding.type, rel.anchor, binding.mapping);
+	const head = relativePositionToAbsolutePosition(binding.doc, binding.type, rel.head, binding.mapping);
+	if (anchor === null || head === null || anchor > after.doc.content.size || head > after.doc.content.size) return null;
+	if ((rel.absAnchor > 1 && anchor <= 1) || (rel.absHead > 1 && head <= 1)) return null;
+	return TextSelection.between(after.doc.resolve(anchor), after.doc.resolve(head));
+}
+
+/** After others' changes: the caret where Yjs puts it (see yjsCaret), kept at a paragraph's end (see caretAtEnd). */
+export function caretAfterOthersPlugin(): Plugin {
+	return new Plugin({
+		appendTransaction: (transactions, before, after) => {
+			if (!transactions.some((tr) => tr.docChanged && tr.getMeta(ySyncPluginKey)?.isChangeOrigin)) return null;
+			let target: Selection = yjsCaret(after) ?? after.selection;
+			const end = caretAtEnd(before, after, target);
+			if (end !== null) target = TextSelection.create(after.doc, end);
+			return target.eq(after.selection) ? null : after.tr.setSelection(target).setMeta('addToHistory', false);
+		}
+	});
+}
+
+const CaretAfterOthers = Extension.create({
+	name: 'caretAfterOthers',
+	addProseMirrorPlugins: () => [caretAfterOthersPlugin()]
 });
 
 /** Per element (paragraph, list item, mark run) in a change: what Yjs writes besides the text, generously. */
@@ -116,6 +216,7 @@ export function notesExtensions(opts: {
 }) {
 	return [
 		ReadInputFirst,
+		CaretAfterOthers,
 		sizeLimit(opts.onTooLong),
 		// Collaboration brings Yjs undo; StarterKit's own history must be off.
 		StarterKit.configure({ undoRedo: false, link: { isAllowedUri: (url) => isAllowedHref(url) } }),
