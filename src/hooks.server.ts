@@ -5,7 +5,7 @@ import { defineCustomServerStrategy, toLocale } from '$lib/paraglide/runtime';
 import { getDatabase } from '$lib/server/db';
 import { now as clockNow } from '$lib/server/clock';
 import { config, sessionPolicy } from '$lib/server/config';
-import { SESSION_COOKIE, actorFor, validateSessionToken } from '$lib/server/auth/session';
+import { SESSION_COOKIE, actorFor, sessionFromCookies } from '$lib/server/auth/session';
 import { sessionCookieOptions } from '$lib/server/auth/cookie';
 import { inviteLocale } from '$lib/server/services/invites';
 import { cookieName } from '$lib/paraglide/runtime';
@@ -52,12 +52,12 @@ const authenticate: Handle = async ({ event, resolve }) => {
 	const db = getDatabase();
 	// One time for the whole request (services use ctx.now, never the clock).
 	const now = clockNow();
-	const token = event.cookies.get(SESSION_COOKIE);
-	const session = token ? await validateSessionToken(db, token, sessionPolicy(), now) : null;
-	if (token && !session) event.cookies.delete(SESSION_COOKIE, sessionCookieOptions(event.url));
-	if (session) {
-		event.cookies.set(SESSION_COOKIE, token!, { ...sessionCookieOptions(event.url), expires: new Date(session.expiresAt) });
-		const saved = session.kind === 'staff' ? session.user.locale : session.participant.locale;
+	const found = await sessionFromCookies(db, event.request.headers.get('cookie'), sessionPolicy(), now);
+	const session = found?.session ?? null;
+	if (!found && event.cookies.get(SESSION_COOKIE)) event.cookies.delete(SESSION_COOKIE, sessionCookieOptions(event.url));
+	if (found) {
+		event.cookies.set(SESSION_COOKIE, found.token, { ...sessionCookieOptions(event.url), expires: new Date(found.session.expiresAt) });
+		const saved = found.session.kind === 'staff' ? found.session.user.locale : found.session.participant.locale;
 		if (saved) savedLocale.set(event.request, saved);
 	}
 	const actor = session ? await actorFor(db, session) : ({ kind: 'anonymous' } as const);

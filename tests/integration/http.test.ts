@@ -39,6 +39,15 @@ describe('pages only for the people assigned to the case', () => {
 		}
 	});
 
+	it('keeps a person signed in when a stale session cookie comes before the valid one (issue 17)', async () => {
+		const both = `hearth_session=stale.aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa; ${caseworker}`;
+		const res = await get(server.url, `/cases/${ids.caseId}`, both);
+		expect(res.status).toBe(200);
+		expect(await res.text()).toContain('Rivera');
+		// and nothing but stale ones: signed out, sent to sign in
+		expect((await get(server.url, `/cases/${ids.caseId}`, 'hearth_session=stale.aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa')).status).toBe(303);
+	});
+
 	it('sends someone who is not signed in to the sign-in page, remembering where they were going', async () => {
 		const res = await get(server.url, `/meetings/${ids.meetingId}`);
 		expect(res.status).toBe(303);

@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { eq } from 'drizzle-orm';
 import { testDatabase } from '../../../../tests/support/db';
 import { agencies, sessions, users } from '../db/schema';
-import { createSession, invalidateUserSessions, readCookie, revalidateSession, validateSessionToken } from './session';
+import { createSession, invalidateUserSessions, readCookie, readCookies, revalidateSession, sessionFromCookies, validateSessionToken } from './session';
 
 const policy = { idleMs: 30 * 60_000, maxMs: 12 * 3_600_000 };
 
@@ -62,6 +62,23 @@ describe('staff sessions', () => {
 		// Refused sessions are deleted on sight; the rest go with invalidateUserSessions.
 		expect(await invalidateUserSessions(db, 'user1')).toEqual([c.sessionId]);
 		expect(db.select().from(sessions).all()).toEqual([]);
+	});
+
+	it('reads every value of a cookie, in order, at most four; a bad encoding is skipped', () => {
+		expect(readCookies('hearth_session=a.1; x=2; hearth_session=b.2', 'hearth_session')).toEqual(['a.1', 'b.2']);
+		expect(readCookies('hearth_session=%E0%A4%A; hearth_session=b.2', 'hearth_session')).toEqual(['b.2']);
+		expect(readCookies('a=1;a=2;a=3;a=4;a=5', 'a')).toEqual(['1', '2', '3', '4']);
+		expect(readCookies(undefined, 'a')).toEqual([]);
+	});
+
+	it('a stale session cookie sent before the valid one does not sign the person out (issue 17)', async () => {
+		const db = withUser();
+		const good = await createSession(db, { userId: 'user1' }, {}, 0);
+		const found = await sessionFromCookies(db, `hearth_session=stale.token; hearth_session=${good.token}`, policy, 10);
+		expect(found?.token).toBe(good.token);
+		expect(found?.session.sessionId).toBe(good.sessionId);
+		expect(await sessionFromCookies(db, 'hearth_session=stale.token; hearth_session=other.bad', policy, 10)).toBeNull();
+		expect(await sessionFromCookies(db, null, policy, 10)).toBeNull();
 	});
 
 	it('reads one cookie from a header', async () => {

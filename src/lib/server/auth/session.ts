@@ -253,19 +253,41 @@ export async function endOwnSession(db: Db, owner: { userId: string } | { partic
 	return ended.length > 0;
 }
 
-/** Reads one cookie from a Cookie header (used by the collab server, which has no SvelteKit `cookies`). */
-export function readCookie(header: string | undefined, name: string): string | undefined {
-	if (!header) return undefined;
+/**
+ * Every value of the cookie `name` in a Cookie header, in the order sent (a browser sends several when a stale
+ * cookie for another path or domain outlives the current one). Values that do not decode are left out.
+ * At most `max` (4): nobody needs more, and each is a database look-up.
+ */
+export function readCookies(header: string | undefined, name: string, max = 4): string[] {
+	const values: string[] = [];
+	if (!header) return values;
 	for (const part of header.split(';')) {
 		const eqAt = part.indexOf('=');
-		if (eqAt < 0) continue;
-		if (part.slice(0, eqAt).trim() === name) {
-			try {
-				return decodeURIComponent(part.slice(eqAt + 1).trim());
-			} catch {
-				return undefined;
-			}
+		if (eqAt < 0 || part.slice(0, eqAt).trim() !== name) continue;
+		try {
+			values.push(decodeURIComponent(part.slice(eqAt + 1).trim()));
+		} catch {
+			continue;
 		}
+		if (values.length >= max) break;
 	}
-	return undefined;
+	return values;
+}
+
+/** Reads one cookie (the first value) from a Cookie header. */
+export function readCookie(header: string | undefined, name: string): string | undefined {
+	return readCookies(header, name, 1)[0];
+}
+
+/**
+ * The session of the first session cookie in `header` that is valid, with its token; null when none is.
+ * Why (issue 17, from the bad-input attack): with a stale cookie sent before the good one
+ * (`hearth_session=old; hearth_session=<valid>`), reading only the first signed the person out.
+ */
+export async function sessionFromCookies(db: Db, header: string | undefined | null, policy: SessionPolicy, now = clockNow()): Promise<{ session: Session; token: string } | null> {
+	for (const token of readCookies(header ?? undefined, SESSION_COOKIE)) {
+		const session = await validateSessionToken(db, token, policy, now);
+		if (session) return { session, token };
+	}
+	return null;
 }

@@ -1,7 +1,7 @@
 import type { IncomingMessage } from 'node:http';
 import type { Db } from '../db/index.ts';
 import { docIdSchema, docName, type DocRef } from '../../domain/doc-id.ts';
-import { actorFor, readCookie, SESSION_COOKIE, validateSessionToken, type Session, type SessionPolicy } from '../auth/session.ts';
+import { actorFor, sessionFromCookies, type Session, type SessionPolicy } from '../auth/session.ts';
 import { documentAccess } from '../services/documents.ts';
 import type { Actor } from '../../domain/policy.ts';
 
@@ -41,7 +41,7 @@ export async function authorizeUpgrade(req: IncomingMessage, db: Db, policy: Ses
 	if (!sameOrigin(req, configuredOrigin)) {
 		return { ok: false, status: 403, why: 'foreign-origin', docId, actor: anonymous, caseId: null, sessionId: null };
 	}
-	const session = await validateSessionToken(db, readCookie(req.headers.cookie, SESSION_COOKIE), policy);
+	const session = (await sessionFromCookies(db, req.headers.cookie, policy))?.session ?? null;
 	if (!session) return { ok: false, status: 401, why: 'no-session', docId, actor: anonymous, caseId: null, sessionId: null };
 	const actor = await actorFor(db, session);
 	if (!parsed.success) {
