@@ -1,7 +1,6 @@
 import { config, sessionPolicy } from './config.ts';
-import { closeDatabase, first, migrateDatabase, openDatabase, setDatabase, writesSettled, type Db } from './db/index.ts';
+import { closeDatabase, first, migrateDatabase, openDatabase, setDatabase, writesSettled, type Db, tablesOf } from './db/index.ts';
 import { seedDemo, isEmpty } from './services/seed.ts';
-import { users } from './db/schema.ts';
 import { eq } from 'drizzle-orm';
 import { CollabServer } from './collab/server.ts';
 import { setCollabControl } from './collab/registry.ts';
@@ -86,6 +85,7 @@ export async function bootHearth(): Promise<Hearth> {
 	const jobsDb = c.DATABASE_PATH === ':memory:' ? db : openDatabase(c.DATABASE_PATH);
 	const jobs = new JobRunner({ db: jobsDb, jobs: [sendMessage, sweepExpired], pollMs: c.JOBS_POLL_MS, concurrency: c.JOBS_CONCURRENCY });
 	jobs.start();
+	const { users } = tablesOf(db);
 	const hasDemo = (await first(db.select({ id: users.id }).from(users).where(eq(users.email, 'caseworker@demo.test')))) !== undefined;
 	const empty = await isEmpty(db);
 	return {

@@ -77,9 +77,14 @@ export function engineOf(db: Db): Engine {
 	return (db as unknown as { [ENGINE]?: Engine })[ENGINE] ?? 'sqlite';
 }
 
-/** The tables of `db`'s engine (typed as schema.ts's; schema-parity.test.ts holds the two files alike). */
-export function tablesOf(db: Db): typeof schema {
-	return (engineOf(db) === 'pg' ? pgSchema : schema) as unknown as typeof schema;
+/**
+ * The tables of the engine behind `source` (a handle, a transaction, or a request context carrying `db`),
+ * typed as schema.ts's (schema-parity.test.ts holds the two files alike). Services take their tables from
+ * here, never from schema.ts, so that the same code runs on both engines:
+ * `const { users } = tablesOf(ctx)`.
+ */
+export function tablesOf(source: DbSource): typeof schema {
+	return (engineOf(dbOf(source)) === 'pg' ? pgSchema : schema) as unknown as typeof schema;
 }
 
 /**

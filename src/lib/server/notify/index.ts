@@ -1,8 +1,7 @@
 import { eq } from 'drizzle-orm';
 import { z } from 'zod';
 import { now as clockNow } from '../clock.ts';
-import { outbox } from '../db/schema.ts';
-import { exclusive, type Db } from '../db/index.ts';
+import { exclusive, type Db, tablesOf } from '../db/index.ts';
 import { newId } from '../ids.ts';
 import { defineJob, enqueue, JobError, PermanentJobError, type Queryable } from '../jobs/index.ts';
 import { deliveryError, isPermanentRefusal, validateOutgoing } from './message.ts';
@@ -70,6 +69,7 @@ export const sendMessage = defineJob<Outgoing>({
 	// The SMTP transport gives up on its own well before this (10 s to connect, 30 s of silence).
 	timeoutMs: 90_000,
 	async run(message, { db, jobId }) {
+		const { outbox } = tablesOf(db);
 		const checked = validateOutgoing(message);
 		if (!checked.ok) throw new PermanentJobError(checked.error);
 		try {
@@ -82,6 +82,7 @@ export const sendMessage = defineJob<Outgoing>({
 		await db.update(outbox).set({ status: 'sent', error: null }).where(eq(outbox.id, jobId));
 	},
 	failed({ tx, jobId, error }) {
+		const { outbox } = tablesOf(tx as unknown as Db);
 		tx.update(outbox).set({ status: 'failed', error }).where(eq(outbox.id, jobId)).run();
 	}
 });
@@ -97,6 +98,7 @@ export const sendMessage = defineJob<Outgoing>({
  * for bugs that types should have caught (an unknown channel, locale or kind) and for database errors.
  */
 export async function notify(q: Db, message: Outgoing, options: { now?: number } = {}): Promise<SendResult> {
+	const { outbox } = tablesOf(q);
 	const id = newId();
 	const checked = validateOutgoing(message);
 	const now = options.now ?? clockNow();
