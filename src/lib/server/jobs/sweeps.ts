@@ -31,6 +31,6 @@ export const sweepExpired = defineJob({
 		const { signInCodes } = tablesOf(db);
 		await deleteExpiredSessions(db, sessionPolicy(), now);
 		await db.delete(signInCodes).where(lte(signInCodes.expiresAt, now - CODES_KEPT_MS));
-		deleteFinished(db, now - FINISHED_JOBS_KEPT_MS);
+		await deleteFinished(db, now - FINISHED_JOBS_KEPT_MS);
 	}
 });
