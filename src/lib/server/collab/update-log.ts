@@ -147,7 +147,7 @@ export class UpdateLog {
 		let result: MaybePromise<{ ids: number[]; snapshotted: Compaction[] }>;
 		try {
 			result = this.store.commit(
-				batch.map((p) => ({ docId: p.docId, update: p.update })),
+				batch,
 				compactions,
 				Date.now(),
 				(c, err) => console.error(`collab: could not compact ${c.docId}`, err)
