@@ -6,8 +6,7 @@ import { parseArgs } from 'node:util';
 import { createInterface } from 'node:readline';
 import { z } from 'zod';
 import { config } from '../src/lib/server/config.ts';
-import { closeDatabase, first, migrateDatabase, openDatabase, transact } from '../src/lib/server/db/index.ts';
-import { agencies, users } from '../src/lib/server/db/schema.ts';
+import { closeDatabase, first, migrateDatabase, openAny, transact, tablesOf } from '../src/lib/server/db/index.ts';
 import { hashPassword } from '../src/lib/server/auth/password.ts';
 import { newId } from '../src/lib/server/ids.ts';
 
@@ -59,8 +58,9 @@ if (password.length < 12) {
 	process.exit(2);
 }
 
-const db = openDatabase(config().DATABASE_PATH);
+const db = openAny(config().DATABASE_URL ?? config().DATABASE_PATH);
 await migrateDatabase(db);
+const { users } = tablesOf(db);
 if ((await first(db.select({ id: users.id }).from(users).limit(1))) !== undefined) {
 	console.error('This database already has accounts: add staff from the Staff accounts page instead.');
 	process.exit(1);
@@ -69,6 +69,7 @@ const agencyId = newId();
 const now = Date.now();
 const passwordHash = await hashPassword(password);
 await transact(db, async (tx) => {
+	const { agencies, users } = tablesOf(tx);
 	await tx.insert(agencies).values({ id: agencyId, name: input.data.agency, timeZone: input.data.timeZone, createdAt: now });
 	await tx.insert(users).values({ id: newId(), agencyId, email: input.data.email, name: input.data.name, role: 'admin', passwordHash, createdAt: now });
 });

@@ -117,7 +117,8 @@ server.listen(c.PORT, c.HOST, () => {
 	const address = server.address();
 	const port = typeof address === 'object' && address ? address.port : c.PORT;
 	const shownHost = c.HOST === '0.0.0.0' || c.HOST === '::' ? 'localhost' : c.HOST;
-	console.log(`Hearth is running at http://${shownHost}:${port}  (database: ${c.DATABASE_PATH})`);
+	// Never the URL itself: it may hold a password.
+	console.log(`Hearth is running at http://${shownHost}:${port}  (database: ${c.DATABASE_URL ? 'PostgreSQL (DATABASE_URL)' : c.DATABASE_PATH})`);
 	if (c.HEARTH_DEMO && hearth.hasDemo) {
 		console.log(`Demo sign-ins (password "${DEMO_PASSWORD}"):`);
 		for (const u of DEMO_SIGN_INS) console.log(`  ${u.email.padEnd(24)} ${u.name} (${u.role})`);

@@ -1,15 +1,26 @@
 // Starts the real production server (server/index.ts on the built app) on a free port with a throwaway
 // database, for integration tests and benchmarks. Needs `npm run build` first (the test command does it).
+// The database is a SQLite file in a temporary folder, or, with `{ postgres: <server URL> }`, a PostgreSQL
+// database of its own (hearth_test_<random>, dropped by removeServer).
 import { spawn, type ChildProcess } from 'node:child_process';
+import { randomBytes } from 'node:crypto';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createServer } from 'node:net';
+import { createTestDatabase } from './postgres.ts';
 
 export type RunningServer = {
 	url: string;
 	port: number;
+	/** The SQLite file (unused when `databaseUrl` is set). */
 	dbPath: string;
+	/** PostgreSQL: the database this server (and any other instance beside it) runs on. */
+	databaseUrl?: string;
+	/** PostgreSQL: the HEARTH_SECRET_KEY every instance on that database must share. */
+	sealingKey?: string;
+	/** PostgreSQL: drops the database (removeServer calls it). */
+	dropDatabase?: () => Promise<void>;
 	dir: string;
 	process: ChildProcess;
 	output: () => string;
@@ -29,10 +40,25 @@ export async function freePort(): Promise<number> {
 	});
 }
 
-export async function startServer(env: Record<string, string> = {}, keep?: { dir: string; port: number }): Promise<RunningServer> {
+/** Where a test server keeps its data: the SQLite file (default), or a new database on this PostgreSQL server. */
+export type ServerDatabase = { postgres?: string };
+
+/**
+ * Starts the server with `env` on top of the test defaults. `keep`: the folder and port of a server started
+ * before (a restart, or another instance: `env` then carries its DATABASE_URL). `database.postgres`: a
+ * PostgreSQL server's URL (TEST_DATABASE_URL) on which a database of the server's own is created, with a
+ * HEARTH_SECRET_KEY that other instances started with startAnotherInstance share. Rejects when the server
+ * does not say it is running within 30 s, with its output.
+ */
+export async function startServer(env: Record<string, string> = {}, keep?: { dir: string; port: number }, database: ServerDatabase = {}): Promise<RunningServer> {
 	const dir = keep?.dir ?? mkdtempSync(join(tmpdir(), 'hearth-test-'));
 	const dbPath = join(dir, 'hearth.db');
 	const port = keep?.port ?? (await freePort());
+	let created: Awaited<ReturnType<typeof createTestDatabase>> | undefined;
+	if (database.postgres && !env.DATABASE_URL) {
+		created = await createTestDatabase(database.postgres);
+		env = { ...env, DATABASE_URL: created.url, HEARTH_SECRET_KEY: env.HEARTH_SECRET_KEY ?? randomBytes(32).toString('base64') };
+	}
 	let log = '';
 	const child = spawn(process.execPath, ['server/index.ts'], {
 		env: { ...process.env, PORT: String(port), HOST: '127.0.0.1', DATABASE_PATH: dbPath, SIGNIN_THROTTLE: '0', INVITE_LOOKUP_LIMIT: '100000', ANONYMOUS_REFUSAL_LIMIT: '100000', OUTBOX_DIR: join(dir, 'outbox'), ...env },
@@ -64,6 +90,9 @@ export async function startServer(env: Record<string, string> = {}, keep?: { dir
 		url: `http://127.0.0.1:${port}`,
 		port,
 		dbPath,
+		databaseUrl: env.DATABASE_URL,
+		sealingKey: env.HEARTH_SECRET_KEY,
+		dropDatabase: created?.drop,
 		dir,
 		process: child,
 		output: () => log,
@@ -86,9 +115,17 @@ export async function startServer(env: Record<string, string> = {}, keep?: { dir
  * (and `first` the same env). Stop it before `first`'s files are removed.
  */
 export function startAnotherInstance(first: RunningServer, env: Record<string, string> = {}): Promise<RunningServer> {
-	return freePort().then((port) => startServer(env, { dir: first.dir, port }));
+	// PostgreSQL: the first's database and sealing key (the key file beside a SQLite database is shared by the folder).
+	const shared: Record<string, string> = first.databaseUrl ? { DATABASE_URL: first.databaseUrl, HEARTH_SECRET_KEY: first.sealingKey! } : {};
+	return freePort().then((port) => startServer({ ...shared, ...env }, { dir: first.dir, port }));
 }
 
 export function removeServerFiles(server: RunningServer): void {
 	rmSync(server.dir, { recursive: true, force: true });
+}
+
+/** Removes the server's folder and, on PostgreSQL, drops its database. Stop every instance on it first. */
+export async function removeServer(server: RunningServer): Promise<void> {
+	removeServerFiles(server);
+	await server.dropDatabase?.();
 }

@@ -1,7 +1,6 @@
 import { config, sessionPolicy } from './config.ts';
-import { closeDatabase, first, migrateDatabase, openDatabase, setDatabase, writesSettled, type Db } from './db/index.ts';
+import { closeDatabase, first, migrateDatabase, openDatabase, openPostgres, setDatabase, writesSettled, type Db, tablesOf } from './db/index.ts';
 import { seedDemo, isEmpty } from './services/seed.ts';
-import { users } from './db/schema.ts';
 import { eq } from 'drizzle-orm';
 import { CollabServer } from './collab/server.ts';
 import { setCollabControl } from './collab/registry.ts';
@@ -20,17 +19,7 @@ import { ClusterControl } from './redis/control.ts';
 export type Hearth = { db: Db; redis: RedisLink | undefined; collab: CollabServer; jobs: JobRunner; seeded: boolean; hasDemo: boolean; empty: boolean; close: () => Promise<void> };
 
 /**
- * Why DATABASE_URL is refused for now. The data layer (src/lib/server/db: schema, migrations, transact, the
- * audit chain) runs on PostgreSQL, but three stores still use SQLite's synchronous API and a connection of
- * their own: the collab update log's group commit, the Yjs client-id owners and the jobs runner's claims.
- * Serving on PostgreSQL before they move would write some of Hearth's data in one engine and some in the
- * other, so Hearth does not start rather than half-work.
- */
-export const POSTGRES_NOT_YET =
-	'DATABASE_URL is set, but Hearth cannot run on PostgreSQL yet: the collab update log, the document client ids and the jobs runner still need the SQLite file (issue 19). Unset DATABASE_URL to use the SQLite file at DATABASE_PATH.';
-
-/**
- * Opens and migrates the database, seeds the demo agency into an empty one (unless HEARTH_DEMO=0), and
+ * Opens and migrates the database (PostgreSQL at DATABASE_URL, else the SQLite file at DATABASE_PATH), seeds the demo agency into an empty one (unless HEARTH_DEMO=0), and
  * starts the collab server and the jobs runner (messages, expiry sweeps). With REDIS_URL, connects to Redis
  * first (refusing to start if it does not answer): the collab bus, sign-in throttles, look-up limits and
  * control messages are then shared with the other instances. Used by the production server
@@ -42,7 +31,6 @@ export async function bootHearth(): Promise<Hearth> {
 		enableTestClock();
 		console.warn('HEARTH_TEST_CLOCK=1: the clock can be moved from this machine (POST /__test/clock). Never use this in production.');
 	}
-	if (c.DATABASE_URL) throw new Error(POSTGRES_NOT_YET);
 	// Before anything counts a try or opens a document: they pick the shared versions when Redis is set.
 	const link = c.REDIS_URL ? openRedis(c.REDIS_URL, c.REDIS_PREFIX) : undefined;
 	if (link) {
@@ -54,13 +42,22 @@ export async function bootHearth(): Promise<Hearth> {
 		}
 		setRedis(link);
 	}
-	const db = openDatabase(c.DATABASE_PATH);
+	const db = c.DATABASE_URL ? openPostgres(c.DATABASE_URL) : openDatabase(c.DATABASE_PATH);
 	await migrateDatabase(db);
 	setDatabase(db);
 	// Before anything is queued: the key sealing what waits in the jobs table (messages hold sign-in links).
+	if (c.DATABASE_URL && !c.HEARTH_SECRET_KEY) {
+		console.warn('PostgreSQL without HEARTH_SECRET_KEY: the key is kept in a file beside DATABASE_PATH on this machine. Several instances must share one HEARTH_SECRET_KEY, or they cannot read each other\'s queued messages.');
+	}
 	useSealingKey(loadSecretKey({ secretKey: c.HEARTH_SECRET_KEY, databasePath: c.DATABASE_PATH }));
 	let seeded = false;
-	if (c.HEARTH_DEMO && (await isEmpty(db))) seeded = (await seedDemo(db)) !== null;
+	try {
+		if (c.HEARTH_DEMO && (await isEmpty(db))) seeded = (await seedDemo(db)) !== null;
+	} catch (err) {
+		// Two instances started at once on one empty PostgreSQL database: the other one seeded it (its rows
+		// refused ours by their unique keys). Anything else is a real failure.
+		if (await isEmpty(db)) throw err;
+	}
 	const collab = new CollabServer({
 		db,
 		sessionPolicy: sessionPolicy(),
@@ -82,10 +79,12 @@ export async function bootHearth(): Promise<Hearth> {
 	setCollabControl(control ?? collab);
 	// The runner has a connection of its own: it sees only what has committed, so a job queued in a
 	// transaction that is still open (or is rolled back) is never claimed, and its statements never land
-	// inside someone else's transaction on the shared connection. (An in-memory database has one connection.)
-	const jobsDb = c.DATABASE_PATH === ':memory:' ? db : openDatabase(c.DATABASE_PATH);
+	// inside someone else's transaction on the shared connection (on PostgreSQL: a small pool of its own,
+	// which a request's open transaction is never joined to). An in-memory database has one connection.
+	const jobsDb = c.DATABASE_URL ? openPostgres(c.DATABASE_URL, { max: 3 }) : c.DATABASE_PATH === ':memory:' ? db : openDatabase(c.DATABASE_PATH);
 	const jobs = new JobRunner({ db: jobsDb, jobs: [sendMessage, sweepExpired], pollMs: c.JOBS_POLL_MS, concurrency: c.JOBS_CONCURRENCY });
 	jobs.start();
+	const { users } = tablesOf(db);
 	const hasDemo = (await first(db.select({ id: users.id }).from(users).where(eq(users.email, 'caseworker@demo.test')))) !== undefined;
 	const empty = await isEmpty(db);
 	return {

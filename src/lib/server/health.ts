@@ -1,5 +1,4 @@
-import { first, type Db } from './db/index.ts';
-import { users } from './db/schema.ts';
+import { first, type Db, tablesOf } from './db/index.ts';
 import type { RedisLink } from './redis/connection.ts';
 
 // What a load balancer asks (server/index.ts answers before SvelteKit: no session, no audit row).
@@ -22,6 +21,7 @@ function within<T>(work: Promise<T>, what: string): Promise<T> {
  * answers PING when `link` is given. Never throws; the reason names the dependency, never a secret.
  */
 export async function readiness(db: Db, link: RedisLink | undefined): Promise<Readiness> {
+	const { users } = tablesOf(db);
 	try {
 		await within(first(db.select({ id: users.id }).from(users).limit(1)), 'the database');
 	} catch (err) {

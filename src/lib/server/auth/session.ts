@@ -3,17 +3,7 @@ import { constantTimeEqual } from '@oslojs/crypto/subtle';
 import { encodeBase32LowerCaseNoPadding } from '@oslojs/encoding';
 import { and, eq, inArray, lte, or } from 'drizzle-orm';
 import { now as clockNow } from '../clock.ts';
-import { affected, first, transact, type Db } from '../db/index.ts';
-import {
-	caseAssignments,
-	casePeople,
-	keepApartPairs,
-	meetingSessionMembers,
-	meetingSessions,
-	participants,
-	sessions,
-	users
-} from '../db/schema.ts';
+import { affected, first, transact, type Db, tablesOf } from '../db/index.ts';
 import type { Actor } from '../../domain/policy.ts';
 import type { AssignmentRole, ParticipantRole, StaffRole } from '../../domain/roles.ts';
 
@@ -77,6 +67,7 @@ export async function createSession(
 	meta: { clientAddress?: string | null; userAgent?: string | null } = {},
 	now = clockNow()
 ): Promise<{ token: string; sessionId: string }> {
+	const { sessions } = tablesOf(db);
 	const id = randomSecret();
 	const secret = randomSecret();
 	await transact(db, (tx) =>
@@ -106,6 +97,7 @@ export function sessionExpiresAt(row: { createdAt: number; lastActiveAt: number 
  * the table to the live ones. Returns how many went.
  */
 export function deleteExpiredSessions(db: Db, policy: SessionPolicy, now = clockNow()): Promise<number> {
+	const { sessions } = tablesOf(db);
 	return affected(db.delete(sessions).where(or(lte(sessions.lastActiveAt, now - policy.idleMs), lte(sessions.createdAt, now - policy.maxMs))));
 }
 
@@ -129,6 +121,7 @@ export function revalidateSession(db: Db, sessionId: string, policy: SessionPoli
 }
 
 async function loadSession(db: Db, id: string, secret: string | null, policy: SessionPolicy, activeAt: number | null, now = activeAt ?? clockNow()): Promise<Session | null> {
+	const { casePeople, participants, sessions, users } = tablesOf(db);
 	const row = await first(
 		db
 		.select({
@@ -183,17 +176,20 @@ async function loadSession(db: Db, id: string, secret: string | null, policy: Se
 }
 
 export async function invalidateSession(db: Db, sessionId: string): Promise<void> {
+	const { sessions } = tablesOf(db);
 	await transact(db, (tx) => tx.delete(sessions).where(eq(sessions.id, sessionId)));
 }
 
 /** Ends every session of a staff member; resolves to their ids (for closing their sockets). */
 export async function invalidateUserSessions(db: Db, userId: string): Promise<string[]> {
+	const { sessions } = tablesOf(db);
 	const rows = await transact(db, (tx) => tx.delete(sessions).where(eq(sessions.userId, userId)).returning({ id: sessions.id }));
 	return rows.map((r) => r.id);
 }
 
 /** Ends every session of these participants; resolves to their ids (for closing their sockets). */
 export async function invalidateParticipantSessions(db: Db, participantIds: string[]): Promise<string[]> {
+	const { sessions } = tablesOf(db);
 	if (participantIds.length === 0) return [];
 	const rows = await transact(db, (tx) => tx.delete(sessions).where(inArray(sessions.participantId, participantIds)).returning({ id: sessions.id }));
 	return rows.map((r) => r.id);
@@ -201,6 +197,7 @@ export async function invalidateParticipantSessions(db: Db, participantIds: stri
 
 /** The policy's view of the person behind a session: who they are and what they are attached to. */
 export async function actorFor(db: Db, session: Session): Promise<Actor> {
+	const { keepApartPairs, meetingSessionMembers, meetingSessions } = tablesOf(db);
 	if (session.kind === 'staff') return staffActor(db, session.user);
 	const p = session.participant;
 	const memberships = await db
@@ -225,6 +222,7 @@ export async function actorFor(db: Db, session: Session): Promise<Actor> {
 }
 
 export async function staffActor(db: Db, user: { id: string; role: StaffRole }): Promise<Actor> {
+	const { caseAssignments } = tablesOf(db);
 	const rows = await db
 		.select({ caseId: caseAssignments.caseId, role: caseAssignments.role })
 		.from(caseAssignments)
@@ -239,6 +237,7 @@ export async function staffActor(db: Db, user: { id: string; role: StaffRole }):
 
 /** The sessions one person has open now (for "your sessions"). */
 export async function listSessions(db: Db, owner: { userId: string } | { participantId: string }, policy: SessionPolicy, now = clockNow()) {
+	const { sessions } = tablesOf(db);
 	const rows = await db
 		.select({ id: sessions.id, createdAt: sessions.createdAt, lastActiveAt: sessions.lastActiveAt, clientAddress: sessions.clientAddress, userAgent: sessions.userAgent })
 		.from(sessions)
@@ -248,6 +247,7 @@ export async function listSessions(db: Db, owner: { userId: string } | { partici
 
 /** Ends one of the person's own sessions; false when that session is not theirs. */
 export async function endOwnSession(db: Db, owner: { userId: string } | { participantId: string }, sessionId: string): Promise<boolean> {
+	const { sessions } = tablesOf(db);
 	const ownerMatch = 'userId' in owner ? eq(sessions.userId, owner.userId) : eq(sessions.participantId, owner.participantId);
 	const ended = await transact(db, (tx) => tx.delete(sessions).where(and(eq(sessions.id, sessionId), ownerMatch)).returning({ id: sessions.id }));
 	return ended.length > 0;

@@ -65,7 +65,7 @@ describe('a room', () => {
 			await tick();
 			await tick();
 		}
-		const { snapshot, updates } = log.load('meeting:c');
+		const { snapshot, updates } = await log.load('meeting:c');
 		expect(snapshot).not.toBeNull();
 		expect(updates.length).toBeLessThan(3);
 		room.destroy();
@@ -216,7 +216,7 @@ describe('a room', () => {
 			await vi.waitFor(() => expect(room.isResting).toBe(true), { timeout: 2000, interval: 10 });
 			room.compact();
 			await tick();
-			const { snapshot, updates } = log.load('meeting:r3');
+			const { snapshot, updates } = await log.load('meeting:r3');
 			expect(updates).toHaveLength(0);
 			const check = new Y.Doc();
 			Y.applyUpdate(check, snapshot!);

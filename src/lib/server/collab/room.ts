@@ -3,7 +3,7 @@ import * as awarenessProtocol from 'y-protocols/awareness';
 import * as encoding from 'lib0/encoding';
 import * as decoding from 'lib0/decoding';
 import type { WebSocket } from 'ws';
-import { applyStored, type UpdateLog } from './update-log.ts';
+import { applyStored, type StoredDocument, type UpdateLog } from './update-log.ts';
 import { REMOTE, type Bus, type BusMessage, type PresenceFacts } from './bus.ts';
 import { CLOSE, encodeHearthMessage, type RefusalReason } from '../../domain/collab-protocol.ts';
 import type { ClientIdOwners } from './client-ids.ts';
@@ -69,6 +69,11 @@ export type Connection = {
 	presenceRate?: { second: number; count: number };
 	/** The server's state vector when it sent this client the document on join (see join()). */
 	sentOnJoin?: Map<number, number>;
+	/**
+	 * While a claim of its client ids is being asked of the database (PostgreSQL): the messages it sent
+	 * meanwhile, taken in order once the claim is answered.
+	 */
+	inbox?: Uint8Array[];
 };
 
 const LOADED = Symbol('loaded');
@@ -170,25 +175,26 @@ export class Room {
 
 		const subscription = bus.subscribe(docId, (message) => (message.origin === REMOTE ? this.receiveRemote(message) : this.deliver(message)));
 		this.unsubscribe = subscription.unsubscribe;
-		if (subscription.ready === null) {
-			// One instance: loaded here and now, so the room is complete before it answers anyone.
-			this.load();
+		const owners = this.owners?.ready ?? null;
+		if (subscription.ready === null && owners === null && log.engine === 'sqlite') {
+			// One instance on SQLite: loaded here and now, so the room is complete before it answers anyone.
+			this.load(log.load(docId) as StoredDocument);
 			this.ready = Promise.resolve();
 		} else {
 			// Subscribe, then load (never the other way round: an update acknowledged elsewhere in between
-			// would be in neither).
-			this.ready = subscription.ready.then(() => {
-				if (!this.destroyed) this.load();
-			});
+			// would be in neither). PostgreSQL: the log and the client ids' owners are read meanwhile.
+			this.ready = Promise.all([subscription.ready ?? undefined, owners ?? undefined])
+				.then(() => (this.destroyed ? null : log.load(docId)))
+				.then((stored) => {
+					if (stored && !this.destroyed) this.load(stored);
+				});
 		}
 	}
 
 	/** Load = compacted state + the log after it, then any other instance's updates that came meanwhile. */
-	private load(): void {
+	private load(stored: StoredDocument): void {
 		const docId = this.docId;
-		const log = this.log;
-		// Synchronous (better-sqlite3). A snapshot alone is already the resting form.
-		const stored = log.load(docId);
+		// A snapshot alone is already the resting form.
 		const { snapshot, updates } = stored;
 		this.lastLoggedId = updates.at(-1)?.id ?? 0;
 		this.loggedSinceCompaction = updates.length;
@@ -296,7 +302,9 @@ export class Room {
 				(id) => {
 					this.lastLoggedId = Math.max(this.lastLoggedId, id);
 					this.bus.publish(this.docId, { kind: 'update', payload: syncMessage(SYNC_UPDATE, update), origin });
-					if (++this.loggedSinceCompaction >= this.compactAfter) this.compact();
+					if (++this.loggedSinceCompaction >= this.compactAfter) {
+						this.compact().catch((err) => console.error(`collab: could not compact ${this.docId}`, err));
+					}
 				},
 				(err) => {
 					console.error(`collab: could not store an update of ${this.docId}`, err);
@@ -450,6 +458,11 @@ export class Room {
 	receive(conn: Connection, data: Uint8Array): void {
 		// Decided to close: what it still sends is not taken (and gets no acknowledgement).
 		if (conn.closing) return;
+		// Its client ids are being claimed: in order, after that message.
+		if (conn.inbox) {
+			conn.inbox.push(data);
+			return;
+		}
 		let decoder: decoding.Decoder;
 		let type: number;
 		try {
@@ -463,7 +476,7 @@ export class Room {
 		if (data.byteLength > this.maxMessageBytes && type !== MESSAGE_SYNC) throw new ProtocolError(CLOSE.tooLarge, 'too-large');
 		switch (type) {
 			case MESSAGE_SYNC:
-				return this.receiveSync(conn, decoder);
+				return this.receiveSync(conn, decoder, data);
 			case MESSAGE_AWARENESS:
 				return this.receiveAwareness(conn, decoder);
 			case MESSAGE_QUERY_AWARENESS:
@@ -476,7 +489,7 @@ export class Room {
 		}
 	}
 
-	private receiveSync(conn: Connection, decoder: decoding.Decoder): void {
+	private receiveSync(conn: Connection, decoder: decoding.Decoder, whole: Uint8Array): void {
 		let step: number;
 		let payload: Uint8Array;
 		try {
@@ -524,6 +537,7 @@ export class Room {
 		// A client's answer to our step 1 is usually empty: a resting document stays resting.
 		if (empty || this.bringsNothing(decoded)) return this.acknowledge(conn, null);
 		const refusal = this.check(conn, payload, decoded);
+		if (refusal instanceof Promise) return this.holdFor(conn, refusal, whole);
 		if (refusal) return this.refuse(conn, refusal);
 		try {
 			Y.applyUpdate(this.doc, payload, conn);
@@ -540,7 +554,7 @@ export class Room {
 	 * for good (the client's document now holds what was refused, and a stock provider would resend it on
 	 * every reconnect); the others drop the update and keep the connection.
 	 */
-	private check(conn: Connection, payload: Uint8Array, decoded: DecodedUpdate): { reason: RefusalReason; close?: number } | null {
+	private check(conn: Connection, payload: Uint8Array, decoded: DecodedUpdate): { reason: RefusalReason; close?: number } | null | Promise<void> {
 		if (this.storedBytes + payload.byteLength > this.maxDocumentBytes) return { reason: 'document-full', close: CLOSE.tooLarge };
 		// One of a keep-apart pair never receives anything the other sends (the policy never lets both into
 		// one document that either can write; this holds even if a rule were missing).
@@ -568,9 +582,48 @@ export class Room {
 		}
 		if (this.owners) {
 			const claimed = this.owners.claim(writtenClientIds(decoded, Y.decodeStateVector(this.stateVector())), conn.owner);
+			// PostgreSQL, an id not known yet: asked of the database (see holdFor).
+			if (claimed instanceof Promise) return claimed.then(() => undefined);
 			if (!claimed.ok) return { reason: 'client-id', close: CLOSE.clientIdTaken };
 		}
 		return null;
+	}
+
+	/**
+	 * A message whose client ids are being claimed in the database (PostgreSQL): the connection's messages
+	 * wait, in order, until the claim is answered; then this one is taken again from the start (everything
+	 * checked afresh, the ids now known here) and the ones that came meanwhile after it. A claim the database
+	 * could not answer closes the connection (its page reconnects and sends again).
+	 */
+	private holdFor(conn: Connection, claim: Promise<void>, data: Uint8Array): void {
+		conn.inbox = [];
+		claim.then(
+			() => {
+				const waiting = [data, ...(conn.inbox ?? [])];
+				conn.inbox = undefined;
+				for (let i = 0; i < waiting.length; i++) {
+					if (conn.closing || this.connections.get(conn.ws) !== conn) return;
+					try {
+						this.receive(conn, waiting[i]);
+					} catch (err) {
+						conn.inbox = undefined;
+						closeFor(conn, err, this.docId);
+						return;
+					}
+					// Held again (another id to claim): the rest wait behind it.
+					if (conn.inbox) {
+						(conn.inbox as Uint8Array[]).push(...waiting.slice(i + 1));
+						return;
+					}
+				}
+			},
+			(err) => {
+				conn.inbox = undefined;
+				console.error(`collab: could not claim client ids in ${this.docId}`, err);
+				conn.closing = true;
+				conn.ws.close(CLOSE.internal, 'could not save');
+			}
+		);
 	}
 
 	private refuse(conn: Connection, refusal: { reason: RefusalReason; close?: number }): void {
@@ -655,17 +708,47 @@ export class Room {
 	transact(change: (doc: Y.Doc) => void): Promise<void> {
 		const doc = this.doc;
 		if (this.owners) {
-			// A server document's random id that someone already writes under (vanishingly rare): pick another.
-			while (!this.owners.claim([doc.clientID], SERVER_OWNER).ok) doc.clientID = Math.floor(Math.random() * 0xffffffff);
+			const claimed = this.owners.claim([doc.clientID], SERVER_OWNER);
+			// PostgreSQL: once the database has answered (the document may have rested meanwhile: start again).
+			if (claimed instanceof Promise) return claimed.then(() => this.transact(change));
+			if (!claimed.ok) {
+				// A server document's random id that someone already writes under (vanishingly rare): pick another.
+				doc.clientID = Math.floor(Math.random() * 0xffffffff);
+				return this.transact(change);
+			}
 		}
 		Y.transact(doc, () => change(doc), SERVER_ORIGIN);
 		return this.log.committed();
 	}
 
-	/** Folds the log into one snapshot (one transaction). Everything up to lastLoggedId is in the doc. */
-	compact(): void {
-		if (!this.loaded) return;
-		if (this.bus.crossInstance) this.foldStored();
+	/**
+	 * Folds the log into one snapshot (queued for the log's next commit). Everything up to lastLoggedId is
+	 * in the doc. Resolves once the snapshot is queued (at once on one instance; with several on PostgreSQL,
+	 * after the stored log has been read back); rejects when it could not be read.
+	 */
+	compact(): Promise<void> {
+		if (!this.loaded || this.destroyed) return Promise.resolve();
+		if (this.bus.crossInstance) {
+			const stored = this.log.load(this.docId);
+			if (stored instanceof Promise) {
+				this.folding ??= stored
+					.then((s) => {
+						if (this.destroyed) return;
+						this.foldStored(s);
+						this.compactLoaded();
+					})
+					.finally(() => (this.folding = undefined));
+				return this.folding;
+			}
+			this.foldStored(stored);
+		}
+		this.compactLoaded();
+		return Promise.resolve();
+	}
+
+	private folding: Promise<void> | undefined;
+
+	private compactLoaded(): void {
 		if (this.loggedSinceCompaction === 0 || this.lastLoggedId === 0) return;
 		const state = this.live ? Y.encodeStateAsUpdate(this.live) : this.resting!.state;
 		this.log.compact(this.docId, state, this.lastLoggedId);
@@ -678,8 +761,7 @@ export class Room {
 	 * room's newest one and still be on its way here. The snapshot must hold everything up to the id it
 	 * replaces, so the stored log is read back into the document first (Yjs ignores what it holds already).
 	 */
-	private foldStored(): void {
-		const stored = this.log.load(this.docId);
+	private foldStored(stored: StoredDocument): void {
 		applyStored(this.doc, this.docId, stored, LOADED);
 		this.lastLoggedId = Math.max(this.lastLoggedId, stored.updates.at(-1)?.id ?? 0);
 	}
@@ -772,4 +854,14 @@ export function send(ws: WebSocket, data: Uint8Array): void {
 		if (err) ws.terminate();
 		else if (data.byteLength >= COMPRESSION_THRESHOLD) releaseDeflate(ws);
 	});
+}
+
+/** Closes `conn` for an error thrown while taking its message (as the collab server does for the first take). */
+function closeFor(conn: Connection, err: unknown, docId: string): void {
+	conn.closing = true;
+	if (err instanceof ProtocolError) conn.ws.close(err.code, err.message);
+	else {
+		console.error(`collab: error handling a message for ${docId}`, err);
+		conn.ws.close(CLOSE.internal, 'internal error');
+	}
 }

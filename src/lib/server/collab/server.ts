@@ -486,15 +486,21 @@ export class CollabServer implements CollabControl {
 		room.unloadTimer = setTimeout(() => {
 			room.unloadTimer = undefined;
 			if (room.connections.size > 0) return;
-			this.log.committed().then(() => {
+			const unload = () => {
+				if (room.connections.size > 0 || this.rooms.get(room.docId) !== room) return;
+				room.destroy();
+				this.rooms.delete(room.docId);
+			};
+			this.log.committed().then(async () => {
 				if (room.connections.size > 0 || this.rooms.get(room.docId) !== room) return;
 				try {
-					room.compact();
+					// At once on one instance; with several on PostgreSQL, after reading the log back (someone
+					// may join meanwhile: then the room stays).
+					await room.compact();
 				} catch (err) {
 					console.error(`collab: could not compact ${room.docId}`, err);
 				}
-				room.destroy();
-				this.rooms.delete(room.docId);
+				unload();
 			});
 		}, this.opts.unloadMs);
 	}
@@ -635,12 +641,13 @@ export class CollabServer implements CollabControl {
 		this.accepting = false;
 		clearInterval(this.recheckTimer);
 		clearInterval(this.pingTimer);
-		this.log.flush();
+		const flushed = this.log.flush();
+		const compacted: Promise<void>[] = [];
 		const closed: Promise<void>[] = [];
 		for (const room of this.rooms.values()) {
 			if (room.unloadTimer) clearTimeout(room.unloadTimer);
 			try {
-				room.compact();
+				compacted.push(room.compact().catch((err) => console.error(`collab: could not compact ${room.docId}`, err)));
 			} catch (err) {
 				console.error(`collab: could not compact ${room.docId}`, err);
 			}
@@ -653,7 +660,10 @@ export class CollabServer implements CollabControl {
 		await Promise.race([Promise.all(closed), new Promise((r) => (timer = setTimeout(r, graceMs)))]);
 		clearTimeout(timer);
 		for (const ws of this.wss.clients) ws.terminate();
-		this.log.flush();
+		// Everything committed before the database closes (PostgreSQL: the commits in flight included).
+		await flushed.catch(() => undefined);
+		await Promise.all(compacted);
+		await this.log.flush();
 		for (const room of this.rooms.values()) room.destroy();
 		this.rooms.clear();
 		this.wss.close();

@@ -1,7 +1,6 @@
 import * as Y from 'yjs';
 import { and, eq, gt, sql } from 'drizzle-orm';
-import { first, type Db } from '../db/index.ts';
-import { collabSnapshots, collabUpdates } from '../db/schema.ts';
+import { first, tablesOf, type Db } from '../db/index.ts';
 import { applyStored, UpdateLog } from './update-log.ts';
 
 // The one way to read a shared document without a room: what is committed (the compacted state, then the
@@ -17,7 +16,7 @@ const readers = new WeakMap<Db, UpdateLog>();
 export async function loadStoredDocument(db: Db, docId: string): Promise<Y.Doc> {
 	let log = readers.get(db);
 	if (!log) readers.set(db, (log = new UpdateLog(db)));
-	return applyStored(new Y.Doc(), docId, log.load(docId));
+	return applyStored(new Y.Doc(), docId, await log.load(docId));
 }
 
 /**
@@ -25,6 +24,7 @@ export async function loadStoredDocument(db: Db, docId: string): Promise<Y.Doc> 
  * and about how many bytes it takes stored (the snapshot plus the log after it).
  */
 export async function storedVersion(db: Db, docId: string): Promise<{ version: string; bytes: number }> {
+	const { collabSnapshots, collabUpdates } = tablesOf(db);
 	const snap = await first(
 		db
 			.select({ through: collabSnapshots.throughUpdateId, updatedAt: collabSnapshots.updatedAt, bytes: sql<number>`length(${collabSnapshots.state})` })
@@ -38,5 +38,7 @@ export async function storedVersion(db: Db, docId: string): Promise<{ version: s
 			.from(collabUpdates)
 			.where(and(eq(collabUpdates.docId, docId), gt(collabUpdates.id, after)))
 	);
-	return { version: `${snap?.updatedAt ?? 0}:${after}:${log?.last ?? 0}`, bytes: (snap?.bytes ?? 0) + (log?.bytes ?? 0) };
+	// PostgreSQL answers max(bigint) and sum() as strings (64-bit and numeric): read them as numbers.
+	const last = log?.last == null ? 0 : Number(log.last);
+	return { version: `${snap?.updatedAt ?? 0}:${after}:${last}`, bytes: Number(snap?.bytes ?? 0) + Number(log?.bytes ?? 0) };
 }

@@ -2,7 +2,7 @@ import { afterEach, describe, expect, it, vi } from 'vitest';
 import { eq } from 'drizzle-orm';
 import { testDatabase } from '../../../../tests/support/db';
 import { collabUpdates } from '../db/schema';
-import { UpdateLog } from './update-log';
+import { UpdateLog, type StoredDocument } from './update-log';
 import type { Db } from '../db/index';
 
 const tick = () => new Promise((r) => setImmediate(r));
@@ -82,16 +82,16 @@ describe('the update log', () => {
 		const through = ids[3];
 		log.compact('plan:p', bytes(9, 9), through);
 		// Queued: nothing changed yet.
-		expect(log.load('plan:p').snapshot).toBeNull();
+		expect((await log.load('plan:p')).snapshot).toBeNull();
 		await tick();
-		const loaded = log.load('plan:p');
+		const loaded = await log.load('plan:p');
 		expect(loaded.snapshot).toEqual(bytes(9, 9));
 		expect(loaded.updates.map((u) => u.id)).toEqual(ids.slice(4));
 		// The replaced rows are still in the table until the trim runs…
 		expect(rowsOf(db, 'plan:p')).toEqual(ids);
 		await vi.waitFor(() => expect(rowsOf(db, 'plan:p')).toEqual(ids.slice(4)), { timeout: 1000, interval: 5 });
 		// …and what loads is unchanged by it.
-		expect(log.load('plan:p').updates.map((u) => u.id)).toEqual(ids.slice(4));
+		expect((await log.load('plan:p')).updates.map((u) => u.id)).toEqual(ids.slice(4));
 	});
 
 	it('carries at most compactionsPerCommit snapshots in one commit, and the rest in the next turns', async () => {
@@ -100,7 +100,7 @@ describe('the update log', () => {
 		log.compactionsPerCommit = 4;
 		const ids: number[] = [];
 		for (let d = 0; d < 10; d++) ids.push(await log.append(`meeting:${d}`, bytes(d)));
-		const snapshots = () => Array.from({ length: 10 }, (_, d) => log.load(`meeting:${d}`).snapshot).filter(Boolean).length;
+		const snapshots = () => Array.from({ length: 10 }, (_, d) => (log.load(`meeting:${d}`) as StoredDocument).snapshot).filter(Boolean).length;
 		for (let d = 0; d < 10; d++) log.compact(`meeting:${d}`, bytes(d, d), ids[d]);
 		expect(snapshots()).toBe(0);
 		await tick();
@@ -119,6 +119,6 @@ describe('the update log', () => {
 		for (let i = 0; i < 4; i++) ids.push(await log.append('meeting:t', bytes(i)));
 		log.compact('meeting:t', bytes(7), ids[1]);
 		expect(rowsOf(db, 'meeting:t')).toEqual(ids.slice(2));
-		expect(log.load('meeting:t').updates.map((u) => u.id)).toEqual(ids.slice(2));
+		expect((await log.load('meeting:t')).updates.map((u) => u.id)).toEqual(ids.slice(2));
 	});
 });

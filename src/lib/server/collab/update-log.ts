@@ -1,10 +1,10 @@
-import { and, eq, gt, lte, sql } from 'drizzle-orm';
 import * as Y from 'yjs';
 import { exclusive, type Db } from '../db/index.ts';
-import { collabSnapshots, collabUpdates } from '../db/schema.ts';
+import { collabStoreOf, type CollabStore, type Compaction, type MaybePromise, type StoredDocument } from '../db/collab-store.ts';
+
+export type { StoredDocument } from '../db/collab-store.ts';
 
 type Pending = { docId: string; update: Uint8Array; resolve: (id: number) => void; reject: (err: unknown) => void };
-type Compaction = { docId: string; state: Uint8Array; throughId: number };
 
 /**
  * The durable log of every accepted update. Group commit: updates that arrive in one event-loop turn,
@@ -23,6 +23,11 @@ type Compaction = { docId: string; state: Uint8Array; throughId: number };
  * its own transaction, and the rows they replace are deleted later, one document per `trimEveryMs`.
  * Until then load() skips them (it reads the rows after the snapshot), and a crash leaves them for the
  * next compaction of that document to delete.
+ *
+ * On both engines (db/collab-store.ts). SQLite: each commit runs whole in its turn (`exclusive`), one
+ * fsync. PostgreSQL: each commit is one transaction on a pooled connection, one at a time: while one is on
+ * the wire, what arrives queues and goes in the next (group commit across turns); `committed()` waits for
+ * the commit in flight too.
  */
 export class UpdateLog {
 	/** How long the oldest update of a batch may wait for the turn to end before the batch is committed. */
@@ -40,21 +45,26 @@ export class UpdateLog {
 	private scheduled = false;
 	private batchStartedAt = 0;
 	private readonly db: Db;
-	private readonly insert;
+	private readonly store: CollabStore;
+	/** PostgreSQL: the commits in flight, one after the other, and how many there are. */
+	private tail: Promise<void> = Promise.resolve();
+	private inFlight = 0;
 
+	/** The log of `db` (either engine). */
 	constructor(db: Db) {
 		this.db = db;
-		this.insert = db
-			.insert(collabUpdates)
-			.values({
-				docId: sql.placeholder('docId'),
-				update: sql.placeholder('update'),
-				createdAt: sql.placeholder('createdAt')
-			})
-			.returning({ id: collabUpdates.id })
-			.prepare();
+		this.store = collabStoreOf(db);
 	}
 
+	/** Which engine the log is on (the room loads at once on SQLite, later on PostgreSQL). */
+	get engine(): CollabStore['engine'] {
+		return this.store.engine;
+	}
+
+	/**
+	 * Queues `update` of `docId` for this turn's commit. Resolves with its row id once it is committed;
+	 * rejects when the commit failed (nothing of the batch is stored).
+	 */
 	append(docId: string, update: Uint8Array): Promise<number> {
 		return new Promise((resolve, reject) => {
 			const now = performance.now();
@@ -81,79 +91,77 @@ export class UpdateLog {
 
 	/** Resolves once everything appended so far is committed (at once when nothing is pending). */
 	committed(): Promise<void> {
-		if (this.queue.length === 0) return Promise.resolve();
-		return new Promise((resolve) => this.waiters.push(resolve));
+		if (this.queue.length > 0) return new Promise((resolve) => this.waiters.push(resolve));
+		if (this.inFlight > 0) return this.tail;
+		return Promise.resolve();
 	}
 
 	get pending(): number {
 		return this.queue.length;
 	}
 
-	/** Commits everything queued now, compactions included. Called synchronously at shutdown. */
-	flush(): void {
+	/**
+	 * Commits everything queued now, compactions included, and resolves once it is committed. SQLite: at
+	 * once when no transaction holds the turn (shutdown calls it synchronously before closing sockets).
+	 */
+	flush(): Promise<void> {
 		this.commit(Infinity);
+		return this.committed();
 	}
 
 	private commit(maxCompactions: number): void {
-		// In its turn: never inside a transaction a request holds open (db/index.ts). At once when none is.
-		void exclusive(this.db, () => this.commitNow(maxCompactions));
+		if (this.store.engine === 'sqlite') {
+			// In its turn: never inside a transaction a request holds open (db/index.ts). At once when none is.
+			void exclusive(this.db, () => this.commitNow(maxCompactions));
+			return;
+		}
+		// PostgreSQL: after the commit in flight; it takes whatever has queued by then.
+		this.inFlight++;
+		this.tail = this.tail
+			.then(() => this.commitNow(maxCompactions))
+			.catch((err) => console.error('collab: a commit of the update log failed', err))
+			.finally(() => this.inFlight--);
 	}
 
-	private commitNow(maxCompactions: number): void {
+	private commitNow(maxCompactions: number): MaybePromise<void> {
 		const batch = this.queue;
 		const waiters = this.waiters;
 		const compactions = this.compactions.splice(0, maxCompactions);
 		this.queue = [];
 		this.waiters = [];
-		if (batch.length > 0 || compactions.length > 0) {
-			let ids: number[];
-			try {
-				const now = Date.now();
-				const snapshotted: Compaction[] = [];
-				ids = this.db.transaction((tx) => {
-					const appended = batch.map((p) => this.insert.get({ docId: p.docId, update: Buffer.from(p.update), createdAt: now })!.id);
-					for (const c of compactions) {
-						try {
-							// A savepoint each: a compaction that fails costs its own work, not the appends.
-							tx.transaction((sp) => this.snapshot(sp, c));
-							snapshotted.push(c);
-						} catch (err) {
-							console.error(`collab: could not compact ${c.docId}`, err);
-						}
-					}
-					return appended;
-				});
-				// Only snapshots that are committed may have their rows deleted.
-				for (const c of snapshotted) this.trims.set(c.docId, Math.max(c.throughId, this.trims.get(c.docId) ?? 0));
-				this.scheduleTrim();
-			} catch (err) {
-				for (const p of batch) p.reject(err);
-				for (const w of waiters) w();
-				return;
-			}
-			for (let i = 0; i < batch.length; i++) batch[i].resolve(ids[i]);
+		if (batch.length === 0 && compactions.length === 0) {
+			for (const w of waiters) w();
+			return;
 		}
-		for (const w of waiters) w();
+		const failed = (err: unknown) => {
+			for (const p of batch) p.reject(err);
+			for (const w of waiters) w();
+		};
+		const done = ({ ids, snapshotted }: { ids: number[]; snapshotted: Compaction[] }) => {
+			// Only snapshots that are committed may have their rows deleted.
+			for (const c of snapshotted) this.trims.set(c.docId, Math.max(c.throughId, this.trims.get(c.docId) ?? 0));
+			this.scheduleTrim();
+			for (let i = 0; i < batch.length; i++) batch[i].resolve(ids[i]);
+			for (const w of waiters) w();
+		};
+		let result: MaybePromise<{ ids: number[]; snapshotted: Compaction[] }>;
+		try {
+			result = this.store.commit(
+				batch,
+				compactions,
+				Date.now(),
+				(c, err) => console.error(`collab: could not compact ${c.docId}`, err)
+			);
+		} catch (err) {
+			return failed(err);
+		}
+		if (result instanceof Promise) return result.then(done, failed);
+		done(result);
 	}
 
-	/** The compacted state and every update after it, in order. */
-	load(docId: string): { snapshot: Uint8Array | null; updates: { id: number; update: Uint8Array }[] } {
-		const snap = this.db
-			.select({ state: collabSnapshots.state, through: collabSnapshots.throughUpdateId })
-			.from(collabSnapshots)
-			.where(eq(collabSnapshots.docId, docId))
-			.get();
-		const after = snap?.through ?? 0;
-		const rows = this.db
-			.select({ id: collabUpdates.id, update: collabUpdates.update })
-			.from(collabUpdates)
-			.where(and(eq(collabUpdates.docId, docId), gt(collabUpdates.id, after)))
-			.orderBy(collabUpdates.id)
-			.all();
-		return {
-			snapshot: snap ? new Uint8Array(snap.state) : null,
-			updates: rows.map((r) => ({ id: r.id, update: new Uint8Array(r.update) }))
-		};
+	/** The compacted state and every update after it, in order (SQLite: at once; PostgreSQL: a promise). */
+	load(docId: string): MaybePromise<StoredDocument> {
+		return this.store.load(docId);
 	}
 
 	/**
@@ -164,32 +172,12 @@ export class UpdateLog {
 	 */
 	compact(docId: string, state: Uint8Array, throughId: number): void {
 		if (this.compactionsPerCommit <= 0) {
-			this.db.transaction((tx) => {
-				this.snapshot(tx, { docId, state, throughId });
-				this.trim(tx, { docId, throughId });
-			});
+			const done = this.store.compactNow({ docId, state, throughId }, Date.now());
+			if (done instanceof Promise) done.catch((err) => console.error(`collab: could not compact ${docId}`, err));
 			return;
 		}
 		this.compactions.push({ docId, state, throughId });
 		if (!this.scheduled) this.schedule();
-	}
-
-	private snapshot(tx: Pick<Db, 'insert'>, { docId, state, throughId }: Compaction): void {
-		tx.insert(collabSnapshots)
-			.values({ docId, state: Buffer.from(state), throughUpdateId: throughId, updatedAt: Date.now() })
-			.onConflictDoUpdate({
-				target: collabSnapshots.docId,
-				set: { state: Buffer.from(state), throughUpdateId: throughId, updatedAt: Date.now() }
-			})
-			.run();
-	}
-
-	/** Deletes a document's rows up to `throughId`, and never past the snapshot that holds them. */
-	private trim(tx: Pick<Db, 'delete'>, { docId, throughId }: { docId: string; throughId: number }): void {
-		const stored = sql`(select ${collabSnapshots.throughUpdateId} from ${collabSnapshots} where ${collabSnapshots.docId} = ${docId})`;
-		tx.delete(collabUpdates)
-			.where(and(eq(collabUpdates.docId, docId), lte(collabUpdates.id, throughId), lte(collabUpdates.id, stored)))
-			.run();
 	}
 
 	private scheduleTrim(): void {
@@ -200,11 +188,13 @@ export class UpdateLog {
 			if (!next.done) {
 				const [docId, throughId] = next.value;
 				this.trims.delete(docId);
+				// The rows stay when this fails; the document's next compaction deletes them.
+				const failed = (err: unknown) => console.error(`collab: could not delete the compacted rows of ${docId}`, err);
 				try {
-					this.db.transaction((tx) => this.trim(tx, { docId, throughId }));
+					const done = this.store.trim(docId, throughId);
+					if (done instanceof Promise) done.catch(failed);
 				} catch (err) {
-					// The rows stay; the document's next compaction deletes them.
-					console.error(`collab: could not delete the compacted rows of ${docId}`, err);
+					failed(err);
 				}
 			}
 			this.scheduleTrim();
@@ -213,8 +203,6 @@ export class UpdateLog {
 		this.trimTimer.unref();
 	}
 }
-
-export type StoredDocument = ReturnType<UpdateLog['load']>;
 
 /**
  * Applies what `UpdateLog.load` returned (the snapshot, then the log after it, in order) to `doc` in one

@@ -26,7 +26,8 @@ export type Db = BetterSQLite3Database<typeof schema> & { $client: Database.Data
 /** Which engine a handle runs on. */
 export type Engine = 'sqlite' | 'pg';
 
-type PgHandle = NodePgDatabase<typeof pgSchema> & { $client: pg.Pool };
+/** A PostgreSQL handle as drizzle types it (for the engine-specific code of this folder only). */
+export type PgHandle = NodePgDatabase<typeof pgSchema> & { $client: pg.Pool };
 
 const ENGINE = Symbol.for('hearth.db.engine');
 const PG = Symbol.for('hearth.db.pg');
@@ -77,9 +78,14 @@ export function engineOf(db: Db): Engine {
 	return (db as unknown as { [ENGINE]?: Engine })[ENGINE] ?? 'sqlite';
 }
 
-/** The tables of `db`'s engine (typed as schema.ts's; schema-parity.test.ts holds the two files alike). */
-export function tablesOf(db: Db): typeof schema {
-	return (engineOf(db) === 'pg' ? pgSchema : schema) as unknown as typeof schema;
+/**
+ * The tables of the engine behind `source` (a handle, a transaction, or a request context carrying `db`),
+ * typed as schema.ts's (schema-parity.test.ts holds the two files alike). Services take their tables from
+ * here, never from schema.ts, so that the same code runs on both engines:
+ * `const { users } = tablesOf(ctx)`.
+ */
+export function tablesOf(source: DbSource): typeof schema {
+	return (engineOf(dbOf(source)) === 'pg' ? pgSchema : schema) as unknown as typeof schema;
 }
 
 /**
@@ -116,6 +122,17 @@ export function getDatabase(): Db {
 
 function pgOf(db: Db): PgHandle {
 	return (db as unknown as { [PG]: PgHandle })[PG];
+}
+
+/**
+ * The pool's own drizzle handle behind a PostgreSQL `db` (or a transaction on one): it never joins a
+ * transaction open in the caller's async context, so what runs on it takes a pooled connection of its own.
+ * For the engine-specific code of this folder (collab-store.ts, jobs-store.ts). Throws on a SQLite handle.
+ */
+export function pgPoolHandle(db: Db): PgHandle {
+	const handle = pgOf(rootOf(db));
+	if (!handle) throw new TypeError('pgPoolHandle: not a PostgreSQL handle');
+	return handle;
 }
 
 // ---- Transactions -------------------------------------------------------------------------------------
@@ -314,6 +331,16 @@ export async function first<T>(query: PromiseLike<T[]>): Promise<T | undefined> 
 export async function runStatement(db: Db, statement: SQL): Promise<void> {
 	if (engineOf(db) === 'pg') await (db as unknown as PgHandle).execute(statement);
 	else await db.run(statement);
+}
+
+/**
+ * A SELECT that, on PostgreSQL, locks the rows it reads and passes over rows another transaction has locked
+ * (`FOR UPDATE SKIP LOCKED`): several instances claiming work each take a different row instead of
+ * queueing behind one. SQLite has one writer at a time and no row locks: the query as it is.
+ */
+export function skipLocked<Q>(db: Db, query: Q): Q {
+	if (engineOf(db) !== 'pg') return query;
+	return (query as unknown as { for: (strength: 'update', config: { skipLocked: boolean }) => Q }).for('update', { skipLocked: true });
 }
 
 /**

@@ -47,9 +47,9 @@ export type JobDefinition<P> = {
 	run(payload: P, context: JobContext): Promise<void> | void;
 	/**
 	 * After the last try failed (or the payload can no longer be read: `payload` is then null): record it
-	 * where people will look. Runs in the transaction that marks the job failed.
+	 * where people will look. Runs in the transaction that marks the job failed (`tx`, either engine).
 	 */
-	failed?(outcome: { tx: Queryable; jobId: string; now: number; error: string; payload: P | null }): void;
+	failed?(outcome: { tx: Queryable; jobId: string; now: number; error: string; payload: P | null }): Promise<void> | void;
 	/** Tries in all, the first included. Default 10. */
 	maxAttempts?: number;
 	/** Backoff between tries: `baseMs` doubling each time up to `capMs`, less up to a fifth at random. Default 30 s to 1 h. */
@@ -117,16 +117,17 @@ export type EnqueueOptions = {
 };
 
 /**
- * Queues a job of `job`'s kind with `payload` (sealed before it is stored) and returns its id. With a
- * transaction as `q`, the job is written in it and exists only if it commits. Wakes this process's
- * runner, which then runs it once it is due (or finds it at its next look, when the wake-up comes before
- * the commit). Throws when the payload does not fit the kind's schema: a bug in the caller.
+ * Queues a job of `job`'s kind with `payload` (sealed before it is stored) and resolves to its id once the
+ * row is written. With a transaction as `q`, the job is written in it and exists only if it commits. Wakes
+ * this process's runner, which then runs it once it is due (or finds it at its next look, when the wake-up
+ * comes before the commit). Throws (before anything is written) when the payload does not fit the kind's
+ * schema: a bug in the caller.
  */
-export function enqueue<P>(q: Queryable, job: JobDefinition<P>, payload: P, options: EnqueueOptions = {}): string {
+export async function enqueue<P>(q: Queryable, job: JobDefinition<P>, payload: P, options: EnqueueOptions = {}): Promise<string> {
 	job.payload.parse(payload);
 	const id = options.id ?? newId();
 	const now = options.now ?? clockNow();
-	insertJob(q, {
+	await insertJob(q, {
 		id,
 		kind: job.kind,
 		payload: sealPayload(id, job.kind, payload),

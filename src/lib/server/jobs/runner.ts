@@ -1,6 +1,6 @@
 import { hostname } from 'node:os';
 import { now as clockNow } from '../clock.ts';
-import type { Db } from '../db/index.ts';
+import { transact, type Db } from '../db/index.ts';
 import { newId } from '../ids.ts';
 import { DEFAULT_MAX_ATTEMPTS, JobError, PermanentJobError, sealPayload, sealingKey, setWakeUp, type JobDefinition } from './index.ts';
 import { unseal } from './sealed.ts';
@@ -59,6 +59,9 @@ export class JobRunner {
 	private timer: ReturnType<typeof setInterval> | undefined;
 	private stopping = false;
 	private finished = 0;
+	/** A look for work under way (claims are awaited), and whether another was asked for meanwhile. */
+	private looking: Promise<void> | null = null;
+	private lookAgain = false;
 
 	constructor(options: RunnerOptions) {
 		this.db = options.db;
@@ -85,11 +88,12 @@ export class JobRunner {
 	start(): void {
 		if (this.timer) return;
 		this.stopping = false;
-		this.scheduleRecurring();
-		setWakeUp(() => this.pump());
-		this.timer = setInterval(() => this.pump(), this.pollMs);
+		setWakeUp(() => void this.pump());
+		this.timer = setInterval(() => void this.pump(), this.pollMs);
 		this.timer.unref();
-		this.pump();
+		this.scheduleRecurring()
+			.catch((e: unknown) => this.log(`jobs: could not schedule the recurring jobs: ${(e as Error).message}`))
+			.finally(() => void this.pump());
 	}
 
 	/**
@@ -102,13 +106,15 @@ export class JobRunner {
 		if (this.timer) clearInterval(this.timer);
 		this.timer = undefined;
 		setWakeUp(undefined);
+		// A claim on its way: its job is then running (and waited for) or given back below.
+		await this.looking;
 		const still = [...this.running.values()];
 		if (still.length === 0) return;
 		let timer: ReturnType<typeof setTimeout> | undefined;
 		await Promise.race([Promise.allSettled(still.map((r) => r.done)), new Promise<void>((resolve) => (timer = setTimeout(resolve, graceMs)))]);
 		clearTimeout(timer);
 		for (const { lease } of this.running.values()) {
-			if (release(this.db, lease)) this.log(`job ${lease.id}: still running at stop, given back for the next start`);
+			if (await release(this.db, lease)) this.log(`job ${lease.id}: still running at stop, given back for the next start`);
 		}
 	}
 
@@ -119,7 +125,7 @@ export class JobRunner {
 	async runDue(): Promise<number> {
 		const before = this.finished;
 		for (;;) {
-			this.pump();
+			await this.pump();
 			if (this.running.size === 0) break;
 			await Promise.allSettled([...this.running.values()].map((r) => r.done));
 		}
@@ -127,21 +133,39 @@ export class JobRunner {
 	}
 
 	/** Each recurring kind gets its pending job if it has none (due now: a sweep runs soon after a start). */
-	scheduleRecurring(): void {
+	async scheduleRecurring(): Promise<void> {
 		const now = this.clock();
-		for (const job of this.kinds.values()) if (job.everyMs) this.scheduleNext(this.db, job, now, now);
+		for (const job of this.kinds.values()) if (job.everyMs) await this.scheduleNext(this.db, job, now, now);
 	}
 
-	private scheduleNext(q: Parameters<typeof insertJob>[0], job: JobDefinition<unknown>, now: number, runAt: number): void {
+	private async scheduleNext(q: Parameters<typeof insertJob>[0], job: JobDefinition<unknown>, now: number, runAt: number): Promise<void> {
 		const id = newId();
-		insertJob(q, { id, kind: job.kind, payload: sealPayload(id, job.kind, {}), uniqueKey: job.kind, runAt, maxAttempts: job.maxAttempts ?? DEFAULT_MAX_ATTEMPTS, createdAt: now });
+		await insertJob(q, { id, kind: job.kind, payload: sealPayload(id, job.kind, {}), uniqueKey: job.kind, runAt, maxAttempts: job.maxAttempts ?? DEFAULT_MAX_ATTEMPTS, createdAt: now });
 	}
 
-	/** Claims due jobs up to `concurrency` and starts them. Synchronous: nothing runs between a look and its claim. */
-	private pump(): void {
+	/**
+	 * Claims due jobs up to `concurrency` and starts them; resolves once this look has claimed what it could.
+	 * One look at a time: asked while one is under way, another follows it (a job queued meanwhile is seen).
+	 * Each claim is one statement (store.ts claimNext), so runners in other processes never take the same job.
+	 */
+	private pump(): Promise<void> {
+		if (this.looking) {
+			this.lookAgain = true;
+			return this.looking;
+		}
+		this.looking = (async () => {
+			do {
+				this.lookAgain = false;
+				await this.look();
+			} while (this.lookAgain && !this.stopping);
+		})().finally(() => (this.looking = null));
+		return this.looking;
+	}
+
+	private async look(): Promise<void> {
 		try {
 			while (!this.stopping && this.running.size < this.concurrency) {
-				const row = claimNext(this.db, { kinds: [...this.kinds.keys()], runnerId: this.id, now: this.clock(), leaseMs: this.leaseMs });
+				const row = await claimNext(this.db, { kinds: [...this.kinds.keys()], runnerId: this.id, now: this.clock(), leaseMs: this.leaseMs });
 				if (!row) return;
 				const lease = { id: row.id, lockedBy: this.id, attempts: row.attempts };
 				const done = this.execute(row, lease)
@@ -150,7 +174,7 @@ export class JobRunner {
 					.finally(() => {
 						this.running.delete(row.id);
 						this.finished++;
-						this.pump();
+						void this.pump();
 					});
 				this.running.set(row.id, { lease, done });
 			}
@@ -169,12 +193,12 @@ export class JobRunner {
 			payload = this.readPayload(row, job);
 			await this.runWithin(job, payload, { db: this.db, now: this.clock(), jobId: row.id, attempt: row.attempts });
 		} catch (e) {
-			this.failTry(row, lease, job, payload, e);
+			await this.failTry(row, lease, job, payload, e);
 			return;
 		}
 		const now = this.clock();
-		this.db.transaction((tx) => {
-			if (markDone(tx, lease, now) && job.everyMs) this.scheduleNext(tx, job, now, now + job.everyMs);
+		await transact(this.db, async (tx) => {
+			if ((await markDone(tx, lease, now)) && job.everyMs) await this.scheduleNext(tx, job, now, now + job.everyMs);
 		});
 	}
 
@@ -209,19 +233,19 @@ export class JobRunner {
 		}
 	}
 
-	private failTry(row: JobRow, lease: Lease, job: JobDefinition<unknown>, payload: unknown, e: unknown): void {
+	private async failTry(row: JobRow, lease: Lease, job: JobDefinition<unknown>, payload: unknown, e: unknown): Promise<void> {
 		const error = (e instanceof Error ? e.message : String(e)).slice(0, 500) || 'failed';
 		const now = this.clock();
 		const last = e instanceof PermanentJobError || row.attempts >= row.maxAttempts;
 		if (!last) {
-			markRetry(this.db, lease, now + retryDelay(row.attempts, job.retry ?? DEFAULT_RETRY, this.random), error);
+			await markRetry(this.db, lease, now + retryDelay(row.attempts, job.retry ?? DEFAULT_RETRY, this.random), error);
 			this.log(`job ${row.kind} ${row.id}: try ${row.attempts} of ${row.maxAttempts} failed, trying again later: ${error}`);
 			return;
 		}
-		this.db.transaction((tx) => {
-			if (!markFailed(tx, lease, now, error)) return;
-			job.failed?.({ tx, jobId: row.id, now, error, payload });
-			if (job.everyMs) this.scheduleNext(tx, job, now, now + job.everyMs);
+		await transact(this.db, async (tx) => {
+			if (!(await markFailed(tx, lease, now, error))) return;
+			await job.failed?.({ tx, jobId: row.id, now, error, payload });
+			if (job.everyMs) await this.scheduleNext(tx, job, now, now + job.everyMs);
 		});
 		this.log(`job ${row.kind} ${row.id}: failed for good after ${row.attempts} ${row.attempts === 1 ? 'try' : 'tries'}: ${error}`);
 	}

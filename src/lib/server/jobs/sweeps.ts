@@ -2,7 +2,7 @@ import { lte } from 'drizzle-orm';
 import { z } from 'zod';
 import { deleteExpiredSessions } from '../auth/session.ts';
 import { sessionPolicy } from '../config.ts';
-import { signInCodes } from '../db/schema.ts';
+import { tablesOf } from '../db/index.ts';
 import { defineJob } from './index.ts';
 import { deleteFinished } from './store.ts';
 
@@ -28,8 +28,9 @@ export const sweepExpired = defineJob({
 	maxAttempts: 3,
 	retry: { baseMs: 60_000, capMs: 5 * 60_000 },
 	async run(_payload, { db, now }) {
+		const { signInCodes } = tablesOf(db);
 		await deleteExpiredSessions(db, sessionPolicy(), now);
 		await db.delete(signInCodes).where(lte(signInCodes.expiresAt, now - CODES_KEPT_MS));
-		deleteFinished(db, now - FINISHED_JOBS_KEPT_MS);
+		await deleteFinished(db, now - FINISHED_JOBS_KEPT_MS);
 	}
 });

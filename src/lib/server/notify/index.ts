@@ -1,8 +1,7 @@
 import { eq } from 'drizzle-orm';
 import { z } from 'zod';
 import { now as clockNow } from '../clock.ts';
-import { outbox } from '../db/schema.ts';
-import { exclusive, type Db } from '../db/index.ts';
+import { transact, type Db, tablesOf } from '../db/index.ts';
 import { newId } from '../ids.ts';
 import { defineJob, enqueue, JobError, PermanentJobError, type Queryable } from '../jobs/index.ts';
 import { deliveryError, isPermanentRefusal, validateOutgoing } from './message.ts';
@@ -70,6 +69,7 @@ export const sendMessage = defineJob<Outgoing>({
 	// The SMTP transport gives up on its own well before this (10 s to connect, 30 s of silence).
 	timeoutMs: 90_000,
 	async run(message, { db, jobId }) {
+		const { outbox } = tablesOf(db);
 		const checked = validateOutgoing(message);
 		if (!checked.ok) throw new PermanentJobError(checked.error);
 		try {
@@ -81,8 +81,9 @@ export const sendMessage = defineJob<Outgoing>({
 		}
 		await db.update(outbox).set({ status: 'sent', error: null }).where(eq(outbox.id, jobId));
 	},
-	failed({ tx, jobId, error }) {
-		tx.update(outbox).set({ status: 'failed', error }).where(eq(outbox.id, jobId)).run();
+	async failed({ tx, jobId, error }) {
+		const { outbox } = tablesOf(tx);
+		await tx.update(outbox).set({ status: 'failed', error }).where(eq(outbox.id, jobId));
 	}
 });
 
@@ -97,22 +98,20 @@ export const sendMessage = defineJob<Outgoing>({
  * for bugs that types should have caught (an unknown channel, locale or kind) and for database errors.
  */
 export async function notify(q: Db, message: Outgoing, options: { now?: number } = {}): Promise<SendResult> {
+	const { outbox } = tablesOf(q);
 	const id = newId();
 	const checked = validateOutgoing(message);
 	const now = options.now ?? clockNow();
 	const row = { id, caseId: message.caseId ?? null, personId: message.personId ?? null, channel: message.channel, kind: message.kind, locale: message.locale, createdAt: now };
 	if (!checked.ok) {
-		await exclusive(q, () => q.insert(outbox).values({ ...row, status: 'failed', error: checked.error }).run());
+		await transact(q, (tx) => tx.insert(outbox).values({ ...row, status: 'failed', error: checked.error }));
 		return { ok: false, id, error: checked.error };
 	}
-	// In its turn on the shared connection (inside the caller's transaction when `q` is one): never inside
-	// another request's transaction that happens to be open.
-	await exclusive(q, () =>
-		q.transaction((tx) => {
-			tx.insert(outbox).values({ ...row, status: 'queued', error: null }).run();
-			enqueue(tx, sendMessage, message, { id, now, maxAttempts: TRIES[message.kind] ?? DEFAULT_TRIES });
-		})
-	);
+	// One transaction (the caller's when `q` is one; never another request's that happens to be open).
+	await transact(q, async (tx) => {
+		await tx.insert(outbox).values({ ...row, status: 'queued', error: null });
+		await enqueue(tx, sendMessage, message, { id, now, maxAttempts: TRIES[message.kind] ?? DEFAULT_TRIES });
+	});
 	return { ok: true, id };
 }
 

@@ -1,8 +1,8 @@
 import { and, asc, count, desc, eq, gte, inArray, isNull, like, lt, lte, max, ne, or, type SQL } from 'drizzle-orm';
 import { z } from 'zod';
-import { auditEvents, caseAssignments, casePeople, cases, users } from '../db/schema.ts';
+import type { auditEvents } from '../db/schema.ts';
 import { verifyAuditChain } from '../audit.ts';
-import { first } from '../db/index.ts';
+import { first, tablesOf, type Db } from '../db/index.ts';
 import { m } from '../../paraglide/messages.js';
 import { can, type Actor, type Resource } from '../../domain/policy.ts';
 import { opaqueId } from '../../domain/doc-id.ts';
@@ -91,6 +91,7 @@ export function auditFilterParams(filter: Partial<AuditFilter>, extra: Partial<R
 type Scope = { kind: 'agency' } | { kind: 'cases'; caseIds: string[]; personIds: string[]; userId: string };
 
 async function scopeOf(ctx: RequestContext): Promise<Scope | null> {
+	const { casePeople } = tablesOf(ctx);
 	const actor = ctx.actor;
 	if (actor.kind !== 'staff') return null;
 	if (actor.role === 'admin') return { kind: 'agency' };
@@ -99,7 +100,8 @@ async function scopeOf(ctx: RequestContext): Promise<Scope | null> {
 	return { kind: 'cases', caseIds, personIds, userId: actor.userId };
 }
 
-function scopeCondition(scope: Scope): SQL | undefined {
+function scopeCondition(db: Db, scope: Scope): SQL | undefined {
+	const { auditEvents } = tablesOf(db);
 	if (scope.kind === 'agency') return and(isNull(auditEvents.caseId), ne(auditEvents.actorKind, 'participant'));
 	const own = and(isNull(auditEvents.caseId), eq(auditEvents.actorId, scope.userId));
 	if (scope.caseIds.length === 0) return own;
@@ -115,9 +117,10 @@ export function startOfDay(isoDay: string, timeZone: string, plusDays = 0): numb
 	return startOfLocalDay(isoDay, timeZone, plusDays);
 }
 
-function filterConditions(filter: AuditFilter, scope: Scope, timeZone: string, upto: number): SQL[] {
+function filterConditions(db: Db, filter: AuditFilter, scope: Scope, timeZone: string, upto: number): SQL[] {
+	const { auditEvents } = tablesOf(db);
 	const conditions: (SQL | undefined)[] = [
-		scopeCondition(scope),
+		scopeCondition(db, scope),
 		lte(auditEvents.seq, upto),
 		filter.case ? eq(auditEvents.caseId, filter.case) : undefined,
 		filter.person ? eq(auditEvents.actorId, filter.person) : undefined,
@@ -172,6 +175,7 @@ function personName(p: { givenName: string; familyName: string }): string {
  * name or a case's in the administrators' view, whatever an entry holds.
  */
 async function namesFor(ctx: RequestContext, scope: Scope, rows: EventRow[]) {
+	const { casePeople, cases, users } = tablesOf(ctx);
 	const caseData = scope.kind === 'cases';
 	const ids = new Set<string>();
 	const caseIds = new Set<string>();
@@ -244,6 +248,7 @@ export type AuditFilterOptions = {
  * their entries (a refused outsider, too).
  */
 async function filterOptions(ctx: RequestContext, scope: Scope): Promise<AuditFilterOptions> {
+	const { auditEvents, caseAssignments, casePeople, cases, users } = tablesOf(ctx);
 	if (scope.kind === 'agency') {
 		return { cases: [], staff: await ctx.db.select({ id: users.id, name: users.name, role: users.role }).from(users).orderBy(asc(users.name)), people: [] };
 	}
@@ -290,6 +295,7 @@ export type AuditPage = {
 };
 
 async function newestSeq(ctx: RequestContext): Promise<number> {
+	const { auditEvents } = tablesOf(ctx);
 	return (await first(ctx.db.select({ seq: max(auditEvents.seq) }).from(auditEvents)))?.seq ?? 0;
 }
 
@@ -315,6 +321,7 @@ async function openTrail(ctx: RequestContext, caseId: string | undefined, auditA
  * still opens the page (with no entries and the problems named), so the person can correct it.
  */
 export async function queryAudit(ctx: RequestContext, input: URLSearchParams | Record<string, string | undefined>): Promise<Result<AuditPage>> {
+	const { auditEvents } = tablesOf(ctx);
 	const parsed = parseAuditFilter(input);
 	const filter = parsed.ok ? parsed.filter : null;
 	const opened = await openTrail(ctx, requestedCase(input), 'audit.view');
@@ -326,7 +333,7 @@ export async function queryAudit(ctx: RequestContext, input: URLSearchParams | R
 
 	const newest = await newestSeq(ctx);
 	const upto = filter.upto !== undefined ? Math.min(filter.upto, newest) : newest;
-	const where = and(...filterConditions(filter, scope, timeZone, upto));
+	const where = and(...filterConditions(ctx.db, filter, scope, timeZone, upto));
 	const total = (await first(ctx.db.select({ n: count() }).from(auditEvents).where(where)))?.n ?? 0;
 	const pages = Math.max(1, Math.ceil(total / AUDIT_PAGE_SIZE));
 	const page = Math.min(filter.page, pages);
@@ -346,6 +353,7 @@ export async function queryAudit(ctx: RequestContext, input: URLSearchParams | R
  * number of the first entry that does not. It reads the whole trail, so it runs when a reader asks.
  */
 export async function checkAuditChain(ctx: RequestContext): Promise<Result<{ brokenAt: number | null; entries: number }>> {
+	const { auditEvents } = tablesOf(ctx);
 	const opened = await openTrail(ctx, undefined, 'audit.verify');
 	if ('refused' in opened) return opened.refused;
 	const entries = (await first(ctx.db.select({ n: count() }).from(auditEvents)))?.n ?? 0;
@@ -436,6 +444,7 @@ export async function exportAudit(
 	input: URLSearchParams | Record<string, string | undefined>,
 	locale: Locale
 ): Promise<Result<AuditExport> | { ok: false; reason: 'invalid'; problems: AuditFilterProblem[] }> {
+	const { auditEvents } = tablesOf(ctx);
 	const parsed = parseAuditFilter(input);
 	const opened = await openTrail(ctx, requestedCase(input), 'audit.export');
 	if ('refused' in opened) return opened.refused;
@@ -444,7 +453,7 @@ export async function exportAudit(
 	const timeZone = await timeZoneOf(ctx);
 	const newest = await newestSeq(ctx);
 	const upto = filter.upto !== undefined ? Math.min(filter.upto, newest) : newest;
-	const conditions = filterConditions(filter, opened.scope, timeZone, upto);
+	const conditions = filterConditions(ctx.db, filter, opened.scope, timeZone, upto);
 	const rowCount = (await first(ctx.db.select({ n: count() }).from(auditEvents).where(and(...conditions))))?.n ?? 0;
 	// What left the system, and how much of it: an accounting of this disclosure.
 	await record(ctx, {

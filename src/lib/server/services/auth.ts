@@ -1,7 +1,6 @@
 import { eq } from 'drizzle-orm';
 import { z } from 'zod';
-import { first } from '../db/index.ts';
-import { users } from '../db/schema.ts';
+import { first, tablesOf } from '../db/index.ts';
 import { createSession, invalidateSession } from '../auth/session.ts';
 import { dummyHash, verifyPassword } from '../auth/password.ts';
 import { RULES, SignInThrottle, type SignInThrottling } from '../auth/throttle.ts';
@@ -54,6 +53,7 @@ function throttle(): SignInThrottling {
  * the new session's token, or `invalid` (unknown email, wrong password or disabled account: one answer).
  */
 export async function signIn(ctx: RequestContext, input: z.infer<typeof signInSchema>, meta: { userAgent: string | null; throttled: boolean }): Promise<SignInResult> {
+	const { users } = tablesOf(ctx);
 	const t = throttle();
 	const address = ctx.clientAddress ?? '';
 	// The try is counted before the (slow, asynchronous) password check, so guesses sent all at once are

@@ -1,19 +1,20 @@
 import { and, asc, eq, inArray } from 'drizzle-orm';
 import { z } from 'zod';
-import { caseAssignments, cases, meetings, users } from '../db/schema.ts';
+import type { caseAssignments } from '../db/schema.ts';
 import { keepApartOfCase, peopleOfCase, type PersonView } from './people.ts';
 import { can, type Action, type Resource } from '../../domain/policy.ts';
 import { listInvites, type InviteSummary } from './invites.ts';
 import { opaqueId } from '../../domain/doc-id.ts';
 import type { MeetingKind, MeetingStatus, MeetingType } from '../../domain/roles.ts';
 import { typedText, type TypedText } from '../../domain/people.ts';
-import { first } from '../db/index.ts';
+import { first, tablesOf } from '../db/index.ts';
 import { authorize, inTransaction, record, refuseUnknown, type RequestContext, type Result } from './access.ts';
 
 export type CaseSummary = { id: string; name: string; removalDate: string | null; nextMeetingAt: number | null };
 
 /** The cases this person may see (staff: the ones they are assigned to). */
 export async function listCases(ctx: RequestContext): Promise<Result<CaseSummary[]>> {
+	const { cases, meetings } = tablesOf(ctx);
 	const refused = await authorize(ctx, 'view', { type: 'case-list' }, 'case.list');
 	if (refused) return refused;
 	if (ctx.actor.kind !== 'staff') return { ok: true, value: [] };
@@ -55,6 +56,7 @@ export function getCase(ctx: RequestContext, caseId: string): Promise<Result<Cas
  * An id that is no case is refused like one the viewer may not see.
  */
 async function caseDetail(ctx: RequestContext, caseId: string, action: Action, resource: Resource, auditAction: string): Promise<Result<CaseDetail>> {
+	const { caseAssignments, cases, meetings, users } = tablesOf(ctx);
 	if (!opaqueId.safeParse(caseId).success) return refuseUnknown(ctx, 'case', caseId, auditAction);
 	const row = await first(ctx.db.select().from(cases).where(eq(cases.id, caseId)));
 	if (!row) return refuseUnknown(ctx, 'case', caseId, auditAction);
@@ -121,6 +123,7 @@ const placeText = z.string().trim().max(200);
 export const placeSchema = z.object({ en: placeText, es: placeText });
 
 async function meetingOfCase(ctx: RequestContext, caseId: string, meetingId: string) {
+	const { cases, meetings } = tablesOf(ctx);
 	if (!opaqueId.safeParse(caseId).success || !opaqueId.safeParse(meetingId).success) return undefined;
 	return first(
 		ctx.db
@@ -146,6 +149,7 @@ export async function meetingPlace(ctx: RequestContext, caseId: string, meetingI
  * type, never translated by the app: with one language only, every reader sees that one.
  */
 export function setMeetingPlace(ctx: RequestContext, caseId: string, meetingId: string, input: z.infer<typeof placeSchema>): Promise<Result<true>> {
+	const { meetings } = tablesOf(ctx);
 	return inTransaction(ctx, async (tx) => {
 		const row = await meetingOfCase(tx, caseId, meetingId);
 		if (!row) return refuseUnknown(tx, 'meeting', meetingId, 'meeting.place.set');

@@ -1,6 +1,5 @@
 import { and, eq } from 'drizzle-orm';
-import { first, type Db } from '../db/index.ts';
-import { cases, meetingSessions, meetings } from '../db/schema.ts';
+import { first, type Db, tablesOf } from '../db/index.ts';
 import type { DocRef } from '../../domain/doc-id.ts';
 import type { MeetingSessionKind } from '../../domain/roles.ts';
 import { decide, type Actor, type Decision, type Resource } from '../../domain/policy.ts';
@@ -28,6 +27,7 @@ export function sessionFacts(row: { endedAt: number | null; sharedAt: number | n
  * session's: that one is `meeting:<id>` alone); `plan:<caseId>` the plan.
  */
 export async function placeOfDocument(db: Db, ref: DocRef): Promise<DocumentPlace | null> {
+	const { cases, meetingSessions, meetings } = tablesOf(db);
 	if (ref.kind === 'meeting') {
 		const row = await first(
 			db

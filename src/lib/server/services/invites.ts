@@ -1,7 +1,7 @@
 import { and, desc, eq, gt, isNull, lt, sql } from 'drizzle-orm';
 import { z } from 'zod';
-import { agencies, casePeople, cases, invites, meetings, participants, users } from '../db/schema.ts';
-import { first, type Db } from '../db/index.ts';
+import type { invites } from '../db/schema.ts';
+import { first, type Db, tablesOf } from '../db/index.ts';
 import { config } from '../config.ts';
 import { newId } from '../ids.ts';
 import { createSession, invalidateParticipantSessions } from '../auth/session.ts';
@@ -67,6 +67,7 @@ export function inviteExpiry(now: number, meeting: { startsAt: number; durationM
 }
 
 async function agencyTimeZone(db: Db, caseId: string): Promise<string> {
+	const { agencies, cases } = tablesOf(db);
 	return (await first(db.select({ timeZone: agencies.timeZone }).from(cases).innerJoin(agencies, eq(agencies.id, cases.agencyId)).where(eq(cases.id, caseId))))?.timeZone ?? 'UTC';
 }
 
@@ -76,6 +77,7 @@ export async function createInvite(
 	input: z.infer<typeof createInviteSchema>,
 	origin: string
 ): Promise<Result<CreatedInvite> | { ok: false; reason: 'no-destination' }> {
+	const { casePeople, invites, meetings, users } = tablesOf(ctx);
 	// Authorize, check and store in one transaction with its audit entry; the messages go after it commits.
 	const stored = await inTransaction(ctx, async (tx) => {
 		if (!opaqueId.safeParse(caseId).success) return refuseUnknown(tx, 'case', caseId, 'invite.create');
@@ -217,6 +219,7 @@ export function inviteLookups(): TryLimiter {
 
 /** The invitation a link token or short code belongs to, whatever its state; undefined when none. */
 export async function findInvite(db: Db, credential: InviteCredential): Promise<InviteRow | undefined> {
+	const { invites } = tablesOf(db);
 	let hash: Buffer;
 	if ('token' in credential) {
 		if (!/^[a-z2-7]{32}$/.test(credential.token)) return undefined;
@@ -250,6 +253,7 @@ function auditLookup(ctx: RequestContext, action: string, outcome: 'allowed' | '
  * limited per address, and audited.
  */
 export async function lookupInvite(ctx: RequestContext, credential: InviteCredential): Promise<InviteLanding | DeadInvite> {
+	const { casePeople, cases, invites, meetings, users } = tablesOf(ctx);
 	const now = ctx.now;
 	if (!(await lookups().take(ctx.clientAddress ?? 'unknown', now))) {
 		await auditLookup(ctx, 'invite.open', 'denied', undefined, 'throttled');
@@ -312,6 +316,7 @@ export async function acceptInvite(
 	code: string | null,
 	meta: { userAgent: string | null }
 ): Promise<{ ok: true; value: AcceptedInvite } | { ok: false; reason: InviteProblem }> {
+	const { invites, participants } = tablesOf(ctx);
 	const now = ctx.now;
 	if (!(await lookups().take(ctx.clientAddress ?? 'unknown', now))) {
 		await auditLookup(ctx, 'invite.accept', 'denied', undefined, 'throttled');
@@ -387,6 +392,7 @@ export type InviteSummary = {
 };
 
 export async function listInvites(ctx: RequestContext, caseId: string): Promise<Result<InviteSummary[]>> {
+	const { casePeople, invites, participants } = tablesOf(ctx);
 	const refused = await authorize(ctx, 'manage', { type: 'invites', caseId }, 'invite.list');
 	if (refused) return refused;
 	const now = ctx.now;
@@ -419,6 +425,7 @@ export async function listInvites(ctx: RequestContext, caseId: string): Promise<
  * access at once: their sessions end and their open sockets close.
  */
 export function revokeInvite(ctx: RequestContext, caseId: string, inviteId: string): Promise<Result<{ closedSockets: number }>> {
+	const { invites, participants } = tablesOf(ctx);
 	return inTransaction(ctx, async (tx) => {
 		if (!opaqueId.safeParse(inviteId).success) return refuseUnknown(tx, 'invite', inviteId, 'invite.revoke');
 		const refused = await authorize(tx, 'manage', { type: 'invites', caseId }, 'invite.revoke');

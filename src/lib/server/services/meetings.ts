@@ -1,11 +1,11 @@
 import { and, asc, eq, inArray, isNull } from 'drizzle-orm';
-import { casePeople, cases, keepApartPairs, meetingSessionMembers, meetingSessions, meetings } from '../db/schema.ts';
+import type { meetings } from '../db/schema.ts';
 import { opaqueId, docName } from '../../domain/doc-id.ts';
 import { can } from '../../domain/policy.ts';
 import { FAMILY_ROLES, type MeetingSessionKind } from '../../domain/roles.ts';
 import { typedText, type TypedText } from '../../domain/people.ts';
 import { keepApartClash } from '../../domain/keep-apart.ts';
-import { first, transact, type Db } from '../db/index.ts';
+import { first, transact, type Db, tablesOf } from '../db/index.ts';
 import { newId } from '../ids.ts';
 import { accessChanged, authorize, inTransaction, record, refuseUnknown, type RequestContext, type Result } from './access.ts';
 import { documentResource, sessionFacts } from './documents.ts';
@@ -50,6 +50,7 @@ function personName(p: { givenName: string; familyName: string }): string {
 
 /** A meeting as this person may see it: its sessions (each with its document when they may open it), and for staff who manage safety, the people and pairs. */
 export async function getMeeting(ctx: RequestContext, meetingId: string): Promise<Result<MeetingView>> {
+	const { casePeople, cases, keepApartPairs, meetingSessionMembers, meetingSessions, meetings } = tablesOf(ctx);
 	if (!opaqueId.safeParse(meetingId).success) return refuseUnknown(ctx, 'meeting', meetingId, 'meeting.view');
 	const row = await first(ctx.db.select({ meeting: meetings, caseName: cases.name }).from(meetings).innerJoin(cases, eq(cases.id, meetings.caseId)).where(eq(meetings.id, meetingId)));
 	if (!row) return refuseUnknown(ctx, 'meeting', meetingId, 'meeting.view');
@@ -135,6 +136,7 @@ export async function getMeeting(ctx: RequestContext, meetingId: string): Promis
 export type PlacementRefusal = { ok: false; reason: 'keep-apart'; withName: string };
 
 function meetingOfSession(db: Db, meetingSessionId: string) {
+	const { meetingSessions, meetings } = tablesOf(db);
 	return first(
 		db
 			.select({ id: meetingSessions.id, kind: meetingSessions.kind, meetingId: meetings.id, caseId: meetings.caseId })
@@ -150,6 +152,7 @@ function meetingOfSession(db: Db, meetingSessionId: string) {
  * insert run in one transaction, so two people of a pair added at once cannot both get in.
  */
 export async function addToMeetingSession(ctx: RequestContext, meetingSessionId: string, personId: string): Promise<Result<true> | PlacementRefusal> {
+	const { casePeople, keepApartPairs, meetingSessionMembers } = tablesOf(ctx);
 	const result = await inTransaction(ctx, async (tx): Promise<Result<{ caseId: string }> | PlacementRefusal> => {
 		if (!opaqueId.safeParse(meetingSessionId).success || !opaqueId.safeParse(personId).success) return refuseUnknown(tx, 'meeting-session', meetingSessionId, 'meeting.session.add');
 		const s = await meetingOfSession(tx.db, meetingSessionId);
@@ -175,6 +178,7 @@ export async function addToMeetingSession(ctx: RequestContext, meetingSessionId:
 }
 
 export async function removeFromMeetingSession(ctx: RequestContext, meetingSessionId: string, personId: string): Promise<Result<true>> {
+	const { meetingSessionMembers } = tablesOf(ctx);
 	const result = await inTransaction(ctx, async (tx): Promise<Result<{ caseId: string }>> => {
 		if (!opaqueId.safeParse(meetingSessionId).success) return refuseUnknown(tx, 'meeting-session', meetingSessionId, 'meeting.session.remove');
 		const s = await meetingOfSession(tx.db, meetingSessionId);
@@ -192,6 +196,7 @@ export async function removeFromMeetingSession(ctx: RequestContext, meetingSessi
 
 /** Opens a separate session of a meeting for one person (and moves them out of the joint one). */
 export async function createSeparateSession(ctx: RequestContext, meetingId: string, personId: string, kind: Exclude<MeetingSessionKind, 'JOINT'> = 'SEPARATE'): Promise<Result<{ id: string }>> {
+	const { casePeople, meetingSessionMembers, meetingSessions, meetings } = tablesOf(ctx);
 	const result = await inTransaction(ctx, async (tx): Promise<Result<{ id: string; caseId: string }>> => {
 		if (!opaqueId.safeParse(meetingId).success) return refuseUnknown(tx, 'meeting', meetingId, 'meeting.session.create');
 		const m = await first(tx.db.select().from(meetings).where(eq(meetings.id, meetingId)));
@@ -221,6 +226,7 @@ export async function createSeparateSession(ctx: RequestContext, meetingId: stri
  * now when there was none (in `db`'s transaction when it is one).
  */
 export function ensureJointSession(ctx: Pick<RequestContext, 'db'> & { now?: number }, meetingId: string): Promise<string> {
+	const { meetingSessions } = tablesOf(ctx);
 	return transact(ctx.db, async (tx) => {
 		const existing = await first(tx.select({ id: meetingSessions.id }).from(meetingSessions).where(and(eq(meetingSessions.meetingId, meetingId), eq(meetingSessions.kind, 'JOINT'))));
 		if (existing) return existing.id;
@@ -237,6 +243,7 @@ export function ensureJointSession(ctx: Pick<RequestContext, 'db'> & { now?: num
  * already open (`alreadyOpen`), enforced by the unique index on open family times, not by a check first.
  */
 export async function startFamilyTime(ctx: RequestContext, meetingId: string): Promise<Result<{ id: string; alreadyOpen: boolean }>> {
+	const { casePeople, meetingSessionMembers, meetingSessions, meetings } = tablesOf(ctx);
 	const result = await inTransaction(ctx, async (tx): Promise<Result<{ id: string; alreadyOpen: boolean; caseId: string }>> => {
 		if (!opaqueId.safeParse(meetingId).success) return refuseUnknown(tx, 'meeting', meetingId, 'meeting.session.create');
 		const m = await first(tx.db.select().from(meetings).where(eq(meetings.id, meetingId)));
@@ -246,7 +253,7 @@ export async function startFamilyTime(ctx: RequestContext, meetingId: string): P
 		const id = newId();
 		const inserted = await tx.db.insert(meetingSessions).values({ id, meetingId, kind: 'FAMILY_ALONE', createdAt: tx.now }).onConflictDoNothing().returning({ id: meetingSessions.id });
 		if (inserted.length === 0) {
-			const open = (await first(tx.db.select({ id: meetingSessions.id }).from(meetingSessions).where(openFamilyTime(meetingId))))!;
+			const open = (await first(tx.db.select({ id: meetingSessions.id }).from(meetingSessions).where(openFamilyTime(tx.db, meetingId))))!;
 			return { ok: true, value: { id: open.id, alreadyOpen: true, caseId: m.caseId } };
 		}
 		const joint = await first(tx.db.select({ id: meetingSessions.id }).from(meetingSessions).where(and(eq(meetingSessions.meetingId, meetingId), eq(meetingSessions.kind, 'JOINT'))));
@@ -270,11 +277,13 @@ export async function startFamilyTime(ctx: RequestContext, meetingId: string): P
 	return { ok: true, value: started };
 }
 
-function openFamilyTime(meetingId: string) {
+function openFamilyTime(db: Db, meetingId: string) {
+	const { meetingSessions } = tablesOf(db);
 	return and(eq(meetingSessions.meetingId, meetingId), eq(meetingSessions.kind, 'FAMILY_ALONE'), isNull(meetingSessions.endedAt));
 }
 
 function familyTimeOf(db: Db, meetingSessionId: string) {
+	const { meetingSessions, meetings } = tablesOf(db);
 	return first(
 		db
 			.select({ session: meetingSessions, caseId: meetings.caseId })
@@ -290,6 +299,7 @@ function familyTimeOf(db: Db, meetingSessionId: string) {
  * Ending one that has ended already changes nothing.
  */
 export async function endFamilyTime(ctx: RequestContext, meetingId: string, meetingSessionId: string): Promise<Result<{ endedAt: number }>> {
+	const { meetingSessions } = tablesOf(ctx);
 	const result = await inTransaction(ctx, async (tx): Promise<Result<{ endedAt: number; caseId: string | null }>> => {
 		if (!opaqueId.safeParse(meetingSessionId).success) return refuseUnknown(tx, 'meeting-session', meetingSessionId, 'meeting.session.end');
 		const row = await familyTimeOf(tx.db, meetingSessionId);
@@ -315,6 +325,7 @@ export async function endFamilyTime(ctx: RequestContext, meetingId: string, meet
  * whom the family presented. Sharing again changes nothing.
  */
 export async function shareFamilyTime(ctx: RequestContext, meetingId: string, meetingSessionId: string): Promise<Result<{ sharedAt: number }>> {
+	const { meetingSessions } = tablesOf(ctx);
 	const result = await inTransaction(ctx, async (tx): Promise<Result<{ sharedAt: number; caseId: string | null }>> => {
 		if (!opaqueId.safeParse(meetingSessionId).success) return refuseUnknown(tx, 'meeting-session', meetingSessionId, 'meeting.family-time.share');
 		const row = await familyTimeOf(tx.db, meetingSessionId);

@@ -1,6 +1,6 @@
 import { and, asc, eq, inArray } from 'drizzle-orm';
 import { z } from 'zod';
-import { agencies, casePeople, cases, caseAssignments, detailConsents, keepApartPairs, meetingSessionMembers, meetingSessions, meetings, sensitivityLabels, users } from '../db/schema.ts';
+import type { casePeople, detailConsents } from '../db/schema.ts';
 import { HIDING_LABEL, can, decide, type PersonDetail } from '../../domain/policy.ts';
 import { SENSITIVITY_LABELS, type AssignmentRole, type MeetingKind, type MeetingStatus, type MeetingType, type ParticipantRole, type SensitivityLabel } from '../../domain/roles.ts';
 import {
@@ -21,7 +21,7 @@ import {
 import { zonedDate } from '../../domain/time.ts';
 import { opaqueId } from '../../domain/doc-id.ts';
 import { meetingsShared, orderedPair } from '../../domain/keep-apart.ts';
-import { first } from '../db/index.ts';
+import { first, tablesOf } from '../db/index.ts';
 import { accessChanged, authorize, inTransaction, record, refuseUnknown, type RequestContext, type Result } from './access.ts';
 
 // People on a case and what each viewer may see of them. Every detail passes policy.can('view',
@@ -58,6 +58,7 @@ type PersonRow = typeof casePeople.$inferSelect;
 type ConsentRow = typeof detailConsents.$inferSelect;
 
 async function labelsByPerson(ctx: RequestContext, personIds: string[]): Promise<Map<string, Set<SensitivityLabel>>> {
+	const { sensitivityLabels } = tablesOf(ctx);
 	const map = new Map<string, Set<SensitivityLabel>>();
 	if (personIds.length === 0) return map;
 	for (const row of await ctx.db.select().from(sensitivityLabels).where(inArray(sensitivityLabels.personId, personIds))) {
@@ -68,6 +69,7 @@ async function labelsByPerson(ctx: RequestContext, personIds: string[]): Promise
 }
 
 async function consentsByPerson(ctx: RequestContext, personIds: string[]): Promise<Map<string, (ConsentRow & { recordedByName: string | null })[]>> {
+	const { detailConsents, users } = tablesOf(ctx);
 	const map = new Map<string, (ConsentRow & { recordedByName: string | null })[]>();
 	if (personIds.length === 0) return map;
 	const rows = await ctx.db
@@ -84,6 +86,7 @@ async function consentsByPerson(ctx: RequestContext, personIds: string[]): Promi
 
 /** The agency's calendar date today, for ages (a child turns 14 on the agency's day, not the server's). */
 async function agencyToday(ctx: RequestContext, caseId: string): Promise<{ year: number; month: number; day: number }> {
+	const { agencies, cases } = tablesOf(ctx);
 	const row = await first(ctx.db.select({ timeZone: agencies.timeZone }).from(cases).innerJoin(agencies, eq(agencies.id, cases.agencyId)).where(eq(cases.id, caseId)));
 	return zonedDate(ctx.now, row?.timeZone ?? 'UTC');
 }
@@ -122,6 +125,7 @@ function viewOf(ctx: RequestContext, p: PersonRow, labels: ReadonlySet<Sensitivi
  * person's phone, email and address are present only where the policy allows this viewer to see them.
  */
 export async function peopleOfCase(ctx: RequestContext, caseId: string): Promise<PersonView[]> {
+	const { casePeople } = tablesOf(ctx);
 	const rows = await ctx.db.select().from(casePeople).where(eq(casePeople.caseId, caseId)).orderBy(asc(casePeople.createdAt));
 	const ids = rows.map((r) => r.id);
 	const labels = await labelsByPerson(ctx, ids);
@@ -157,6 +161,7 @@ export type FamilyHome = {
 
 /** What an invited person sees of their case: their meetings, their team, the people helping. */
 export async function familyHome(ctx: RequestContext): Promise<Result<FamilyHome>> {
+	const { caseAssignments, cases, meetingSessionMembers, meetings, users } = tablesOf(ctx);
 	const actor = ctx.actor;
 	if (actor.kind !== 'participant') return (await authorize(ctx, 'view', { type: 'family-home', caseId: '' }, 'family.view')) ?? { ok: false, reason: 'forbidden' };
 	const refused = await authorize(ctx, 'view', { type: 'family-home', caseId: actor.caseId }, 'family.view');
@@ -230,6 +235,7 @@ export const consentSchema = z.object({
  * on the case like one the actor may not see.
  */
 export async function setDetailConsent(ctx: RequestContext, caseId: string, input: z.infer<typeof consentSchema>): Promise<Result<{ changed: ShareableDetail[] }>> {
+	const { casePeople, detailConsents } = tablesOf(ctx);
 	const result = await inTransaction(ctx, async (tx): Promise<Result<{ changed: ShareableDetail[] }>> => {
 		const person = await first(tx.db.select().from(casePeople).where(and(eq(casePeople.id, input.personId), eq(casePeople.caseId, caseId))));
 		if (!person) return refuseUnknown(tx, 'person', input.personId, 'person.consent');
@@ -294,6 +300,7 @@ export const relationshipSchema = z
 
 /** Sets what a person is to the children (a code, a side, a typed note in English and Spanish) and their birth date. */
 export function setRelationship(ctx: RequestContext, caseId: string, input: z.infer<typeof relationshipSchema>): Promise<Result<true>> {
+	const { casePeople } = tablesOf(ctx);
 	return inTransaction(ctx, async (tx) => {
 		const person = await first(tx.db.select().from(casePeople).where(and(eq(casePeople.id, input.personId), eq(casePeople.caseId, caseId))));
 		if (!person) return refuseUnknown(tx, 'person', input.personId, 'person.relationship');
@@ -318,6 +325,7 @@ export const labelsSchema = z.object({ personId: opaqueId, labels: z.array(z.enu
  * apply to this person: the child's own words or a youth's private section on an adult.
  */
 export async function setLabels(ctx: RequestContext, caseId: string, input: z.infer<typeof labelsSchema>): Promise<Result<true> | { ok: false; reason: 'not-applicable' }> {
+	const { casePeople, sensitivityLabels } = tablesOf(ctx);
 	const result = await inTransaction(ctx, async (tx): Promise<Result<true> | { ok: false; reason: 'not-applicable' }> => {
 		const refused = await authorize(tx, 'manage', { type: 'safety-settings', caseId }, 'person.labels');
 		if (refused) return refused;
@@ -344,6 +352,7 @@ export const pairSchema = z.object({ personA: opaqueId, personB: opaqueId }).ref
  * cannot slip the pair into one session.
  */
 export async function addKeepApart(ctx: RequestContext, caseId: string, input: z.infer<typeof pairSchema>): Promise<Result<true> | { ok: false; reason: 'share-session'; meetingIds: string[] }> {
+	const { casePeople, keepApartPairs, meetingSessionMembers, meetingSessions } = tablesOf(ctx);
 	const result = await inTransaction(ctx, async (tx): Promise<Result<true> | { ok: false; reason: 'share-session'; meetingIds: string[] }> => {
 		const refused = await authorize(tx, 'manage', { type: 'safety-settings', caseId }, 'keep-apart.add');
 		if (refused) return refused;
@@ -371,6 +380,7 @@ export async function addKeepApart(ctx: RequestContext, caseId: string, input: z
  * attempt: the trail never says a pair was removed when nothing was (one row per attempt, with its outcome).
  */
 export async function removeKeepApart(ctx: RequestContext, caseId: string, input: z.infer<typeof pairSchema>): Promise<Result<true>> {
+	const { keepApartPairs } = tablesOf(ctx);
 	// A refusal is audited by authorize(); an allowed attempt is audited below, once, with what happened.
 	if (!decide(ctx.actor, 'manage', { type: 'safety-settings', caseId }).allow) return (await authorize(ctx, 'manage', { type: 'safety-settings', caseId }, 'keep-apart.remove'))!;
 	const { personA: a, personB: b } = orderedPair(input.personA, input.personB);
@@ -390,5 +400,6 @@ export async function removeKeepApart(ctx: RequestContext, caseId: string, input
 
 /** The keep-apart pairs of a case (the caller has authorized the case). */
 export function keepApartOfCase(ctx: RequestContext, caseId: string): Promise<{ personA: string; personB: string }[]> {
+	const { keepApartPairs } = tablesOf(ctx);
 	return ctx.db.select({ personA: keepApartPairs.personA, personB: keepApartPairs.personB }).from(keepApartPairs).where(eq(keepApartPairs.caseId, caseId));
 }

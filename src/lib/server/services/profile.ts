@@ -1,10 +1,10 @@
 import { eq } from 'drizzle-orm';
-import { agencies, cases, participants, users } from '../db/schema.ts';
-import { first, transact } from '../db/index.ts';
+import { first, transact, tablesOf } from '../db/index.ts';
 import type { RequestContext } from './access.ts';
 
 /** A person's own language choice: on the staff profile, or on the participant record of a family member. */
 export async function saveOwnLocale(ctx: RequestContext, locale: 'en' | 'es'): Promise<void> {
+	const { participants, users } = tablesOf(ctx);
 	const actor = ctx.actor;
 	if (actor.kind === 'staff') await transact(ctx, (tx) => tx.update(users).set({ locale }).where(eq(users.id, actor.userId)));
 	else if (actor.kind === 'participant') await transact(ctx, (tx) => tx.update(participants).set({ locale }).where(eq(participants.id, actor.participantId)));
@@ -15,6 +15,7 @@ export async function saveOwnLocale(ctx: RequestContext, locale: 'en' | 'es'): P
  * the server and in the browser, so the page does not change after hydration.
  */
 export async function timeZoneOf(ctx: RequestContext): Promise<string> {
+	const { agencies, cases, users } = tablesOf(ctx);
 	const actor = ctx.actor;
 	let row: { timeZone: string } | undefined;
 	if (actor.kind === 'staff') {

@@ -1,6 +1,6 @@
 import { count } from 'drizzle-orm';
-import { first, transact, type Db } from '../db/index.ts';
-import { agencies, caseAssignments, casePeople, cases, detailConsents, keepApartPairs, meetingSessionMembers, meetingSessions, meetings, sensitivityLabels, users } from '../db/schema.ts';
+import { first, transact, type Db, tablesOf } from '../db/index.ts';
+import type { casePeople } from '../db/schema.ts';
 import { hashPassword } from '../auth/password.ts';
 import { newId } from '../ids.ts';
 import { isoDay, zonedDate, zonedWallTimeToInstant } from '../../domain/time.ts';
@@ -22,10 +22,12 @@ export const DEMO_SIGN_INS = [
 
 /** Whether the database holds no agency and no staff account yet (a new installation). */
 export async function isEmpty(db: Db): Promise<boolean> {
+	const { agencies, users } = tablesOf(db);
 	return ((await first(db.select({ n: count() }).from(agencies)))?.n ?? 0) === 0 && ((await first(db.select({ n: count() }).from(users)))?.n ?? 0) === 0;
 }
 
 export async function seedDemo(db: Db, now = Date.now()): Promise<{ caseId: string; meetingId: string } | null> {
+	const { agencies, caseAssignments, casePeople, cases, detailConsents, keepApartPairs, meetingSessionMembers, meetingSessions, meetings, sensitivityLabels, users } = tablesOf(db);
 	if (!(await isEmpty(db))) return null;
 	const passwordHash = await hashPassword(DEMO_PASSWORD);
 	const timeZone = 'America/Chicago';

@@ -1,6 +1,6 @@
 import { and, eq, gt, inArray, isNull, lt, sql } from 'drizzle-orm';
-import { first, type Db } from '../db/index.ts';
-import { casePeople, invites, participants, signInCodes } from '../db/schema.ts';
+import { first, type Db, tablesOf } from '../db/index.ts';
+import type { invites } from '../db/schema.ts';
 import { newId } from '../ids.ts';
 import { createSession } from '../auth/session.ts';
 import { hashSecret, newVerifyCode } from '../auth/invite-secrets.ts';
@@ -48,6 +48,7 @@ type Eligible = { ok: true; invite: InviteRow; participant: { id: string; meetin
 
 /** Whether a new code may be sent for this invitation now, and where to; or why not (for the audit). */
 async function eligibility(db: Db, invite: InviteRow, now: number): Promise<Eligible | { ok: false; why: string; way?: 'ask' }> {
+	const { casePeople, participants } = tablesOf(db);
 	if (invite.revokedAt !== null) return { ok: false, why: 'revoked' };
 	if (invite.usedAt === null) return { ok: false, why: 'not-joined' };
 	if (now >= invite.expiresAt) return { ok: false, why: 'expired' };
@@ -81,6 +82,7 @@ export async function comeBackWay(ctx: RequestContext, invite: InviteRow): Promi
  * for the sign-out and devices pages. Null for someone else than a participant.
  */
 export async function comeBackFor(ctx: RequestContext): Promise<{ way: ComeBackWay; until: number | null } | null> {
+	const { invites, participants } = tablesOf(ctx);
 	const actor = ctx.actor;
 	if (actor.kind !== 'participant') return null;
 	const invite = (await first(ctx.db.select({ invite: invites }).from(participants).innerJoin(invites, eq(invites.id, participants.inviteId)).where(eq(participants.id, actor.participantId))))?.invite;
@@ -93,6 +95,7 @@ export async function comeBackFor(ctx: RequestContext): Promise<{ way: ComeBackW
 export type CodeAsker = InviteCredential | { destination: string };
 
 async function invitesOf(db: Db, asker: CodeAsker): Promise<InviteRow[]> {
+	const { invites } = tablesOf(db);
 	if (!('destination' in asker)) {
 		const invite = await findInvite(db, asker);
 		return invite ? [invite] : [];
@@ -133,6 +136,7 @@ export async function requestSignInCode(ctx: RequestContext, asker: CodeAsker): 
 
 /** A new code for each of these invitations that may have one, each sent right after; what was done, for the last. */
 async function issueCodes(ctx: RequestContext, found: InviteRow[], askedBy: 'link' | 'destination'): Promise<ComeBackWay | 'too-many' | null> {
+	const { signInCodes } = tablesOf(ctx);
 	const now = ctx.now;
 	if (found.length === 0) await audit(ctx, 'sign-in-code.send', 'denied', null, { why: 'unknown' });
 	let sent: ComeBackWay | 'too-many' | null = null;
@@ -210,6 +214,7 @@ async function tryCode(
 	code: string,
 	meta: { userAgent: string | null }
 ): Promise<{ ok: true; value: CodeSignIn } | { ok: false; reason: 'throttled' | 'bad-code' }> {
+	const { signInCodes } = tablesOf(ctx);
 	const now = ctx.now;
 	if (!(await inviteLookups().take(ctx.clientAddress ?? 'unknown', now))) {
 		await audit(ctx, 'sign-in-code.accept', 'denied', null, { why: 'throttled' });

@@ -1,11 +1,10 @@
 import { asc, eq } from 'drizzle-orm';
 import { z } from 'zod';
-import { users } from '../db/schema.ts';
 import { hashPassword } from '../auth/password.ts';
 import { invalidateUserSessions } from '../auth/session.ts';
 import { collabControl } from '../collab/registry.ts';
 import { newId } from '../ids.ts';
-import { first } from '../db/index.ts';
+import { first, tablesOf } from '../db/index.ts';
 import { STAFF_ROLES, type StaffRole } from '../../domain/roles.ts';
 import { opaqueId } from '../../domain/doc-id.ts';
 import { authorize, inTransaction, record, type RequestContext, type Result } from './access.ts';
@@ -13,6 +12,7 @@ import { authorize, inTransaction, record, type RequestContext, type Result } fr
 export type StaffAccount = { id: string; name: string; email: string; role: StaffRole; disabled: boolean };
 
 export async function listStaff(ctx: RequestContext): Promise<Result<StaffAccount[]>> {
+	const { users } = tablesOf(ctx);
 	const refused = await authorize(ctx, 'view', { type: 'user-admin' }, 'user.list');
 	if (refused) return refused;
 	const rows = await ctx.db.select().from(users).orderBy(asc(users.name));
@@ -27,6 +27,7 @@ export const newStaffSchema = z.object({
 });
 
 export async function addStaff(ctx: RequestContext, input: z.infer<typeof newStaffSchema>): Promise<Result<{ id: string }> | { ok: false; reason: 'email-taken' }> {
+	const { users } = tablesOf(ctx);
 	const refused = await authorize(ctx, 'manage', { type: 'user-admin' }, 'user.create');
 	if (refused) return refused;
 	// Hashed before the transaction: argon2 takes a while, and every writer would wait for it.
@@ -49,6 +50,7 @@ export async function addStaff(ctx: RequestContext, input: z.infer<typeof newSta
  * worker who leaves the agency is out of every meeting the moment an administrator says so.
  */
 export function setStaffDisabled(ctx: RequestContext, userId: string, disabled: boolean): Promise<Result<{ closedSockets: number }>> {
+	const { users } = tablesOf(ctx);
 	return inTransaction(ctx, async (tx) => {
 		const refused = await authorize(tx, 'manage', { type: 'user-admin' }, disabled ? 'user.disable' : 'user.enable');
 		if (refused) return refused;

@@ -1,0 +1,248 @@
+import { and, eq, gt, lte, sql } from 'drizzle-orm';
+import { engineOf, pgPoolHandle, tablesOf, type Db, type Engine } from './index.ts';
+import * as schema from './schema.ts';
+import * as pgSchema from './schema.pg.ts';
+
+// The collab server's storage (the update log, its snapshots, and who writes under each Yjs client id), one
+// implementation per engine, behind one small interface. The update log (collab/update-log.ts) keeps the
+// batching and the order of things; this file only says how a batch, a load, a snapshot or a claim is
+// written on each engine.
+//
+// SQLite: synchronous (better-sqlite3), exactly as before: the group commit is one `db.transaction` in one
+// turn, and a load or a claim answers at once, so a room is complete before it answers anyone.
+// PostgreSQL: promises, each on a pooled connection of its own (never inside a request's transaction that
+// happens to be open in the caller's async context): the group commit is one transaction.
+
+/** A value now (SQLite) or later (PostgreSQL). */
+export type MaybePromise<T> = T | Promise<T>;
+
+/** What is stored of one document: the compacted state, then every update after it, in order. */
+export type StoredDocument = { snapshot: Uint8Array | null; updates: { id: number; update: Uint8Array }[] };
+
+/** A document's state that holds every update up to `throughId`, to replace them. */
+export type Compaction = { docId: string; state: Uint8Array; throughId: number };
+
+/**
+ * The key of the PostgreSQL advisory lock held by each group commit until it commits. Row ids come from one
+ * identity sequence; with several instances, a transaction that took id 10 could commit after one that took
+ * id 11, and a compaction reading the log in between would snapshot "through 11" without 10, whose row the
+ * trim would then delete. Holding this lock from before the inserts to the commit makes ids commit in
+ * order, as SQLite's single writer does.
+ */
+export const COLLAB_LOG_LOCK = 0x6865_6172_7402; // 'hear' 't' 02 (audit-chain.ts holds …01)
+
+export interface CollabStore {
+	readonly engine: Engine;
+	/**
+	 * Appends `rows` (ids returned in the same order) and writes each of `compactions`' snapshots, in one
+	 * transaction; a snapshot that fails costs only itself (a savepoint each, reported through `onFailed`).
+	 * Rejects (SQLite: throws) when the transaction fails: nothing of it is stored.
+	 */
+	commit(rows: { docId: string; update: Uint8Array }[], compactions: Compaction[], now: number, onFailed: (c: Compaction, err: unknown) => void): MaybePromise<{ ids: number[]; snapshotted: Compaction[] }>;
+	/** The compacted state of `docId` and the log after it, read as of one moment. */
+	load(docId: string): MaybePromise<StoredDocument>;
+	/** Writes a snapshot and deletes the rows it replaces, in one transaction. */
+	compactNow(c: Compaction, now: number): MaybePromise<void>;
+	/** Deletes `docId`'s rows up to `throughId`, never past its stored snapshot. */
+	trim(docId: string, throughId: number): MaybePromise<void>;
+	/** Who writes under each client id of `docId` (client id → owner). */
+	clientIdOwners(docId: string): MaybePromise<Map<number, string>>;
+	/** Claims `clientId` in `docId` for `owner` unless someone holds it already; resolves to whoever holds it now. */
+	claimClientId(docId: string, clientId: number, owner: string, now: number): MaybePromise<string>;
+}
+
+/** The collab store of `db`'s engine. */
+export function collabStoreOf(db: Db): CollabStore {
+	return engineOf(db) === 'pg' ? new PgCollabStore(db) : new SqliteCollabStore(db);
+}
+
+// ---- SQLite ---------------------------------------------------------------------------------------------
+
+const { collabUpdates, collabSnapshots, collabClientIds } = schema;
+
+class SqliteCollabStore implements CollabStore {
+	readonly engine = 'sqlite' as const;
+	private readonly db: Db;
+	private readonly insert;
+
+	constructor(db: Db) {
+		this.db = db;
+		this.insert = db
+			.insert(collabUpdates)
+			.values({ docId: sql.placeholder('docId'), update: sql.placeholder('update'), createdAt: sql.placeholder('createdAt') })
+			.returning({ id: collabUpdates.id })
+			.prepare();
+	}
+
+	commit(rows: { docId: string; update: Uint8Array }[], compactions: Compaction[], now: number, onFailed: (c: Compaction, err: unknown) => void) {
+		const snapshotted: Compaction[] = [];
+		const ids = this.db.transaction((tx) => {
+			const appended = rows.map((r) => this.insert.get({ docId: r.docId, update: Buffer.from(r.update), createdAt: now })!.id);
+			for (const c of compactions) {
+				try {
+					// A savepoint each: a compaction that fails costs its own work, not the appends.
+					tx.transaction((sp) => this.snapshot(sp, c, now));
+					snapshotted.push(c);
+				} catch (err) {
+					onFailed(c, err);
+				}
+			}
+			return appended;
+		});
+		return { ids, snapshotted };
+	}
+
+	load(docId: string): StoredDocument {
+		const snap = this.db
+			.select({ state: collabSnapshots.state, through: collabSnapshots.throughUpdateId })
+			.from(collabSnapshots)
+			.where(eq(collabSnapshots.docId, docId))
+			.get();
+		const rows = this.db
+			.select({ id: collabUpdates.id, update: collabUpdates.update })
+			.from(collabUpdates)
+			.where(and(eq(collabUpdates.docId, docId), gt(collabUpdates.id, snap?.through ?? 0)))
+			.orderBy(collabUpdates.id)
+			.all();
+		return { snapshot: snap ? new Uint8Array(snap.state) : null, updates: rows.map((r) => ({ id: r.id, update: new Uint8Array(r.update) })) };
+	}
+
+	compactNow(c: Compaction, now: number): void {
+		this.db.transaction((tx) => {
+			this.snapshot(tx, c, now);
+			this.trimIn(tx, c.docId, c.throughId);
+		});
+	}
+
+	trim(docId: string, throughId: number): void {
+		this.db.transaction((tx) => this.trimIn(tx, docId, throughId));
+	}
+
+	clientIdOwners(docId: string): Map<number, string> {
+		const rows = this.db.select({ clientId: collabClientIds.clientId, owner: collabClientIds.owner }).from(collabClientIds).where(eq(collabClientIds.docId, docId)).all();
+		return new Map(rows.map((r) => [r.clientId, r.owner]));
+	}
+
+	claimClientId(docId: string, clientId: number, owner: string, now: number): string {
+		this.db.insert(collabClientIds).values({ docId, clientId, owner, claimedAt: now }).onConflictDoNothing().run();
+		return this.db
+			.select({ owner: collabClientIds.owner })
+			.from(collabClientIds)
+			.where(and(eq(collabClientIds.docId, docId), eq(collabClientIds.clientId, clientId)))
+			.get()!.owner;
+	}
+
+	private snapshot(tx: Pick<Db, 'insert'>, { docId, state, throughId }: Compaction, now: number): void {
+		tx.insert(collabSnapshots)
+			.values({ docId, state: Buffer.from(state), throughUpdateId: throughId, updatedAt: now })
+			.onConflictDoUpdate({ target: collabSnapshots.docId, set: { state: Buffer.from(state), throughUpdateId: throughId, updatedAt: now } })
+			.run();
+	}
+
+	private trimIn(tx: Pick<Db, 'delete'>, docId: string, throughId: number): void {
+		const stored = sql`(select ${collabSnapshots.throughUpdateId} from ${collabSnapshots} where ${collabSnapshots.docId} = ${docId})`;
+		tx.delete(collabUpdates)
+			.where(and(eq(collabUpdates.docId, docId), lte(collabUpdates.id, throughId), lte(collabUpdates.id, stored)))
+			.run();
+	}
+}
+
+// ---- PostgreSQL -----------------------------------------------------------------------------------------
+
+type PgTables = typeof pgSchema;
+type PgTx = Parameters<Parameters<ReturnType<typeof pgPoolHandle>['transaction']>[0]>[0];
+
+class PgCollabStore implements CollabStore {
+	readonly engine = 'pg' as const;
+	private readonly pg;
+	private readonly t: PgTables;
+
+	constructor(db: Db) {
+		this.pg = pgPoolHandle(db);
+		this.t = tablesOf(db) as unknown as PgTables;
+	}
+
+	commit(rows: { docId: string; update: Uint8Array }[], compactions: Compaction[], now: number, onFailed: (c: Compaction, err: unknown) => void) {
+		const { collabUpdates: updates } = this.t;
+		return this.pg.transaction(async (tx) => {
+			const snapshotted: Compaction[] = [];
+			let ids: number[] = [];
+			if (rows.length > 0) {
+				await tx.execute(sql`select pg_advisory_xact_lock(${COLLAB_LOG_LOCK})`);
+				// One statement for the batch; PostgreSQL returns the rows of a multi-row VALUES in its order.
+				const inserted = await tx
+					.insert(updates)
+					.values(rows.map((r) => ({ docId: r.docId, update: Buffer.from(r.update), createdAt: now })))
+					.returning({ id: updates.id });
+				ids = inserted.map((r) => r.id);
+			}
+			for (const c of compactions) {
+				try {
+					await tx.transaction((sp) => this.snapshot(sp, c, now));
+					snapshotted.push(c);
+				} catch (err) {
+					onFailed(c, err);
+				}
+			}
+			return { ids, snapshotted };
+		});
+	}
+
+	load(docId: string): Promise<StoredDocument> {
+		const { collabUpdates: updates, collabSnapshots: snapshots } = this.t;
+		// One snapshot of the database for both reads: a compaction committed in between (another instance)
+		// could otherwise trim rows after the snapshot read here.
+		return this.pg.transaction(
+			async (tx) => {
+				const [snap] = await tx.select({ state: snapshots.state, through: snapshots.throughUpdateId }).from(snapshots).where(eq(snapshots.docId, docId));
+				const rows = await tx
+					.select({ id: updates.id, update: updates.update })
+					.from(updates)
+					.where(and(eq(updates.docId, docId), gt(updates.id, snap?.through ?? 0)))
+					.orderBy(updates.id);
+				return { snapshot: snap ? new Uint8Array(snap.state) : null, updates: rows.map((r) => ({ id: r.id, update: new Uint8Array(r.update) })) };
+			},
+			{ isolationLevel: 'repeatable read', accessMode: 'read only' }
+		);
+	}
+
+	async compactNow(c: Compaction, now: number): Promise<void> {
+		await this.pg.transaction(async (tx) => {
+			await this.snapshot(tx, c, now);
+			await this.trimIn(tx, c.docId, c.throughId);
+		});
+	}
+
+	async trim(docId: string, throughId: number): Promise<void> {
+		await this.trimIn(this.pg as unknown as PgTx, docId, throughId);
+	}
+
+	async clientIdOwners(docId: string): Promise<Map<number, string>> {
+		const { collabClientIds: ids } = this.t;
+		const rows = await this.pg.select({ clientId: ids.clientId, owner: ids.owner }).from(ids).where(eq(ids.docId, docId));
+		return new Map(rows.map((r) => [r.clientId, r.owner]));
+	}
+
+	async claimClientId(docId: string, clientId: number, owner: string, now: number): Promise<string> {
+		const { collabClientIds: ids } = this.t;
+		// The primary key decides between two instances claiming at once; the loser reads the winner.
+		const [won] = await this.pg.insert(ids).values({ docId, clientId, owner, claimedAt: now }).onConflictDoNothing().returning({ owner: ids.owner });
+		if (won) return won.owner;
+		const [held] = await this.pg.select({ owner: ids.owner }).from(ids).where(and(eq(ids.docId, docId), eq(ids.clientId, clientId)));
+		return held.owner;
+	}
+
+	private async snapshot(tx: PgTx, { docId, state, throughId }: Compaction, now: number): Promise<void> {
+		const { collabSnapshots: snapshots } = this.t;
+		await tx
+			.insert(snapshots)
+			.values({ docId, state: Buffer.from(state), throughUpdateId: throughId, updatedAt: now })
+			.onConflictDoUpdate({ target: snapshots.docId, set: { state: Buffer.from(state), throughUpdateId: throughId, updatedAt: now } });
+	}
+
+	private async trimIn(tx: PgTx, docId: string, throughId: number): Promise<void> {
+		const { collabUpdates: updates, collabSnapshots: snapshots } = this.t;
+		const stored = sql`(select ${snapshots.throughUpdateId} from ${snapshots} where ${snapshots.docId} = ${docId})`;
+		await tx.delete(updates).where(and(eq(updates.docId, docId), lte(updates.id, throughId), lte(updates.id, stored)));
+	}
+}
