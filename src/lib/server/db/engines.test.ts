@@ -175,5 +175,24 @@ function engineSuite(label: 'sqlite' | 'pg', start: () => Promise<Engine>) {
 }
 
 engineSuite('sqlite', sqliteEngine);
-if (postgresUrl) engineSuite('pg', () => pgEngine(postgresUrl));
+if (postgresUrl) {
+	engineSuite('pg', () => pgEngine(postgresUrl));
+	describe('migrations on PostgreSQL', () => {
+		it('two instances that start together on an empty database both come up, migrated once', async () => {
+			const created = await createTestDatabase(postgresUrl);
+			const one = openPostgres(created.url);
+			const two = openPostgres(created.url);
+			try {
+				await Promise.all([migrateDatabase(one), migrateDatabase(two)]);
+				expect(await agencyCount(one)).toBe(0);
+				await addAgency(two, 'after');
+				expect(await agencyCount(one)).toBe(1);
+			} finally {
+				await closeDatabase(one);
+				await closeDatabase(two);
+				await created.drop();
+			}
+		});
+	});
+}
 else describe.skip('the data layer on pg (PostgreSQL does not answer: see the line printed above)', () => it('skipped', () => undefined));

@@ -94,11 +94,31 @@ export function tablesOf(source: DbSource): typeof schema {
  * when a migration fails; nothing of that migration stays.
  */
 export function migrateDatabase(db: Db, migrationsFolder?: string): Promise<void> {
-	if (engineOf(db) === 'pg') {
-		return migratePg(pgOf(db), { migrationsFolder: migrationsFolder ?? resolve(process.cwd(), 'drizzle', 'pg') });
-	}
+	if (engineOf(db) === 'pg') return migratePostgres(pgOf(db), migrationsFolder ?? resolve(process.cwd(), 'drizzle', 'pg'));
 	migrate(db, { migrationsFolder: migrationsFolder ?? resolve(process.cwd(), 'drizzle') });
 	return Promise.resolve();
+}
+
+/** Key of the advisory lock that migrations hold (any constant: it only has to be the same on every instance). */
+const MIGRATION_LOCK = 0x4865_6172; // "Hear"
+
+/**
+ * Migrates PostgreSQL while holding a session advisory lock on one connection of the pool, so instances that
+ * start together on an empty database migrate one after the other (the second finds nothing left to do)
+ * instead of racing to create the same tables.
+ */
+async function migratePostgres(handle: PgHandle, migrationsFolder: string): Promise<void> {
+	const client = await handle.$client.connect();
+	try {
+		await client.query('SELECT pg_advisory_lock($1)', [MIGRATION_LOCK]);
+		try {
+			await migratePg(drizzlePg(client, { schema: pgSchema }), { migrationsFolder });
+		} finally {
+			await client.query('SELECT pg_advisory_unlock($1)', [MIGRATION_LOCK]);
+		}
+	} finally {
+		client.release();
+	}
 }
 
 /** Closes the handle: the SQLite file, or every connection of the PostgreSQL pool (after their queries end). */
