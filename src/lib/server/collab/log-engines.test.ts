@@ -124,6 +124,23 @@ function logSuite(label: 'sqlite' | 'pg', start: () => Promise<Engine>) {
 			expect(version.bytes).toBe(2 + 2);
 		});
 
+		it('never replaces a snapshot with an older one (another instance compacted further meanwhile)', async () => {
+			const one = new UpdateLog(engine.db);
+			const two = new UpdateLog(engine.other);
+			one.trimEveryMs = two.trimEveryMs = 1;
+			const ids: number[] = [];
+			for (let n = 1; n <= 4; n++) ids.push(await one.append('plan:race', bytes(n)));
+			// Instance two compacts through the 4th update; instance one, late, through the 2nd.
+			two.compact('plan:race', bytes(8, 8), ids[3]);
+			await two.flush();
+			one.compact('plan:race', bytes(7), ids[1]);
+			await one.flush();
+			const loaded = await one.load('plan:race');
+			expect(loaded.snapshot).toEqual(bytes(8, 8));
+			expect(loaded.updates).toEqual([]);
+			await vi.waitFor(async () => expect(await rowIds(engine.db, 'plan:race')).toEqual([]));
+		});
+
 		it('gives a client id to the first owner in a document, across two instances, for good', async () => {
 			const one = new ClientIdOwners(engine.db, 'meeting:ids');
 			const two = new ClientIdOwners(engine.other, 'meeting:ids');

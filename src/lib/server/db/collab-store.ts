@@ -1,4 +1,4 @@
-import { and, eq, gt, lte, sql } from 'drizzle-orm';
+import { and, eq, gt, lt, lte, sql } from 'drizzle-orm';
 import { engineOf, pgPoolHandle, tablesOf, type Db, type Engine } from './index.ts';
 import * as schema from './schema.ts';
 import * as pgSchema from './schema.pg.ts';
@@ -135,7 +135,7 @@ class SqliteCollabStore implements CollabStore {
 	private snapshot(tx: Pick<Db, 'insert'>, { docId, state, throughId }: Compaction, now: number): void {
 		tx.insert(collabSnapshots)
 			.values({ docId, state: Buffer.from(state), throughUpdateId: throughId, updatedAt: now })
-			.onConflictDoUpdate({ target: collabSnapshots.docId, set: { state: Buffer.from(state), throughUpdateId: throughId, updatedAt: now } })
+			.onConflictDoUpdate({ target: collabSnapshots.docId, set: { state: Buffer.from(state), throughUpdateId: throughId, updatedAt: now }, setWhere: lt(collabSnapshots.throughUpdateId, throughId) })
 			.run();
 	}
 
@@ -237,7 +237,7 @@ class PgCollabStore implements CollabStore {
 		await tx
 			.insert(snapshots)
 			.values({ docId, state: Buffer.from(state), throughUpdateId: throughId, updatedAt: now })
-			.onConflictDoUpdate({ target: snapshots.docId, set: { state: Buffer.from(state), throughUpdateId: throughId, updatedAt: now } });
+			.onConflictDoUpdate({ target: snapshots.docId, set: { state: Buffer.from(state), throughUpdateId: throughId, updatedAt: now }, setWhere: lt(snapshots.throughUpdateId, throughId) });
 	}
 
 	private async trimIn(tx: PgTx, docId: string, throughId: number): Promise<void> {
