@@ -25,13 +25,13 @@ console.log(header(args.command));
 const maxMeetings = Math.max(150, ...ramp);
 const hearth = await startHearth({ COLLAB_UNLOAD_MS: '2000' });
 try {
-	const seeded = hearth.seed(Math.ceil(maxMeetings / 5), 5);
+	const seeded = await hearth.seed(Math.ceil(maxMeetings / 5), 5);
 	const meetingDocs = seeded.meetingIds.map((id) => `meeting:${id}`);
 	const load = (meetings: number, secs: number) =>
 		meetingLoad(hearth, meetingDocs.slice(0, meetings), { warmupSeconds: 5, seconds: secs, probe: LOG_PROBE });
 
 	console.error('single meeting …');
-	const demo = demoMeeting(hearth.server.dbPath);
+	const demo = await demoMeeting(hearth.server.dbPath);
 	const single = await meetingLoad(hearth, [`meeting:${demo.meetingId}`], { warmupSeconds: 3, seconds: Math.max(20, seconds) });
 	console.log(
 		table('One meeting: 8 participants, 2 updates/s each (Hearth)', [

@@ -35,7 +35,7 @@ console.error('inside the server, 150 meetings × 8 × 2/s …');
 const hearth = await startHearth({ COLLAB_UNLOAD_MS: '2000' });
 let inServer: { log: LogFigures; load: LoadResult & { pressure: number } };
 try {
-	const seeded = hearth.seed(30, 5);
+	const seeded = await hearth.seed(30, 5);
 	const load = await meetingLoad(hearth, seeded.meetingIds.map((id) => `meeting:${id}`), {
 		warmupSeconds: 5,
 		seconds,

@@ -40,7 +40,7 @@ for (let round = 1; round <= (args.has('skip-load') ? 0 : rounds); round++) {
 	for (const name of TARGETS) {
 		console.error(`round ${round}: ${name} …`);
 		await withTarget(name, async (t) => {
-			const seeded = t.seed(31, 5);
+			const seeded = await t.seed(31, 5);
 			const docs = seeded.meetingIds.map((id) => `meeting:${id}`);
 			figures.get(name)!.single.push(await meetingLoad(t, [docs[150]], { warmupSeconds: 3, seconds }));
 			figures.get(name)!.capacity.push(await meetingLoad(t, docs.slice(0, 150), { warmupSeconds: 5, seconds }));

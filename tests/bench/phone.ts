@@ -83,7 +83,7 @@ const results: Run[] = [];
 let docBytes = 0;
 let docUpdate: Uint8Array = new Uint8Array();
 try {
-	const { meetingIds } = hearth.seed(1, runs);
+	const { meetingIds } = await hearth.seed(1, runs);
 	// Each run opens its own meeting, holding ~200 KB of notes (stored, then unloaded: the page load
 	// reads it back from SQLite like a real first visit of the day).
 	const { notesDocOfSize } = docBuilders(Y);

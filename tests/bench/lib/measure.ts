@@ -29,7 +29,7 @@ export async function memoryPerDoc(
 	count: number,
 	unloadWaitMs: number
 ): Promise<MemoryFigures> {
-	const seeded = target.seed(count, 1);
+	const seeded = await target.seed(count, 1);
 	const docs: MemoryDoc[] =
 		kind === 'meeting'
 			? seeded.meetingIds.map((id, i) => ({ name: `meeting:${id}`, kind, seed: 1000 + i }))

@@ -6,7 +6,7 @@ import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
 import { existsSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
-import { freePort, removeServerFiles, startServer, type RunningServer } from '../../support/server.ts';
+import { freePort, removeServer, startServer, type RunningServer, type ServerDatabase } from '../../support/server.ts';
 import { signIn } from '../../support/clients.ts';
 import { inspectorUrl } from './inspect.ts';
 import { BENCH_STAFF, demoMeeting, seedCases, type Seeded } from './seed.ts';
@@ -26,7 +26,7 @@ export type Target = {
 	/** Hearth only: how long an untouched open document takes to rest, and how to count resting ones. */
 	resting?: { ms: number; count: string };
 	/** Adds documents the clients may open: `cases` cases of `meetingsPerCase` meetings each. */
-	seed(cases: number, meetingsPerCase: number): Seeded;
+	seed(cases: number, meetingsPerCase: number): Seeded | Promise<Seeded>;
 	stop(): Promise<void>;
 };
 
@@ -49,10 +49,13 @@ export function ensurePeers(): void {
 
 const INSPECT = '--inspect=127.0.0.1:0';
 
-/** Hearth with the demo seed. `env` overrides (e.g. COLLAB_UNLOAD_MS). */
-export async function startHearth(env: Record<string, string> = {}, sessions = 64): Promise<Target & { server: RunningServer }> {
+/**
+ * Hearth with the demo seed. `env` overrides (e.g. COLLAB_UNLOAD_MS). `database`: `{ postgres: url }` runs it
+ * on a new database on that PostgreSQL server (dropped at stop) instead of a SQLite file.
+ */
+export async function startHearth(env: Record<string, string> = {}, sessions = 64, database: ServerDatabase = {}): Promise<Target & { server: RunningServer }> {
 	requireBuild();
-	const server = await startServer({ HEARTH_DEMO: '1', NODE_OPTIONS: INSPECT, HEARTH_BUILD_DIR: BUILD_DIR, ...env });
+	const server = await startServer({ HEARTH_DEMO: '1', NODE_OPTIONS: INSPECT, HEARTH_BUILD_DIR: BUILD_DIR, ...env }, undefined, database);
 	const inspector = await waitForInspector(() => server.output());
 	// Real sessions, each reused by many sockets (as several tabs of one person would): enough that 150
 	// meetings × 8 people stay within COLLAB_MAX_SOCKETS_PER_SESSION (20) and the opens a minute (120).
@@ -72,10 +75,10 @@ export async function startHearth(env: Record<string, string> = {}, sessions = 6
 			count: `[...globalThis[Symbol.for('hearth.collab')].rooms.values()].filter((r) => r.isResting).length`
 		},
 		server,
-		seed: (cases, meetingsPerCase) => seedCases(server.dbPath, cases, meetingsPerCase),
+		seed: (cases, meetingsPerCase) => seedCases(server.databaseUrl ?? server.dbPath, cases, meetingsPerCase),
 		stop: async () => {
 			await server.stop();
-			removeServerFiles(server);
+			await removeServer(server);
 		}
 	};
 }
