@@ -3,6 +3,8 @@
 import WebSocket from 'ws';
 import * as Y from 'yjs';
 import { WebsocketProvider } from 'y-websocket';
+import * as decoding from 'lib0/decoding';
+import { MESSAGE_HEARTH, decodeHearthMessage } from '../../src/lib/domain/collab-protocol.ts';
 
 export const DEMO_PASSWORD = 'hearth-demo';
 
@@ -52,6 +54,10 @@ export function connect(baseUrl: string, docId: string, cookie?: string, origin 
 		disableBc: true,
 		maxBackoffTime: 200
 	});
+	// Hearth's own messages (saved, refused, access) are read as the page reads them (doc-connection.ts);
+	// without a handler the provider logs "Unable to compute message" for each one, a console write per
+	// acknowledged edit, which slowed the benchmarks' load driver and buried test output.
+	provider.messageHandlers[MESSAGE_HEARTH] = (_encoder, decoder) => void decodeHearthMessage(decoding.readTailAsUint8Array(decoder));
 	const closed = new Promise<{ code: number }>((resolve) => provider.on('connection-close', (e) => resolve({ code: e?.code ?? 0 })));
 	return { doc, provider, closed };
 }

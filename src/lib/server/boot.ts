@@ -67,6 +67,7 @@ export async function bootHearth(): Promise<Hearth> {
 		recheckMs: c.COLLAB_RECHECK_MS,
 		restMs: c.COLLAB_REST_MS,
 		deflate: c.COLLAB_DEFLATE,
+		commitThread: c.COLLAB_COMMIT_THREAD,
 		maxMessageBytes: c.COLLAB_MAX_MESSAGE_BYTES,
 		maxDocumentBytes: c.COLLAB_MAX_DOCUMENT_BYTES,
 		maxSocketsPerSession: c.COLLAB_MAX_SOCKETS_PER_SESSION,

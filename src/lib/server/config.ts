@@ -32,6 +32,11 @@ const schema = z.object({
 	COLLAB_COMPACT_AFTER: z.coerce.number().int().min(1).default(500),
 	/** How long after its last edit an open document is kept as its encoded state only (a tenth of the memory). */
 	COLLAB_REST_MS: z.coerce.number().int().min(0).default(30_000),
+	/**
+	 * On a SQLite file, commit the collab update log on a thread of its own, so the wait for the disk never
+	 * holds the sockets (db/collab-store.ts). Off: commit in the server's own turn, as before.
+	 */
+	COLLAB_COMMIT_THREAD: flag.transform((v) => v ?? true),
 	/** Compress large collab messages (permessage-deflate over 1 KB; zlib state only while one is compressed). */
 	COLLAB_DEFLATE: flag.transform((v) => v ?? true),
 	/** How often open sockets re-check their session and access (expiry, access changed by someone else). */

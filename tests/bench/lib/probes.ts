@@ -6,7 +6,7 @@ export type LogFigures = { append: Summary; commit: Summary; batch: { mean: numb
 
 /**
  * Wraps the running server's UpdateLog: append → commit time per update; duration and size of each commit
- * (its private `commit` step, which both the turn's flush and a long turn's early commit go through).
+ * (its private `commitNow` step, which every commit goes through, timed until the commit returned).
  */
 const INSTRUMENT = `(() => {
 	const log = globalThis[Symbol.for('hearth.collab')].log;
@@ -20,12 +20,17 @@ const INSTRUMENT = `(() => {
 			p.then(() => globalThis.__benchLog.appends.push(performance.now() - t), () => {});
 			return p;
 		};
-		const commit = log.commit.bind(log);
-		log.commit = (...args) => {
+		// commitNow: where a batch leaves the queue; it returns when the commit returned (SQLite on the
+		// server's thread) or a promise of it (the commit thread, PostgreSQL).
+		const commitNow = log.commitNow.bind(log);
+		log.commitNow = (...args) => {
 			const n = log.pending;
 			const t = performance.now();
-			commit(...args);
-			if (n > 0) { globalThis.__benchLog.commits.push(performance.now() - t); globalThis.__benchLog.batches.push(n); }
+			const done = () => { if (n > 0) { globalThis.__benchLog.commits.push(performance.now() - t); globalThis.__benchLog.batches.push(n); } };
+			const result = commitNow(...args);
+			if (result && typeof result.then === 'function') result.then(done, () => {});
+			else done();
+			return result;
 		};
 	}
 	return true;

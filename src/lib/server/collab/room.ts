@@ -349,6 +349,12 @@ export class Room {
 		return Y.decodeStateVector(this.stateVector());
 	}
 
+	/**
+	 * The next clock of one client in the document. Live: read from the document's store (encoding the whole
+	 * state vector to decode it again, once per update, cost 2 % of the server's time under 150 meetings).
+	 */
+	private clockOf = (client: number): number => (this.live ? Y.getState(this.live.store, client) : (Y.decodeStateVector(this.resting!.vector).get(client) ?? 0));
+
 	private stateVector(): Uint8Array {
 		return this.live ? Y.encodeStateVector(this.live) : this.resting!.vector;
 	}
@@ -581,7 +587,7 @@ export class Room {
 			if (why) return { reason: why, close: CLOSE.changeRefused };
 		}
 		if (this.owners) {
-			const claimed = this.owners.claim(writtenClientIds(decoded, Y.decodeStateVector(this.stateVector())), conn.owner);
+			const claimed = this.owners.claim(writtenClientIds(decoded, this.clockOf), conn.owner);
 			// PostgreSQL, an id not known yet: asked of the database (see holdFor).
 			if (claimed instanceof Promise) return claimed.then(() => undefined);
 			if (!claimed.ok) return { reason: 'client-id', close: CLOSE.clientIdTaken };

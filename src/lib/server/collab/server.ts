@@ -41,6 +41,8 @@ export type CollabOptions = {
 	pingMs?: number;
 	/** permessage-deflate for large messages (default on). */
 	deflate?: boolean;
+	/** On a SQLite file, commit the update log on a thread of its own (UpdateLog; default off, boot turns it on). */
+	commitThread?: boolean;
 };
 
 /** Sockets one session may open in a minute (reconnects included): far above what pages do, far below a loop. */
@@ -142,7 +144,7 @@ export class CollabServer implements CollabControl {
 
 	constructor(opts: CollabOptions) {
 		this.opts = opts;
-		this.log = new UpdateLog(opts.db);
+		this.log = new UpdateLog(opts.db, { commitThread: opts.commitThread });
 		this.bus = opts.bus ?? new InProcessBus();
 		// permessage-deflate for messages over 1 KB (a document on join, a pasted page), not for the
 		// keystroke-sized updates that are most of the traffic. A 200 KB document goes over the wire as
@@ -664,6 +666,7 @@ export class CollabServer implements CollabControl {
 		await flushed.catch(() => undefined);
 		await Promise.all(compacted);
 		await this.log.flush();
+		await this.log.close();
 		for (const room of this.rooms.values()) room.destroy();
 		this.rooms.clear();
 		this.wss.close();

@@ -25,13 +25,14 @@ export const MAX_TYPE_DEPTH = 64;
 /**
  * The client ids under which `update` writes something the document does not hold yet (structs past
  * the document's state for that client). Content the server already has is not a write, whoever resends it.
- * `state`: the document's state vector (client id → next clock).
+ * `state`: the document's state vector (client id → next clock), or a function that gives one client's next clock.
  */
-export function writtenClientIds(update: DecodedUpdate, state: ReadonlyMap<number, number>): Set<number> {
+export function writtenClientIds(update: DecodedUpdate, state: ReadonlyMap<number, number> | ((client: number) => number)): Set<number> {
+	const clockOf = typeof state === 'function' ? state : (client: number) => state.get(client) ?? 0;
 	const ids = new Set<number>();
 	for (const s of update.structs) {
 		if (s instanceof Y.Skip) continue;
-		if (s.id.clock + s.length > (state.get(s.id.client) ?? 0)) ids.add(s.id.client);
+		if (s.id.clock + s.length > clockOf(s.id.client)) ids.add(s.id.client);
 	}
 	return ids;
 }

@@ -24,10 +24,10 @@ type Pending = { docId: string; update: Uint8Array; resolve: (id: number) => voi
  * Until then load() skips them (it reads the rows after the snapshot), and a crash leaves them for the
  * next compaction of that document to delete.
  *
- * On both engines (db/collab-store.ts). SQLite: each commit runs whole in its turn (`exclusive`), one
- * fsync. PostgreSQL: each commit is one transaction on a pooled connection, one at a time: while one is on
- * the wire, what arrives queues and goes in the next (group commit across turns); `committed()` waits for
- * the commit in flight too.
+ * On both engines (db/collab-store.ts). SQLite on this thread: each commit runs whole in its turn
+ * (`exclusive`), one fsync. PostgreSQL, and SQLite on the commit thread (the collab server's): each commit is
+ * one transaction, one at a time: while one is on the wire or on the disk, what arrives queues and goes in
+ * the next (group commit across turns); `committed()` waits for the commit in flight too.
  */
 export class UpdateLog {
 	/** How long the oldest update of a batch may wait for the turn to end before the batch is committed. */
@@ -50,10 +50,19 @@ export class UpdateLog {
 	private tail: Promise<void> = Promise.resolve();
 	private inFlight = 0;
 
-	/** The log of `db` (either engine). */
-	constructor(db: Db) {
+	/**
+	 * The log of `db` (either engine). `commitThread`: on a SQLite file, commit on a thread of its own, so
+	 * that waiting for the disk never holds this thread's sockets (db/collab-store.ts); call close() after
+	 * the last flush.
+	 */
+	constructor(db: Db, opts: { commitThread?: boolean } = {}) {
 		this.db = db;
-		this.store = collabStoreOf(db);
+		this.store = collabStoreOf(db, opts);
+	}
+
+	/** Ends the commit thread, if any, once what it holds is committed. */
+	close(): Promise<void> {
+		return this.store.close();
 	}
 
 	/** Which engine the log is on (the room loads at once on SQLite, later on PostgreSQL). */
@@ -110,12 +119,12 @@ export class UpdateLog {
 	}
 
 	private commit(maxCompactions: number): void {
-		if (this.store.engine === 'sqlite') {
+		if (this.store.commitsInTurn) {
 			// In its turn: never inside a transaction a request holds open (db/index.ts). At once when none is.
 			void exclusive(this.db, () => this.commitNow(maxCompactions));
 			return;
 		}
-		// PostgreSQL: after the commit in flight; it takes whatever has queued by then.
+		// PostgreSQL, or the commit thread: after the commit in flight; it takes whatever has queued by then.
 		this.inFlight++;
 		this.tail = this.tail
 			.then(() => this.commitNow(maxCompactions))

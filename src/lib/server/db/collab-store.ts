@@ -1,3 +1,4 @@
+import { Worker } from 'node:worker_threads';
 import { and, eq, gt, lt, lte, sql } from 'drizzle-orm';
 import { engineOf, pgPoolHandle, tablesOf, type Db, type Engine } from './index.ts';
 import * as schema from './schema.ts';
@@ -34,6 +35,11 @@ export const COLLAB_LOG_LOCK = 0x6865_6172_7402; // 'hear' 't' 02 (audit-chain.t
 export interface CollabStore {
 	readonly engine: Engine;
 	/**
+	 * True when commit() runs whole in the caller's turn (SQLite on this thread); false when it resolves
+	 * later (PostgreSQL; SQLite on the commit thread), so the update log pipelines commits one at a time.
+	 */
+	readonly commitsInTurn: boolean;
+	/**
 	 * Appends `rows` (ids returned in the same order) and writes each of `compactions`' snapshots, in one
 	 * transaction; a snapshot that fails costs only itself (a savepoint each, reported through `onFailed`).
 	 * Rejects (SQLite: throws) when the transaction fails: nothing of it is stored.
@@ -49,19 +55,29 @@ export interface CollabStore {
 	clientIdOwners(docId: string): MaybePromise<Map<number, string>>;
 	/** Claims `clientId` in `docId` for `owner` unless someone holds it already; resolves to whoever holds it now. */
 	claimClientId(docId: string, clientId: number, owner: string, now: number): MaybePromise<string>;
+	/** Ends what the store started of its own (the commit thread); the database handle stays open. */
+	close(): Promise<void>;
 }
 
-/** The collab store of `db`'s engine. */
-export function collabStoreOf(db: Db): CollabStore {
-	return engineOf(db) === 'pg' ? new PgCollabStore(db) : new SqliteCollabStore(db);
+/**
+ * The collab store of `db`'s engine. `commitThread`: on a SQLite file, commit, compact and trim on a
+ * thread of their own (see SqliteThreadCollabStore); ignored on PostgreSQL and in memory.
+ */
+export function collabStoreOf(db: Db, opts: { commitThread?: boolean } = {}): CollabStore {
+	if (engineOf(db) === 'pg') return new PgCollabStore(db);
+	const file = db.$client.name;
+	if (opts.commitThread && file && file !== ':memory:' && !db.$client.memory) return new SqliteThreadCollabStore(db, file);
+	return new SqliteCollabStore(db);
 }
 
 // ---- SQLite ---------------------------------------------------------------------------------------------
 
 const { collabUpdates, collabSnapshots, collabClientIds } = schema;
 
-class SqliteCollabStore implements CollabStore {
+/** SQLite on this thread: every call runs at once, in the caller's turn. */
+export class SqliteCollabStore implements CollabStore {
 	readonly engine = 'sqlite' as const;
+	readonly commitsInTurn: boolean = true;
 	private readonly db: Db;
 	private readonly insert;
 
@@ -145,7 +161,131 @@ class SqliteCollabStore implements CollabStore {
 			.where(and(eq(collabUpdates.docId, docId), lte(collabUpdates.id, throughId), lte(collabUpdates.id, stored)))
 			.run();
 	}
+
+	close(): Promise<void> {
+		return Promise.resolve();
+	}
 }
+
+/** A request to the commit thread (collab-commit-thread.ts), numbered so that its answer finds its caller. */
+export type CommitThreadRequest =
+	| { n: number; op: 'commit'; rows: { docId: string; update: Uint8Array }[]; compactions: Compaction[]; now: number }
+	| { n: number; op: 'compactNow'; compaction: Compaction; now: number }
+	| { n: number; op: 'trim'; docId: string; throughId: number }
+	| { n: number; op: 'close' };
+
+/** The commit thread's answer: `failed` lists the compactions (by index) whose savepoint failed, and why. */
+export type CommitThreadAnswer =
+	| { n: number; ok: true; ids?: number[]; snapshotted?: number[]; failed?: { index: number; message: string }[] }
+	| { n: number; ok: false; message: string };
+
+/**
+ * SQLite with the update log's writes on a thread of their own (a worker with its own connection to the
+ * same file): commit, compaction and trim. A commit with synchronous=FULL waits for the disk (fsync); on
+ * this thread that wait held the event loop, so no socket was read or written meanwhile: under 150
+ * meetings × 8 × 2 updates/s, 37 % of the server's thread was spent inside the commit and propagation p99
+ * was 3.9× the y-websocket reference server's (tests/bench/README.md, issue 18). On its own thread the
+ * sockets go on while the disk works, and what arrives meanwhile goes into the next commit (the update
+ * log pipelines commits one at a time, as on PostgreSQL). Durable before broadcast still holds: nothing is
+ * acknowledged or sent before the thread answers that its commit returned.
+ *
+ * Loads and client-id claims stay on this thread's connection (reads, and a rare small write), so a room
+ * is complete before it answers anyone; in WAL mode they see every commit the thread has answered for.
+ * Each commit's rows and ids are the same as on this thread; only where the wait happens moves.
+ * If the thread fails, what it held is rejected (those clients are told it was not saved) and the
+ * store goes on on this thread.
+ */
+class SqliteThreadCollabStore implements CollabStore {
+	readonly engine = 'sqlite' as const;
+	readonly commitsInTurn = false;
+	private readonly here: SqliteCollabStore;
+	private worker: Worker | null;
+	private next = 1;
+	private readonly waiting = new Map<number, { resolve: (a: CommitThreadAnswer & { ok: true }) => void; reject: (err: Error) => void }>();
+	private readonly asked = new Set<Promise<unknown>>();
+
+	constructor(db: Db, file: string) {
+		this.here = new SqliteCollabStore(db);
+		const worker = new Worker(new URL('./collab-commit-thread.ts', import.meta.url), { workerData: { file } });
+		this.worker = worker;
+		// The thread never keeps the process alive: shutdown flushes, then close() ends it.
+		worker.unref();
+		worker.on('message', (answer: CommitThreadAnswer) => {
+			const w = this.waiting.get(answer.n);
+			if (!w) return;
+			this.waiting.delete(answer.n);
+			if (answer.ok) w.resolve(answer);
+			else w.reject(new Error(answer.message));
+		});
+		const failed = (err: unknown) => {
+			if (this.worker !== worker) return;
+			this.worker = null;
+			console.error('collab: the commit thread failed; committing on the main thread from now on', err);
+			for (const w of this.waiting.values()) w.reject(err instanceof Error ? err : new Error(String(err)));
+			this.waiting.clear();
+		};
+		worker.on('error', failed);
+		worker.on('exit', (code) => failed(new Error(`the commit thread exited with ${code}`)));
+	}
+
+	private ask(request: DistributiveOmit<CommitThreadRequest, 'n'>): Promise<CommitThreadAnswer & { ok: true }> | null {
+		if (!this.worker) return null;
+		const n = this.next++;
+		const asked = new Promise<CommitThreadAnswer & { ok: true }>((resolve, reject) => {
+			this.waiting.set(n, { resolve, reject });
+			this.worker!.postMessage({ ...request, n });
+		});
+		this.asked.add(asked);
+		const settled = () => void this.asked.delete(asked);
+		asked.then(settled, settled);
+		return asked;
+	}
+
+	commit(rows: { docId: string; update: Uint8Array }[], compactions: Compaction[], now: number, onFailed: (c: Compaction, err: unknown) => void) {
+		// Only what the thread needs (the log's rows also carry their callers' promises).
+		const asked = this.ask({ op: 'commit', rows: rows.map((r) => ({ docId: r.docId, update: r.update })), compactions, now });
+		if (!asked) return this.here.commit(rows, compactions, now, onFailed);
+		return asked.then((answer) => {
+			for (const f of answer.failed ?? []) onFailed(compactions[f.index], new Error(f.message));
+			return { ids: answer.ids ?? [], snapshotted: (answer.snapshotted ?? []).map((i) => compactions[i]) };
+		});
+	}
+
+	load(docId: string): StoredDocument {
+		return this.here.load(docId);
+	}
+
+	compactNow(c: Compaction, now: number): MaybePromise<void> {
+		const asked = this.ask({ op: 'compactNow', compaction: c, now });
+		return asked ? asked.then(() => undefined) : this.here.compactNow(c, now);
+	}
+
+	trim(docId: string, throughId: number): MaybePromise<void> {
+		const asked = this.ask({ op: 'trim', docId, throughId });
+		return asked ? asked.then(() => undefined) : this.here.trim(docId, throughId);
+	}
+
+	clientIdOwners(docId: string): Map<number, string> {
+		return this.here.clientIdOwners(docId);
+	}
+
+	claimClientId(docId: string, clientId: number, owner: string, now: number): string {
+		return this.here.claimClientId(docId, clientId, owner, now);
+	}
+
+	/** Waits for what the thread holds, then ends it (its connection closes with it). */
+	async close(): Promise<void> {
+		const worker = this.worker;
+		if (!worker) return;
+		await Promise.allSettled(this.asked);
+		const exited = new Promise((resolve) => worker.once('exit', resolve));
+		await this.ask({ op: 'close' })?.catch(() => undefined);
+		this.worker = null;
+		await exited;
+	}
+}
+
+type DistributiveOmit<T, K extends PropertyKey> = T extends unknown ? Omit<T, K> : never;
 
 // ---- PostgreSQL -----------------------------------------------------------------------------------------
 
@@ -154,6 +294,7 @@ type PgTx = Parameters<Parameters<ReturnType<typeof pgPoolHandle>['transaction']
 
 class PgCollabStore implements CollabStore {
 	readonly engine = 'pg' as const;
+	readonly commitsInTurn = false;
 	private readonly pg;
 	private readonly t: PgTables;
 
@@ -244,5 +385,9 @@ class PgCollabStore implements CollabStore {
 		const { collabUpdates: updates, collabSnapshots: snapshots } = this.t;
 		const stored = sql`(select ${snapshots.throughUpdateId} from ${snapshots} where ${snapshots.docId} = ${docId})`;
 		await tx.delete(updates).where(and(eq(updates.docId, docId), lte(updates.id, throughId), lte(updates.id, stored)));
+	}
+
+	close(): Promise<void> {
+		return Promise.resolve();
 	}
 }
