@@ -28,7 +28,7 @@ describe('shared-document kinds', () => {
 		const meeting = DOC_KIND_SPECS.meeting;
 		const withItems = (roots: [string, (string | null)[]][], items: [string, RootItem[]][]) => ({ ...change(roots), rootItems: new Map(items.map(([r, k]) => [r, new Set(k)])) });
 		// What each part's own shape writes.
-		expect(checkChange(meeting, withItems([['notes', [null]], ['agenda', ['stages', 'currentStage']], ['board', [null]], ['decision', [null]], ['actions', [null]]], [['notes', ['xml', 'deleted']], ['board', ['value']], ['decision', ['text']], ['actions', ['value']]]), facilitator)).toBeNull();
+		expect(checkChange(meeting, withItems([['notes', [null]], ['board', [null]], ['decision', [null]], ['actions', [null]]], [['notes', ['xml', 'deleted']], ['board', ['value']], ['decision', ['text']], ['actions', ['value']]]), facilitator)).toBeNull();
 		// A map key under the notes (xml), list content under the agenda (map), a map entry under the board (array).
 		expect(checkChange(meeting, change([['notes', ['x']]]), facilitator)).toBe('shape');
 		expect(checkChange(meeting, withItems([['agenda', [null]]], [['agenda', ['text']]]), facilitator)).toBe('shape');
@@ -40,6 +40,15 @@ describe('shared-document kinds', () => {
 		expect(checkChange(meeting, withItems([['board', [null]]], [['board', ['text']]]), facilitator)).toBe('shape');
 		expect(checkChange(meeting, withItems([['board', [null]]], [['board', ['other']]]), facilitator)).toBe('shape');
 		expect(checkChange(meeting, withItems([], [['secret', ['value']]]), facilitator)).toBe('shape');
+	});
+
+	it('refuse the agenda from any browser, the facilitator’s too: the server writes it (agenda.ts, with the server’s clock)', () => {
+		const meeting = DOC_KIND_SPECS.meeting;
+		for (const writer of [facilitator, { kind: 'staff' as const, role: 'caseworker' }, { kind: 'participant' as const, role: 'PARENT' }]) {
+			expect(checkChange(meeting, change([['agenda', ['stages', 'current']]]), writer)).toBe('read-only');
+			expect(checkChange(meeting, change([['agenda', ['timer']]]), writer)).toBe('read-only');
+		}
+		expect(checkChange(meeting, change([['notes', [null]]]), { kind: 'participant', role: 'PARENT' })).toBeNull();
 	});
 
 	it('run a kind’s own rule after the shared ones (a rule as the meeting room will write them)', () => {

@@ -2,6 +2,7 @@ import type * as Y from 'yjs';
 import type { DocKind } from './doc-id.ts';
 import type { RefusalReason } from './collab-protocol.ts';
 import { NOTES_FIELD } from './meeting-doc.ts';
+import { AGENDA_FIELD } from './agenda.ts';
 import { PLAN_FIELD, PLAN_META_FIELD, PLAN_SCHEMA_KEY, seedPlan } from './plan-doc.ts';
 
 // The kinds of shared document, each declared once: where it belongs, which shared types it holds, how a
@@ -70,11 +71,20 @@ export type DocKindSpec = {
  * current stage, the timer), the board, the decision draft and the action items come with the meeting room,
  * which gives them their rules here. A separate part of a meeting, or family time, has its own notes.
  */
-const MEETING_ROOTS: DocKindSpec['roots'] = { [NOTES_FIELD]: 'xml', agenda: 'map', board: 'array', decision: 'text', actions: 'array' };
+const MEETING_ROOTS: DocKindSpec['roots'] = { [NOTES_FIELD]: 'xml', [AGENDA_FIELD]: 'map', board: 'array', decision: 'text', actions: 'array' };
 
 /** The table of kinds. `meeting:<meetingId>` is the joint session's; `session:<id>` a separate or family part's. */
 export const DOC_KIND_SPECS: Readonly<Record<DocKind, DocKindSpec>> = {
-	meeting: { kind: 'meeting', belongsTo: 'meeting', roots: MEETING_ROOTS, richText: [NOTES_FIELD] },
+	meeting: {
+		kind: 'meeting',
+		belongsTo: 'meeting',
+		roots: MEETING_ROOTS,
+		richText: [NOTES_FIELD],
+		// The agenda (stages, current stage, timer) is the server's to write (agenda.ts): the facilitator's
+		// changes go through the agenda endpoint, with the policy, the audit trail and the server's clock. A
+		// browser that writes it itself is refused, whoever it is.
+		check: (change) => (change.roots.has(AGENDA_FIELD) ? 'read-only' : null)
+	},
 	session: { kind: 'session', belongsTo: 'meeting-session', roots: { [NOTES_FIELD]: 'xml' }, richText: [NOTES_FIELD] },
 	plan: {
 		kind: 'plan',

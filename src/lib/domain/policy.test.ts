@@ -51,6 +51,17 @@ describe('the one access policy', () => {
 		expect(can(staff('supervisor', [[caseA, 'supervisor']]), 'manage', { type: 'user-admin' })).toBe(false);
 	});
 
+	it('lets only the facilitator of a case run its meetings (agenda and timer), never a participant', () => {
+		const meeting = { type: 'meeting', caseId: caseA, meetingId: 'm1' } as const;
+		expect(can(staff('facilitator', [[caseA, 'facilitator']]), 'run', meeting)).toBe(true);
+		expect(can(staff('caseworker', [[caseA, 'caseworker']]), 'run', meeting)).toBe(false);
+		expect(can(staff('supervisor', [[caseA, 'supervisor']]), 'run', meeting)).toBe(false);
+		expect(can(staff('facilitator', [['another-case', 'facilitator']]), 'run', meeting)).toBe(false);
+		expect(can(staff('admin', [[caseA, 'facilitator']]), 'run', meeting)).toBe(false);
+		const parent: ParticipantActor = { kind: 'participant', participantId: 'pa1', personId: 'p1', caseId: caseA, role: 'PARENT', keepApartWith: new Set(), meetingId: null, meetingSessionIds: new Set(['joint']) };
+		expect(can(parent, 'run', meeting)).toBe(false);
+	});
+
 	it('lets only the caseworker and supervisor of a case manage it', () => {
 		expect(can(staff('caseworker', [[caseA, 'caseworker']]), 'manage', { type: 'case', caseId: caseA })).toBe(true);
 		expect(can(staff('supervisor', [[caseA, 'supervisor']]), 'manage', { type: 'case', caseId: caseA })).toBe(true);

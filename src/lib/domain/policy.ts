@@ -102,6 +102,7 @@ export type ResourceOf<T extends ResourceType> = Extract<Resource, { type: T }>;
  * not compile while `sign` is not listed for `case`, and is refused at run time if it gets through (a
  * widened string, a form field).
  *
+ * `run` on a meeting is running it in the room: the agenda's stages and timer (agenda.ts).
  * `manage` on a case is closing or reassigning it; on a document, deciding who else may read it (for family
  * time, a family member sharing the family's notes with the team); on invites, safety settings and user
  * accounts, changing them.
@@ -110,7 +111,7 @@ export const ACTIONS = {
 	'case-list': ['view'],
 	case: ['view', 'edit', 'manage'],
 	'family-home': ['view'],
-	meeting: ['view', 'edit'],
+	meeting: ['view', 'edit', 'run'],
 	'meeting-session': ['view'],
 	document: ['view', 'edit', 'manage'],
 	'person-detail': ['view'],
@@ -199,7 +200,13 @@ const STAFF_RULES: Rules<StaffActor> = {
 	},
 	// A family member's own page.
 	'family-home': {},
-	meeting: { view: caseStaff, edit: caseStaff },
+	meeting: {
+		view: caseStaff,
+		edit: caseStaff,
+		// The facilitator runs the meeting (domain.md §1: internal, not case-carrying); the caseworker and the
+		// supervisor take part in it like everyone else.
+		run: (actor, r) => onCase(actor, r.caseId) && actor.assignments.get(r.caseId) === 'facilitator'
+	},
 	'meeting-session': { view: caseStaff },
 	document: {
 		view: (actor, r) => {

@@ -24,6 +24,7 @@ export const FAMILY_FACING_PREFIXES: readonly string[] = [
 	'invite_', // the invitation page, its email and text message, its code (staff's invite form: see below)
 	'join_', // joining with a code read over the phone
 	'session_', // the parts of a meeting a family member is in (whole team, family time)
+	'agenda_', // the meeting's agenda, its stages and timer, and how the meeting works (the facilitator's controls: below)
 	'sessions_device_' // "Chrome on an Android phone": the devices page, where a family member is signed in
 ];
 
@@ -58,6 +59,7 @@ export const FAMILY_FACING_KEYS: readonly string[] = [
 
 /** Staff's side of a family-facing prefix: the invitation form and list that only staff use. */
 export const STAFF_ONLY_PREFIXES: readonly string[] = [
+	'agenda_run_', // the facilitator's agenda controls
 	'invite_form_',
 	'invite_channel_',
 	'invite_created_',

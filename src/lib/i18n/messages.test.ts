@@ -16,7 +16,9 @@ const keys = [...new Set([...Object.keys(en), ...Object.keys(es)])].sort();
  */
 const SAME_IN_BOTH_LANGUAGES: Record<string, string> = {
 	meeting_heading: 'only "{kind}: {type}": both parts are translated messages of their own',
-	relationship_with_note: 'only "{relationship} ({note})": a translated relationship and the note staff typed'
+	relationship_with_note: 'only "{relationship} ({note})": a translated relationship and the note staff typed',
+	agenda_heading: '"Agenda" is the Spanish word too',
+	agenda_minutes: '"{minutes} min": the abbreviation of minutes is "min" in both'
 };
 
 /** Informal "tú" forms. Hearth speaks to families as "usted" (messages/glossary.md, Register). */

@@ -42,6 +42,8 @@ export type MeetingView = {
 	sessions: MeetingSessionView[];
 	/** Staff only: people of the case who can be added to a session, and who must be kept apart. */
 	manage: { people: { id: string; name: string }[]; keepApart: [string, string][] } | null;
+	/** This person runs the meeting: moves its stages and its timer (policy `run`: the case's facilitator). */
+	canRun: boolean;
 };
 
 function personName(p: { givenName: string; familyName: string }): string {
@@ -127,7 +129,8 @@ export async function getMeeting(ctx: RequestContext, meetingId: string): Promis
 			location: typedText(m.location, m.locationEs),
 			status: m.status,
 			sessions: visible,
-			manage
+			manage,
+			canRun: can(ctx.actor, 'run', { type: 'meeting', caseId: m.caseId, meetingId })
 		}
 	};
 }

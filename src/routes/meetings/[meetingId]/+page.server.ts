@@ -7,6 +7,8 @@ import { sessionIdentity } from '$lib/server/auth/session';
 import { colourFor } from '$lib/domain/colour';
 import { opaqueId } from '$lib/domain/doc-id';
 import { savedNotesHtml, savedNotesSlot } from '$lib/server/services/saved-notes';
+import { runAgenda } from '$lib/server/services/agenda';
+import { MAX_STAGE_MINUTES, MAX_TITLE_LENGTH, MIN_STAGE_MINUTES, type AgendaCommand } from '$lib/domain/agenda';
 
 export const load: PageServerLoad = async (event) => {
 	const result = await getMeeting(event.locals.ctx, event.params.meetingId);
@@ -24,13 +26,47 @@ export const load: PageServerLoad = async (event) => {
 			savedNotes = event.locals.savedNotes.slot;
 		}
 	}
-	return { meeting: result.value, current, savedNotes, me: { name: who.name, color: colourFor(who.id), role: who.role } };
+	// The server's clock at this answer: the page shows the stage timer from it, not from the device's clock
+	// (a phone 5 minutes off shows the same time left as everyone else).
+	return { meeting: result.value, current, savedNotes, serverNow: Date.now(), me: { name: who.name, color: colourFor(who.id), role: who.role } };
 };
 
 const memberSchema = z.object({ meetingSessionId: opaqueId, personId: opaqueId });
+const minutes = z.coerce.number().int().min(MIN_STAGE_MINUTES).max(MAX_STAGE_MINUTES);
+/** What the facilitator's agenda controls send (agenda.ts AgendaCommand; the meeting's kind comes from the meeting). */
+const agendaSchema = z.discriminatedUnion('do', [
+	z.object({ do: z.literal('start') }),
+	z.object({ do: z.literal('move'), stageId: opaqueId }),
+	z.object({ do: z.literal('pause') }),
+	z.object({ do: z.literal('resume') }),
+	z.object({ do: z.literal('add-time'), minutes }),
+	z.object({ do: z.literal('add-stage'), title: z.string().trim().min(1).max(MAX_TITLE_LENGTH), minutes }),
+	z.object({ do: z.literal('remove-stage'), stageId: opaqueId }),
+	z.object({ do: z.literal('reorder'), stageId: opaqueId, by: z.enum(['-1', '1']).transform((v) => (v === '1' ? 1 : -1) as 1 | -1) }),
+	z.object({ do: z.literal('set-minutes'), stageId: opaqueId, minutes })
+]);
 const sessionSchema = z.object({ meetingSessionId: opaqueId });
 
 export const actions: Actions = {
+	/** The facilitator runs the agenda: stages and timer (services/agenda.ts). */
+	agenda: async (event) => {
+		const fields = Object.fromEntries(await event.request.formData());
+		const parsed = agendaSchema.safeParse(fields);
+		if (!parsed.success) {
+			return fail(400, { problem: fields.do === 'add-stage' ? ('agenda-title' as const) : ('invalid' as const), title: typeof fields.title === 'string' ? fields.title.slice(0, 200) : '' });
+		}
+		const command: AgendaCommand = parsed.data.do === 'start' ? { do: 'start', kind: 'FTDM' } : parsed.data;
+		const result = await runAgenda(event.locals.ctx, event.params.meetingId, command);
+		if (!result.ok) {
+			if (result.reason === 'agenda') {
+				// Set up already (by another tab, or a second press): what was asked for is so.
+				if (result.problem === 'already-started') return { done: 'agenda' as const };
+				return fail(409, { problem: result.problem === 'cancelled' ? ('agenda-cancelled' as const) : ('agenda' as const) });
+			}
+			refuse(event, result);
+		}
+		return { done: 'agenda' as const };
+	},
 	addMember: async (event) => {
 		const parsed = memberSchema.safeParse(Object.fromEntries(await event.request.formData()));
 		if (!parsed.success) return fail(400, { problem: 'invalid' as const });

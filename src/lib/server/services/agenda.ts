@@ -1,0 +1,39 @@
+import { eq } from 'drizzle-orm';
+import { opaqueId, docName } from '../../domain/doc-id.ts';
+import { applyAgenda, type AgendaCommand, type AgendaProblem } from '../../domain/agenda.ts';
+import { first, tablesOf } from '../db/index.ts';
+import { collabControl } from '../collab/registry.ts';
+import { newId } from '../ids.ts';
+import { authorize, record, refuseUnknown, type RequestContext, type Result } from './access.ts';
+
+/** Why a facilitator's agenda change was not made: the agenda's own reason, or the meeting was cancelled. */
+export type AgendaRefusal = { ok: false; reason: 'agenda'; problem: AgendaProblem | 'cancelled' | 'unavailable' };
+
+/**
+ * Runs one agenda command on meeting `meetingId` for the facilitator (policy `run` on the meeting), at
+ * `ctx.now` in the server's clock: written into `meeting:<meetingId>` through the collab server's durable
+ * path (committed, then sent to everyone connected), and recorded on the audit trail (`meeting.agenda`,
+ * with the command's name, never any typed title). Returns the refusal of the policy (audited), or
+ * `agenda` with why the command does not apply (nothing changed), or `unavailable` when no collab server
+ * runs in this process (never in the app: `npm start` runs one).
+ */
+export async function runAgenda(ctx: RequestContext, meetingId: string, command: AgendaCommand): Promise<Result<null> | AgendaRefusal> {
+	const { meetings } = tablesOf(ctx);
+	if (!opaqueId.safeParse(meetingId).success) return refuseUnknown(ctx, 'meeting', meetingId, 'meeting.agenda');
+	const m = await first(ctx.db.select({ caseId: meetings.caseId, kind: meetings.kind, status: meetings.status }).from(meetings).where(eq(meetings.id, meetingId)));
+	if (!m) return refuseUnknown(ctx, 'meeting', meetingId, 'meeting.agenda');
+	const refused = await authorize(ctx, 'run', { type: 'meeting', caseId: m.caseId, meetingId }, 'meeting.agenda');
+	if (refused) return refused;
+	if (m.status === 'cancelled') return { ok: false, reason: 'agenda', problem: 'cancelled' };
+	const control = collabControl();
+	if (!control) return { ok: false, reason: 'agenda', problem: 'unavailable' };
+	// The template is the meeting's own kind, whatever the request said.
+	const applied: AgendaCommand = command.do === 'start' ? { do: 'start', kind: m.kind } : command;
+	let problem: AgendaProblem | null = null;
+	await control.transact(docName({ kind: 'meeting', id: meetingId }), (doc) => {
+		problem = applyAgenda(doc, applied, ctx.now, newId);
+	});
+	if (problem) return { ok: false, reason: 'agenda', problem };
+	await record(ctx, { action: 'meeting.agenda', resourceType: 'meeting', resourceId: meetingId, caseId: m.caseId, outcome: 'allowed', detail: { command: command.do } });
+	return { ok: true, value: null };
+}
