@@ -6,7 +6,8 @@ import { rng } from '../../../../tests/bench/lib/docs';
 import { getSchema } from '@tiptap/core';
 import StarterKit from '@tiptap/starter-kit';
 import { prosemirrorJSONToYXmlFragment } from '@tiptap/y-tiptap';
-import { deepestNewType, writtenClientIds, addsTypes, MAX_TYPE_DEPTH, rootsWritten, leavesPending, richTextMisfit, changeFacts, UpdatePlaces } from './update-check';
+import { deepestNewType, writtenClientIds, addsTypes, MAX_TYPE_DEPTH, rootsWritten, leavesPending, richTextMisfit, changeFacts, UpdatePlaces, boardMisfit } from './update-check';
+import { addCard, boardOf, moveCard, removeCard, setCardFacts, setCardText, type NewCard } from '../../domain/board';
 
 /** The update a change to a copy of `doc` produces (what a client would send). */
 function changeOf(doc: Y.Doc, change: (copy: Y.Doc) => void, clientID = 7): Uint8Array {
@@ -473,5 +474,50 @@ describe('root types (issue 16 item 3)', () => {
 		const facts = changeFacts(Y.decodeUpdate(update), doc);
 		expect([...facts.roots.get('agenda')!]).toEqual(['stages']);
 		expect(facts.rootItems?.get('agenda')).toBeUndefined();
+	});
+});
+
+describe('a change to the meeting board, checked before it is applied (board.ts)', () => {
+	const card: NewCard = { column: 'WORKING_WELL', category: 'EXISTING_STRENGTHS', text: 'Grandma picks the kids up every day', voice: 'KIN', ownWords: true, factors: ['SOCIAL_CONNECTIONS'] };
+	const misfit = (doc: Y.Doc, update: Uint8Array, owner: string) => boardMisfit(Y.decodeUpdate(update), doc, ['board'], owner);
+	function withCard(owner = 'u:dana'): Y.Doc {
+		const doc = new Y.Doc();
+		Y.applyUpdate(doc, changeOf(doc, (c) => addCard(c, card, owner), 3));
+		return doc;
+	}
+
+	it('takes what the board module writes: a card by its maker, then anyone moving, rewording, tagging or removing it', () => {
+		const doc = new Y.Doc();
+		expect(misfit(doc, changeOf(doc, (c) => addCard(c, card, 'p:rosa')), 'p:rosa')).toBeNull();
+		const made = withCard();
+		expect(misfit(made, changeOf(made, (c) => moveCard(boardOf(c)[0], 'NEEDS_TO_HAPPEN'), 9), 'p:rosa')).toBeNull();
+		expect(misfit(made, changeOf(made, (c) => setCardText(boardOf(c)[0], 'Grandma Rosa picks them up'), 9), 'p:rosa')).toBeNull();
+		expect(misfit(made, changeOf(made, (c) => setCardFacts(boardOf(c)[0], { voice: 'FAMILY', ownWords: false, factors: [] }), 9), 'p:rosa')).toBeNull();
+		expect(misfit(made, changeOf(made, (c) => removeCard(c, boardOf(c)[0]), 9), 'p:rosa')).toBeNull();
+	});
+
+	it('refuses a card in someone else’s name, and any change of a card’s author', () => {
+		const doc = new Y.Doc();
+		expect(misfit(doc, changeOf(doc, (c) => addCard(c, card, 'u:dana')), 'p:daniel')).toBe('card author');
+		const made = withCard('u:dana');
+		expect(misfit(made, changeOf(made, (c) => boardOf(c)[0].map.set('author', 'p:daniel'), 9), 'p:daniel')).toBe('card author');
+		expect(misfit(made, changeOf(made, (c) => boardOf(c)[0].map.set('author', 'u:dana'), 9), 'u:dana')).toBe('card author');
+	});
+
+	it('refuses what no card holds: another key, an unknown column, category, voice or factor, rich text, nesting, a value on the root', () => {
+		const made = withCard();
+		const on = (change: (map: Y.Map<unknown>) => void) => misfit(made, changeOf(made, (c) => change(boardOf(c)[0].map), 9), 'p:rosa');
+		expect(on((m) => m.set('secret', 'x'))).toMatch(/card key/);
+		expect(on((m) => m.set('column', 'SECRET_COLUMN'))).toBe('card column');
+		expect(on((m) => m.set('category', 'NOT_A_CATEGORY'))).toBe('card category');
+		expect(on((m) => m.set('voice', 'ROBOT'))).toBe('card voice');
+		expect(on((m) => m.set('ownWords', 'yes'))).toBe('card ownWords');
+		expect(on((m) => m.set('factors', ['SOCIAL_CONNECTIONS', 'MAGIC']))).toBe('card factors');
+		expect(on((m) => m.set('text', 'plain string'))).toBe('card words that are not text');
+		expect(on((m) => (m.get('text') as Y.Text).format(0, 3, { bold: true }))).toBe('card words that are not plain text');
+		expect(on((m) => m.set('factors', new Y.Array()))).toMatch(/card factors/);
+		const doc = new Y.Doc();
+		expect(misfit(doc, changeOf(doc, (c) => c.getArray('board').push(['a string'])), 'p:rosa')).toBe('board content that is not a card');
+		expect(misfit(doc, changeOf(doc, (c) => c.getArray('board').push([new Y.Text('x')])), 'p:rosa')).toBe('board content that is not a card');
 	});
 });

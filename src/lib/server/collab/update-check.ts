@@ -1,4 +1,5 @@
 import * as Y from 'yjs';
+import { ALL_CATEGORIES, CARD_KEYS, COLUMNS, MAX_CARD_LENGTH, PROTECTIVE_FACTORS, VOICES } from '../../domain/board.ts';
 import * as decoding from 'lib0/decoding';
 import type { ChangeFacts, RootItem } from '../../domain/doc-kinds.ts';
 import { formatAllowed, isRichTextNode, nodeAttributeAllowed } from '../../domain/rich-text-schema.ts';
@@ -305,6 +306,64 @@ export function richTextMisfit(update: DecodedUpdate, doc: Y.Doc, roots: readonl
 				if (!formatAllowed(content.key, content.value)) return `mark ${JSON.stringify(content.key.slice(0, 64))}`;
 			} else if (!(content instanceof Y.ContentString)) return 'content of text that is not text or a mark';
 		} else return 'content inside a type that is not an element or text';
+	}
+	return null;
+}
+
+/**
+ * Why the new items of an update do not fit the board's shape in `roots` (the kind's `boards` roots,
+ * domain/board.ts), or null when they all do: the root's list holds card maps only; a card holds only
+ * CARD_KEYS, each with its kind of value (a known column, a category code or none, a known voice, a flag,
+ * a list of protective factors, its words in a Y.Text of plain text); `author` is set only on a card this
+ * same update makes, and only to `owner`, the writer (so nobody puts words in someone else's name, and a
+ * card's author never changes). A deleted item fits anywhere. Returns a short description of the first
+ * misfit, for logs and tests.
+ */
+export function boardMisfit(update: DecodedUpdate, doc: Y.Doc, roots: readonly string[], owner: string, places = new UpdatePlaces(update, doc)): string | null {
+	if (roots.length === 0) return null;
+	const fresh = new Set(places.items);
+	for (const item of fresh) {
+		const p = places.parentPlace(item);
+		if (p.root === null || !roots.includes(p.root)) continue;
+		const content = item.content;
+		if (content instanceof Y.ContentDeleted) continue;
+		if (p.depth === 0) {
+			if (p.sub !== null || !(content instanceof Y.ContentType) || !(content.type instanceof Y.Map)) return 'board content that is not a card';
+			continue;
+		}
+		const holder = p.holder?.content instanceof Y.ContentType ? p.holder.content.type : null;
+		if (p.depth === 1 && holder instanceof Y.Map) {
+			const key = p.sub;
+			if (key === null || !(CARD_KEYS as readonly string[]).includes(key)) return `card key ${JSON.stringify(String(key).slice(0, 64))}`;
+			if (key === 'text') {
+				if (!(content instanceof Y.ContentType) || !(content.type instanceof Y.Text)) return 'card words that are not text';
+				continue;
+			}
+			const v = singleValue(content);
+			if (!v) return `card ${key} that is not one value`;
+			const value = v.value;
+			const fits =
+				key === 'column'
+					? (COLUMNS as readonly unknown[]).includes(value)
+					: key === 'category'
+						? value === null || ALL_CATEGORIES.includes(value as string)
+						: key === 'voice'
+							? (VOICES as readonly unknown[]).includes(value)
+							: key === 'ownWords'
+								? typeof value === 'boolean'
+								: key === 'factors'
+									? Array.isArray(value) && value.length <= PROTECTIVE_FACTORS.length && value.every((f) => (PROTECTIVE_FACTORS as readonly unknown[]).includes(f))
+									: // author: the writer's own id, on a card made in this update
+										value === owner && p.holder !== null && fresh.has(p.holder);
+			if (!fits) return `card ${key}`;
+			continue;
+		}
+		if (p.depth === 2 && holder instanceof Y.Text && p.holder?.parentSub === 'text') {
+			if (p.sub !== null || !(content instanceof Y.ContentString)) return 'card words that are not plain text';
+			if (content.str.length > MAX_CARD_LENGTH) return 'card words too long';
+			continue;
+		}
+		return 'board content nested where a card has none';
 	}
 	return null;
 }

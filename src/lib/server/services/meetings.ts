@@ -44,6 +44,12 @@ export type MeetingView = {
 	manage: { people: { id: string; name: string }[]; keepApart: [string, string][] } | null;
 	/** This person runs the meeting: moves its stages and its timer (policy `run`: the case's facilitator). */
 	canRun: boolean;
+	/**
+	 * Names of who may have written on the meeting's board, by their id in its shared document (`u:<userId>`,
+	 * `p:<personId>`): the case's staff for everyone; the case's people for staff only (a family member is
+	 * not given the list of who else takes part, as for sessions above: their cards show whose voice they are).
+	 */
+	authorNames: Record<string, string>;
 };
 
 function personName(p: { givenName: string; familyName: string }): string {
@@ -106,6 +112,11 @@ export async function getMeeting(ctx: RequestContext, meetingId: string): Promis
 		});
 	}
 
+	const { caseAssignments, users } = tablesOf(ctx);
+	const staffRows = await ctx.db.select({ id: users.id, name: users.name }).from(caseAssignments).innerJoin(users, eq(users.id, caseAssignments.userId)).where(eq(caseAssignments.caseId, m.caseId));
+	const authorNames: Record<string, string> = Object.fromEntries(staffRows.map((u) => [`u:${u.id}`, u.name]));
+	if (isStaff) for (const p of people) authorNames[`p:${p.id}`] = personName(p);
+
 	let manage: MeetingView['manage'] = null;
 	if (can(ctx.actor, 'manage', { type: 'safety-settings', caseId: m.caseId })) {
 		const pairs = await ctx.db.select({ a: keepApartPairs.personA, b: keepApartPairs.personB }).from(keepApartPairs).where(eq(keepApartPairs.caseId, m.caseId));
@@ -130,7 +141,8 @@ export async function getMeeting(ctx: RequestContext, meetingId: string): Promis
 			status: m.status,
 			sessions: visible,
 			manage,
-			canRun: can(ctx.actor, 'run', { type: 'meeting', caseId: m.caseId, meetingId })
+			canRun: can(ctx.actor, 'run', { type: 'meeting', caseId: m.caseId, meetingId }),
+			authorNames
 		}
 	};
 }

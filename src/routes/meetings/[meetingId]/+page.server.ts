@@ -28,7 +28,7 @@ export const load: PageServerLoad = async (event) => {
 	}
 	// The server's clock at this answer: the page shows the stage timer from it, not from the device's clock
 	// (a phone 5 minutes off shows the same time left as everyone else).
-	return { meeting: result.value, current, savedNotes, serverNow: Date.now(), me: { name: who.name, color: colourFor(who.id), role: who.role } };
+	return { meeting: result.value, current, savedNotes, serverNow: Date.now(), me: { name: who.name, color: colourFor(who.id), role: who.role, owner: `${event.locals.session!.kind === 'staff' ? 'u' : 'p'}:${who.id}` } };
 };
 
 const memberSchema = z.object({ meetingSessionId: opaqueId, personId: opaqueId });
