@@ -1,4 +1,5 @@
 import * as Y from 'yjs';
+import { oneOf, replaceText, type RecordSchema } from './records.ts';
 
 // The meeting's board in `meeting:<id>` (domain.md §3, architecture.md "Shared documents"): the three-column
 // safety map: what we are worried about, what is working well, what needs to happen; each card with its
@@ -41,10 +42,19 @@ export const PROTECTIVE_FACTORS = [
 ] as const;
 export type ProtectiveFactor = (typeof PROTECTIVE_FACTORS)[number];
 
-/** The keys a card may hold; `author` is set once, when the card is made, to its maker (checked by the server). */
-export const CARD_KEYS = ['column', 'category', 'text', 'author', 'voice', 'ownWords', 'factors'] as const;
 /** The longest card (characters): a board card is a few sentences, not a document. */
 export const MAX_CARD_LENGTH = 2000;
+
+/** What a card may hold (records.ts), checked by the server on every change; `author` is set once, to its maker. */
+export const CARD_SCHEMA: RecordSchema = {
+	column: { kind: 'value', valid: oneOf(COLUMNS) },
+	category: { kind: 'value', valid: (v) => v === null || ALL_CATEGORIES.includes(v as string) },
+	text: { kind: 'text', max: MAX_CARD_LENGTH },
+	author: { kind: 'author' },
+	voice: { kind: 'value', valid: oneOf(VOICES) },
+	ownWords: { kind: 'value', valid: (v) => typeof v === 'boolean' },
+	factors: { kind: 'value', valid: (v) => Array.isArray(v) && v.length <= PROTECTIVE_FACTORS.length && v.every(oneOf(PROTECTIVE_FACTORS)) }
+};
 
 /** A card as read from the document. `author`: who made it (`u:<userId>` staff, `p:<personId>` a participant). */
 export type Card = {
@@ -145,16 +155,7 @@ export function setCardText(card: Card, next: string): boolean {
 	if (next.length > MAX_CARD_LENGTH) return false;
 	const text = card.map.get('text');
 	if (!(text instanceof Y.Text)) return false;
-	const now = text.toString();
-	if (now === next) return true;
-	let start = 0;
-	while (start < now.length && start < next.length && now[start] === next[start]) start++;
-	let end = 0;
-	while (end < now.length - start && end < next.length - start && now[now.length - 1 - end] === next[next.length - 1 - end]) end++;
-	text.doc!.transact(() => {
-		text.delete(start, now.length - start - end);
-		text.insert(start, next.slice(start, next.length - end));
-	});
+	replaceText(text, next);
 	return true;
 }
 

@@ -3,7 +3,9 @@ import type { DocKind } from './doc-id.ts';
 import type { RefusalReason } from './collab-protocol.ts';
 import { NOTES_FIELD } from './meeting-doc.ts';
 import { AGENDA_FIELD } from './agenda.ts';
-import { BOARD_FIELD } from './board.ts';
+import { BOARD_FIELD, CARD_SCHEMA } from './board.ts';
+import { ACTIONS_FIELD, ACTION_ITEM_SCHEMA } from './action-items.ts';
+import type { RecordSchema } from './records.ts';
 import { PLAN_FIELD, PLAN_META_FIELD, PLAN_SCHEMA_KEY, seedPlan } from './plan-doc.ts';
 
 // The kinds of shared document, each declared once: where it belongs, which shared types it holds, how a
@@ -58,8 +60,11 @@ export type DocKindSpec = {
 	roots: Readonly<Record<string, RootType>>;
 	/** Roots bound to a rich-text editor (Tiptap): nesting and element names follow its schema. */
 	richText: readonly string[];
-	/** Roots holding board cards (board.ts): each card's keys and values follow its shape; its author is its maker. */
-	boards?: readonly string[];
+	/**
+	 * Roots holding lists of records (records.ts: the board's cards, the action items), each with what its
+	 * records may hold; the server refuses anything else, and an author who is not the writer.
+	 */
+	records?: Readonly<Record<string, RecordSchema>>;
 	/**
 	 * Fills what a new document needs (templates stored as codes), on the server, once, through the same
 	 * durable path as a client's edit: never in each browser (two browsers would add the template twice).
@@ -74,7 +79,7 @@ export type DocKindSpec = {
  * current stage, the timer), the board, the decision draft and the action items come with the meeting room,
  * which gives them their rules here. A separate part of a meeting, or family time, has its own notes.
  */
-const MEETING_ROOTS: DocKindSpec['roots'] = { [NOTES_FIELD]: 'xml', [AGENDA_FIELD]: 'map', [BOARD_FIELD]: 'array', decision: 'text', actions: 'array' };
+const MEETING_ROOTS: DocKindSpec['roots'] = { [NOTES_FIELD]: 'xml', [AGENDA_FIELD]: 'map', [BOARD_FIELD]: 'array', decision: 'text', [ACTIONS_FIELD]: 'array' };
 
 /** The table of kinds. `meeting:<meetingId>` is the joint session's; `session:<id>` a separate or family part's. */
 export const DOC_KIND_SPECS: Readonly<Record<DocKind, DocKindSpec>> = {
@@ -83,7 +88,7 @@ export const DOC_KIND_SPECS: Readonly<Record<DocKind, DocKindSpec>> = {
 		belongsTo: 'meeting',
 		roots: MEETING_ROOTS,
 		richText: [NOTES_FIELD],
-		boards: [BOARD_FIELD],
+		records: { [BOARD_FIELD]: CARD_SCHEMA, [ACTIONS_FIELD]: ACTION_ITEM_SCHEMA },
 		// The agenda (stages, current stage, timer) is the server's to write (agenda.ts): the facilitator's
 		// changes go through the agenda endpoint, with the policy, the audit trail and the server's clock. A
 		// browser that writes it itself is refused, whoever it is.

@@ -38,6 +38,7 @@ export const FAMILY_FACING_KEYS: readonly string[] = [
 	'meeting_where',
 	'meeting_status',
 	'meeting_no_session_yet',
+	'meeting_cancelled_notice', // at the top of a cancelled meeting's page
 	'case_removal_date', // a date families are told about
 	'case_next_meeting',
 	'case_no_meeting',

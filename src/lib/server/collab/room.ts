@@ -7,7 +7,7 @@ import { applyStored, type StoredDocument, type UpdateLog } from './update-log.t
 import { REMOTE, type Bus, type BusMessage, type PresenceFacts } from './bus.ts';
 import { CLOSE, encodeHearthMessage, type RefusalReason } from '../../domain/collab-protocol.ts';
 import type { ClientIdOwners } from './client-ids.ts';
-import { addsTypes, boardMisfit, changeFacts, deepestNewType, dropPending, leavesPending, MAX_TYPE_DEPTH, richTextMisfit, UpdatePlaces, writtenClientIds, type DecodedUpdate } from './update-check.ts';
+import { addsTypes, changeFacts, deepestNewType, dropPending, leavesPending, MAX_TYPE_DEPTH, recordsMisfit, richTextMisfit, UpdatePlaces, writtenClientIds, type DecodedUpdate } from './update-check.ts';
 import { checkChange, DOC_KIND_SPECS, type DocKindSpec, type WriterFacts } from '../../domain/doc-kinds.ts';
 import { COMPRESSION_THRESHOLD, releaseDeflate } from './zlib-release.ts';
 import {
@@ -584,7 +584,7 @@ export class Room {
 			const why =
 				checkChange(this.spec, changeFacts(decoded, doc, places), conn.writer ?? { kind: 'participant', role: conn.role }) ??
 				(richTextMisfit(decoded, doc, this.spec.richText, places) === null ? null : 'shape') ??
-				(boardMisfit(decoded, doc, this.spec.boards ?? [], conn.owner, places) === null ? null : 'shape');
+				(recordsMisfit(decoded, doc, this.spec.records ?? {}, conn.owner, places) === null ? null : 'shape');
 			if (why) return { reason: why, close: CLOSE.changeRefused };
 		}
 		if (this.owners) {

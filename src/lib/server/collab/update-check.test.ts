@@ -6,8 +6,9 @@ import { rng } from '../../../../tests/bench/lib/docs';
 import { getSchema } from '@tiptap/core';
 import StarterKit from '@tiptap/starter-kit';
 import { prosemirrorJSONToYXmlFragment } from '@tiptap/y-tiptap';
-import { deepestNewType, writtenClientIds, addsTypes, MAX_TYPE_DEPTH, rootsWritten, leavesPending, richTextMisfit, changeFacts, UpdatePlaces, boardMisfit } from './update-check';
-import { addCard, boardOf, moveCard, removeCard, setCardFacts, setCardText, type NewCard } from '../../domain/board';
+import { deepestNewType, writtenClientIds, addsTypes, MAX_TYPE_DEPTH, rootsWritten, leavesPending, richTextMisfit, changeFacts, UpdatePlaces, recordsMisfit } from './update-check';
+import { addCard, boardOf, CARD_SCHEMA, moveCard, removeCard, setCardFacts, setCardText, type NewCard } from '../../domain/board';
+import { ACTION_ITEM_SCHEMA, actionItemsOf, addActionItem, setActionFacts, setActionText } from '../../domain/action-items';
 
 /** The update a change to a copy of `doc` produces (what a client would send). */
 function changeOf(doc: Y.Doc, change: (copy: Y.Doc) => void, clientID = 7): Uint8Array {
@@ -479,7 +480,7 @@ describe('root types (issue 16 item 3)', () => {
 
 describe('a change to the meeting board, checked before it is applied (board.ts)', () => {
 	const card: NewCard = { column: 'WORKING_WELL', category: 'EXISTING_STRENGTHS', text: 'Grandma picks the kids up every day', voice: 'KIN', ownWords: true, factors: ['SOCIAL_CONNECTIONS'] };
-	const misfit = (doc: Y.Doc, update: Uint8Array, owner: string) => boardMisfit(Y.decodeUpdate(update), doc, ['board'], owner);
+	const misfit = (doc: Y.Doc, update: Uint8Array, owner: string) => recordsMisfit(Y.decodeUpdate(update), doc, { board: CARD_SCHEMA, actions: ACTION_ITEM_SCHEMA }, owner);
 	function withCard(owner = 'u:dana'): Y.Doc {
 		const doc = new Y.Doc();
 		Y.applyUpdate(doc, changeOf(doc, (c) => addCard(c, card, owner), 3));
@@ -498,26 +499,42 @@ describe('a change to the meeting board, checked before it is applied (board.ts)
 
 	it('refuses a card in someone else’s name, and any change of a card’s author', () => {
 		const doc = new Y.Doc();
-		expect(misfit(doc, changeOf(doc, (c) => addCard(c, card, 'u:dana')), 'p:daniel')).toBe('card author');
+		expect(misfit(doc, changeOf(doc, (c) => addCard(c, card, 'u:dana')), 'p:daniel')).toBe('board author');
 		const made = withCard('u:dana');
-		expect(misfit(made, changeOf(made, (c) => boardOf(c)[0].map.set('author', 'p:daniel'), 9), 'p:daniel')).toBe('card author');
-		expect(misfit(made, changeOf(made, (c) => boardOf(c)[0].map.set('author', 'u:dana'), 9), 'u:dana')).toBe('card author');
+		expect(misfit(made, changeOf(made, (c) => boardOf(c)[0].map.set('author', 'p:daniel'), 9), 'p:daniel')).toBe('board author');
+		expect(misfit(made, changeOf(made, (c) => boardOf(c)[0].map.set('author', 'u:dana'), 9), 'u:dana')).toBe('board author');
 	});
 
 	it('refuses what no card holds: another key, an unknown column, category, voice or factor, rich text, nesting, a value on the root', () => {
 		const made = withCard();
 		const on = (change: (map: Y.Map<unknown>) => void) => misfit(made, changeOf(made, (c) => change(boardOf(c)[0].map), 9), 'p:rosa');
-		expect(on((m) => m.set('secret', 'x'))).toMatch(/card key/);
-		expect(on((m) => m.set('column', 'SECRET_COLUMN'))).toBe('card column');
-		expect(on((m) => m.set('category', 'NOT_A_CATEGORY'))).toBe('card category');
-		expect(on((m) => m.set('voice', 'ROBOT'))).toBe('card voice');
-		expect(on((m) => m.set('ownWords', 'yes'))).toBe('card ownWords');
-		expect(on((m) => m.set('factors', ['SOCIAL_CONNECTIONS', 'MAGIC']))).toBe('card factors');
-		expect(on((m) => m.set('text', 'plain string'))).toBe('card words that are not text');
-		expect(on((m) => (m.get('text') as Y.Text).format(0, 3, { bold: true }))).toBe('card words that are not plain text');
-		expect(on((m) => m.set('factors', new Y.Array()))).toMatch(/card factors/);
+		expect(on((m) => m.set('secret', 'x'))).toMatch(/board key/);
+		expect(on((m) => m.set('column', 'SECRET_COLUMN'))).toBe('board column');
+		expect(on((m) => m.set('category', 'NOT_A_CATEGORY'))).toBe('board category');
+		expect(on((m) => m.set('voice', 'ROBOT'))).toBe('board voice');
+		expect(on((m) => m.set('ownWords', 'yes'))).toBe('board ownWords');
+		expect(on((m) => m.set('factors', ['SOCIAL_CONNECTIONS', 'MAGIC']))).toBe('board factors');
+		expect(on((m) => m.set('text', 'plain string'))).toBe('board text that is not text');
+		expect(on((m) => (m.get('text') as Y.Text).format(0, 3, { bold: true }))).toBe('board text that is not plain text');
+		expect(on((m) => m.set('factors', new Y.Array()))).toMatch(/board factors/);
 		const doc = new Y.Doc();
-		expect(misfit(doc, changeOf(doc, (c) => c.getArray('board').push(['a string'])), 'p:rosa')).toBe('board content that is not a card');
-		expect(misfit(doc, changeOf(doc, (c) => c.getArray('board').push([new Y.Text('x')])), 'p:rosa')).toBe('board content that is not a card');
+		expect(misfit(doc, changeOf(doc, (c) => c.getArray('board').push(['a string'])), 'p:rosa')).toBe('board content that is not a record');
+		expect(misfit(doc, changeOf(doc, (c) => c.getArray('board').push([new Y.Text('x')])), 'p:rosa')).toBe('board content that is not a record');
+	});
+
+	it('checks action items the same way: the writer as author, a real date, an owner id, plain words', () => {
+		const doc = new Y.Doc();
+		const item = { text: 'Call the school about the bus', owner: 'p:' + 'a'.repeat(24), due: '2026-12-15' };
+		expect(misfit(doc, changeOf(doc, (c) => addActionItem(c, item, 'u:' + 'b'.repeat(24))), 'u:' + 'b'.repeat(24))).toBeNull();
+		expect(misfit(doc, changeOf(doc, (c) => addActionItem(c, item, 'u:' + 'b'.repeat(24))), 'p:' + 'a'.repeat(24))).toBe('actions author');
+		const made = new Y.Doc();
+		Y.applyUpdate(made, changeOf(made, (c) => addActionItem(c, item, 'u:' + 'b'.repeat(24)), 3));
+		const on = (change: (c: Y.Doc) => void) => misfit(made, changeOf(made, change, 9), 'p:' + 'a'.repeat(24));
+		expect(on((c) => setActionFacts(actionItemsOf(c)[0], { done: true, owner: null, due: null }))).toBeNull();
+		expect(on((c) => setActionText(actionItemsOf(c)[0], 'Call the school about the bus on Monday'))).toBeNull();
+		expect(on((c) => actionItemsOf(c)[0].map.set('due', '2026-02-30'))).toBe('actions due');
+		expect(on((c) => actionItemsOf(c)[0].map.set('owner', 'Grandma'))).toBe('actions owner');
+		expect(on((c) => actionItemsOf(c)[0].map.set('done', 'yes'))).toBe('actions done');
+		expect(on((c) => actionItemsOf(c)[0].map.set('column', 'WORRIES'))).toMatch(/actions key/);
 	});
 });

@@ -1,5 +1,5 @@
 import * as Y from 'yjs';
-import { ALL_CATEGORIES, CARD_KEYS, COLUMNS, MAX_CARD_LENGTH, PROTECTIVE_FACTORS, VOICES } from '../../domain/board.ts';
+import type { RecordSchema } from '../../domain/records.ts';
 import * as decoding from 'lib0/decoding';
 import type { ChangeFacts, RootItem } from '../../domain/doc-kinds.ts';
 import { formatAllowed, isRichTextNode, nodeAttributeAllowed } from '../../domain/rich-text-schema.ts';
@@ -311,59 +311,51 @@ export function richTextMisfit(update: DecodedUpdate, doc: Y.Doc, roots: readonl
 }
 
 /**
- * Why the new items of an update do not fit the board's shape in `roots` (the kind's `boards` roots,
- * domain/board.ts), or null when they all do: the root's list holds card maps only; a card holds only
- * CARD_KEYS, each with its kind of value (a known column, a category code or none, a known voice, a flag,
- * a list of protective factors, its words in a Y.Text of plain text); `author` is set only on a card this
- * same update makes, and only to `owner`, the writer (so nobody puts words in someone else's name, and a
- * card's author never changes). A deleted item fits anywhere. Returns a short description of the first
- * misfit, for logs and tests.
+ * Why the new items of an update do not fit the records of `schemas` (root name → what each of its records
+ * may hold: the kind's `records`, domain/records.ts), or null when they all do. A records root's list holds
+ * maps only; a record holds only its schema's keys, each with what its rule allows: `text` a Y.Text of plain
+ * text, `value` one plain value its rule accepts, `author` only on a record this same update makes and only
+ * `owner`, the writer (so nobody puts words in someone else's name, and an author never changes). A deleted
+ * item fits anywhere. Returns `<root> <what>` for the first misfit, for logs and tests.
  */
-export function boardMisfit(update: DecodedUpdate, doc: Y.Doc, roots: readonly string[], owner: string, places = new UpdatePlaces(update, doc)): string | null {
+export function recordsMisfit(update: DecodedUpdate, doc: Y.Doc, schemas: Readonly<Record<string, RecordSchema>>, owner: string, places = new UpdatePlaces(update, doc)): string | null {
+	const roots = Object.keys(schemas);
 	if (roots.length === 0) return null;
 	const fresh = new Set(places.items);
 	for (const item of fresh) {
 		const p = places.parentPlace(item);
-		if (p.root === null || !roots.includes(p.root)) continue;
+		if (p.root === null || !Object.hasOwn(schemas, p.root)) continue;
+		const schema = schemas[p.root];
 		const content = item.content;
 		if (content instanceof Y.ContentDeleted) continue;
 		if (p.depth === 0) {
-			if (p.sub !== null || !(content instanceof Y.ContentType) || !(content.type instanceof Y.Map)) return 'board content that is not a card';
+			if (p.sub !== null || !(content instanceof Y.ContentType) || !(content.type instanceof Y.Map)) return `${p.root} content that is not a record`;
 			continue;
 		}
 		const holder = p.holder?.content instanceof Y.ContentType ? p.holder.content.type : null;
 		if (p.depth === 1 && holder instanceof Y.Map) {
 			const key = p.sub;
-			if (key === null || !(CARD_KEYS as readonly string[]).includes(key)) return `card key ${JSON.stringify(String(key).slice(0, 64))}`;
-			if (key === 'text') {
-				if (!(content instanceof Y.ContentType) || !(content.type instanceof Y.Text)) return 'card words that are not text';
+			const rule = key !== null && Object.hasOwn(schema, key) ? schema[key] : null;
+			if (!rule) return `${p.root} key ${JSON.stringify(String(key).slice(0, 64))}`;
+			if (rule.kind === 'text') {
+				if (!(content instanceof Y.ContentType) || !(content.type instanceof Y.Text)) return `${p.root} ${key} that is not text`;
 				continue;
 			}
 			const v = singleValue(content);
-			if (!v) return `card ${key} that is not one value`;
-			const value = v.value;
-			const fits =
-				key === 'column'
-					? (COLUMNS as readonly unknown[]).includes(value)
-					: key === 'category'
-						? value === null || ALL_CATEGORIES.includes(value as string)
-						: key === 'voice'
-							? (VOICES as readonly unknown[]).includes(value)
-							: key === 'ownWords'
-								? typeof value === 'boolean'
-								: key === 'factors'
-									? Array.isArray(value) && value.length <= PROTECTIVE_FACTORS.length && value.every((f) => (PROTECTIVE_FACTORS as readonly unknown[]).includes(f))
-									: // author: the writer's own id, on a card made in this update
-										value === owner && p.holder !== null && fresh.has(p.holder);
-			if (!fits) return `card ${key}`;
+			if (!v) return `${p.root} ${key} that is not one value`;
+			// author: the writer's own id, on a record made in this update.
+			const fits = rule.kind === 'author' ? v.value === owner && p.holder !== null && fresh.has(p.holder) : rule.valid(v.value);
+			if (!fits) return `${p.root} ${key}`;
 			continue;
 		}
-		if (p.depth === 2 && holder instanceof Y.Text && p.holder?.parentSub === 'text') {
-			if (p.sub !== null || !(content instanceof Y.ContentString)) return 'card words that are not plain text';
-			if (content.str.length > MAX_CARD_LENGTH) return 'card words too long';
+		const textKey = p.holder?.parentSub ?? null;
+		const textRule = textKey !== null && Object.hasOwn(schema, textKey) ? schema[textKey] : null;
+		if (p.depth === 2 && holder instanceof Y.Text && textRule?.kind === 'text') {
+			if (p.sub !== null || !(content instanceof Y.ContentString)) return `${p.root} ${textKey} that is not plain text`;
+			if (content.str.length > textRule.max) return `${p.root} ${textKey} too long`;
 			continue;
 		}
-		return 'board content nested where a card has none';
+		return `${p.root} content nested where a record has none`;
 	}
 	return null;
 }
