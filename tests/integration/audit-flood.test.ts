@@ -3,9 +3,9 @@
 // checking it; refusals of anonymous callers are kept as a few entries and a summary (written at the end
 // of the minute, or at shutdown) and answered 429 past a limit; the audit chain stays intact.
 import { afterAll, afterEach, describe, expect, it } from 'vitest';
-import { openDatabase } from '../../src/lib/server/db/index.ts';
 import { verifyAuditChain } from '../../src/lib/server/audit.ts';
-import { removeServerFiles, startServer, type RunningServer } from '../support/server.ts';
+import { removeServer, startServer, type RunningServer } from '../support/server.ts';
+import { closeDatabase, serverDatabase, withSql } from '../support/sql.ts';
 import { get, signIn } from '../support/clients.ts';
 
 const servers: RunningServer[] = [];
@@ -18,23 +18,26 @@ async function serve(env: Record<string, string>): Promise<RunningServer> {
 afterEach(async () => {
 	for (const s of servers.splice(0)) {
 		await s.stop();
-		removeServerFiles(s);
+		await removeServer(s);
 	}
 });
 afterAll(async () => {
-	for (const s of servers) await s.stop();
+	for (const s of servers) {
+		await s.stop();
+		await removeServer(s);
+	}
 });
 
 type Row = { seq: number; at: number; actor_kind: string; action: string; outcome: string; client_address: string | null; detail: string | null };
 
 /** The whole trail, read after the server has stopped (and so written what it was still counting). */
 async function trail(server: RunningServer): Promise<{ rows: Row[]; brokenAt: number | null }> {
-	const db = openDatabase(server.dbPath);
+	const rows = await withSql(server, (sql) => sql.all<Row>('SELECT seq, at, actor_kind, action, outcome, client_address, detail FROM audit_events ORDER BY seq'), { readonly: true });
+	const db = serverDatabase(server);
 	try {
-		const rows = db.$client.prepare('SELECT seq, at, actor_kind, action, outcome, client_address, detail FROM audit_events ORDER BY seq').all() as Row[];
 		return { rows, brokenAt: await verifyAuditChain(db) };
 	} finally {
-		db.$client.close();
+		await closeDatabase(db);
 	}
 }
 
