@@ -170,6 +170,18 @@ describe('signing in again after signing out', () => {
 		expect(made.n).toBe(4);
 	});
 
+	it('gives requests sent at once no more codes an hour than the same requests one by one', async () => {
+		const created = await invite(server.url, staff, ids.caseId, people['Sofia Rivera'], { meetingId: ids.meetingId, channel: 'sms' });
+		await signOut(await accept(server.url, created));
+		// Eight at once with her link: three codes (CODES_PER_HOUR), the rest told to use the last one. Before
+		// the fix, on PostgreSQL, requests at once each counted the hour's codes before any had stored its own.
+		const answers = await Promise.all(Array.from({ length: 8 }, async () => (await post('/join?/sendCode', { token: created.token })).text()));
+		expect(answers.filter((html) => html.includes('We sent a new code by text message'))).toHaveLength(3);
+		expect(answers.filter((html) => html.includes('We already sent you several codes'))).toHaveLength(5);
+		const made = (await withSql(server, (db) => db.get<{ n: number }>('SELECT COUNT(*) AS n FROM sign_in_codes WHERE invite_id = (SELECT id FROM invites WHERE person_id = ? ORDER BY created_at DESC LIMIT 1)', [people['Sofia Rivera']]), { readonly: true }))!;
+		expect(made.n).toBe(3);
+	});
+
 	it('lets no one who knows only her email flood her with codes, use up hers, or lock the one she asked for with her link', async () => {
 		const created = await invite(server.url, staff, ids.caseId, people['Ana Rivera'], { meetingId: ids.meetingId, channel: 'email' });
 		await signOut(await accept(server.url, created));
