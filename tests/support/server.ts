@@ -153,8 +153,9 @@ export async function startServer(env: Record<string, string> = {}, keep?: { dir
 
 /**
  * A second instance of the app beside `first`: the same database file (SQLite in WAL mode takes two
- * processes), its own port. For several instances, give both the same REDIS_URL and REDIS_PREFIX in `env`
- * (and `first` the same env). Stop it before `first`'s files are removed.
+ * processes), its own port, and `first`'s Redis (REDIS_URL, REDIS_PREFIX) when it has one: give `first` a
+ * REDIS_URL (or run on HEARTH_TEST_ENGINE=postgres) for several instances. Stop it before `first`'s files
+ * are removed.
  */
 export function startAnotherInstance(first: RunningServer, env: Record<string, string> = {}): Promise<RunningServer> {
 	// PostgreSQL: the first's database and sealing key (the key file beside a SQLite database is shared by the folder).

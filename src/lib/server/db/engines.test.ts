@@ -158,7 +158,7 @@ function engineSuite(label: 'sqlite' | 'pg', start: () => Promise<Engine>) {
 				transact(i % 2 ? second : engine.db, async (tx) => {
 					await forUpdate(tx, tx.select({ id: agencies.id }).from(agencies).where(eq(agencies.id, 'gate')));
 					const { n } = (await first(tx.select({ n: count() }).from(agencies).where(like(agencies.id, 'gated-%'))))!;
-					// Time for the others to count too: without the lock, on PostgreSQL, all eight would see 0.
+					// On purpose: time for the others to count too (without the lock, on PostgreSQL, all eight would see 0).
 					await new Promise((r) => setTimeout(r, 20));
 					if (n >= 2) return false;
 					await addAgency(tx, `gated-${i}`);
