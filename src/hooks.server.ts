@@ -10,7 +10,7 @@ import { sessionCookieOptions } from '$lib/server/auth/cookie';
 import { inviteLocale } from '$lib/server/services/invites';
 import { cookieName } from '$lib/paraglide/runtime';
 import { fillSavedNotesSlot, withEarlySocket } from '$lib/server/services/saved-notes';
-import { anonymousRefusalsExhausted, writeAudit } from '$lib/server/audit';
+import { admitAnonymous, anonymousAnswered, writeAudit } from '$lib/server/audit';
 import { plainAnswer, readFormBody } from '$lib/server/http';
 import { m } from '$lib/paraglide/messages';
 
@@ -91,15 +91,26 @@ const handleParaglide: Handle = ({ event, resolve }) =>
 /**
  * A caller who is not signed in and keeps being refused (made-up ids, dead links: audit.ts counts them per
  * address) is answered 429 for the rest of the minute, before any route runs or writes. The answer is
- * counted too, so the trail says how many there were.
+ * counted too, so the trail says how many there were. Its requests still being answered count toward the
+ * limit, so that sending them all at once gets no more through (anonymous-refusals.ts).
  */
 const anonymousLimit: Handle = async ({ event, resolve }) => {
 	const { actor, clientAddress, db, now } = event.locals.ctx;
-	if (actor.kind === 'anonymous' && (await anonymousRefusalsExhausted(clientAddress, now))) {
+	if (actor.kind !== 'anonymous') return resolve(event);
+	if (!(await admitAnonymous(clientAddress, now))) {
 		await writeAudit(db, { actor, action: 'http.too-many', resourceType: 'request', outcome: 'denied', clientAddress, at: now });
 		return plainAnswer(429, m.error_too_many(), { 'retry-after': '60' });
 	}
-	return resolve(event);
+	// Until answered (and its refusal, if any, counted: routes await their audit entries), this request
+	// counts toward the limit: a burst sent at once is held to it as one sent one by one.
+	try {
+		return await resolve(event);
+	} finally {
+		// A Redis that fails here leaves the count to expire with its window; the answer still goes out.
+		await Promise.resolve()
+			.then(() => anonymousAnswered(clientAddress, now))
+			.catch((err) => console.error('anonymous limit: could not count a request as answered', err));
+	}
 };
 
 /** A body that cannot be read as a form is refused here with a plain 400, never a 500 in a route (http.ts). */

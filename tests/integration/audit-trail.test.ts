@@ -1,8 +1,8 @@
 // The audit trail page and its CSV download, on the real production server (server/index.ts), as a
 // supervisor, an administrator and a caseworker use them.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import Database from 'better-sqlite3';
-import { removeServerFiles, startServer, type RunningServer } from '../support/server.ts';
+import { removeServer, startServer, type RunningServer } from '../support/server.ts';
+import { withSql } from '../support/sql.ts';
 import { accept, demoIds, get, invite, personId, signIn } from '../support/clients.ts';
 
 let server: RunningServer;
@@ -25,19 +25,16 @@ beforeAll(async () => {
 		['supervisor@demo.test', 'admin@demo.test', 'caseworker@demo.test', 'outsider@demo.test'].map((e) => signIn(server.url, e))
 	);
 	caseId = (await demoIds(server.url, caseworker)).caseId;
-	const db = new Database(server.dbPath);
-	try {
-		const agencyId = (db.prepare('SELECT id FROM agencies').get() as { id: string }).id;
-		const riley = (db.prepare("SELECT id FROM users WHERE email = 'outsider@demo.test'").get() as { id: string }).id;
-		db.prepare("INSERT INTO cases (id, agency_id, name, created_at) VALUES (?, ?, 'Nguyen family', ?)").run(OTHER_CASE, agencyId, Date.now());
-		db.prepare("INSERT INTO case_assignments (case_id, user_id, role, created_at) VALUES (?, ?, 'caseworker', ?)").run(OTHER_CASE, riley, Date.now());
+	await withSql(server, async (db) => {
+		const agencyId = (await db.get<{ id: string }>('SELECT id FROM agencies'))!.id;
+		const riley = (await db.get<{ id: string }>("SELECT id FROM users WHERE email = 'outsider@demo.test'"))!.id;
+		await db.run("INSERT INTO cases (id, agency_id, name, created_at) VALUES (?, ?, 'Nguyen family', ?)", [OTHER_CASE, agencyId, Date.now()]);
+		await db.run("INSERT INTO case_assignments (case_id, user_id, role, created_at) VALUES (?, ?, 'caseworker', ?)", [OTHER_CASE, riley, Date.now()]);
 		// Same demo password as the others.
-		const hash = (db.prepare("SELECT password_hash FROM users WHERE email = 'supervisor@demo.test'").get() as { password_hash: string }).password_hash;
-		db.prepare("INSERT INTO users (id, agency_id, email, name, role, password_hash, created_at) VALUES ('kaikaikaikaikaikaikaikai', ?, 'kai@demo.test', 'Kai Moreno', 'supervisor', ?, ?)").run(agencyId, hash, Date.now());
-		db.prepare("INSERT INTO case_assignments (case_id, user_id, role, created_at) VALUES (?, 'kaikaikaikaikaikaikaikai', 'supervisor', ?)").run(OTHER_CASE, Date.now());
-	} finally {
-		db.close();
-	}
+		const hash = (await db.get<{ password_hash: string }>("SELECT password_hash FROM users WHERE email = 'supervisor@demo.test'"))!.password_hash;
+		await db.run("INSERT INTO users (id, agency_id, email, name, role, password_hash, created_at) VALUES ('kaikaikaikaikaikaikaikai', ?, 'kai@demo.test', 'Kai Moreno', 'supervisor', ?, ?)", [agencyId, hash, Date.now()]);
+		await db.run("INSERT INTO case_assignments (case_id, user_id, role, created_at) VALUES (?, 'kaikaikaikaikaikaikaikai', 'supervisor', ?)", [OTHER_CASE, Date.now()]);
+	});
 	otherSupervisor = await signIn(server.url, 'kai@demo.test');
 	// Ana accepts an invitation and opens her family page: entries with her name, address of origin and times.
 	ana = await personId(server.url, caseworker, caseId, 'Ana Rivera');
@@ -47,7 +44,7 @@ beforeAll(async () => {
 
 afterAll(async () => {
 	await server?.stop();
-	if (server) removeServerFiles(server);
+	if (server) await removeServer(server);
 });
 
 type Row = { seq: number; outcome: string; action: string; html: string };

@@ -1,9 +1,9 @@
 // Every route × method × form action (found by walking src/routes: tests/support/routes.ts) and every
 // registered shared-document kind, against every role, checked on the running server. A page, action,
 // endpoint method or document kind with no row fails the test by name: decide who may use it, then list it.
-import Database from 'better-sqlite3';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { removeServerFiles, startServer, type RunningServer } from '../support/server.ts';
+import { removeServer, startServer, type RunningServer } from '../support/server.ts';
+import { withSql } from '../support/sql.ts';
 import * as Y from 'yjs';
 import { accept, connect, demoIds, destroy, get, invite, personId, rawSocket, signIn, synced, waitFor } from '../support/clients.ts';
 import { handlerName, routeHandlers, type RouteHandler } from '../support/routes.ts';
@@ -208,19 +208,14 @@ beforeAll(async () => {
 });
 
 /** Who holds which assignment on the demo case, by sign-in email, read from the server's database. */
-function assignments(): Record<string, string> {
-	const db = new Database(server.dbPath, { readonly: true });
-	try {
-		const rows = db.prepare('select u.email, a.role from case_assignments a join users u on u.id = a.user_id where a.case_id = ?').all(ids.caseId) as { email: string; role: string }[];
-		return Object.fromEntries(rows.map((r) => [r.email, r.role]));
-	} finally {
-		db.close();
-	}
+async function assignments(): Promise<Record<string, string>> {
+	const rows = await withSql(server, (db) => db.all<{ email: string; role: string }>('select u.email, a.role from case_assignments a join users u on u.id = a.user_id where a.case_id = ?', [ids.caseId]), { readonly: true });
+	return Object.fromEntries(rows.map((r) => [r.email, r.role]));
 }
 
 afterAll(async () => {
 	await server?.stop();
-	if (server) removeServerFiles(server);
+	if (server) await removeServer(server);
 });
 
 describe('authorization matrix', () => {
@@ -243,8 +238,8 @@ describe('authorization matrix', () => {
 		for (const d of DOCUMENTS) expect(d.docId(ids).startsWith(`${d.kind}:`), d.what).toBe(true);
 	});
 
-	it('has one column per assignment: the caseworker, facilitator and supervisor each hold only theirs', () => {
-		expect(assignments()).toEqual({ 'caseworker@demo.test': 'caseworker', 'facilitator@demo.test': 'facilitator', 'supervisor@demo.test': 'supervisor' });
+	it('has one column per assignment: the caseworker, facilitator and supervisor each hold only theirs', async () => {
+		expect(await assignments()).toEqual({ 'caseworker@demo.test': 'caseworker', 'facilitator@demo.test': 'facilitator', 'supervisor@demo.test': 'supervisor' });
 	});
 
 	for (const entry of MATRIX) {

@@ -6,7 +6,7 @@ import { readdirSync, readFileSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { connect } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { removeServerFiles, startServer, type RunningServer } from '../support/server.ts';
+import { removeServer, startServer, type RunningServer } from '../support/server.ts';
 import { accept, demoIds, invite, personId, signIn } from '../support/clients.ts';
 import { pageRoutes, routeHandlers } from '../support/routes.ts';
 
@@ -100,7 +100,7 @@ beforeAll(async () => {
 
 afterAll(async () => {
 	await server?.stop();
-	if (server) removeServerFiles(server);
+	if (server) await removeServer(server);
 });
 
 /** A URL for a route, its parameters filled with the demo case's ids (a made-up id for any other). */

@@ -4,7 +4,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import WebSocket from 'ws';
 import * as Y from 'yjs';
 import * as decoding from 'lib0/decoding';
-import { removeServerFiles, startServer, type RunningServer } from '../support/server.ts';
+import { removeServer, startServer, type RunningServer } from '../support/server.ts';
 import { connect, demoIds, destroy, rawSocket, signIn, synced, waitFor, notesText, appendLine, lineWith } from '../support/clients.ts';
 
 let server: RunningServer;
@@ -19,7 +19,7 @@ beforeAll(async () => {
 
 afterAll(async () => {
 	await server?.stop();
-	if (server) removeServerFiles(server);
+	if (server) await removeServer(server);
 });
 
 const wsUrl = (doc: string, query = '') => `${server.url.replace('http', 'ws')}/collab/${doc}${query}`;

@@ -2,10 +2,10 @@
 // receive, access changes that reach open sockets at once, forged Yjs client ids, shapes no editor makes,
 // a paste too large to store, silent sockets, and a person who only follows the meeting.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import Database from 'better-sqlite3';
 import * as Y from 'yjs';
 import * as encoding from 'lib0/encoding';
-import { removeServerFiles, startServer, type RunningServer } from '../support/server.ts';
+import { removeServer, startServer, type RunningServer } from '../support/server.ts';
+import { testSql, waitUntil, withSql } from '../support/sql.ts';
 import { blockquoteChain, nestBlockquotes } from '../support/hostile.ts';
 import { accept, connect, demoIds, destroy, get, invite, personId, rawSocket, signIn, synced, waitFor, type Client, notesLine, notesText, presenceNames } from '../support/clients.ts';
 
@@ -27,16 +27,11 @@ beforeAll(async () => {
 
 afterAll(async () => {
 	await server?.stop();
-	if (server) removeServerFiles(server);
+	if (server) await removeServer(server);
 });
 
-function auditRows(where: string): { action: string; outcome: string; detail: string | null }[] {
-	const db = new Database(server.dbPath, { readonly: true });
-	try {
-		return db.prepare(`select action, outcome, detail from audit_events where ${where} order by seq`).all() as { action: string; outcome: string; detail: string | null }[];
-	} finally {
-		db.close();
-	}
+function auditRows(where: string): Promise<{ action: string; outcome: string; detail: string | null }[]> {
+	return withSql(server, (db) => db.all(`select action, outcome, detail from audit_events where ${where} order by seq`), { readonly: true });
 }
 
 
@@ -232,15 +227,20 @@ describe('a paste too large to store', () => {
 	it('gets one explained, final refusal; reconnects are held off, nothing loops, later typing by others lands (item 5)', async () => {
 		const doc = `meeting:${ids.meetingId}`;
 		// A session of its own: the one that pasted is held off this document for a while.
-		const pasting = connect(server.url, doc, await signIn(server.url, 'supervisor@demo.test'));
+		const cookie = await signIn(server.url, 'supervisor@demo.test');
+		const ownJoins = `action = 'collab.join' and outcome = 'allowed' and resource_id = '${doc}' and session_ref = '${/hearth_session=([^.;]+)/.exec(cookie)![1].slice(0, 16)}'`;
+		const pasting = connect(server.url, doc, cookie);
 		await synced(pasting);
+		// The join is on the trail before the joins are counted: the server writes it as the socket opens, and
+		// on PostgreSQL that write may still be under way when the first sync arrives.
+		await waitUntil(async () => (await auditRows(ownJoins)).length === 1, 3000, 'the join to be on the trail');
 		let closes = 0;
 		const codes: number[] = [];
 		pasting.provider.on('connection-close', (e) => {
 			closes++;
 			codes.push(e?.code ?? 0);
 		});
-		const joinsBefore = auditRows(`action = 'collab.join' and outcome = 'allowed' and resource_id = '${doc}'`).length;
+		const joinsBefore = (await auditRows(`action = 'collab.join' and outcome = 'allowed' and resource_id = '${doc}'`)).length;
 		notesLine(pasting.doc).insert(0, 'x'.repeat(1_200_000));
 		await waitFor(() => codes.includes(4413), 5000, 'the refusal');
 		// A stock provider stops at a 44xx close; one told to connect again (a reload, an older provider) retries
@@ -248,8 +248,9 @@ describe('a paste too large to store', () => {
 		const refusedAt = closes;
 		pasting.provider.connect();
 		await waitFor(() => closes >= refusedAt + 10, 15_000, 'ten refused reconnects');
-		expect(auditRows(`action = 'collab.join' and outcome = 'allowed' and resource_id = '${doc}'`).length).toBe(joinsBefore);
-		expect(auditRows(`action = 'collab.update' and resource_id = '${doc}' and detail like '%too-large%'`)).toHaveLength(1);
+		expect((await auditRows(`action = 'collab.join' and outcome = 'allowed' and resource_id = '${doc}'`)).length).toBe(joinsBefore);
+		expect(await auditRows(ownJoins)).toHaveLength(1);
+		expect(await auditRows(`action = 'collab.update' and resource_id = '${doc}' and detail like '%too-large%'`)).toHaveLength(1);
 		destroy(pasting);
 		const other = connect(server.url, doc, facilitator);
 		await synced(other);
@@ -321,7 +322,7 @@ describe('a server with a short idle limit and fast pings', () => {
 	});
 	afterAll(async () => {
 		await short?.stop();
-		if (short) removeServerFiles(short);
+		if (short) await removeServer(short);
 	});
 
 	it('is dropped by the server within two pings when it goes silent', async () => {
@@ -332,11 +333,11 @@ describe('a server with a short idle limit and fast pings', () => {
 		(ws as unknown as { _socket: { pause: () => void } })._socket.pause();
 		const started = Date.now();
 		const sessionRef = /hearth_session=([^.;]+)/.exec(cookie)![1].slice(0, 16);
-		const db = new Database(short.dbPath, { readonly: true });
+		const db = await testSql(short, { readonly: true });
 		try {
-			await waitFor(() => db.prepare(`select 1 from audit_events where action = 'collab.leave' and session_ref = ?`).get(sessionRef) !== undefined, 3000, 'the server to drop it');
+			await waitUntil(async () => (await db.get(`select 1 from audit_events where action = 'collab.leave' and session_ref = ?`, [sessionRef])) !== undefined, 3000, 'the server to drop it');
 		} finally {
-			db.close();
+			await db.close();
 		}
 		expect(Date.now() - started).toBeLessThan(3 * 400 + 500);
 		ws!.terminate();

@@ -2,8 +2,8 @@
 // both pass hold when the requests interleave, because the check and the write run in one transaction
 // (or are one statement).
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import Database from 'better-sqlite3';
-import { removeServerFiles, startServer, type RunningServer } from '../support/server.ts';
+import { removeServer, startServer, type RunningServer } from '../support/server.ts';
+import { withSql } from '../support/sql.ts';
 import { demoIds, invite, personId, signIn } from '../support/clients.ts';
 
 let server: RunningServer;
@@ -20,7 +20,7 @@ beforeAll(async () => {
 
 afterAll(async () => {
 	await server?.stop();
-	if (server) removeServerFiles(server);
+	if (server) await removeServer(server);
 });
 
 const form = (path: string, body: Record<string, string>, cookie?: string) =>
@@ -31,24 +31,19 @@ const form = (path: string, body: Record<string, string>, cookie?: string) =>
 		redirect: 'manual'
 	});
 
-function query<T>(sql: string, ...params: unknown[]): T[] {
-	const db = new Database(server.dbPath, { readonly: true });
-	try {
-		return db.prepare(sql).all(...params) as T[];
-	} finally {
-		db.close();
-	}
+function query<T>(sql: string, ...params: unknown[]): Promise<T[]> {
+	return withSql(server, (db) => db.all<T>(sql, params), { readonly: true });
 }
 
 describe('two requests at once', () => {
 	it('cannot both add one of a keep-apart pair to the same session', async () => {
 		// A separate session held for Grace; then Ana and Daniel (kept apart) are added to it at the same moment.
 		expect((await form(`/meetings/${ids.meetingId}?/separate`, { personId: people['Grace Whitfield'] }, staff)).status).toBe(200);
-		const [{ id: session }] = query<{ id: string }>('SELECT id FROM meeting_sessions WHERE for_person_id = ? ORDER BY created_at DESC LIMIT 1', people['Grace Whitfield']);
+		const [{ id: session }] = await query<{ id: string }>('SELECT id FROM meeting_sessions WHERE for_person_id = ? ORDER BY created_at DESC LIMIT 1', people['Grace Whitfield']);
 		const add = (person: string) => form(`/meetings/${ids.meetingId}?/addMember`, { meetingSessionId: session, personId: person }, staff);
 		const answers = await Promise.all([add(people['Ana Rivera']), add(people['Daniel Ortiz'])]);
 		expect(answers.map((r) => r.status).sort()).toEqual([200, 409]);
-		const members = query<{ person_id: string }>('SELECT person_id FROM meeting_session_members WHERE meeting_session_id = ?', session).map((r) => r.person_id);
+		const members = (await query<{ person_id: string }>('SELECT person_id FROM meeting_session_members WHERE meeting_session_id = ?', session)).map((r) => r.person_id);
 		expect(members).toContain(people['Grace Whitfield']);
 		expect(members.filter((p) => p === people['Ana Rivera'] || p === people['Daniel Ortiz'])).toHaveLength(1);
 	});
@@ -59,7 +54,7 @@ describe('two requests at once', () => {
 		const answers = await Promise.all(Array.from({ length: 10 }, () => form(`/invite/${created.token}`, { code: wrong })));
 		// Four "does not match", then locked for the fifth and every one after it.
 		expect(answers.map((r) => r.status).sort()).toEqual([400, 400, 400, 400, 410, 410, 410, 410, 410, 410]);
-		expect(query<{ verify_attempts: number }>('SELECT verify_attempts FROM invites WHERE short_code_hash IS NOT NULL ORDER BY created_at DESC LIMIT 1')[0].verify_attempts).toBe(5);
+		expect((await query<{ verify_attempts: number }>('SELECT verify_attempts FROM invites WHERE short_code_hash IS NOT NULL ORDER BY created_at DESC LIMIT 1'))[0].verify_attempts).toBe(5);
 		// Locked: the right code is refused too.
 		expect((await form(`/invite/${created.token}`, { code: created.verifyCode! })).status).toBe(410);
 	});

@@ -3,11 +3,11 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import Database from 'better-sqlite3';
 import * as Y from 'yjs';
 import { MESSAGE_HEARTH, decodeHearthMessage } from '../../src/lib/domain/collab-protocol.ts';
 import { formatDateTime, formatShortDateTime } from '../../src/lib/format.ts';
-import { removeServerFiles, startServer, type RunningServer } from '../support/server.ts';
+import { removeServer, startServer, type RunningServer } from '../support/server.ts';
+import { withSql } from '../support/sql.ts';
 import { accept, connect, demoIds, destroy, get, invite, personId, rawSocket, signIn, synced, waitFor, notesLine, notesText } from '../support/clients.ts';
 
 let server: RunningServer;
@@ -29,7 +29,7 @@ beforeAll(async () => {
 
 afterAll(async () => {
 	await server?.stop();
-	if (server) removeServerFiles(server);
+	if (server) await removeServer(server);
 });
 
 function outboxFiles(): { kind: string; to: string; locale: string; text: string; subject: string }[] {
@@ -124,27 +124,29 @@ describe('an invitation', () => {
 		expect(code.to).toBe('+15555550103'); // the other channel
 		expect(code.text).toMatch(/Su código .* es \d{6}/);
 		// The outbox table records that it was sent, never what it said or to whom.
-		const db = new Database(server.dbPath, { readonly: true });
-		const rows = db.prepare('SELECT * FROM outbox').all();
-		db.close();
+		const rows = await withSql(server, (db) => db.all('SELECT * FROM outbox'), { readonly: true });
 		expect(JSON.stringify(rows)).not.toContain('rosa.rivera');
 		expect(JSON.stringify(rows)).not.toContain('/invite/');
 	});
 });
 
 describe('an invitation to a meeting (issue 17.10, 17.11)', () => {
-	const meetingRow = () => {
-		const db = new Database(server.dbPath, { readonly: true });
-		const row = db.prepare('SELECT starts_at AS startsAt, duration_minutes AS minutes, time_zone AS zone, location, location_es AS locationEs FROM meetings WHERE id = ?').get(ids.meetingId) as { startsAt: number; minutes: number; zone: string; location: string; locationEs: string };
-		const invite = db.prepare('SELECT expires_at AS expiresAt FROM invites ORDER BY created_at DESC LIMIT 1').get() as { expiresAt: number };
-		db.close();
-		return { ...row, expiresAt: invite.expiresAt };
-	};
+	// The aliases are quoted: PostgreSQL folds an unquoted one to lower case.
+	const meetingRow = () =>
+		withSql(
+			server,
+			async (db) => {
+				const row = (await db.get<{ startsAt: number; minutes: number; zone: string; location: string; locationEs: string }>('SELECT starts_at AS "startsAt", duration_minutes AS minutes, time_zone AS zone, location, location_es AS "locationEs" FROM meetings WHERE id = ?', [ids.meetingId]))!;
+				const invite = (await db.get<{ expiresAt: number }>('SELECT expires_at AS "expiresAt" FROM invites ORDER BY created_at DESC LIMIT 1'))!;
+				return { ...row, expiresAt: invite.expiresAt };
+			},
+			{ readonly: true }
+		);
 
 	it('lasts until the meeting has ended, and its email names the date, time and place in the reader’s language and the meeting’s zone', async () => {
 		const before = outboxFiles().length;
 		await invite(server.url, staff, ids.caseId, people['Daniel Ortiz'], { meetingId: ids.meetingId, channel: 'email' });
-		const meeting = meetingRow();
+		const meeting = await meetingRow();
 		// The demo meeting is three days away: 72 hours from now ends before it does.
 		expect(meeting.expiresAt).toBeGreaterThanOrEqual(meeting.startsAt + meeting.minutes * 60_000);
 		const email = (await sentSince(before)).find((m) => m.kind === 'invite')!;
@@ -158,7 +160,7 @@ describe('an invitation to a meeting (issue 17.10, 17.11)', () => {
 	it('by text message is short, in Spanish for a Spanish reader ("5:30 p.m."), with when, where and the Join page’s address', async () => {
 		const before = outboxFiles().length;
 		await invite(server.url, staff, ids.caseId, people['Rosa Rivera'], { meetingId: ids.meetingId, channel: 'sms', locale: 'es' });
-		const meeting = meetingRow();
+		const meeting = await meetingRow();
 		const sms = (await sentSince(before)).find((m) => m.kind === 'invite')!;
 		expect(sms.to).toBe('+15555550103');
 		expect(sms.text).toContain(formatShortDateTime(meeting.startsAt, 'es', meeting.zone));
@@ -347,7 +349,7 @@ describe('expired links', () => {
 			expect(html).toContain('ask for a new link');
 		} finally {
 			await short.stop();
-			removeServerFiles(short);
+			await removeServer(short);
 		}
 	});
 });
@@ -356,9 +358,7 @@ describe('the audit trail', () => {
 	it('records a staff member changing a case id in a URL as a refusal', async () => {
 		const outsider = await signIn(server.url, 'outsider@demo.test');
 		expect((await get(server.url, `/cases/${ids.caseId}`, outsider)).status).toBe(403);
-		const db = new Database(server.dbPath, { readonly: true });
-		const row = db.prepare("SELECT outcome, actor_role FROM audit_events WHERE action = 'case.view' AND resource_id = ? AND outcome = 'denied'").get(ids.caseId) as { outcome: string } | undefined;
-		db.close();
+		const row = await withSql(server, (db) => db.get<{ outcome: string }>("SELECT outcome, actor_role FROM audit_events WHERE action = 'case.view' AND resource_id = ? AND outcome = 'denied'", [ids.caseId]), { readonly: true });
 		expect(row?.outcome).toBe('denied');
 	});
 });
@@ -371,10 +371,8 @@ describe('private family time', () => {
 			body: new URLSearchParams(body),
 			redirect: 'manual'
 		});
-	const openFamilyTimes = () => {
-		const db = new Database(server.dbPath, { readonly: true });
-		const rows = db.prepare("SELECT id FROM meeting_sessions WHERE meeting_id = ? AND kind = 'FAMILY_ALONE' AND ended_at IS NULL").all(ids.meetingId) as { id: string }[];
-		db.close();
+	const openFamilyTimes = async () => {
+		const rows = await withSql(server, (db) => db.all<{ id: string }>("SELECT id FROM meeting_sessions WHERE meeting_id = ? AND kind = 'FAMILY_ALONE' AND ended_at IS NULL", [ids.meetingId]), { readonly: true });
 		return rows.map((r) => r.id);
 	};
 	/** What the collab server says this person may do with a document (its first `access` message), or the refusal's HTTP status. */
@@ -419,16 +417,16 @@ describe('private family time', () => {
 	});
 
 	it('is one at a time: two presses at once start one family time, and both are told it is on', async () => {
-		expect(openFamilyTimes()).toEqual([]);
+		expect(await openFamilyTimes()).toEqual([]);
 		const [a, b] = await Promise.all([post('familyTime', staff), post('familyTime', staff)]);
 		expect([a.status, b.status]).toEqual([200, 200]);
 		const pages = [await a.text(), await b.text()];
 		expect(pages.some((html) => html.includes('Family time is already on'))).toBe(true);
-		expect(openFamilyTimes()).toHaveLength(1);
-		familyTime = openFamilyTimes()[0];
+		expect(await openFamilyTimes()).toHaveLength(1);
+		familyTime = (await openFamilyTimes())[0];
 		// A third press, later, still finds the same one.
 		expect(await (await post('familyTime', staff)).text()).toContain('Family time is already on');
-		expect(openFamilyTimes()).toEqual([familyTime]);
+		expect(await openFamilyTimes()).toEqual([familyTime]);
 	});
 
 	it('is a session of the family members whose notes staff cannot open', async () => {
@@ -492,11 +490,15 @@ describe('private family time', () => {
 		destroy(worker, family);
 
 		// Recorded: who shared, when, and that they did (never what the notes say).
-		const db = new Database(server.dbPath, { readonly: true });
-		const row = db.prepare("SELECT actor_kind, actor_role, outcome, detail FROM audit_events WHERE action = 'meeting.family-time.share' AND resource_id = ? AND detail IS NOT NULL").get(familyTime) as { actor_kind: string; actor_role: string; outcome: string; detail: string };
-		const session = db.prepare('SELECT shared_at, shared_by FROM meeting_sessions WHERE id = ?').get(familyTime) as { shared_at: number; shared_by: string };
-		const refusals = db.prepare("SELECT COUNT(*) AS n FROM audit_events WHERE action = 'meeting.family-time.share' AND outcome = 'denied'").get() as { n: number };
-		db.close();
+		const { row, session, refusals } = await withSql(
+			server,
+			async (db) => ({
+				row: (await db.get<{ actor_kind: string; actor_role: string; outcome: string; detail: string }>("SELECT actor_kind, actor_role, outcome, detail FROM audit_events WHERE action = 'meeting.family-time.share' AND resource_id = ? AND detail IS NOT NULL", [familyTime]))!,
+				session: (await db.get<{ shared_at: number; shared_by: string }>('SELECT shared_at, shared_by FROM meeting_sessions WHERE id = ?', [familyTime]))!,
+				refusals: (await db.get<{ n: number }>("SELECT COUNT(*) AS n FROM audit_events WHERE action = 'meeting.family-time.share' AND outcome = 'denied'"))!
+			}),
+			{ readonly: true }
+		);
 		expect(row).toMatchObject({ actor_kind: 'participant', actor_role: 'RELATIVE_KIN', outcome: 'allowed' });
 		expect(session.shared_by).toBe(people['Rosa Rivera']);
 		expect(refusals.n).toBeGreaterThanOrEqual(2);
@@ -511,11 +513,11 @@ describe('private family time', () => {
 		expect(await narrowed).toBe('read');
 		open.ws!.close();
 		expect(await accessOf(`session:${familyTime}`, rosa)).toBe('read');
-		expect(openFamilyTimes()).toEqual([]);
+		expect(await openFamilyTimes()).toEqual([]);
 		expect(await (await get(server.url, `/meetings/${ids.meetingId}?s=${familyTime}`, rosa)).text()).toContain('Family time has ended.');
 		// The next one is a new family time, with notes of its own.
 		expect((await post('familyTime', staff)).status).toBe(200);
-		const [next] = openFamilyTimes();
+		const [next] = await openFamilyTimes();
 		expect(next).toBeTruthy();
 		expect(next).not.toBe(familyTime);
 		expect(await accessOf(`session:${next}`, rosa)).toBe('write');

@@ -3,8 +3,8 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import Database from 'better-sqlite3';
-import { removeServerFiles, startServer, type RunningServer } from '../support/server.ts';
+import { removeServer, startServer, type RunningServer } from '../support/server.ts';
+import { waitUntil, withSql } from '../support/sql.ts';
 import { CODE_TRY_FLOOR_MS } from '../../src/lib/server/services/sign-in-codes.ts';
 import { accept, demoIds, get, invite, personId, signIn, waitFor, type CreatedInvite } from '../support/clients.ts';
 
@@ -24,7 +24,7 @@ beforeAll(async () => {
 
 afterAll(async () => {
 	await server?.stop();
-	if (server) removeServerFiles(server);
+	if (server) await removeServer(server);
 });
 
 type Filed = { kind: string; to: string; text: string; channel: string; locale: string };
@@ -46,10 +46,8 @@ function outbox(): Filed[] {
  * runner sends the message just after). Counting files instead, "nothing was sent" could pass because
  * the runner had not got to it yet.
  */
-function queued(): number {
-	const db = new Database(server.dbPath, { readonly: true });
-	const { n } = db.prepare('SELECT count(*) AS n FROM outbox').get() as { n: number };
-	db.close();
+async function queued(): Promise<number> {
+	const { n } = (await withSql(server, (db) => db.get<{ n: number }>('SELECT count(*) AS n FROM outbox'), { readonly: true }))!;
 	return n;
 }
 
@@ -168,10 +166,20 @@ describe('signing in again after signing out', () => {
 		// By phone number: the same answer as ever, and no message.
 		expect(await (await post('/join?/sendCode', { destination: ROSA_PHONE }, SPANISH)).text()).toContain('Si ese teléfono o correo tiene una invitación');
 		// No code was made for either (a code is stored before its answer; its message follows the answer).
-		const db = new Database(server.dbPath, { readonly: true });
-		const made = db.prepare('SELECT COUNT(*) AS n FROM sign_in_codes JOIN invites ON invites.id = sign_in_codes.invite_id WHERE invites.person_id = ?').get(people['Rosa Rivera']) as { n: number };
-		db.close();
+		const made = (await withSql(server, (db) => db.get<{ n: number }>('SELECT COUNT(*) AS n FROM sign_in_codes JOIN invites ON invites.id = sign_in_codes.invite_id WHERE invites.person_id = ?', [people['Rosa Rivera']]), { readonly: true }))!;
 		expect(made.n).toBe(4);
+	});
+
+	it('gives requests sent at once no more codes an hour than the same requests one by one', async () => {
+		const created = await invite(server.url, staff, ids.caseId, people['Sofia Rivera'], { meetingId: ids.meetingId, channel: 'sms' });
+		await signOut(await accept(server.url, created));
+		// Eight at once with her link: three codes (CODES_PER_HOUR), the rest told to use the last one. Before
+		// the fix, on PostgreSQL, requests at once each counted the hour's codes before any had stored its own.
+		const answers = await Promise.all(Array.from({ length: 8 }, async () => (await post('/join?/sendCode', { token: created.token })).text()));
+		expect(answers.filter((html) => html.includes('We sent a new code by text message'))).toHaveLength(3);
+		expect(answers.filter((html) => html.includes('We already sent you several codes'))).toHaveLength(5);
+		const made = (await withSql(server, (db) => db.get<{ n: number }>('SELECT COUNT(*) AS n FROM sign_in_codes WHERE invite_id = (SELECT id FROM invites WHERE person_id = ? ORDER BY created_at DESC LIMIT 1)', [people['Sofia Rivera']]), { readonly: true }))!;
+		expect(made.n).toBe(3);
 	});
 
 	it('lets no one who knows only her email flood her with codes, use up hers, or lock the one she asked for with her link', async () => {
@@ -181,14 +189,9 @@ describe('signing in again after signing out', () => {
 		const before = codesTo(to).length;
 		// Someone types her email four times: one code in the hour, the rest refused after the same answer.
 		for (let i = 0; i < 4; i++) expect(await (await post('/join?/sendCode', { destination: to })).text()).toContain('If that phone number or email has an invitation');
-		const sends = () => {
-			const db = new Database(server.dbPath, { readonly: true });
-			const rows = db.prepare("SELECT outcome FROM audit_events WHERE action = 'sign-in-code.send' AND resource_id = (SELECT id FROM invites WHERE person_id = ? ORDER BY created_at DESC LIMIT 1)").all(people['Ana Rivera']) as { outcome: string }[];
-			db.close();
-			return rows;
-		};
-		await waitFor(() => sends().length === 4, 3000, 'the four requests to be handled');
-		expect(sends().filter((r) => r.outcome === 'allowed')).toHaveLength(1);
+		const sends = () => withSql(server, (db) => db.all<{ outcome: string }>("SELECT outcome FROM audit_events WHERE action = 'sign-in-code.send' AND resource_id = (SELECT id FROM invites WHERE person_id = ? ORDER BY created_at DESC LIMIT 1)", [people['Ana Rivera']]), { readonly: true });
+		await waitUntil(async () => (await sends()).length === 4, 3000, 'the four requests to be handled');
+		expect((await sends()).filter((r) => r.outcome === 'allowed')).toHaveLength(1);
 		const theirs = await newCode(to, before);
 		// And guesses five wrong codes by her email: that locks the code asked for by email, nothing else.
 		const wrong = theirs === '000000' ? '111111' : '000000';
@@ -246,9 +249,9 @@ describe('signing in again after signing out', () => {
 		const html = await (await get(server.url, `/invite/${created.token}`)).text();
 		expect(html).toContain('ask your caseworker for a new code');
 		expect(html).not.toContain('/join?/sendCode');
-		const before = queued();
+		const before = await queued();
 		expect(await (await post('/join?/sendCode', { token: created.token })).text()).toContain('ask your caseworker for a new code');
-		expect(queued()).toBe(before);
+		expect(await queued()).toBe(before);
 	});
 
 	it('ends with the person’s access: a turned-off invitation gets no code', async () => {
@@ -260,27 +263,23 @@ describe('signing in again after signing out', () => {
 		const landing = await get(server.url, `/invite/${created.token}`);
 		expect(landing.status).toBe(410);
 		expect(await landing.text()).not.toContain('/join?/sendCode');
-		const before = queued();
+		const before = await queued();
 		const asked = await (await post('/join?/sendCode', { token: created.token })).text();
 		expect(asked).toContain('We cannot send a new code for this invitation');
-		expect(queued()).toBe(before);
+		expect(await queued()).toBe(before);
 	});
 
 	it('goes only to where the invitation went: a changed phone number on the record gets nothing', async () => {
 		const created = await invite(server.url, staff, ids.caseId, people['Daniel Ortiz'], { meetingId: ids.meetingId, channel: 'sms' });
 		await signOut(await accept(server.url, created));
-		const db = new Database(server.dbPath);
-		db.prepare('UPDATE case_people SET phone = ? WHERE id = ?').run('+15555550999', people['Daniel Ortiz']);
-		db.close();
-		const before = queued();
+		await withSql(server, (db) => db.run('UPDATE case_people SET phone = ? WHERE id = ?', ['+15555550999', people['Daniel Ortiz']]));
+		const before = await queued();
 		expect(await (await post('/join?/sendCode', { token: created.token })).text()).toContain('We cannot send a new code for this invitation');
-		expect(queued()).toBe(before);
+		expect(await queued()).toBe(before);
 	});
 
 	it('is audited, with no code, phone number or email in the trail', async () => {
-		const db = new Database(server.dbPath, { readonly: true });
-		const rows = db.prepare("SELECT action, outcome, case_id, detail FROM audit_events WHERE action LIKE 'sign-in-code.%'").all() as { action: string; outcome: string; case_id: string | null; detail: string | null }[];
-		db.close();
+		const rows = await withSql(server, (db) => db.all<{ action: string; outcome: string; case_id: string | null; detail: string | null }>("SELECT action, outcome, case_id, detail FROM audit_events WHERE action LIKE 'sign-in-code.%'"), { readonly: true });
 		expect(rows.some((r) => r.action === 'sign-in-code.send' && r.outcome === 'allowed' && r.case_id === ids.caseId)).toBe(true);
 		expect(rows.some((r) => r.action === 'sign-in-code.accept' && r.outcome === 'allowed')).toBe(true);
 		expect(rows.some((r) => r.action === 'sign-in-code.accept' && r.outcome === 'denied')).toBe(true);
@@ -309,7 +308,7 @@ describe('an invitation whose life has ended', () => {
 			expect(html).toContain('We cannot send a new code for this invitation');
 		} finally {
 			await short.stop();
-			removeServerFiles(short);
+			await removeServer(short);
 		}
 	});
 });

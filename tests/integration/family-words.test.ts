@@ -2,8 +2,8 @@
 // address only with the person's consent (issue 16.10), relationships and places in the reader's language
 // (17.9), safety settings that say what is true (17.11, 17.8).
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import Database from 'better-sqlite3';
-import { removeServerFiles, startServer, type RunningServer } from '../support/server.ts';
+import { removeServer, startServer, type RunningServer } from '../support/server.ts';
+import { withSql } from '../support/sql.ts';
 import { accept, demoIds, get, invite, personId, signIn } from '../support/clients.ts';
 import { ageOn } from '../../src/lib/domain/people.ts';
 import { zonedDate } from '../../src/lib/domain/time.ts';
@@ -35,7 +35,7 @@ beforeAll(async () => {
 
 afterAll(async () => {
 	await server?.stop();
-	if (server) removeServerFiles(server);
+	if (server) await removeServer(server);
 });
 
 function post(path: string, cookie: string, body: Record<string, string | string[]>): Promise<Response> {
@@ -58,13 +58,8 @@ async function homeOf(cookie: string): Promise<string> {
 	return (await page.text()) + (await data.text());
 }
 
-function auditRows(action: string): { outcome: string; actor_kind: string; actor_id: string | null; detail: string | null }[] {
-	const db = new Database(server.dbPath, { readonly: true });
-	try {
-		return db.prepare('SELECT outcome, actor_kind, actor_id, detail FROM audit_events WHERE action = ? ORDER BY seq').all(action) as never;
-	} finally {
-		db.close();
-	}
+function auditRows(action: string): Promise<{ outcome: string; actor_kind: string; actor_id: string | null; detail: string | null }[]> {
+	return withSql(server, (db) => db.all('SELECT outcome, actor_kind, actor_id, detail FROM audit_events WHERE action = ? ORDER BY seq', [action]), { readonly: true });
 }
 
 describe('phone, email and address between family members (16.10)', () => {
@@ -84,7 +79,7 @@ describe('phone, email and address between family members (16.10)', () => {
 		expect(rosa).toContain(DANIEL.phone);
 		expect(rosa).toContain(DANIEL.email);
 		expect(rosa, 'his address was not part of it').not.toContain(DANIEL.address);
-		const given = auditRows('person.consent.give').filter((r) => r.actor_kind === 'participant' && r.actor_id === people['Daniel Ortiz']);
+		const given = (await auditRows('person.consent.give')).filter((r) => r.actor_kind === 'participant' && r.actor_id === people['Daniel Ortiz']);
 		expect(given.map((r) => r.outcome)).toEqual(['allowed', 'allowed']); // the policy's answer, then the change
 		expect(given[1].detail).toContain('contact');
 
@@ -92,7 +87,7 @@ describe('phone, email and address between family members (16.10)', () => {
 		rosa = await homeOf(family.rosa);
 		expect(rosa).not.toContain(DANIEL.phone);
 		expect(rosa).not.toContain(DANIEL.email);
-		expect(auditRows('person.consent.withdraw').some((r) => r.actor_id === people['Daniel Ortiz'] && r.outcome === 'allowed')).toBe(true);
+		expect((await auditRows('person.consent.withdraw')).some((r) => r.actor_id === people['Daniel Ortiz'] && r.outcome === 'allowed')).toBe(true);
 	});
 
 	it('a keep-apart pair wins over consent: Ana never sees Daniel’s phone, even while he shares it', async () => {
@@ -118,7 +113,7 @@ describe('phone, email and address between family members (16.10)', () => {
 		const refused = await post('/family?/share', family.sofia, { detail: 'contact', share: 'yes' });
 		expect(refused.status).toBe(403);
 		expect(await homeOf(family.rosa)).not.toContain(SOFIA_PHONE);
-		expect(auditRows('person.consent.give').some((r) => r.actor_id === people['Sofia Rivera'] && r.outcome === 'denied')).toBe(true);
+		expect((await auditRows('person.consent.give')).some((r) => r.actor_id === people['Sofia Rivera'] && r.outcome === 'denied')).toBe(true);
 		// Her page offers no button that would be refused, and says whom to ask.
 		const before = await (await get(server.url, '/family', family.sofia)).text();
 		expect(before).not.toContain('Share my phone and email');
@@ -126,7 +121,7 @@ describe('phone, email and address between family members (16.10)', () => {
 
 		expect((await post(`/cases/${ids.caseId}/safety?/sharing`, staff, { personId: people['Sofia Rivera'], shares: 'contact' })).status).toBe(200);
 		expect(await homeOf(family.rosa)).toContain(SOFIA_PHONE);
-		const staffRow = auditRows('person.consent.give').at(-1)!;
+		const staffRow = (await auditRows('person.consent.give')).at(-1)!;
 		expect(staffRow).toMatchObject({ outcome: 'allowed', actor_kind: 'staff' });
 		// Staff see who recorded it and when, on the safety page.
 		expect(await (await get(server.url, `/cases/${ids.caseId}/safety`, staff)).text()).toContain('Phone and email: recorded by Sam Okafor');
@@ -187,7 +182,7 @@ describe('words for people and places, per reader (17.9)', () => {
 		const daniel = await (await get(server.url, '/family', family.daniel)).text();
 		expect(daniel).toContain('Grace Whitfield</strong>, Godmother (Sofia’s godmother)');
 		// The audit trail records the code, never the typed note.
-		const row = auditRows('person.relationship').at(-1)!;
+		const row = (await auditRows('person.relationship')).at(-1)!;
 		expect(row.detail).toContain('GODMOTHER');
 		expect(row.detail).not.toContain('godmother');
 	});
@@ -232,11 +227,11 @@ describe('safety settings that say what is true (17.11, 17.8)', () => {
 	});
 
 	it('refuses to remove a keep-apart pair that does not exist, and audits no removal', async () => {
-		const allowedBefore = auditRows('keep-apart.remove').filter((r) => r.outcome === 'allowed').length;
+		const allowedBefore = (await auditRows('keep-apart.remove')).filter((r) => r.outcome === 'allowed').length;
 		const res = await post(`/cases/${ids.caseId}/safety?/removePair`, staff, { personA: people['Grace Whitfield'], personB: people['Tom Baker'] });
 		expect(res.status).toBe(404);
 		expect(await res.text()).toContain('These two were not kept apart, so nothing changed.');
-		const rows = auditRows('keep-apart.remove');
+		const rows = await auditRows('keep-apart.remove');
 		expect(rows.filter((r) => r.outcome === 'allowed')).toHaveLength(allowedBefore);
 		expect(rows.at(-1)).toMatchObject({ outcome: 'failed', detail: JSON.stringify({ why: 'not-found' }) });
 	});
@@ -244,7 +239,7 @@ describe('safety settings that say what is true (17.11, 17.8)', () => {
 	it('removes a pair that exists with one allowed row', async () => {
 		const res = await post(`/cases/${ids.caseId}/safety?/removePair`, staff, { personA: people['Ana Rivera'], personB: people['Daniel Ortiz'] });
 		expect(res.status).toBe(200);
-		expect(auditRows('keep-apart.remove').at(-1)?.outcome).toBe('allowed');
+		expect((await auditRows('keep-apart.remove')).at(-1)?.outcome).toBe('allowed');
 	});
 
 	it('tells a caseworker with no case what is true: cases cannot be assigned in Hearth yet', async () => {

@@ -5,7 +5,7 @@ import { request, type IncomingHttpHeaders } from 'node:http';
 import { brotliDecompressSync, gunzipSync } from 'node:zlib';
 import { createHash } from 'node:crypto';
 import * as Y from 'yjs';
-import { removeServerFiles, startServer, type RunningServer } from '../support/server.ts';
+import { removeServer, startServer, type RunningServer } from '../support/server.ts';
 import { connect, demoIds, destroy, get, signIn, synced, waitFor } from '../support/clients.ts';
 
 let server: RunningServer;
@@ -20,7 +20,7 @@ beforeAll(async () => {
 
 afterAll(async () => {
 	await server?.stop();
-	if (server) removeServerFiles(server);
+	if (server) await removeServer(server);
 });
 
 describe('pages only for the people assigned to the case', () => {

@@ -4,10 +4,10 @@
 // (POST /__test/clock), so nothing here sleeps through one.
 import { readFileSync, statSync } from 'node:fs';
 import { join } from 'node:path';
-import Database from 'better-sqlite3';
 import { simpleParser } from 'mailparser';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { removeServerFiles, startServer, type RunningServer } from '../support/server.ts';
+import { removeServer, startServer, testEngine, type RunningServer } from '../support/server.ts';
+import { withSql } from '../support/sql.ts';
 import { demoIds, personId, signIn } from '../support/clients.ts';
 import { closedPort, startSmtp, type Received } from '../support/smtp.ts';
 
@@ -35,7 +35,7 @@ beforeAll(async () => {
 
 afterAll(async () => {
 	await server?.stop();
-	if (server) removeServerFiles(server);
+	if (server) await removeServer(server);
 });
 
 /** Moves the server's clock forward and waits for the jobs that came due; returns how many ran. */
@@ -60,13 +60,8 @@ async function inviteRosa(): Promise<{ html: string; ms: number; token: string }
 	return { html, ms: performance.now() - started, token: link.split('/invite/')[1] };
 }
 
-function rows<T>(query: string): T[] {
-	const db = new Database(server.dbPath, { readonly: true });
-	try {
-		return db.prepare(query).all() as T[];
-	} finally {
-		db.close();
-	}
+function rows<T>(query: string): Promise<T[]> {
+	return withSql(server, (db) => db.all<T>(query), { readonly: true });
 }
 
 type JobRow = { id: string; kind: string; status: string; attempts: number; payload: string | null; last_error: string | null; locked_by: string | null };
@@ -96,13 +91,34 @@ describe('an invitation while the mail server is down', () => {
 
 	it('waits in the jobs table, sealed: never the link’s token or Rosa’s address in clear', async () => {
 		// The runner tried once, at once, and recorded why it failed.
-		await expect.poll(() => messageJobs()[0]?.last_error, { timeout: 5000 }).toBe('Delivery failed: could not reach the mail server');
-		const [job] = messageJobs();
+		await expect.poll(async () => (await messageJobs())[0]?.last_error, { timeout: 5000 }).toBe('Delivery failed: could not reach the mail server');
+		const [job] = await messageJobs();
 		expect(job).toMatchObject({ status: 'pending', last_error: 'Delivery failed: could not reach the mail server', locked_by: null });
 		expect(job.payload).toMatch(/^v1\./);
-		const stored = JSON.stringify(rows('SELECT * FROM jobs'));
+		const stored = JSON.stringify(await rows('SELECT * FROM jobs'));
 		for (const clear of [first.token, ROSA_EMAIL, 'rosa.rivera', 'Hola Rosa', '/invite/']) expect(stored).not.toContain(clear);
-		// Nowhere in the database files at all (the person's own record holds her address, so only the token here).
+		expect(await outbox()).toMatchObject([{ id: job.id, status: 'queued', error: 'Delivery failed: could not reach the mail server' }]);
+	});
+
+	// Nowhere in the database at all (the person's own record holds her address, so only the token here).
+	it('nor anywhere else in the database: not in the SQLite file or its log, not in any PostgreSQL table', async () => {
+		if (testEngine === 'postgres') {
+			// Every row of every table, as text (bytes show as hex there: the token's hex is looked for too).
+			const hex = Buffer.from(first.token).toString('hex');
+			await withSql(
+				server,
+				async (db) => {
+					const tables = await db.all<{ name: string }>("SELECT table_name AS name FROM information_schema.tables WHERE table_schema = 'public' AND table_type = 'BASE TABLE'");
+					expect(tables.map((t) => t.name)).toContain('jobs');
+					for (const { name } of tables) {
+						const text = (await db.all<{ row: string }>(`SELECT t::text AS row FROM "${name}" t`)).map((r) => r.row).join('\n');
+						expect(text.includes(first.token) || text.includes(hex), name).toBe(false);
+					}
+				},
+				{ readonly: true }
+			);
+			return;
+		}
 		for (const file of [server.dbPath, `${server.dbPath}-wal`]) {
 			let bytes: Buffer;
 			try {
@@ -112,8 +128,10 @@ describe('an invitation while the mail server is down', () => {
 			}
 			expect(bytes.includes(first.token), file).toBe(false);
 		}
-		expect(outbox()).toMatchObject([{ id: job.id, status: 'queued', error: 'Delivery failed: could not reach the mail server' }]);
-		// The key that seals it was made once next to the database, for this user only.
+	});
+
+	// SQLite only: on PostgreSQL the instances share the key given in HEARTH_SECRET_KEY; there is no key file.
+	it.skipIf(testEngine === 'postgres')('was sealed with a key made once next to the database, for this user only', () => {
 		expect(statSync(join(server.dir, 'hearth-secret.key')).mode & 0o777).toBe(0o600);
 	});
 
@@ -126,8 +144,8 @@ describe('an invitation while the mail server is down', () => {
 			expect(delivered[0].to).toEqual([ROSA_EMAIL]);
 			expect(delivered[0].mail.subject).toContain('le invita');
 			expect(delivered[0].mail.text).toContain(`${server.url}/invite/${first.token}`);
-			expect(outbox()).toMatchObject([{ status: 'sent', error: null }]);
-			expect(messageJobs()).toMatchObject([{ status: 'done', payload: null }]);
+			expect(await outbox()).toMatchObject([{ status: 'sent', error: null }]);
+			expect(await messageJobs()).toMatchObject([{ status: 'done', payload: null }]);
 			// Once only: a later move of the clock sends nothing again.
 			await advance(3_600_000);
 			expect(await mailWith(first.token)).toHaveLength(1);
@@ -142,10 +160,10 @@ describe('a stop while a message waits (SIGTERM)', () => {
 		// The clock moved on an hour above: the worker's session ended (30 minutes idle). She signs in again.
 		staff = await signIn(server.url, 'caseworker@demo.test');
 		const waiting = await inviteRosa();
-		await expect.poll(() => messageJobs().at(-1)?.last_error, { timeout: 5000 }).toBe('Delivery failed: could not reach the mail server');
+		await expect.poll(async () => (await messageJobs()).at(-1)?.last_error, { timeout: 5000 }).toBe('Delivery failed: could not reach the mail server');
 		expect(await server.stop('SIGTERM')).toBe(0);
 		expect(server.output()).toContain('SIGTERM: stopping Hearth');
-		const [job] = messageJobs().slice(-1);
+		const [job] = (await messageJobs()).slice(-1);
 		expect(job).toMatchObject({ status: 'pending', locked_by: null });
 		expect(job.payload).toMatch(/^v1\./);
 
@@ -157,7 +175,7 @@ describe('a stop while a message waits (SIGTERM)', () => {
 			expect(await advance(3 * 3_600_000)).toBeGreaterThanOrEqual(1);
 			const delivered = await mailWith(waiting.token);
 			expect(delivered).toHaveLength(1);
-			expect(outbox().at(-1)).toMatchObject({ id: job.id, status: 'sent' });
+			expect((await outbox()).at(-1)).toMatchObject({ id: job.id, status: 'sent' });
 		} finally {
 			await smtp.close();
 		}
@@ -175,7 +193,7 @@ describe('the test clock', () => {
 			expect(res.status).not.toBe(200);
 		} finally {
 			await plain.stop();
-			removeServerFiles(plain);
+			await removeServer(plain);
 		}
 	});
 });

@@ -33,6 +33,28 @@ describe('refusals of callers who are not signed in', () => {
 		expect(r.note(refusal('203.0.113.5', T0 + 60_001))).toBe('row');
 	});
 
+	it('counts requests still being answered toward the limit: a burst sent at once gets no more through than one by one', () => {
+		const r = new AnonymousRefusals(policy);
+		// Ten at once, none answered yet: as many as the limit are let through, the rest answered 429.
+		const admitted = Array.from({ length: 10 }, () => r.admit('203.0.113.5', T0));
+		expect(admitted).toEqual([true, true, true, true, true, true, false, false, false, false]);
+		expect(r.admit('198.51.100.7', T0)).toBe(true);
+		// Answered without a refusal: its place is free again.
+		r.answered('203.0.113.5', T0);
+		expect(r.admit('203.0.113.5', T0 + 1)).toBe(true);
+		// Refused, then answered: the refusal keeps the place.
+		r.note(refusal('203.0.113.5', T0 + 2));
+		r.answered('203.0.113.5', T0);
+		expect(r.admit('203.0.113.5', T0 + 3)).toBe(false);
+		for (let i = 0; i < 5; i++) r.answered('203.0.113.5', T0);
+		expect(r.admit('203.0.113.5', T0 + 4)).toBe(true);
+		// A new window starts afresh; an answer from the window before changes nothing in it.
+		const next = Array.from({ length: 7 }, () => r.admit('203.0.113.5', T0 + 60_000));
+		expect(next.filter(Boolean)).toHaveLength(6);
+		r.answered('203.0.113.5', T0);
+		expect(r.admit('203.0.113.5', T0 + 60_001)).toBe(false);
+	});
+
 	it('caps the rows of all addresses together, so many addresses at once cannot fill the trail either', () => {
 		const r = new AnonymousRefusals(policy);
 		const answers = Array.from({ length: 20 }, (_, i) => r.note(refusal(`192.0.2.${i}`, T0 + i)));

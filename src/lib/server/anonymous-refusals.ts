@@ -3,7 +3,12 @@
 // ids: the first few refusals of an address in a window are written as their own audit entries, the rest
 // are counted and written as one summary entry per address, action, case and reason when the window ends
 // (so the record that they happened is kept, with how many, first and last time). An address that goes on
-// past the limit is answered 429 until the window ends. Pure bookkeeping: audit.ts writes the entries.
+// past the limit is answered 429 until the window ends. A request let through counts toward that limit while
+// it is being answered (it may yet be refused): a burst sent all at once gets no more answers than the same
+// requests sent one by one (where each refusal is counted before the next is looked at). Without that, on
+// PostgreSQL and Redis, where the look, the route and the count each wait, a burst of 100 all passed the
+// look before the first refusal was counted (tests/integration/audit-flood.test.ts). Pure bookkeeping:
+// audit.ts writes the entries.
 // The counts per address (which decide row, summary or 429) live in this process on one instance, and on
 // Redis with several (redis/limits.ts), so that an address cannot multiply its refusals by the number of
 // instances; the summaries stay with the instance that counted them (each writes its own).
@@ -49,18 +54,29 @@ export interface RefusalCounts {
 	take(address: string, windowStart: number, policy: AnonymousRefusalPolicy): 'row' | 'counted' | Promise<'row' | 'counted'>;
 	/** How many refusals `address` has in that window. */
 	seen(address: string, windowStart: number): number | Promise<number>;
+	/**
+	 * In one step: whether `address`'s refusals in that window and its requests still being answered
+	 * together stay under `limit`, and if so one more request being answered. `ttlMs`: how long a count
+	 * left by an instance that died mid-request may last.
+	 */
+	admit(address: string, windowStart: number, limit: number, ttlMs: number): boolean | Promise<boolean>;
+	/** One request admitted in that window has been answered (its refusal, if any, already counted). */
+	answered(address: string, windowStart: number): void | Promise<void>;
 }
 
 /** The counts of one process. */
 export class LocalRefusalCounts implements RefusalCounts {
 	private windowStart = -Infinity;
 	private readonly perAddress = new Map<string, number>();
+	/** Requests of each address admitted in this window and not yet answered (no entry: none). */
+	private readonly answering = new Map<string, number>();
 	private written = 0;
 
 	private roll(windowStart: number): void {
 		if (windowStart <= this.windowStart) return;
 		this.windowStart = windowStart;
 		this.perAddress.clear();
+		this.answering.clear();
 		this.written = 0;
 	}
 
@@ -78,6 +94,22 @@ export class LocalRefusalCounts implements RefusalCounts {
 	seen(address: string, windowStart: number): number {
 		this.roll(windowStart);
 		return this.perAddress.get(address) ?? 0;
+	}
+
+	admit(address: string, windowStart: number, limit: number): boolean {
+		this.roll(windowStart);
+		const busy = this.answering.get(address) ?? 0;
+		if ((this.perAddress.get(address) ?? 0) + busy >= limit) return false;
+		this.answering.set(address, busy + 1);
+		return true;
+	}
+
+	answered(address: string, windowStart: number): void {
+		// Admitted in a window that has ended: its count went with it.
+		if (windowStart !== this.windowStart) return;
+		const busy = (this.answering.get(address) ?? 0) - 1;
+		if (busy > 0) this.answering.set(address, busy);
+		else this.answering.delete(address);
 	}
 }
 
@@ -131,6 +163,21 @@ export class AnonymousRefusals {
 	blocked(clientAddress: string | null, now: number): boolean | Promise<boolean> {
 		const seen = this.counts.seen(clientAddress ?? 'unknown', this.windowOf(now));
 		return typeof seen === 'number' ? seen >= this.policy.limitPerAddress : seen.then((n) => n >= this.policy.limitPerAddress);
+	}
+
+	/**
+	 * Whether to answer a request of a caller who is not signed in from `clientAddress` at `now` (false:
+	 * answer 429), counting its refusals and its requests still being answered. Admitted, it counts toward
+	 * the limit until `answered(clientAddress, now)` (the same `now`) is called, after its refusal, if any,
+	 * was noted.
+	 */
+	admit(clientAddress: string | null, now: number): boolean | Promise<boolean> {
+		return this.counts.admit(clientAddress ?? 'unknown', this.windowOf(now), this.policy.limitPerAddress, 2 * this.policy.windowMs);
+	}
+
+	/** A request `admit` let through at `now` has been answered. */
+	answered(clientAddress: string | null, now: number): void | Promise<void> {
+		return this.counts.answered(clientAddress ?? 'unknown', this.windowOf(now));
 	}
 
 	/** The summaries of windows that have ended (all of them when `all`, at shutdown), no longer kept here. */

@@ -177,11 +177,18 @@ export function flushAnonymousRefusals(db: Db): Promise<void> {
 }
 
 /**
- * Whether a caller who is not signed in, from this address, has used up its refusals for now: the hook
- * answers 429 and counts that answer as one more refusal.
+ * Whether to answer a caller who is not signed in, from this address, at `now`: false when its refusals
+ * and its requests still being answered have reached the limit (the hook answers 429 and counts that answer
+ * as one more refusal). Once admitted, the request counts toward the limit until `anonymousAnswered` (with
+ * the same `now`), so that a burst sent at once gets no more through than one by one.
  */
-export function anonymousRefusalsExhausted(clientAddress: string | null, now = clockNow()): boolean | Promise<boolean> {
-	return refusalState().refusals.blocked(clientAddress, now);
+export function admitAnonymous(clientAddress: string | null, now = clockNow()): boolean | Promise<boolean> {
+	return refusalState().refusals.admit(clientAddress, now);
+}
+
+/** A request that admitAnonymous let through at `now` has been answered, its refusal (if any) counted. */
+export function anonymousAnswered(clientAddress: string | null, now: number): void | Promise<void> {
+	return refusalState().refusals.answered(clientAddress, now);
 }
 
 /** Starts counting afresh under `policy` (tests). */

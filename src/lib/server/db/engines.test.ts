@@ -1,9 +1,9 @@
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
-import { count, eq } from 'drizzle-orm';
+import { count, eq, like } from 'drizzle-orm';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { affected, closeDatabase, engineOf, first, isTx, migrateDatabase, openDatabase, openPostgres, tablesOf, transact, type Db } from './index';
+import { affected, closeDatabase, engineOf, first, forUpdate, isTx, migrateDatabase, openDatabase, openPostgres, tablesOf, transact, type Db } from './index';
 import { verifyAuditChain, writeAudit, type AuditEntry } from '../audit';
 import { createTestDatabase } from '../../../../tests/support/postgres';
 
@@ -148,6 +148,25 @@ function engineSuite(label: 'sqlite' | 'pg', start: () => Promise<Engine>) {
 			await addAgency(engine.db, 'counted');
 			expect(await affected(engine.db.update(agencies).set({ name: 'x' }).where(eq(agencies.id, 'counted')))).toBe(1);
 			expect(await affected(engine.db.update(agencies).set({ name: 'x' }).where(eq(agencies.id, 'nobody')))).toBe(0);
+		});
+
+		it('holds "at most two" when eight transactions at once each lock the row (forUpdate), count, then write', async () => {
+			const { agencies } = tablesOf(engine.db);
+			await addAgency(engine.db, 'gate');
+			const second = engine.open();
+			const tries = Array.from({ length: 8 }, (_, i) =>
+				transact(i % 2 ? second : engine.db, async (tx) => {
+					await forUpdate(tx, tx.select({ id: agencies.id }).from(agencies).where(eq(agencies.id, 'gate')));
+					const { n } = (await first(tx.select({ n: count() }).from(agencies).where(like(agencies.id, 'gated-%'))))!;
+					// On purpose: time for the others to count too (without the lock, on PostgreSQL, all eight would see 0).
+					await new Promise((r) => setTimeout(r, 20));
+					if (n >= 2) return false;
+					await addAgency(tx, `gated-${i}`);
+					return true;
+				})
+			);
+			expect((await Promise.all(tries)).filter(Boolean)).toHaveLength(2);
+			expect((await first(engine.db.select({ n: count() }).from(agencies).where(like(agencies.id, 'gated-%'))))!.n).toBe(2);
 		});
 
 		it('keeps one unbroken audit chain when two instances write 200 entries at once, in and out of transactions', async () => {

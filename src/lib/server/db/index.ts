@@ -364,6 +364,17 @@ export function skipLocked<Q>(db: Db, query: Q): Q {
 }
 
 /**
+ * A SELECT that, on PostgreSQL, locks the rows it reads until the transaction ends (`FOR UPDATE`): a second
+ * transaction that locks them waits for the first to commit, and then sees what it wrote. For a check and the
+ * write it allows ("at most N an hour"), which under PostgreSQL's READ COMMITTED two transactions at once would
+ * both pass. SQLite has one writer at a time (BEGIN IMMEDIATE): the query as it is.
+ */
+export function forUpdate<Q>(db: Db, query: Q): Q {
+	if (engineOf(db) !== 'pg') return query;
+	return (query as unknown as { for: (strength: 'update') => Q }).for('update');
+}
+
+/**
  * How many rows an UPDATE or DELETE (without RETURNING) changed: `await affected(db.update(t).set(…).where(…))`.
  * SQLite reports `changes`, PostgreSQL `rowCount`.
  */

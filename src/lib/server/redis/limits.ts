@@ -74,6 +74,20 @@ if seen <= tonumber(ARGV[1]) then
 end
 return 0`;
 
+/** KEYS: this address's refusals in the window, its requests being answered. ARGV: limit, ttl ms. 1: admitted. */
+const ADMIT = `
+local seen = tonumber(redis.call('GET', KEYS[1]) or '0')
+local busy = tonumber(redis.call('GET', KEYS[2]) or '0')
+if seen + busy >= tonumber(ARGV[1]) then return 0 end
+redis.call('INCR', KEYS[2])
+redis.call('PEXPIRE', KEYS[2], ARGV[2])
+return 1`;
+
+/** KEYS: this address's requests being answered in the window. */
+const ANSWERED = `
+if redis.call('DECR', KEYS[1]) <= 0 then redis.call('DEL', KEYS[1]) end
+return 1`;
+
 async function run(link: RedisLink, script: string, keys: string[], args: (string | number)[]): Promise<number> {
 	const answer = await link.commands.eval(script, keys.length, ...keys, ...args.map(String));
 	return Number(answer);
@@ -147,5 +161,17 @@ export class RedisRefusalCounts implements RefusalCounts {
 
 	async seen(address: string, windowStart: number): Promise<number> {
 		return Number((await this.link.commands.get(this.key(windowStart, address))) ?? 0);
+	}
+
+	private busyKey(windowStart: number, address: string): string {
+		return `${this.link.prefix}refusals:${windowStart}:busy:${address}`;
+	}
+
+	async admit(address: string, windowStart: number, limit: number, ttlMs: number): Promise<boolean> {
+		return (await run(this.link, ADMIT, [this.key(windowStart, address), this.busyKey(windowStart, address)], [limit, ttlMs])) === 1;
+	}
+
+	async answered(address: string, windowStart: number): Promise<void> {
+		await run(this.link, ANSWERED, [this.busyKey(windowStart, address)], []);
 	}
 }

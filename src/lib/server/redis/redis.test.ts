@@ -133,6 +133,29 @@ describe.skipIf(!url)('on Redis, shared by instances', () => {
 			const counted = [...a.takeDue(T0, true), ...b.takeDue(T0, true)].reduce((n, s) => n + s.count, 0);
 			expect(counted).toBe(3);
 		});
+
+		it('counts requests still being answered on either instance toward the limit, so a burst at once gets no more through', async () => {
+			const policy = { windowMs: 60_000, rowsPerAddress: 3, rowsInAll: 100, limitPerAddress: 6 };
+			const a = new AnonymousRefusals(policy, new RedisRefusalCounts(one));
+			const b = new AnonymousRefusals(policy, new RedisRefusalCounts(two));
+			const T1 = 12_000_000;
+			const refusal = (at: number) => ({ clientAddress: '203.0.113.6', action: 'meeting.view', resourceType: 'meeting', caseId: null, why: 'not-found', at });
+			// Ten at once over both instances, none answered yet: six let through, four refused.
+			const admitted = await Promise.all(Array.from({ length: 10 }, (_, i) => (i % 2 ? a : b).admit('203.0.113.6', T1)));
+			expect(admitted.filter(Boolean)).toHaveLength(6);
+			expect(await a.admit('198.51.100.8', T1)).toBe(true);
+			// Answered without a refusal on one instance: a place is free on the other.
+			await a.answered('203.0.113.6', T1);
+			expect(await b.admit('203.0.113.6', T1 + 1)).toBe(true);
+			// Refused, then answered: the refusal keeps the place.
+			await a.note(refusal(T1 + 2));
+			await a.answered('203.0.113.6', T1);
+			expect(await b.admit('203.0.113.6', T1 + 3)).toBe(false);
+			for (let i = 0; i < 5; i++) await b.answered('203.0.113.6', T1);
+			expect(await a.admit('203.0.113.6', T1 + 4)).toBe(true);
+			// The next window starts afresh.
+			expect(await b.admit('203.0.113.6', T1 + 60_000)).toBe(true);
+		});
 	});
 
 	describe('control messages', () => {

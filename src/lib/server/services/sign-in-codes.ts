@@ -1,5 +1,5 @@
 import { and, eq, gt, inArray, isNull, lt, sql } from 'drizzle-orm';
-import { first, type Db, tablesOf } from '../db/index.ts';
+import { first, forUpdate, type Db, tablesOf } from '../db/index.ts';
 import type { invites } from '../db/schema.ts';
 import { newId } from '../ids.ts';
 import { createSession } from '../auth/session.ts';
@@ -136,7 +136,7 @@ export async function requestSignInCode(ctx: RequestContext, asker: CodeAsker): 
 
 /** A new code for each of these invitations that may have one, each sent right after; what was done, for the last. */
 async function issueCodes(ctx: RequestContext, found: InviteRow[], askedBy: 'link' | 'destination'): Promise<ComeBackWay | 'too-many' | null> {
-	const { signInCodes } = tablesOf(ctx);
+	const { invites, signInCodes } = tablesOf(ctx);
 	const now = ctx.now;
 	if (found.length === 0) await audit(ctx, 'sign-in-code.send', 'denied', null, { why: 'unknown' });
 	let sent: ComeBackWay | 'too-many' | null = null;
@@ -149,8 +149,11 @@ async function issueCodes(ctx: RequestContext, found: InviteRow[], askedBy: 'lin
 		}
 		const code = newVerifyCode();
 		// The hour's count, the replacement and the new code in one transaction with its audit entry: two
-		// requests at once cannot both squeeze past CODES_PER_HOUR.
+		// requests at once cannot both squeeze past CODES_PER_HOUR. On PostgreSQL the invitation's row is
+		// locked first, so the second waits for the first to commit and counts its code (without the lock,
+		// eight requests at once got eight codes: family-sign-in-again.test.ts).
 		const issued = await inTransaction(ctx, async (tx) => {
+			await forUpdate(tx.db, tx.db.select({ id: invites.id }).from(invites).where(eq(invites.id, invite.id)));
 			const lastHour = await tx.db
 				.select({ id: signInCodes.id })
 				.from(signInCodes)
