@@ -7,7 +7,7 @@ import { english, expectAccessible, invite, joinByLink, openDemoMeeting, personA
 
 const phone = (({ viewport, deviceScaleFactor, isMobile, hasTouch }) => ({ viewport, deviceScaleFactor, isMobile, hasTouch }))(devices['iPhone 13']);
 
-test('a parent adds a card from a phone; the facilitator sees it within a second and moves it; a relative rewords it', async ({ browser }) => {
+test('a parent adds a card from a phone; the facilitator sees it within a second and moves it; a relative rewords it; an action item the parent takes on', async ({ browser }) => {
 	const sam = await personAt(browser, 'caseworker@demo.test');
 	const danielInvite = await invite(sam.page, 'Daniel Ortiz', { toMeeting: true });
 	const luciaInvite = await invite(sam.page, 'Lucia Ortiz', { toMeeting: true });
@@ -61,6 +61,20 @@ test('a parent adds a card from a phone; the facilitator sees it within a second
 	await dana.page.reload();
 	await expect(dana.page.getByRole('list', { name: needs }).getByRole('listitem').filter({ hasText: words })).toHaveCount(1);
 	await expect(dana.page.getByRole('heading', { level: 3, name: worries })).toBeVisible();
+
+	// An action item Daniel takes on himself, by a date: Dana sees who and when, ticks it done, and he sees it done.
+	const task = uniqueText('Ask the school about the bus pass');
+	const addItem = parent.page.getByRole('group', { name: english('action_item_add_heading') });
+	await addItem.getByLabel(english('action_item_what')).fill(task);
+	await addItem.getByLabel(english('action_item_who')).selectOption({ label: 'Daniel Ortiz' });
+	await addItem.getByLabel(english('action_item_when')).fill('2027-01-15');
+	await addItem.getByRole('button', { name: english('action_item_add') }).click();
+	const danaItem = dana.page.getByRole('list', { name: english('action_items_heading') }).getByRole('listitem').filter({ hasText: task });
+	await expect(danaItem).toBeVisible({ timeout: 1000 });
+	await expect(danaItem).toContainText('Daniel Ortiz');
+	await expect(danaItem).toContainText(english('action_item_due', { date: 'January 15, 2027' }));
+	await danaItem.getByRole('checkbox').check();
+	await expect(parent.page.getByRole('list', { name: english('action_items_heading') }).getByRole('listitem').filter({ hasText: task }).getByRole('checkbox')).toBeChecked({ timeout: 1000 });
 
 	await expectAccessible(parent.page);
 	await expectAccessible(dana.page);

@@ -24,6 +24,7 @@ export const FAMILY_FACING_PREFIXES: readonly string[] = [
 	'invite_', // the invitation page, its email and text message, its code (staff's invite form: see below)
 	'join_', // joining with a code read over the phone
 	'session_', // the parts of a meeting a family member is in (whole team, family time)
+	'action_item', // the meeting's action items: who does what by when
 	'board_', // the meeting's board: its columns, cards and their words
 	'agenda_', // the meeting's agenda, its stages and timer, and how the meeting works (the facilitator's controls: below)
 	'sessions_device_' // "Chrome on an Android phone": the devices page, where a family member is signed in
