@@ -97,6 +97,8 @@ const MATRIX: Entry[] = [
 	{ route: '/meetings/[meetingId]', method: 'POST', path: (i) => `/meetings/${i.meetingId}?/removeMember`, body: (i) => ({ meetingSessionId: i.anaSessionId, personId: i.tom }), expect: caseStaff(200) },
 	{ route: '/meetings/[meetingId]', method: 'POST', path: (i) => `/meetings/${i.meetingId}?/separate`, body: (i) => ({ personId: i.tom }), expect: caseStaff(200) },
 	{ route: '/meetings/[meetingId]', method: 'POST', path: (i) => `/meetings/${i.meetingId}?/familyTime`, expect: caseStaff(200) },
+	// Recording the decision: the case's facilitator only (her empty form gets "please fix": 400).
+	{ route: '/meetings/[meetingId]', method: 'POST', path: (i) => `/meetings/${i.meetingId}?/decision`, body: () => ({ consensus: 'yes' }), expect: row(303, { onCase: 403, facilitator: 400, admin: 403, outsider: 403 }, { parent: 403, survivor: 403, observer: 403 }) },
 	// Running the agenda (stages, timer): the case's facilitator only (setting it up twice is still 200).
 	{ route: '/meetings/[meetingId]', method: 'POST', path: (i) => `/meetings/${i.meetingId}?/agenda`, body: () => ({ do: 'start' }), expect: row(303, { onCase: 403, facilitator: 200, admin: 403, outsider: 403 }, { parent: 403, survivor: 403, observer: 403 }) },
 	// No such family time: refused alike for everyone signed in (ids are not to be probed); the rules are in family-access.test.ts.

@@ -15,7 +15,10 @@ export const ACTIONS_FIELD = 'actions';
 /** The longest action item (characters). */
 export const MAX_ACTION_LENGTH = 500;
 
-/** A calendar date, YYYY-MM-DD, that exists (2026-02-30 does not). */
+/**
+ * A calendar date, YYYY-MM-DD, that exists (2026-02-30 does not): time.ts isCalendarDay's rule, without
+ * Temporal, so that the page's action-items chunk stays small.
+ */
 export function isCalendarDate(value: unknown): value is string {
 	if (typeof value !== 'string' || !/^\d{4}-\d{2}-\d{2}$/.test(value)) return false;
 	const [y, m, d] = value.split('-').map(Number);

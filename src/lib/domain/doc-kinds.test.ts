@@ -42,11 +42,12 @@ describe('shared-document kinds', () => {
 		expect(checkChange(meeting, withItems([], [['secret', ['value']]]), facilitator)).toBe('shape');
 	});
 
-	it('refuse the agenda from any browser, the facilitator’s too: the server writes it (agenda.ts, with the server’s clock)', () => {
+	it('refuse the agenda and the recorded decision from any browser, the facilitator’s too: the server writes them (agenda.ts, decision.ts)', () => {
 		const meeting = DOC_KIND_SPECS.meeting;
 		for (const writer of [facilitator, { kind: 'staff' as const, role: 'caseworker' }, { kind: 'participant' as const, role: 'PARENT' }]) {
 			expect(checkChange(meeting, change([['agenda', ['stages', 'current']]]), writer)).toBe('read-only');
 			expect(checkChange(meeting, change([['agenda', ['timer']]]), writer)).toBe('read-only');
+			expect(checkChange(meeting, change([['outcome', ['consensus']]]), writer)).toBe('read-only');
 		}
 		expect(checkChange(meeting, change([['notes', [null]]]), { kind: 'participant', role: 'PARENT' })).toBeNull();
 	});

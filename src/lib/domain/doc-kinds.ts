@@ -3,6 +3,7 @@ import type { DocKind } from './doc-id.ts';
 import type { RefusalReason } from './collab-protocol.ts';
 import { NOTES_FIELD } from './meeting-doc.ts';
 import { AGENDA_FIELD } from './agenda.ts';
+import { OUTCOME_FIELD } from './decision.ts';
 import { BOARD_FIELD, CARD_SCHEMA } from './board.ts';
 import { ACTIONS_FIELD, ACTION_ITEM_SCHEMA } from './action-items.ts';
 import type { RecordSchema } from './records.ts';
@@ -79,7 +80,7 @@ export type DocKindSpec = {
  * current stage, the timer), the board, the decision draft and the action items come with the meeting room,
  * which gives them their rules here. A separate part of a meeting, or family time, has its own notes.
  */
-const MEETING_ROOTS: DocKindSpec['roots'] = { [NOTES_FIELD]: 'xml', [AGENDA_FIELD]: 'map', [BOARD_FIELD]: 'array', decision: 'text', [ACTIONS_FIELD]: 'array' };
+const MEETING_ROOTS: DocKindSpec['roots'] = { [NOTES_FIELD]: 'xml', [AGENDA_FIELD]: 'map', [BOARD_FIELD]: 'array', decision: 'text', [ACTIONS_FIELD]: 'array', [OUTCOME_FIELD]: 'map' };
 
 /** The table of kinds. `meeting:<meetingId>` is the joint session's; `session:<id>` a separate or family part's. */
 export const DOC_KIND_SPECS: Readonly<Record<DocKind, DocKindSpec>> = {
@@ -92,7 +93,8 @@ export const DOC_KIND_SPECS: Readonly<Record<DocKind, DocKindSpec>> = {
 		// The agenda (stages, current stage, timer) is the server's to write (agenda.ts): the facilitator's
 		// changes go through the agenda endpoint, with the policy, the audit trail and the server's clock. A
 		// browser that writes it itself is refused, whoever it is.
-		check: (change) => (change.roots.has(AGENDA_FIELD) ? 'read-only' : null)
+		// So is the recorded decision (decision.ts): the facilitator records it through the meeting page.
+		check: (change) => (change.roots.has(AGENDA_FIELD) || change.roots.has(OUTCOME_FIELD) ? 'read-only' : null)
 	},
 	session: { kind: 'session', belongsTo: 'meeting-session', roots: { [NOTES_FIELD]: 'xml' }, richText: [NOTES_FIELD] },
 	plan: {

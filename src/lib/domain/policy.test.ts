@@ -60,6 +60,12 @@ describe('the one access policy', () => {
 		expect(can(staff('admin', [[caseA, 'facilitator']]), 'run', meeting)).toBe(false);
 		const parent: ParticipantActor = { kind: 'participant', participantId: 'pa1', personId: 'p1', caseId: caseA, role: 'PARENT', keepApartWith: new Set(), meetingId: null, meetingSessionIds: new Set(['joint']) };
 		expect(can(parent, 'run', meeting)).toBe(false);
+		// Recording the decision: the same people.
+		expect(can(staff('facilitator', [[caseA, 'facilitator']]), 'decide', meeting)).toBe(true);
+		for (const role of ['caseworker', 'supervisor'] as const) expect(can(staff(role, [[caseA, role]]), 'decide', meeting)).toBe(false);
+		expect(can(staff('facilitator', [['another-case', 'facilitator']]), 'decide', meeting)).toBe(false);
+		expect(can(staff('admin', [[caseA, 'facilitator']]), 'decide', meeting)).toBe(false);
+		expect(can(parent, 'decide', meeting)).toBe(false);
 	});
 
 	it('lets only the caseworker and supervisor of a case manage it', () => {

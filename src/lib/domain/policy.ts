@@ -102,7 +102,8 @@ export type ResourceOf<T extends ResourceType> = Extract<Resource, { type: T }>;
  * not compile while `sign` is not listed for `case`, and is refused at run time if it gets through (a
  * widened string, a form field).
  *
- * `run` on a meeting is running it in the room: the agenda's stages and timer (agenda.ts).
+ * `run` on a meeting is running it in the room: the agenda's stages and timer (agenda.ts); `decide` is
+ * recording its decision (decision.ts).
  * `manage` on a case is closing or reassigning it; on a document, deciding who else may read it (for family
  * time, a family member sharing the family's notes with the team); on invites, safety settings and user
  * accounts, changing them.
@@ -111,7 +112,7 @@ export const ACTIONS = {
 	'case-list': ['view'],
 	case: ['view', 'edit', 'manage'],
 	'family-home': ['view'],
-	meeting: ['view', 'edit', 'run'],
+	meeting: ['view', 'edit', 'run', 'decide'],
 	'meeting-session': ['view'],
 	document: ['view', 'edit', 'manage'],
 	'person-detail': ['view'],
@@ -205,7 +206,9 @@ const STAFF_RULES: Rules<StaffActor> = {
 		edit: caseStaff,
 		// The facilitator runs the meeting (domain.md §1: internal, not case-carrying); the caseworker and the
 		// supervisor take part in it like everyone else.
-		run: (actor, r) => onCase(actor, r.caseId) && actor.assignments.get(r.caseId) === 'facilitator'
+		run: (actor, r) => onCase(actor, r.caseId) && actor.assignments.get(r.caseId) === 'facilitator',
+		// The facilitator records the decision, the agency's too when the team did not agree (naming who made it).
+		decide: (actor, r) => onCase(actor, r.caseId) && actor.assignments.get(r.caseId) === 'facilitator'
 	},
 	'meeting-session': { view: caseStaff },
 	document: {

@@ -25,6 +25,7 @@ export const FAMILY_FACING_PREFIXES: readonly string[] = [
 	'join_', // joining with a code read over the phone
 	'session_', // the parts of a meeting a family member is in (whole team, family time)
 	'action_item', // the meeting's action items: who does what by when
+	'decision_', // the meeting's recorded decision (the facilitator's form and the caseworker's reminder: below)
 	'board_', // the meeting's board: its columns, cards and their words
 	'agenda_', // the meeting's agenda, its stages and timer, and how the meeting works (the facilitator's controls: below)
 	'sessions_device_' // "Chrome on an Android phone": the devices page, where a family member is signed in
@@ -63,6 +64,9 @@ export const FAMILY_FACING_KEYS: readonly string[] = [
 /** Staff's side of a family-facing prefix: the invitation form and list that only staff use. */
 export const STAFF_ONLY_PREFIXES: readonly string[] = [
 	'agenda_run_', // the facilitator's agenda controls
+	'decision_form_', // the facilitator's form to record the decision
+	'decision_problem_', // and what it says when something is missing
+	'decision_review_', // the reminder emailed to the caseworker on the review date
 	'invite_form_',
 	'invite_channel_',
 	'invite_created_',

@@ -1,7 +1,8 @@
 import { afterAll, beforeAll, describe, expect, inject, it, vi } from 'vitest';
 import * as Y from 'yjs';
 import { eq } from 'drizzle-orm';
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { spawn } from 'node:child_process';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { closeDatabase, migrateDatabase, openDatabase, openPostgres, tablesOf, type Db } from '../db/index';
@@ -236,7 +237,39 @@ logSuite('sqlite, commit thread', sqliteEngine);
 if (postgresUrl) logSuite('pg', () => pgEngine(postgresUrl));
 else describe.skip('the collab log on pg (PostgreSQL does not answer: see the line printed above)', () => it('skipped', () => undefined));
 
-describe('the commit thread, when it fails', () => {
+describe('the commit thread', () => {
+	it('keeps a process alive until what it holds is committed: a shutdown that only waits for it finishes, nothing lost', async () => {
+		const engine = await sqliteEngine();
+		const dir = mkdtempSync(join(tmpdir(), 'hearth-thread-exit-'));
+		const file = engine.db.$client.name;
+		const here = (m: string) => new URL(m, import.meta.url).pathname;
+		// A process whose last work is an append on the thread, then flush and close: nothing else holds its
+		// event loop (the thread is not referenced while idle). It must not end before the commit.
+		writeFileSync(
+			join(dir, 'last-work.ts'),
+			`import { openDatabase } from ${JSON.stringify(here('../db/index.ts'))};
+import { UpdateLog } from ${JSON.stringify(here('./update-log.ts'))};
+import { writeFileSync } from 'node:fs';
+const log = new UpdateLog(openDatabase(${JSON.stringify(file)}), { commitThread: true });
+await log.ready;
+const id = await log.append('meeting:last-work', new Uint8Array([4, 2]));
+await log.flush();
+await log.close();
+writeFileSync(${JSON.stringify(join(dir, 'done'))}, String(id));
+`
+		);
+		try {
+			const code = await new Promise<number | null>((resolve) => spawn(process.execPath, [join(dir, 'last-work.ts')], { stdio: 'inherit' }).on('exit', resolve));
+			expect(code).toBe(0);
+			const id = Number(readFileSync(join(dir, 'done'), 'utf8'));
+			expect(await rowIds(engine.other, 'meeting:last-work')).toEqual([id]);
+		} finally {
+			rmSync(dir, { recursive: true, force: true });
+			await engine.close();
+		}
+	});
+
+
 	it('rejects what it held (never acknowledged as saved), then commits on the main thread', async () => {
 		const engine = await sqliteEngine();
 		const log = new UpdateLog(engine.db, { commitThread: true });

@@ -638,6 +638,11 @@ export class CollabServer implements CollabControl {
 		return closed;
 	}
 
+	/** Resolves once the update log can commit without a start-up wait (boot waits for it). */
+	get ready(): Promise<void> {
+		return this.log.ready;
+	}
+
 	/** SIGTERM: stop accepting, commit what is pending, compact, close sockets with 1012 (restart). */
 	async shutdown(graceMs = 2000): Promise<void> {
 		this.accepting = false;

@@ -60,6 +60,11 @@ export class UpdateLog {
 		this.store = collabStoreOf(db, opts);
 	}
 
+	/** Resolves once commits need no start-up wait (the commit thread, if any, is open). */
+	get ready(): Promise<void> {
+		return this.store.ready;
+	}
+
 	/** Ends the commit thread, if any, once what it holds is committed. */
 	close(): Promise<void> {
 		return this.store.close();

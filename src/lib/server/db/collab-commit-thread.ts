@@ -9,6 +9,8 @@ import { SqliteCollabStore, type CommitThreadAnswer, type CommitThreadRequest } 
 const { file } = workerData as { file: string };
 const db = openDatabase(file);
 const store = new SqliteCollabStore(db);
+// Open and ready: answer 0 tells the main thread (the server waits for it before it says it is running).
+parentPort!.postMessage({ n: 0, ok: true } satisfies CommitThreadAnswer);
 
 function answer(request: CommitThreadRequest): CommitThreadAnswer {
 	switch (request.op) {

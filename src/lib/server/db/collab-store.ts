@@ -57,6 +57,8 @@ export interface CollabStore {
 	claimClientId(docId: string, clientId: number, owner: string, now: number): MaybePromise<string>;
 	/** Ends what the store started of its own (the commit thread); the database handle stays open. */
 	close(): Promise<void>;
+	/** Resolves once the store can commit without a start-up wait (the commit thread has opened the file). */
+	readonly ready: Promise<void>;
 }
 
 /**
@@ -78,6 +80,7 @@ const { collabUpdates, collabSnapshots, collabClientIds } = schema;
 export class SqliteCollabStore implements CollabStore {
 	readonly engine = 'sqlite' as const;
 	readonly commitsInTurn: boolean = true;
+	readonly ready = Promise.resolve();
 	private readonly db: Db;
 	private readonly insert;
 
@@ -198,17 +201,28 @@ export type CommitThreadAnswer =
 class SqliteThreadCollabStore implements CollabStore {
 	readonly engine = 'sqlite' as const;
 	readonly commitsInTurn = false;
+	readonly ready: Promise<void>;
 	private readonly here: SqliteCollabStore;
 	private worker: Worker | null;
 	private next = 1;
 	private readonly waiting = new Map<number, { resolve: (a: CommitThreadAnswer & { ok: true }) => void; reject: (err: Error) => void }>();
 	private readonly asked = new Set<Promise<unknown>>();
+	private closing = false;
 
 	constructor(db: Db, file: string) {
 		this.here = new SqliteCollabStore(db);
 		const worker = new Worker(new URL('./collab-commit-thread.ts', import.meta.url), { workerData: { file } });
 		this.worker = worker;
-		// The thread never keeps the process alive: shutdown flushes, then close() ends it.
+		// Answer 0: the thread has opened the file (about a second of loading on a busy machine). Commits asked
+		// before then wait for it; the server waits for it before it says it is running. Never rejects: a
+		// thread that fails to start leaves the store committing here.
+		this.ready = new Promise<void>((resolve) => {
+			this.waiting.set(0, { resolve: () => resolve(), reject: () => resolve() });
+			worker.ref();
+		}).then(() => {
+			if (this.asked.size === 0 && !this.closing) worker.unref();
+		});
+		// Idle, the thread does not keep the process alive (ask() references it while it holds something).
 		worker.unref();
 		worker.on('message', (answer: CommitThreadAnswer) => {
 			const w = this.waiting.get(answer.n);
@@ -231,12 +245,20 @@ class SqliteThreadCollabStore implements CollabStore {
 	private ask(request: DistributiveOmit<CommitThreadRequest, 'n'>): Promise<CommitThreadAnswer & { ok: true }> | null {
 		if (!this.worker) return null;
 		const n = this.next++;
+		const worker = this.worker;
 		const asked = new Promise<CommitThreadAnswer & { ok: true }>((resolve, reject) => {
 			this.waiting.set(n, { resolve, reject });
-			this.worker!.postMessage({ ...request, n });
+			worker.postMessage({ ...request, n });
 		});
+		// While the thread holds something, it keeps the process alive: an unreferenced worker does not, and
+		// a shutdown awaiting its last commit would otherwise end with the event loop empty, before the commit
+		// (and everything after it: the audit's last summaries, closing the database) had happened.
+		if (this.asked.size === 0) worker.ref();
 		this.asked.add(asked);
-		const settled = () => void this.asked.delete(asked);
+		const settled = () => {
+			this.asked.delete(asked);
+			if (this.asked.size === 0 && !this.closing) worker.unref();
+		};
 		asked.then(settled, settled);
 		return asked;
 	}
@@ -278,6 +300,9 @@ class SqliteThreadCollabStore implements CollabStore {
 		const worker = this.worker;
 		if (!worker) return;
 		await Promise.allSettled(this.asked);
+		// Referenced until it has ended, so that the process waits for it (see ask()).
+		this.closing = true;
+		worker.ref();
 		const exited = new Promise((resolve) => worker.once('exit', resolve));
 		await this.ask({ op: 'close' })?.catch(() => undefined);
 		this.worker = null;
@@ -295,6 +320,7 @@ type PgTx = Parameters<Parameters<ReturnType<typeof pgPoolHandle>['transaction']
 class PgCollabStore implements CollabStore {
 	readonly engine = 'pg' as const;
 	readonly commitsInTurn = false;
+	readonly ready = Promise.resolve();
 	private readonly pg;
 	private readonly t: PgTables;
 

@@ -50,6 +50,10 @@ export type MeetingView = {
 	 * not given the list of who else takes part, as for sessions above: their cards show whose voice they are).
 	 */
 	authorNames: Record<string, string>;
+	/** The case's children, for the decision (one recommendation each). */
+	children: { id: string; name: string }[];
+	/** This person records the decision (policy `decide`: the case's facilitator). */
+	canDecide: boolean;
 };
 
 function personName(p: { givenName: string; familyName: string }): string {
@@ -142,7 +146,9 @@ export async function getMeeting(ctx: RequestContext, meetingId: string): Promis
 			sessions: visible,
 			manage,
 			canRun: can(ctx.actor, 'run', { type: 'meeting', caseId: m.caseId, meetingId }),
-			authorNames
+			authorNames,
+			children: people.filter((p) => p.role === 'CHILD_YOUTH').map((p) => ({ id: p.id, name: personName(p) })),
+			canDecide: can(ctx.actor, 'decide', { type: 'meeting', caseId: m.caseId, meetingId })
 		}
 	};
 }

@@ -8,6 +8,8 @@ import { colourFor } from '$lib/domain/colour';
 import { opaqueId } from '$lib/domain/doc-id';
 import { savedNotesHtml, savedNotesSlot } from '$lib/server/services/saved-notes';
 import { runAgenda } from '$lib/server/services/agenda';
+import { recordDecision } from '$lib/server/services/decision';
+import { MAX_DISSENT_LENGTH, MAX_REASON_LENGTH } from '$lib/domain/decision';
 import { MAX_STAGE_MINUTES, MAX_TITLE_LENGTH, MIN_STAGE_MINUTES, type AgendaCommand } from '$lib/domain/agenda';
 
 export const load: PageServerLoad = async (event) => {
@@ -47,7 +49,49 @@ const agendaSchema = z.discriminatedUnion('do', [
 ]);
 const sessionSchema = z.object({ meetingSessionId: opaqueId });
 
+/** The decision form: a recommendation per child (`rec_<childId>`), consensus, and the rest (decision.ts). */
+const decisionSchema = z.object({
+	consensus: z.enum(['yes', 'no']),
+	decisionMakerId: z.union([opaqueId, z.literal('')]).optional(),
+	reason: z.string().max(MAX_REASON_LENGTH).optional(),
+	dissent: z.string().max(MAX_DISSENT_LENGTH).optional(),
+	reviewDate: z.union([z.string().regex(/^\d{4}-\d{2}-\d{2}$/), z.literal('')]).optional()
+});
+const recommendationField = z.string().max(64);
+
 export const actions: Actions = {
+	/** The facilitator records the meeting's decision (services/decision.ts). */
+	decision: async (event) => {
+		const form = await event.request.formData();
+		// What was typed comes back with any problem, so nothing is lost.
+		const typed: Record<string, string> = {};
+		for (const [key, value] of form) if (typeof value === 'string' && key.length <= 80) typed[key] = value.slice(0, MAX_DISSENT_LENGTH);
+		const parsed = decisionSchema.safeParse(Object.fromEntries(['consensus', 'decisionMakerId', 'reason', 'dissent', 'reviewDate'].map((k) => [k, form.get(k) ?? undefined])));
+		const recommendations: Record<string, string> = {};
+		let recsOk = true;
+		for (const [key, value] of form) {
+			if (!key.startsWith('rec_')) continue;
+			const childId = key.slice(4);
+			const code = recommendationField.safeParse(value);
+			if (!opaqueId.safeParse(childId).success || !code.success) recsOk = false;
+			else if (code.data !== '') recommendations[childId] = code.data;
+		}
+		if (!parsed.success || !recsOk) return fail(400, { problem: 'decision' as const, decisionProblem: 'invalid' as const, typed });
+		const d = parsed.data;
+		const result = await recordDecision(event.locals.ctx, event.params.meetingId, {
+			recommendations,
+			consensus: d.consensus === 'yes',
+			decisionMakerId: d.decisionMakerId || null,
+			reason: d.reason?.trim() || null,
+			dissent: d.dissent?.trim() || null,
+			reviewDate: d.reviewDate || null
+		});
+		if (!result.ok) {
+			if (result.reason === 'decision') return fail(result.problem === 'cancelled' ? 409 : 400, { problem: 'decision' as const, decisionProblem: result.problem, typed });
+			refuse(event, result);
+		}
+		return { done: 'decision' as const };
+	},
 	/** The facilitator runs the agenda: stages and timer (services/agenda.ts). */
 	agenda: async (event) => {
 		const fields = Object.fromEntries(await event.request.formData());
