@@ -1,12 +1,12 @@
 import { describe, expect, it } from 'vitest';
 import * as Y from 'yjs';
-import { blockquoteChain, nestBlockquotes } from '../../../../tests/support/hostile';
+import { blockquoteChain, deepValueInText, nestBlockquotes } from '../../../../tests/support/hostile';
 import * as encoding from 'lib0/encoding';
 import { rng } from '../../../../tests/bench/lib/docs';
 import { getSchema } from '@tiptap/core';
 import StarterKit from '@tiptap/starter-kit';
 import { prosemirrorJSONToYXmlFragment } from '@tiptap/y-tiptap';
-import { deepestNewType, writtenClientIds, addsTypes, MAX_TYPE_DEPTH, rootsWritten, leavesPending, richTextMisfit, changeFacts, UpdatePlaces, recordsMisfit } from './update-check';
+import { deepestNewType, writtenClientIds, addsTypes, MAX_TYPE_DEPTH, rootsWritten, leavesPending, richTextMisfit, changeFacts, UpdatePlaces, recordsMisfit, valueDepth, valuesTooDeep, MAX_VALUE_DEPTH } from './update-check';
 import { addCard, boardOf, CARD_SCHEMA, moveCard, removeCard, setCardFacts, setCardText, type NewCard } from '../../domain/board';
 import { ACTION_ITEM_SCHEMA, actionItemsOf, addActionItem, setActionFacts, setActionText } from '../../domain/action-items';
 
@@ -536,5 +536,34 @@ describe('a change to the meeting board, checked before it is applied (board.ts)
 		expect(on((c) => actionItemsOf(c)[0].map.set('owner', 'Grandma'))).toBe('actions owner');
 		expect(on((c) => actionItemsOf(c)[0].map.set('done', 'yes'))).toBe('actions done');
 		expect(on((c) => actionItemsOf(c)[0].map.set('column', 'WORRIES'))).toMatch(/actions key/);
+	});
+});
+
+describe('plain values an update brings, measured before anything encodes them again', () => {
+	const items = (update: Uint8Array) => Y.decodeUpdate(update).structs.filter((s): s is Y.Item => s instanceof Y.Item);
+	const nested = (levels: number) => {
+		let v: unknown = 'x';
+		for (let i = 0; i < levels; i++) v = i % 2 ? { v } : [v];
+		return v;
+	};
+
+	it('measures nesting without recursion, and stops past the limit', () => {
+		expect(valueDepth('x')).toBe(0);
+		expect(valueDepth(['a', 'b'])).toBe(1);
+		expect(valueDepth({ a: [{ b: 1 }] })).toBe(3);
+		expect(valueDepth(nested(MAX_VALUE_DEPTH))).toBe(MAX_VALUE_DEPTH);
+		expect(valueDepth(nested(MAX_VALUE_DEPTH + 1))).toBe(Infinity);
+		expect(valueDepth(nested(100_000))).toBe(Infinity);
+	});
+
+	it('refuses a deep embed, mark, map value or list value; takes what the app stores (agenda stages, card factors, links)', () => {
+		expect(valuesTooDeep(items(deepValueInText(20_000, 'embed')))).toBe(true);
+		expect(valuesTooDeep(items(deepValueInText(20_000, 'format')))).toBe(true);
+		const doc = new Y.Doc();
+		expect(valuesTooDeep(items(changeOf(doc, (c) => c.getMap('meta').set('x', nested(40)))))).toBe(true);
+		expect(valuesTooDeep(items(changeOf(doc, (c) => c.getArray('board').push([nested(40)]))))).toBe(true);
+		expect(valuesTooDeep(items(changeOf(doc, (c) => c.getText('decision').insertEmbed(0, nested(MAX_VALUE_DEPTH) as object))))).toBe(false);
+		expect(valuesTooDeep(items(changeOf(doc, (c) => addCard(c, { column: 'WORRIES', category: null, text: 'x', voice: 'FAMILY', ownWords: false, factors: ['PARENTAL_RESILIENCE'] }, 'u:dana'))))).toBe(false);
+		expect(valuesTooDeep(items(changeOf(doc, (c) => c.getMap('agenda').set('stages', [{ id: 'a', code: 'INTRODUCTION', title: null, minutes: 10 }]))))).toBe(false);
 	});
 });

@@ -200,6 +200,42 @@ export function deepestNewType(update: DecodedUpdate, doc: Y.Doc, limit = MAX_TY
 	return deepest;
 }
 
+/**
+ * The deepest nesting of plain values (objects and arrays) an item may hold: an embed or a formatting
+ * attribute of a text, a map entry's value, a list's values. No shape module or editor stores more than
+ * three levels (a card's factors: a list of codes; a link mark: an object of strings). Yjs writes these
+ * values with JSON.stringify and lib0's writeAny, which recurse: a 20,000-deep list in one 40 KB update
+ * (an embed in the meeting's `decision` text) was taken into the document, and the next time the server
+ * encoded it (a page joining) JSON.stringify ran out of stack and the whole server process exited.
+ */
+export const MAX_VALUE_DEPTH = 16;
+
+/** How deep `value` nests objects and arrays (a scalar: 0), or Infinity past `limit`, without recursion. */
+export function valueDepth(value: unknown, limit = MAX_VALUE_DEPTH): number {
+	let deepest = 0;
+	const stack: [unknown, number][] = [[value, 0]];
+	while (stack.length > 0) {
+		const [v, depth] = stack.pop()!;
+		if (typeof v !== 'object' || v === null || v instanceof Uint8Array) continue;
+		const d = depth + 1;
+		if (d > limit) return Infinity;
+		if (d > deepest) deepest = d;
+		for (const child of Array.isArray(v) ? v : Object.values(v)) stack.push([child, d]);
+	}
+	return deepest;
+}
+
+/** True when an item of the update holds a plain value nested deeper than `limit` (see MAX_VALUE_DEPTH). */
+export function valuesTooDeep(items: Iterable<Y.Item>, limit = MAX_VALUE_DEPTH): boolean {
+	for (const item of items) {
+		const c = item.content;
+		const values: unknown[] =
+			c instanceof Y.ContentAny || c instanceof Y.ContentJSON ? c.arr : c instanceof Y.ContentEmbed ? [c.embed] : c instanceof Y.ContentFormat ? [c.value] : [];
+		for (const v of values) if (valueDepth(v, limit) > limit) return true;
+	}
+	return false;
+}
+
 /** What an item puts directly in a root's list, by its Yjs content (see doc-kinds.ts RootItem). */
 function rootItemOf(content: Y.Item['content']): RootItem {
 	if (content instanceof Y.ContentType) {
