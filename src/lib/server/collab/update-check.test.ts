@@ -503,6 +503,12 @@ describe('a change to the meeting board, checked before it is applied (board.ts)
 		const made = withCard('u:dana');
 		expect(misfit(made, changeOf(made, (c) => boardOf(c)[0].map.set('author', 'p:daniel'), 9), 'p:daniel')).toBe('board author');
 		expect(misfit(made, changeOf(made, (c) => boardOf(c)[0].map.set('author', 'u:dana'), 9), 'u:dana')).toBe('board author');
+		// Nor taken off it: the card would then stand in nobody's name. Removing the whole card still goes.
+		expect(misfit(made, changeOf(made, (c) => boardOf(c)[0].map.delete('author'), 9), 'p:daniel')).toBe('board author removed');
+		expect(misfit(made, changeOf(made, (c) => removeCard(c, boardOf(c)[0]), 9), 'p:daniel')).toBeNull();
+		const item = new Y.Doc();
+		Y.applyUpdate(item, changeOf(item, (c) => addActionItem(c, { text: 'Call the school', owner: null, due: null }, 'u:' + 'b'.repeat(24)), 3));
+		expect(misfit(item, changeOf(item, (c) => actionItemsOf(c)[0].map.delete('author'), 9), 'p:daniel')).toBe('actions author removed');
 	});
 
 	it('refuses what no card holds: another key, an unknown column, category, voice or factor, rich text, nesting, a value on the root', () => {

@@ -351,7 +351,8 @@ export function richTextMisfit(update: DecodedUpdate, doc: Y.Doc, roots: readonl
  * may hold: the kind's `records`, domain/records.ts), or null when they all do. A records root's list holds
  * maps only; a record holds only its schema's keys, each with what its rule allows: `text` a Y.Text of plain
  * text, `value` one plain value its rule accepts, `author` only on a record this same update makes and only
- * `owner`, the writer (so nobody puts words in someone else's name, and an author never changes). A deleted
+ * `owner`, the writer (so nobody puts words in someone else's name, and an author never changes, nor is
+ * deleted but with its record). A deleted
  * item fits anywhere. Returns `<root> <what>` for the first misfit, for logs and tests.
  */
 export function recordsMisfit(update: DecodedUpdate, doc: Y.Doc, schemas: Readonly<Record<string, RecordSchema>>, owner: string, places = new UpdatePlaces(update, doc)): string | null {
@@ -392,6 +393,24 @@ export function recordsMisfit(update: DecodedUpdate, doc: Y.Doc, schemas: Readon
 			continue;
 		}
 		return `${p.root} content nested where a record has none`;
+	}
+	// Deletions: an author goes only with its record (removing a card deletes its entries with it); alone,
+	// it would leave someone's card or item in nobody's name.
+	for (const [client, ranges] of update.ds.clients) {
+		const structs = doc.store.clients.get(client);
+		if (!structs) continue;
+		for (const range of ranges) {
+			if (range.clock >= Y.getState(doc.store, client)) continue;
+			const end = range.clock + range.len;
+			for (let i = Y.findIndexSS(structs, range.clock); i < structs.length && structs[i].id.clock < end; i++) {
+				const s = structs[i];
+				if (!(s instanceof Y.Item) || s.deleted || s.parentSub === null) continue;
+				const p = places.placeOfDocItem(s);
+				if (p.depth !== 1 || p.root === null || !Object.hasOwn(schemas, p.root) || p.holder === null) continue;
+				const rule = Object.hasOwn(schemas[p.root], s.parentSub) ? schemas[p.root][s.parentSub] : null;
+				if (rule?.kind === 'author' && !p.holder.deleted && !Y.isDeleted(update.ds, p.holder.id)) return `${p.root} ${s.parentSub} removed`;
+			}
+		}
 	}
 	return null;
 }
