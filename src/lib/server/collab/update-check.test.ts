@@ -7,7 +7,7 @@ import { getSchema } from '@tiptap/core';
 import StarterKit from '@tiptap/starter-kit';
 import { prosemirrorJSONToYXmlFragment } from '@tiptap/y-tiptap';
 import { deepestNewType, writtenClientIds, addsTypes, MAX_TYPE_DEPTH, rootsWritten, leavesPending, richTextMisfit, changeFacts, UpdatePlaces, recordsMisfit, valueDepth, valuesTooDeep, MAX_VALUE_DEPTH } from './update-check';
-import { addCard, boardOf, CARD_SCHEMA, moveCard, removeCard, setCardFacts, setCardText, type NewCard } from '../../domain/board';
+import { addCard, boardOf, CARD_SCHEMA, MAX_CARD_LENGTH, moveCard, removeCard, setCardFacts, setCardText, type NewCard } from '../../domain/board';
 import { ACTION_ITEM_SCHEMA, actionItemsOf, addActionItem, setActionFacts, setActionText } from '../../domain/action-items';
 
 /** The update a change to a copy of `doc` produces (what a client would send). */
@@ -526,6 +526,22 @@ describe('a change to the meeting board, checked before it is applied (board.ts)
 		const doc = new Y.Doc();
 		expect(misfit(doc, changeOf(doc, (c) => c.getArray('board').push(['a string'])), 'p:rosa')).toBe('board content that is not a record');
 		expect(misfit(doc, changeOf(doc, (c) => c.getArray('board').push([new Y.Text('x')])), 'p:rosa')).toBe('board content that is not a record');
+	});
+
+	it('keeps a card’s words within their limit as a whole: added in pieces, not past it; reworded at the limit, or shortened, taken', () => {
+		const made = withCard();
+		const words = (c: Y.Doc) => boardOf(c)[0].map.get('text') as Y.Text;
+		// One piece under the limit on top of what is there: past it (the server took 2,016 characters, then any number).
+		expect(misfit(made, changeOf(made, (c) => words(c).insert(0, 'y'.repeat(MAX_CARD_LENGTH)), 9), 'p:rosa')).toBe('board text too long');
+		// Two pieces in one update, each under the limit.
+		const fresh = new Y.Doc();
+		expect(misfit(fresh, changeOf(fresh, (c) => { addCard(c, card, 'p:rosa'); words(c).insert(0, 'y'.repeat(MAX_CARD_LENGTH - 10)); }), 'p:rosa')).toBe('board text too long');
+		// The whole card reworded to exactly the limit (deleted and typed in one change): taken.
+		expect(misfit(made, changeOf(made, (c) => setCardText(boardOf(c)[0], 'z'.repeat(MAX_CARD_LENGTH)), 9), 'p:rosa')).toBeNull();
+		Y.applyUpdate(made, changeOf(made, (c) => setCardText(boardOf(c)[0], 'z'.repeat(MAX_CARD_LENGTH)), 9));
+		expect(misfit(made, changeOf(made, (c) => words(c).insert(5, '!'), 9), 'p:rosa')).toBe('board text too long');
+		expect(misfit(made, changeOf(made, (c) => words(c).delete(0, 100), 9), 'p:rosa')).toBeNull();
+		expect(misfit(made, changeOf(made, (c) => setCardText(boardOf(c)[0], 'short again'), 9), 'p:rosa')).toBeNull();
 	});
 
 	it('checks action items the same way: the writer as author, a real date, an owner id, plain words', () => {

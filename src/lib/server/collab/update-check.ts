@@ -359,6 +359,8 @@ export function recordsMisfit(update: DecodedUpdate, doc: Y.Doc, schemas: Readon
 	const roots = Object.keys(schemas);
 	if (roots.length === 0) return null;
 	const fresh = new Set(places.items);
+	/** Each record's words this update writes in: the item holding the Y.Text, its limit, what it adds and deletes. */
+	const grows = new Map<Y.Item, { what: string; max: number; added: number; deleted: number }>();
 	for (const item of fresh) {
 		const p = places.parentPlace(item);
 		if (p.root === null || !Object.hasOwn(schemas, p.root)) continue;
@@ -390,6 +392,9 @@ export function recordsMisfit(update: DecodedUpdate, doc: Y.Doc, schemas: Readon
 		if (p.depth === 2 && holder instanceof Y.Text && textRule?.kind === 'text') {
 			if (p.sub !== null || !(content instanceof Y.ContentString)) return `${p.root} ${textKey} that is not plain text`;
 			if (content.str.length > textRule.max) return `${p.root} ${textKey} too long`;
+			const words = grows.get(p.holder!) ?? { what: `${p.root} ${textKey} too long`, max: textRule.max, added: 0, deleted: 0 };
+			words.added += content.str.length;
+			grows.set(p.holder!, words);
 			continue;
 		}
 		return `${p.root} content nested where a record has none`;
@@ -404,13 +409,26 @@ export function recordsMisfit(update: DecodedUpdate, doc: Y.Doc, schemas: Readon
 			const end = range.clock + range.len;
 			for (let i = Y.findIndexSS(structs, range.clock); i < structs.length && structs[i].id.clock < end; i++) {
 				const s = structs[i];
-				if (!(s instanceof Y.Item) || s.deleted || s.parentSub === null) continue;
+				if (!(s instanceof Y.Item) || s.deleted) continue;
+				// Words deleted in a record's text (only the part of the item this range covers).
+				const words = s.content instanceof Y.ContentString ? grows.get((s.parent as Y.AbstractType<unknown>)._item!) : undefined;
+				if (words) words.deleted += Math.max(0, Math.min(end, s.id.clock + s.length) - Math.max(range.clock, s.id.clock));
+				if (s.parentSub === null) continue;
 				const p = places.placeOfDocItem(s);
 				if (p.depth !== 1 || p.root === null || !Object.hasOwn(schemas, p.root) || p.holder === null) continue;
 				const rule = Object.hasOwn(schemas[p.root], s.parentSub) ? schemas[p.root][s.parentSub] : null;
 				if (rule?.kind === 'author' && !p.holder.deleted && !Y.isDeleted(update.ds, p.holder.id)) return `${p.root} ${s.parentSub} removed`;
 			}
 		}
+	}
+	// A record's words stay within their limit as a whole, not only per insertion: words added in update
+	// after update made one card 200,000 characters on every screen. An update that adds nothing (a
+	// deletion) is taken whatever the length, so words over the limit from before can always be shortened.
+	for (const [holder, words] of grows) {
+		if (words.added === 0) continue;
+		const type = holder.content instanceof Y.ContentType ? holder.content.type : null;
+		const before = fresh.has(holder) || !(type instanceof Y.Text) ? 0 : type.length;
+		if (before + words.added - words.deleted > words.max) return words.what;
 	}
 	return null;
 }
