@@ -8,6 +8,7 @@ import StarterKit from '@tiptap/starter-kit';
 import { prosemirrorJSONToYXmlFragment } from '@tiptap/y-tiptap';
 import { deepestNewType, writtenClientIds, addsTypes, MAX_TYPE_DEPTH, rootsWritten, leavesPending, richTextMisfit, changeFacts, UpdatePlaces, recordsMisfit, valueDepth, valuesTooDeep, MAX_VALUE_DEPTH } from './update-check';
 import { addCard, boardOf, CARD_SCHEMA, MAX_CARD_LENGTH, moveCard, removeCard, setCardFacts, setCardText, type NewCard } from '../../domain/board';
+import { checkChange, DOC_KIND_SPECS } from '../../domain/doc-kinds';
 import { ACTION_ITEM_SCHEMA, actionItemsOf, addActionItem, setActionFacts, setActionText } from '../../domain/action-items';
 
 /** The update a change to a copy of `doc` produces (what a client would send). */
@@ -460,6 +461,13 @@ describe('root types (issue 16 item 3)', () => {
 		expect([...card.rootItems!.get('board')!]).toEqual(['value']);
 		const paragraph = facts((c) => paragraphOf(c.getXmlFragment('notes'), 'x'));
 		expect([...paragraph.rootItems!.get('notes')!]).toEqual(['xml']);
+		// A text root holds plain text: a mark or an embed in the meeting's decision is nothing a kind holds.
+		const meeting = DOC_KIND_SPECS.meeting;
+		const writer = { kind: 'participant', role: 'PARENT' } as const;
+		expect(checkChange(meeting, facts((c) => c.getText('decision').insert(0, 'We agree')), writer)).toBeNull();
+		expect([...facts((c) => c.getText('decision').insert(0, 'x', { evil: { deep: [1, 2] } })).rootItems!.get('decision')!]).toContain('other');
+		expect(checkChange(meeting, facts((c) => c.getText('decision').insert(0, 'x', { bold: true })), writer)).toBe('shape');
+		expect(checkChange(meeting, facts((c) => c.getText('decision').insertEmbed(0, { x: 1 })), writer)).toBe('shape');
 	});
 
 	it('keeps a map entry’s key through an overwrite and below it (the struct of an overwrite does not repeat its key)', () => {

@@ -244,7 +244,10 @@ function rootItemOf(content: Y.Item['content']): RootItem {
 		// An XmlFragment or XmlHook inside a document is nothing an editor or a shape module makes.
 		return type instanceof Y.XmlFragment || type instanceof Y.XmlHook ? 'other' : 'value';
 	}
-	if (content instanceof Y.ContentString || content instanceof Y.ContentFormat || content instanceof Y.ContentEmbed) return 'text';
+	if (content instanceof Y.ContentString) return 'text';
+	// Formatting and embeds: a text root holds what people type, plain (the meeting's decision); taken,
+	// any writer put marks and objects of any shape there that no page reads or checks.
+	if (content instanceof Y.ContentFormat || content instanceof Y.ContentEmbed) return 'other';
 	if (content instanceof Y.ContentAny || content instanceof Y.ContentBinary || content instanceof Y.ContentJSON) return 'value';
 	if (content instanceof Y.ContentDeleted) return 'deleted';
 	// ContentDoc: a subdocument, which no kind has.
