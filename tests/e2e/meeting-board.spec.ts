@@ -81,3 +81,41 @@ test('a parent adds a card from a phone; the facilitator sees it within a second
 	expect(await parent.page.evaluate(() => document.documentElement.scrollWidth <= window.innerWidth)).toBe(true);
 	for (const p of [sam, dana, parent, relative]) await p.context.close();
 });
+
+test('with the keyboard, focus goes into a card’s or an item’s form and its removal question, and back to the button after', async ({ browser }) => {
+	const dana = await personAt(browser, 'facilitator@demo.test');
+	await openDemoMeeting(dana.page);
+	const page = dana.page;
+	const worries = english('board_column_WORRIES');
+	const words = uniqueText('Focus stays with the card');
+	const form = page.getByRole('group', { name: english('board_add_heading', { column: worries }) });
+	await form.getByLabel(english('board_card_text')).fill(words);
+	await form.getByRole('button', { name: english('board_add') }).press('Enter');
+	const card = page.getByRole('list', { name: worries }).getByRole('listitem').filter({ hasText: words });
+	const change = card.getByRole('button', { name: english('board_edit_named', { text: words }) });
+	// Before: the button that opened the form was replaced by it, and focus fell to the page's body.
+	await change.press('Enter');
+	await expect(page.getByRole('list', { name: worries }).getByLabel(english('board_card_text'))).toBeFocused();
+	await page.getByRole('list', { name: worries }).getByRole('button', { name: english('board_done') }).press('Enter');
+	await expect(change).toBeFocused();
+	const remove = card.getByRole('button', { name: english('board_remove_named', { text: words }) });
+	await remove.press('Enter');
+	await expect(card.getByRole('button', { name: english('board_remove_yes') })).toBeFocused();
+	await card.getByRole('button', { name: english('board_remove_no') }).press('Enter');
+	await expect(remove).toBeFocused();
+	await remove.press('Enter');
+	await card.getByRole('button', { name: english('board_remove_yes') }).press('Enter');
+	await expect(card).toHaveCount(0);
+	await expect(page.getByRole('heading', { name: worries })).toBeFocused();
+
+	const item = uniqueText('Call the school');
+	const addItem = page.getByRole('group', { name: english('action_item_add_heading') });
+	await addItem.getByLabel(english('action_item_what')).fill(item);
+	await addItem.getByRole('button', { name: english('action_item_add') }).press('Enter');
+	const changeItem = page.getByRole('button', { name: english('action_item_change_named', { text: item }) });
+	await changeItem.press('Enter');
+	await expect(page.getByRole('listitem').getByLabel(english('action_item_what'))).toBeFocused();
+	await page.getByRole('button', { name: english('action_item_finish') }).press('Enter');
+	await expect(changeItem).toBeFocused();
+	await dana.context.close();
+});

@@ -4,7 +4,9 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import * as Y from 'yjs';
 import { removeServerFiles, startServer, type RunningServer } from '../support/server.ts';
-import { accept, connect, demoIds, destroy, get, invite, personId, signIn, synced, waitFor, type Client } from '../support/clients.ts';
+import { accept, connect, demoIds, destroy, get, invite, personId, rawSocket, signIn, synced, waitFor, type Client } from '../support/clients.ts';
+import { deepValueInText } from '../support/hostile.ts';
+import { updateMessage } from '../../src/lib/server/collab/room-test-kit.ts';
 import { addCard, boardOf, moveCard, removeCard, setCardText, type NewCard } from '../../src/lib/domain/board.ts';
 import { CLOSE } from '../../src/lib/domain/collab-protocol.ts';
 
@@ -90,6 +92,21 @@ describe('the meeting board', () => {
 			expect(boardOf(daniel.doc).some((c) => c.text.includes('Wednesdays'))).toBe(false);
 		} finally {
 			destroy(daniel, lucia);
+		}
+	});
+
+	it('refuses a value nested too deep to encode again (one 40 KB message made the server exit), and the meeting opens after', async () => {
+		for (const how of ['embed', 'format'] as const) {
+			const { ws } = await rawSocket(`${server.url.replace(/^http/, 'ws')}/collab/meeting:${ids.meetingId}`, { origin: server.url, cookie: cookies.daniel });
+			const closed = new Promise<number>((resolve) => ws!.once('close', (code) => resolve(code)));
+			ws!.send(updateMessage(deepValueInText(20_000, how, 'decision', 1000 + (how === 'embed' ? 1 : 2))));
+			expect(await closed).toBe(CLOSE.malformed);
+			const dana = await joined('dana');
+			try {
+				expect(dana.doc.getText('decision').toDelta().some((d: { insert: unknown }) => typeof d.insert !== 'string')).toBe(false);
+			} finally {
+				destroy(dana);
+			}
 		}
 	});
 

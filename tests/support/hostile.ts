@@ -1,5 +1,6 @@
 // Inputs no editor produces, for tests that prove the server and the pages refuse or survive them.
 import * as Y from 'yjs';
+import * as encoding from 'lib0/encoding';
 
 /**
  * `levels` blockquotes nested one in the other in `parent` (issue 16: 3,000 of them, one valid update of
@@ -34,4 +35,30 @@ export function blockquoteChain(levels: number, clientID = 99): Uint8Array[] {
 		at = q;
 	}
 	return updates;
+}
+
+/**
+ * An update that puts in the text root `field` a value nested `levels` lists deep, as an embed or as the
+ * value of a formatting attribute on `text`, written as its JSON: a value Yjs cannot encode again
+ * (JSON.stringify runs out of stack), which one 40 KB message made the server's process exit with.
+ */
+export function deepValueInText(levels: number, how: 'embed' | 'format', field = 'decision', clientID = 77): Uint8Array {
+	const marker = { deepValueInText: true };
+	const raw = '['.repeat(levels) + ']'.repeat(levels);
+	const encoder = Y.UpdateEncoderV1.prototype as unknown as { writeJSON: (this: { restEncoder: encoding.Encoder }, v: unknown) => void };
+	const writeJSON = encoder.writeJSON;
+	encoder.writeJSON = function (v) {
+		if (v === marker) encoding.writeVarString(this.restEncoder, raw);
+		else writeJSON.call(this, v);
+	};
+	try {
+		const doc = new Y.Doc();
+		doc.clientID = clientID;
+		const text = doc.getText(field);
+		if (how === 'embed') text.insertEmbed(0, marker);
+		else text.insert(0, 'text', { deep: marker });
+		return Y.encodeStateAsUpdate(doc);
+	} finally {
+		encoder.writeJSON = writeJSON;
+	}
 }

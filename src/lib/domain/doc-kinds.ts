@@ -19,9 +19,9 @@ export type RootType = 'xml' | 'map' | 'array' | 'text';
 
 /**
  * What a change puts directly in a root's list (not under a key), by its Yjs content: `xml` an element or
- * text of an XML fragment; `text` characters, formatting or an embed of a text; `value` a value or a
- * shared type (map, array, text) of an array; `deleted` an item whose content is gone (fits any list);
- * `other` anything no kind holds (a subdocument, a fragment inside a document).
+ * text of an XML fragment; `text` characters of a text (plain); `value` a value or a shared type (map,
+ * array, text) of an array; `deleted` an item whose content is gone (fits any list); `other` anything no
+ * kind holds (a subdocument, a fragment inside a document, formatting or an embed in a text root).
  */
 export type RootItem = 'xml' | 'text' | 'value' | 'deleted' | 'other';
 

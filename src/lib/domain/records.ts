@@ -6,8 +6,8 @@ import * as Y from 'yjs';
 // cannot put anything else there, nor words in someone else's name.
 
 /**
- * What one key of a record may hold: `text`, words in a Y.Text of plain text (at most `max` characters
- * per insertion); `author`, the writer's own `u:`/`p:` id, set once, when the record is made; `value`, one
+ * What one key of a record may hold: `text`, words in a Y.Text of plain text (at most `max` characters,
+ * checked on every change that adds to them); `author`, the writer's own `u:`/`p:` id, set once, when the record is made; `value`, one
  * plain value that `valid` accepts.
  */
 export type FieldRule = { kind: 'text'; max: number } | { kind: 'author' } | { kind: 'value'; valid: (value: unknown) => boolean };

@@ -10,7 +10,7 @@ import { MAX_PRESENCE_PER_SECOND, Room, type RoomOptions } from './room';
 import { ClientIdOwners } from './client-ids';
 import { awarenessClients, awarenessOf, awarenessOfMany, connection, tick, updateMessage } from './room-test-kit';
 import { CLOSE } from '../../domain/collab-protocol';
-import { blockquoteChain, nestBlockquotes } from '../../../../tests/support/hostile';
+import { blockquoteChain, deepValueInText, nestBlockquotes } from '../../../../tests/support/hostile';
 
 function room(options: RoomOptions = {}, docId = 'meeting:g') {
 	const db = testDatabase();
@@ -248,6 +248,24 @@ describe('limits', () => {
 		expect(a.hearth.at(-1)).toEqual({ t: 'refused', reason: 'shape' });
 		expect(a.closed[0].code).toBe(CLOSE.malformed);
 		expect(r.doc.getXmlFragment('notes').length).toBe(0);
+	});
+});
+
+describe('values nested too deep for Yjs to encode again', () => {
+	it('refuses them at the door (an embed or a mark in the decision text), so the document can still be sent to everyone', async () => {
+		for (const how of ['embed', 'format'] as const) {
+			const { room: r } = room();
+			const a = connection();
+			r.join(a.conn);
+			r.receive(a.conn, updateMessage(edit(r.doc, 3, 'kept')));
+			// 20,000 nested lists in one 40 KB message: taken, the next page to join made the process exit.
+			r.receive(a.conn, updateMessage(deepValueInText(20_000, how, 'decision', 5)));
+			await settle();
+			expect(a.hearth.slice(1)).toEqual([{ t: 'saved', n: 1 }, { t: 'refused', reason: 'shape' }]);
+			expect(a.closed[0].code).toBe(CLOSE.malformed);
+			expect(r.doc.getText('decision').toString()).toBe('kept');
+			expect(() => Y.encodeStateAsUpdate(r.doc)).not.toThrow();
+		}
 	});
 });
 

@@ -7,7 +7,7 @@ import { applyStored, type StoredDocument, type UpdateLog } from './update-log.t
 import { REMOTE, type Bus, type BusMessage, type PresenceFacts } from './bus.ts';
 import { CLOSE, encodeHearthMessage, type RefusalReason } from '../../domain/collab-protocol.ts';
 import type { ClientIdOwners } from './client-ids.ts';
-import { addsTypes, changeFacts, deepestNewType, dropPending, leavesPending, MAX_TYPE_DEPTH, recordsMisfit, richTextMisfit, UpdatePlaces, writtenClientIds, type DecodedUpdate } from './update-check.ts';
+import { addsTypes, changeFacts, deepestNewType, dropPending, leavesPending, MAX_TYPE_DEPTH, recordsMisfit, richTextMisfit, UpdatePlaces, valuesTooDeep, writtenClientIds, type DecodedUpdate } from './update-check.ts';
 import { checkChange, DOC_KIND_SPECS, type DocKindSpec, type WriterFacts } from '../../domain/doc-kinds.ts';
 import { COMPRESSION_THRESHOLD, releaseDeflate } from './zlib-release.ts';
 import {
@@ -575,6 +575,8 @@ export class Room {
 		dropPending(doc);
 		if (leavesPending(decoded, payload, doc)) return { reason: 'shape', close: CLOSE.malformed };
 		const places = new UpdatePlaces(decoded, doc, MAX_TYPE_DEPTH);
+		// Values Yjs could not encode again (update-check.ts MAX_VALUE_DEPTH): never taken into the document.
+		if (valuesTooDeep(places.items)) return { reason: 'shape', close: CLOSE.malformed };
 		if (addsTypes(decoded) && deepestNewType(decoded, doc, MAX_TYPE_DEPTH, places) > MAX_TYPE_DEPTH) return { reason: 'shape', close: CLOSE.malformed };
 		// The kind's roots, root types, rich-text schema and rules (doc-kinds.ts, rich-text-schema.ts). The
 		// refused change is dropped and the sender told why; the connection then ends for good: Yjs orders

@@ -1,13 +1,14 @@
 import { describe, expect, it } from 'vitest';
 import * as Y from 'yjs';
-import { blockquoteChain, nestBlockquotes } from '../../../../tests/support/hostile';
+import { blockquoteChain, deepValueInText, nestBlockquotes } from '../../../../tests/support/hostile';
 import * as encoding from 'lib0/encoding';
 import { rng } from '../../../../tests/bench/lib/docs';
 import { getSchema } from '@tiptap/core';
 import StarterKit from '@tiptap/starter-kit';
 import { prosemirrorJSONToYXmlFragment } from '@tiptap/y-tiptap';
-import { deepestNewType, writtenClientIds, addsTypes, MAX_TYPE_DEPTH, rootsWritten, leavesPending, richTextMisfit, changeFacts, UpdatePlaces, recordsMisfit } from './update-check';
-import { addCard, boardOf, CARD_SCHEMA, moveCard, removeCard, setCardFacts, setCardText, type NewCard } from '../../domain/board';
+import { deepestNewType, writtenClientIds, addsTypes, MAX_TYPE_DEPTH, rootsWritten, leavesPending, richTextMisfit, changeFacts, UpdatePlaces, recordsMisfit, valueDepth, valuesTooDeep, MAX_VALUE_DEPTH } from './update-check';
+import { addCard, boardOf, CARD_SCHEMA, MAX_CARD_LENGTH, moveCard, removeCard, setCardFacts, setCardText, type NewCard } from '../../domain/board';
+import { checkChange, DOC_KIND_SPECS } from '../../domain/doc-kinds';
 import { ACTION_ITEM_SCHEMA, actionItemsOf, addActionItem, setActionFacts, setActionText } from '../../domain/action-items';
 
 /** The update a change to a copy of `doc` produces (what a client would send). */
@@ -460,6 +461,13 @@ describe('root types (issue 16 item 3)', () => {
 		expect([...card.rootItems!.get('board')!]).toEqual(['value']);
 		const paragraph = facts((c) => paragraphOf(c.getXmlFragment('notes'), 'x'));
 		expect([...paragraph.rootItems!.get('notes')!]).toEqual(['xml']);
+		// A text root holds plain text: a mark or an embed in the meeting's decision is nothing a kind holds.
+		const meeting = DOC_KIND_SPECS.meeting;
+		const writer = { kind: 'participant', role: 'PARENT' } as const;
+		expect(checkChange(meeting, facts((c) => c.getText('decision').insert(0, 'We agree')), writer)).toBeNull();
+		expect([...facts((c) => c.getText('decision').insert(0, 'x', { evil: { deep: [1, 2] } })).rootItems!.get('decision')!]).toContain('other');
+		expect(checkChange(meeting, facts((c) => c.getText('decision').insert(0, 'x', { bold: true })), writer)).toBe('shape');
+		expect(checkChange(meeting, facts((c) => c.getText('decision').insertEmbed(0, { x: 1 })), writer)).toBe('shape');
 	});
 
 	it('keeps a map entry’s key through an overwrite and below it (the struct of an overwrite does not repeat its key)', () => {
@@ -503,6 +511,12 @@ describe('a change to the meeting board, checked before it is applied (board.ts)
 		const made = withCard('u:dana');
 		expect(misfit(made, changeOf(made, (c) => boardOf(c)[0].map.set('author', 'p:daniel'), 9), 'p:daniel')).toBe('board author');
 		expect(misfit(made, changeOf(made, (c) => boardOf(c)[0].map.set('author', 'u:dana'), 9), 'u:dana')).toBe('board author');
+		// Nor taken off it: the card would then stand in nobody's name. Removing the whole card still goes.
+		expect(misfit(made, changeOf(made, (c) => boardOf(c)[0].map.delete('author'), 9), 'p:daniel')).toBe('board author removed');
+		expect(misfit(made, changeOf(made, (c) => removeCard(c, boardOf(c)[0]), 9), 'p:daniel')).toBeNull();
+		const item = new Y.Doc();
+		Y.applyUpdate(item, changeOf(item, (c) => addActionItem(c, { text: 'Call the school', owner: null, due: null }, 'u:' + 'b'.repeat(24)), 3));
+		expect(misfit(item, changeOf(item, (c) => actionItemsOf(c)[0].map.delete('author'), 9), 'p:daniel')).toBe('actions author removed');
 	});
 
 	it('refuses what no card holds: another key, an unknown column, category, voice or factor, rich text, nesting, a value on the root', () => {
@@ -522,6 +536,22 @@ describe('a change to the meeting board, checked before it is applied (board.ts)
 		expect(misfit(doc, changeOf(doc, (c) => c.getArray('board').push([new Y.Text('x')])), 'p:rosa')).toBe('board content that is not a record');
 	});
 
+	it('keeps a card’s words within their limit as a whole: added in pieces, not past it; reworded at the limit, or shortened, taken', () => {
+		const made = withCard();
+		const words = (c: Y.Doc) => boardOf(c)[0].map.get('text') as Y.Text;
+		// One piece under the limit on top of what is there: past it (the server took 2,016 characters, then any number).
+		expect(misfit(made, changeOf(made, (c) => words(c).insert(0, 'y'.repeat(MAX_CARD_LENGTH)), 9), 'p:rosa')).toBe('board text too long');
+		// Two pieces in one update, each under the limit.
+		const fresh = new Y.Doc();
+		expect(misfit(fresh, changeOf(fresh, (c) => { addCard(c, card, 'p:rosa'); words(c).insert(0, 'y'.repeat(MAX_CARD_LENGTH - 10)); }), 'p:rosa')).toBe('board text too long');
+		// The whole card reworded to exactly the limit (deleted and typed in one change): taken.
+		expect(misfit(made, changeOf(made, (c) => setCardText(boardOf(c)[0], 'z'.repeat(MAX_CARD_LENGTH)), 9), 'p:rosa')).toBeNull();
+		Y.applyUpdate(made, changeOf(made, (c) => setCardText(boardOf(c)[0], 'z'.repeat(MAX_CARD_LENGTH)), 9));
+		expect(misfit(made, changeOf(made, (c) => words(c).insert(5, '!'), 9), 'p:rosa')).toBe('board text too long');
+		expect(misfit(made, changeOf(made, (c) => words(c).delete(0, 100), 9), 'p:rosa')).toBeNull();
+		expect(misfit(made, changeOf(made, (c) => setCardText(boardOf(c)[0], 'short again'), 9), 'p:rosa')).toBeNull();
+	});
+
 	it('checks action items the same way: the writer as author, a real date, an owner id, plain words', () => {
 		const doc = new Y.Doc();
 		const item = { text: 'Call the school about the bus', owner: 'p:' + 'a'.repeat(24), due: '2026-12-15' };
@@ -536,5 +566,34 @@ describe('a change to the meeting board, checked before it is applied (board.ts)
 		expect(on((c) => actionItemsOf(c)[0].map.set('owner', 'Grandma'))).toBe('actions owner');
 		expect(on((c) => actionItemsOf(c)[0].map.set('done', 'yes'))).toBe('actions done');
 		expect(on((c) => actionItemsOf(c)[0].map.set('column', 'WORRIES'))).toMatch(/actions key/);
+	});
+});
+
+describe('plain values an update brings, measured before anything encodes them again', () => {
+	const items = (update: Uint8Array) => Y.decodeUpdate(update).structs.filter((s): s is Y.Item => s instanceof Y.Item);
+	const nested = (levels: number) => {
+		let v: unknown = 'x';
+		for (let i = 0; i < levels; i++) v = i % 2 ? { v } : [v];
+		return v;
+	};
+
+	it('measures nesting without recursion, and stops past the limit', () => {
+		expect(valueDepth('x')).toBe(0);
+		expect(valueDepth(['a', 'b'])).toBe(1);
+		expect(valueDepth({ a: [{ b: 1 }] })).toBe(3);
+		expect(valueDepth(nested(MAX_VALUE_DEPTH))).toBe(MAX_VALUE_DEPTH);
+		expect(valueDepth(nested(MAX_VALUE_DEPTH + 1))).toBe(Infinity);
+		expect(valueDepth(nested(100_000))).toBe(Infinity);
+	});
+
+	it('refuses a deep embed, mark, map value or list value; takes what the app stores (agenda stages, card factors, links)', () => {
+		expect(valuesTooDeep(items(deepValueInText(20_000, 'embed')))).toBe(true);
+		expect(valuesTooDeep(items(deepValueInText(20_000, 'format')))).toBe(true);
+		const doc = new Y.Doc();
+		expect(valuesTooDeep(items(changeOf(doc, (c) => c.getMap('meta').set('x', nested(40)))))).toBe(true);
+		expect(valuesTooDeep(items(changeOf(doc, (c) => c.getArray('board').push([nested(40)]))))).toBe(true);
+		expect(valuesTooDeep(items(changeOf(doc, (c) => c.getText('decision').insertEmbed(0, nested(MAX_VALUE_DEPTH) as object))))).toBe(false);
+		expect(valuesTooDeep(items(changeOf(doc, (c) => addCard(c, { column: 'WORRIES', category: null, text: 'x', voice: 'FAMILY', ownWords: false, factors: ['PARENTAL_RESILIENCE'] }, 'u:dana'))))).toBe(false);
+		expect(valuesTooDeep(items(changeOf(doc, (c) => c.getMap('agenda').set('stages', [{ id: 'a', code: 'INTRODUCTION', title: null, minutes: 10 }]))))).toBe(false);
 	});
 });

@@ -200,6 +200,42 @@ export function deepestNewType(update: DecodedUpdate, doc: Y.Doc, limit = MAX_TY
 	return deepest;
 }
 
+/**
+ * The deepest nesting of plain values (objects and arrays) an item may hold: an embed or a formatting
+ * attribute of a text, a map entry's value, a list's values. No shape module or editor stores more than
+ * three levels (a card's factors: a list of codes; a link mark: an object of strings). Yjs writes these
+ * values with JSON.stringify and lib0's writeAny, which recurse: a 20,000-deep list in one 40 KB update
+ * (an embed in the meeting's `decision` text) was taken into the document, and the next time the server
+ * encoded it (a page joining) JSON.stringify ran out of stack and the whole server process exited.
+ */
+export const MAX_VALUE_DEPTH = 16;
+
+/** How deep `value` nests objects and arrays (a scalar: 0), or Infinity past `limit`, without recursion. */
+export function valueDepth(value: unknown, limit = MAX_VALUE_DEPTH): number {
+	let deepest = 0;
+	const stack: [unknown, number][] = [[value, 0]];
+	while (stack.length > 0) {
+		const [v, depth] = stack.pop()!;
+		if (typeof v !== 'object' || v === null || v instanceof Uint8Array) continue;
+		const d = depth + 1;
+		if (d > limit) return Infinity;
+		if (d > deepest) deepest = d;
+		for (const child of Array.isArray(v) ? v : Object.values(v)) stack.push([child, d]);
+	}
+	return deepest;
+}
+
+/** True when an item of the update holds a plain value nested deeper than `limit` (see MAX_VALUE_DEPTH). */
+export function valuesTooDeep(items: Iterable<Y.Item>, limit = MAX_VALUE_DEPTH): boolean {
+	for (const item of items) {
+		const c = item.content;
+		const values: unknown[] =
+			c instanceof Y.ContentAny || c instanceof Y.ContentJSON ? c.arr : c instanceof Y.ContentEmbed ? [c.embed] : c instanceof Y.ContentFormat ? [c.value] : [];
+		for (const v of values) if (valueDepth(v, limit) > limit) return true;
+	}
+	return false;
+}
+
 /** What an item puts directly in a root's list, by its Yjs content (see doc-kinds.ts RootItem). */
 function rootItemOf(content: Y.Item['content']): RootItem {
 	if (content instanceof Y.ContentType) {
@@ -208,7 +244,10 @@ function rootItemOf(content: Y.Item['content']): RootItem {
 		// An XmlFragment or XmlHook inside a document is nothing an editor or a shape module makes.
 		return type instanceof Y.XmlFragment || type instanceof Y.XmlHook ? 'other' : 'value';
 	}
-	if (content instanceof Y.ContentString || content instanceof Y.ContentFormat || content instanceof Y.ContentEmbed) return 'text';
+	if (content instanceof Y.ContentString) return 'text';
+	// Formatting and embeds: a text root holds what people type, plain (the meeting's decision); taken,
+	// any writer put marks and objects of any shape there that no page reads or checks.
+	if (content instanceof Y.ContentFormat || content instanceof Y.ContentEmbed) return 'other';
 	if (content instanceof Y.ContentAny || content instanceof Y.ContentBinary || content instanceof Y.ContentJSON) return 'value';
 	if (content instanceof Y.ContentDeleted) return 'deleted';
 	// ContentDoc: a subdocument, which no kind has.
@@ -315,13 +354,16 @@ export function richTextMisfit(update: DecodedUpdate, doc: Y.Doc, roots: readonl
  * may hold: the kind's `records`, domain/records.ts), or null when they all do. A records root's list holds
  * maps only; a record holds only its schema's keys, each with what its rule allows: `text` a Y.Text of plain
  * text, `value` one plain value its rule accepts, `author` only on a record this same update makes and only
- * `owner`, the writer (so nobody puts words in someone else's name, and an author never changes). A deleted
+ * `owner`, the writer (so nobody puts words in someone else's name, and an author never changes, nor is
+ * deleted but with its record). A deleted
  * item fits anywhere. Returns `<root> <what>` for the first misfit, for logs and tests.
  */
 export function recordsMisfit(update: DecodedUpdate, doc: Y.Doc, schemas: Readonly<Record<string, RecordSchema>>, owner: string, places = new UpdatePlaces(update, doc)): string | null {
 	const roots = Object.keys(schemas);
 	if (roots.length === 0) return null;
 	const fresh = new Set(places.items);
+	/** Each record's words this update writes in: the item holding the Y.Text, its limit, what it adds and deletes. */
+	const grows = new Map<Y.Item, { what: string; max: number; added: number; deleted: number }>();
 	for (const item of fresh) {
 		const p = places.parentPlace(item);
 		if (p.root === null || !Object.hasOwn(schemas, p.root)) continue;
@@ -353,9 +395,43 @@ export function recordsMisfit(update: DecodedUpdate, doc: Y.Doc, schemas: Readon
 		if (p.depth === 2 && holder instanceof Y.Text && textRule?.kind === 'text') {
 			if (p.sub !== null || !(content instanceof Y.ContentString)) return `${p.root} ${textKey} that is not plain text`;
 			if (content.str.length > textRule.max) return `${p.root} ${textKey} too long`;
+			const words = grows.get(p.holder!) ?? { what: `${p.root} ${textKey} too long`, max: textRule.max, added: 0, deleted: 0 };
+			words.added += content.str.length;
+			grows.set(p.holder!, words);
 			continue;
 		}
 		return `${p.root} content nested where a record has none`;
+	}
+	// Deletions: an author goes only with its record (removing a card deletes its entries with it); alone,
+	// it would leave someone's card or item in nobody's name.
+	for (const [client, ranges] of update.ds.clients) {
+		const structs = doc.store.clients.get(client);
+		if (!structs) continue;
+		for (const range of ranges) {
+			if (range.clock >= Y.getState(doc.store, client)) continue;
+			const end = range.clock + range.len;
+			for (let i = Y.findIndexSS(structs, range.clock); i < structs.length && structs[i].id.clock < end; i++) {
+				const s = structs[i];
+				if (!(s instanceof Y.Item) || s.deleted) continue;
+				// Words deleted in a record's text (only the part of the item this range covers).
+				const words = s.content instanceof Y.ContentString ? grows.get((s.parent as Y.AbstractType<unknown>)._item!) : undefined;
+				if (words) words.deleted += Math.max(0, Math.min(end, s.id.clock + s.length) - Math.max(range.clock, s.id.clock));
+				if (s.parentSub === null) continue;
+				const p = places.placeOfDocItem(s);
+				if (p.depth !== 1 || p.root === null || !Object.hasOwn(schemas, p.root) || p.holder === null) continue;
+				const rule = Object.hasOwn(schemas[p.root], s.parentSub) ? schemas[p.root][s.parentSub] : null;
+				if (rule?.kind === 'author' && !p.holder.deleted && !Y.isDeleted(update.ds, p.holder.id)) return `${p.root} ${s.parentSub} removed`;
+			}
+		}
+	}
+	// A record's words stay within their limit as a whole, not only per insertion: words added in update
+	// after update made one card 200,000 characters on every screen. An update that adds nothing (a
+	// deletion) is taken whatever the length, so words over the limit from before can always be shortened.
+	for (const [holder, words] of grows) {
+		if (words.added === 0) continue;
+		const type = holder.content instanceof Y.ContentType ? holder.content.type : null;
+		const before = fresh.has(holder) || !(type instanceof Y.Text) ? 0 : type.length;
+		if (before + words.added - words.deleted > words.max) return words.what;
 	}
 	return null;
 }
