@@ -55,6 +55,21 @@ const BOGUS = 'aaaaaaaaaaaaaaaaaaaaaaaa';
 /** Route parameters as SvelteKit names them, for test names. */
 const PLACEHOLDERS = { caseId: '[caseId]', meetingId: '[meetingId]', grace: '[personId]' } as Ids;
 
+/** A whole meeting plan (Grace by video), but with a facilitator who is on no case. */
+const planForm = (i: Ids): Record<string, string> => ({
+	kind: 'FTDM',
+	meetingType: 'PLACEMENT_CHANGE',
+	date: '2026-12-04',
+	time: '10:30',
+	timeZone: 'America/Chicago',
+	durationMinutes: '60',
+	location: '',
+	locationEs: '',
+	facilitatorId: BOGUS,
+	person: i.grace,
+	[`mode-${i.grace}`]: 'VIDEO'
+});
+
 /** Route ids as SvelteKit names them (groups stripped), with what each role gets. */
 const MATRIX: Entry[] = [
 	{ route: '/', method: 'GET', path: () => '/', expect: everyone(303) },
@@ -91,6 +106,13 @@ const MATRIX: Entry[] = [
 		body: () => ({ en: 'Family Services office, Room 2 (or by video)', es: 'Oficina de Servicios Familiares, sala 2 (o por video)' }),
 		expect: caseStaff(200)
 	},
+	// Planning the case's meetings (policy `schedule`): the case's staff. The forms below name a facilitator who is
+	// on no case, and cancelling is not confirmed: refused as "fix the form" (400), so nothing changes.
+	{ route: '/cases/[caseId]/meetings/new', method: 'GET', path: (i) => `/cases/${i.caseId}/meetings/new`, expect: caseStaff(200) },
+	{ route: '/cases/[caseId]/meetings/new', method: 'POST', path: (i) => `/cases/${i.caseId}/meetings/new?/save`, body: (i) => planForm(i), expect: caseStaff(400) },
+	{ route: '/cases/[caseId]/meetings/[meetingId]/edit', method: 'GET', path: (i) => `/cases/${i.caseId}/meetings/${i.meetingId}/edit`, expect: caseStaff(200) },
+	{ route: '/cases/[caseId]/meetings/[meetingId]/edit', method: 'POST', path: (i) => `/cases/${i.caseId}/meetings/${i.meetingId}/edit?/save`, body: (i) => planForm(i), expect: caseStaff(400) },
+	{ route: '/cases/[caseId]/meetings/[meetingId]/edit', method: 'POST', path: (i) => `/cases/${i.caseId}/meetings/${i.meetingId}/edit?/cancel`, body: () => ({ confirm: 'no' }), expect: caseStaff(400) },
 	{ route: '/meetings/[meetingId]', method: 'GET', path: (i) => `/meetings/${i.meetingId}`, expect: row(303, { onCase: 200, admin: 403, outsider: 403 }, { parent: 200, survivor: 200, observer: 200 }) },
 	{ route: '/meetings/[meetingId]', method: 'POST', path: (i) => `/meetings/${i.meetingId}?/addMember`, body: (i) => ({ meetingSessionId: i.jointSessionId, personId: i.lucia }), expect: caseStaff(200) },
 	{ route: '/meetings/[meetingId]', method: 'POST', path: (i) => `/meetings/${i.meetingId}?/addMember`, body: (i) => ({ meetingSessionId: i.anaSessionId, personId: i.tom }), expect: caseStaff(200) },
