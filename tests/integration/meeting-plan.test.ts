@@ -193,3 +193,33 @@ describe('planning a meeting from the case page', () => {
 		expect(await (await get(server.url, `/cases/${caseId}/meetings/${planned}/edit`, cookies.facilitator)).text()).toContain('This meeting is cancelled.');
 	});
 });
+
+describe('an agency that refuses a case-carrying facilitator (MEETING_FACILITATOR_RULE=refuse)', () => {
+	let strict: RunningServer;
+	afterAll(async () => {
+		await strict?.stop();
+		if (strict) removeServerFiles(strict);
+	});
+
+	it('refuses the caseworker as facilitator with a plain reason, keeps what was typed, and still takes the case’s facilitator', async () => {
+		strict = await startServer({ MEETING_FACILITATOR_RULE: 'refuse' });
+		const sam = await signIn(strict.url, 'caseworker@demo.test');
+		const { caseId: id } = await demoIds(strict.url, sam);
+		const grace = await personId(strict.url, sam, id, 'Grace Whitfield');
+		const form = await (await get(strict.url, `/cases/${id}/meetings/new`, sam)).text();
+		const samId = /<option value="([a-z2-7]+)"[^>]*>Sam Okafor/.exec(form)![1];
+		const danaId = /<option value="([a-z2-7]+)"[^>]*>Dana Reyes/.exec(form)![1];
+		const body = (facilitatorId: string) =>
+			new URLSearchParams({ kind: 'FTDM', meetingType: 'PLACEMENT_CHANGE', date: '2026-12-04', time: '09:00', timeZone: 'America/Chicago', durationMinutes: '60', location: 'Room 9', locationEs: '', facilitatorId, person: grace, [`mode-${grace}`]: 'PHONE' });
+		const send = (facilitatorId: string) =>
+			fetch(`${strict.url}/cases/${id}/meetings/new?/save`, { method: 'POST', headers: { cookie: sam, origin: strict.url, 'content-type': 'application/x-www-form-urlencoded', accept: 'text/html' }, body: body(facilitatorId), redirect: 'manual' });
+		const refused = await send(samId);
+		expect(refused.status).toBe(409);
+		const html = await refused.text();
+		expect(html).toContain('Your agency asks for a facilitator who is not the caseworker or the supervisor on this case.');
+		expect(html).toContain('value="Room 9"');
+		const ok = await send(danaId);
+		expect(ok.status).toBe(303);
+		expect(ok.headers.get('location')).toBe(`/cases/${id}?meeting=planned`);
+	});
+});
