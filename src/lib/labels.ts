@@ -1,6 +1,6 @@
 import { m } from '$lib/paraglide/messages';
 import { getLocale } from '$lib/paraglide/runtime';
-import { PARTICIPANT_ROLES, STAFF_ROLES, type SensitivityLabel, type MeetingKind, type MeetingStatus, type MeetingType, type ParticipantRole, type StaffRole, type AssignmentRole, type ParticipationMode } from '$lib/domain/roles';
+import { PARTICIPANT_ROLES, STAFF_ROLES, type SensitivityLabel, type MeetingKind, type MeetingStatus, type MeetingType, type ParticipantRole, type StaffRole, type AssignmentRole } from '$lib/domain/roles';
 import { relationshipGender, typedTextFor, type FamilySide, type Relationship, type ShareableDetail, type TypedText } from '$lib/domain/people';
 
 // Codes stored in the database and shared documents → words in the viewer's language (or an explicit
@@ -164,20 +164,4 @@ export function describePerson(
 /** Which of a person's details a consent is about: "Phone and email", "Address". */
 export function shareableDetailLabel(detail: ShareableDetail, o: Opts = {}): string {
 	return detail === 'contact' ? m.sharing_detail_contact({}, o) : m.sharing_detail_address({}, o);
-}
-
-/** How a participant joins a meeting (domain.md §1 participation_mode). */
-export function participationModeLabel(mode: ParticipationMode, o: Opts = {}): string {
-	switch (mode) {
-		case 'IN_PERSON':
-			return m.plan_meeting_mode_in_person({}, o);
-		case 'VIDEO':
-			return m.plan_meeting_mode_video({}, o);
-		case 'PHONE':
-			return m.plan_meeting_mode_phone({}, o);
-		case 'WRITTEN_INPUT':
-			return m.plan_meeting_mode_written({}, o);
-		case 'SEPARATE_SESSION':
-			return m.plan_meeting_mode_separate({}, o);
-	}
 }

@@ -13,7 +13,7 @@ function laterDay(): string {
 }
 
 async function editLinks(page: Page): Promise<string[]> {
-	return page.locator('a[href$="/edit"]').evaluateAll((links) => links.map((a) => a.getAttribute('href')!));
+	return page.locator('a[href*="/meetings/plan/"]').evaluateAll((links) => links.map((a) => a.getAttribute('href')!));
 }
 
 test('a caseworker plans a meeting with people and how they join, is warned about facilitating herself, a parent invited sees it, and cancelling shows everywhere', async ({ browser }) => {
@@ -59,7 +59,7 @@ test('a caseworker plans a meeting with people and how they join, is warned abou
 	await expect(page.getByTestId('meeting-notice')).toContainText(english('plan_meeting_saved_facilitator_note'));
 	const created = (await editLinks(page)).filter((href) => !before.includes(href));
 	expect(created).toHaveLength(1);
-	const meetingId = created[0].split('/').at(-2)!;
+	const meetingId = created[0].split('/').at(-1)!;
 
 	// Daniel is invited to that meeting and sees it on his page, planned.
 	await openInviteForm(page, 'Daniel Ortiz');
@@ -72,7 +72,7 @@ test('a caseworker plans a meeting with people and how they join, is warned abou
 	await expect(mine).toContainText('Family Services office, Room 3');
 
 	// Cancelling asks for a tick first; nothing is lost without it.
-	await page.goto(`/cases/${caseId}/meetings/${meetingId}/edit`);
+	await page.goto(`/cases/${caseId}/meetings/plan/${meetingId}`);
 	await page.getByRole('button', { name: english('plan_meeting_cancel_submit') }).click();
 	await expect(page.getByRole('alert')).toHaveText(english('plan_meeting_cancel_problem_confirm'));
 	await page.getByLabel(english('plan_meeting_cancel_confirm')).check();
@@ -95,7 +95,7 @@ test('the plan form fits a 320 px phone and keeps everything typed when a field 
 	const dana = await personAt(browser, 'facilitator@demo.test', { viewport: { width: 320, height: 700 } });
 	const page = dana.page;
 	const { caseId } = await openDemoCase(page);
-	await page.goto(`/cases/${caseId}/meetings/new`);
+	await page.goto(`/cases/${caseId}/meetings/plan`);
 	await page.getByLabel(english('plan_meeting_place')).fill('Library, meeting room B');
 	await page.getByLabel(english('plan_meeting_length')).fill('5');
 	await page.getByRole('checkbox', { name: /Grace Whitfield/ }).check();

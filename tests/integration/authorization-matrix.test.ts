@@ -108,11 +108,13 @@ const MATRIX: Entry[] = [
 	},
 	// Planning the case's meetings (policy `schedule`): the case's staff. The forms below name a facilitator who is
 	// on no case, and cancelling is not confirmed: refused as "fix the form" (400), so nothing changes.
-	{ route: '/cases/[caseId]/meetings/new', method: 'GET', path: (i) => `/cases/${i.caseId}/meetings/new`, expect: caseStaff(200) },
-	{ route: '/cases/[caseId]/meetings/new', method: 'POST', path: (i) => `/cases/${i.caseId}/meetings/new?/save`, body: (i) => planForm(i), expect: caseStaff(400) },
-	{ route: '/cases/[caseId]/meetings/[meetingId]/edit', method: 'GET', path: (i) => `/cases/${i.caseId}/meetings/${i.meetingId}/edit`, expect: caseStaff(200) },
-	{ route: '/cases/[caseId]/meetings/[meetingId]/edit', method: 'POST', path: (i) => `/cases/${i.caseId}/meetings/${i.meetingId}/edit?/save`, body: (i) => planForm(i), expect: caseStaff(400) },
-	{ route: '/cases/[caseId]/meetings/[meetingId]/edit', method: 'POST', path: (i) => `/cases/${i.caseId}/meetings/${i.meetingId}/edit?/cancel`, body: () => ({ confirm: 'no' }), expect: caseStaff(400) },
+	{ route: '/cases/[caseId]/meetings/plan/[[meetingId]]', method: 'GET', path: (i) => `/cases/${i.caseId}/meetings/plan`, expect: caseStaff(200) },
+	{ route: '/cases/[caseId]/meetings/plan/[[meetingId]]', method: 'POST', path: (i) => `/cases/${i.caseId}/meetings/plan?/save`, body: (i) => planForm(i), expect: caseStaff(400) },
+	{ route: '/cases/[caseId]/meetings/plan/[[meetingId]]', method: 'GET', path: (i) => `/cases/${i.caseId}/meetings/plan/${i.meetingId}`, expect: caseStaff(200) },
+	{ route: '/cases/[caseId]/meetings/plan/[[meetingId]]', method: 'POST', path: (i) => `/cases/${i.caseId}/meetings/plan/${i.meetingId}?/save`, body: (i) => planForm(i), expect: caseStaff(400) },
+	{ route: '/cases/[caseId]/meetings/plan/[[meetingId]]', method: 'POST', path: (i) => `/cases/${i.caseId}/meetings/plan/${i.meetingId}?/cancel`, body: () => ({ confirm: 'no' }), expect: caseStaff(400) },
+	// Cancelling no meeting at all: refused like a meeting nobody may see.
+	{ route: '/cases/[caseId]/meetings/plan/[[meetingId]]', method: 'POST', path: (i) => `/cases/${i.caseId}/meetings/plan?/cancel`, body: () => ({ confirm: 'yes' }), expect: row(303, { onCase: 403, admin: 403, outsider: 403 }, { parent: 403, survivor: 403, observer: 403 }) },
 	{ route: '/meetings/[meetingId]', method: 'GET', path: (i) => `/meetings/${i.meetingId}`, expect: row(303, { onCase: 200, admin: 403, outsider: 403 }, { parent: 200, survivor: 200, observer: 200 }) },
 	{ route: '/meetings/[meetingId]', method: 'POST', path: (i) => `/meetings/${i.meetingId}?/addMember`, body: (i) => ({ meetingSessionId: i.jointSessionId, personId: i.lucia }), expect: caseStaff(200) },
 	{ route: '/meetings/[meetingId]', method: 'POST', path: (i) => `/meetings/${i.meetingId}?/addMember`, body: (i) => ({ meetingSessionId: i.anaSessionId, personId: i.tom }), expect: caseStaff(200) },

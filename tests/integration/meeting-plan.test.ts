@@ -23,7 +23,7 @@ beforeAll(async () => {
 	people.ana = await personId(server.url, cookies.caseworker, caseId, 'Ana Rivera');
 	people.grace = await personId(server.url, cookies.caseworker, caseId, 'Grace Whitfield');
 	people.rosa = await personId(server.url, cookies.caseworker, caseId, 'Rosa Rivera');
-	const form = await (await get(server.url, `/cases/${caseId}/meetings/new`, cookies.facilitator)).text();
+	const form = await (await get(server.url, `/cases/${caseId}/meetings/plan`, cookies.facilitator)).text();
 	staffIds.dana = /<option value="([a-z2-7]+)"[^>]*>Dana Reyes/.exec(form)![1];
 	staffIds.sam = /<option value="([a-z2-7]+)"[^>]*>Sam Okafor/.exec(form)![1];
 });
@@ -78,7 +78,7 @@ let planned = '';
 describe('planning a meeting from the case page', () => {
 	it('the facilitator plans one: the meeting, its joint session with the people who come together, a separate session, one audit entry', async () => {
 		const before = meetingCount();
-		const res = await post(`/cases/${caseId}/meetings/new?/save`, cookies.facilitator, planBody());
+		const res = await post(`/cases/${caseId}/meetings/plan?/save`, cookies.facilitator, planBody());
 		expect(res.status).toBe(303);
 		expect(res.headers.get('location')).toBe(`/cases/${caseId}?meeting=planned`);
 		expect(meetingCount()).toBe(before + 1);
@@ -99,7 +99,7 @@ describe('planning a meeting from the case page', () => {
 		// It is on the case page, with a link to change it, and its page opens with its people.
 		const casePage = await (await get(server.url, `/cases/${caseId}?meeting=planned`, cookies.facilitator)).text();
 		expect(casePage).toContain('The meeting is planned.');
-		expect(casePage).toContain(`/cases/${caseId}/meetings/${planned}/edit`);
+		expect(casePage).toContain(`/cases/${caseId}/meetings/plan/${planned}`);
 		const meetingPage = await get(server.url, `/meetings/${planned}`, cookies.caseworker);
 		expect(meetingPage.status).toBe(200);
 		const html = await meetingPage.text();
@@ -109,7 +109,7 @@ describe('planning a meeting from the case page', () => {
 
 	it('refuses a keep-apart pair in the joint session by name, keeps what was typed, and stores nothing', async () => {
 		const before = meetingCount();
-		const res = await post(`/cases/${caseId}/meetings/new?/save`, cookies.caseworker, planBody({ location: 'Kitchen table at the office' }, [[people.daniel, 'IN_PERSON'], [people.ana, 'PHONE']]));
+		const res = await post(`/cases/${caseId}/meetings/plan?/save`, cookies.caseworker, planBody({ location: 'Kitchen table at the office' }, [[people.daniel, 'IN_PERSON'], [people.ana, 'PHONE']]));
 		expect(res.status).toBe(409);
 		const html = await res.text();
 		expect(html).toMatch(/(Daniel Ortiz and Ana Rivera|Ana Rivera and Daniel Ortiz) must be kept apart/);
@@ -120,7 +120,7 @@ describe('planning a meeting from the case page', () => {
 	});
 
 	it('marks the wrong fields and keeps the rest as typed', async () => {
-		const res = await post(`/cases/${caseId}/meetings/new?/save`, cookies.caseworker, planBody({ date: '2026-02-30', durationMinutes: '5', location: 'Café Luna' }));
+		const res = await post(`/cases/${caseId}/meetings/plan?/save`, cookies.caseworker, planBody({ date: '2026-02-30', durationMinutes: '5', location: 'Café Luna' }));
 		expect(res.status).toBe(400);
 		const html = await res.text();
 		expect(html).toContain('Enter a date that exists');
@@ -133,18 +133,18 @@ describe('planning a meeting from the case page', () => {
 		const before = meetingCount();
 		const parent = await accept(server.url, await invite(server.url, cookies.caseworker, caseId, people.rosa));
 		for (const cookie of [cookies.outsider, cookies.admin, parent]) {
-			expect((await get(server.url, `/cases/${caseId}/meetings/new`, cookie)).status).toBe(403);
-			expect((await post(`/cases/${caseId}/meetings/new?/save`, cookie, planBody())).status).toBe(403);
-			expect((await post(`/cases/${caseId}/meetings/${planned}/edit?/cancel`, cookie, new URLSearchParams({ confirm: 'yes' }))).status).toBe(403);
+			expect((await get(server.url, `/cases/${caseId}/meetings/plan`, cookie)).status).toBe(403);
+			expect((await post(`/cases/${caseId}/meetings/plan?/save`, cookie, planBody())).status).toBe(403);
+			expect((await post(`/cases/${caseId}/meetings/plan/${planned}?/cancel`, cookie, new URLSearchParams({ confirm: 'yes' }))).status).toBe(403);
 		}
 		expect(meetingCount()).toBe(before);
 		expect(query<{ status: string }>('select status from meetings where id = ?', planned)).toEqual([{ status: 'scheduled' }]);
 	});
 
 	it('saves a caseworker who facilitates herself, and says so (MEETING_FACILITATOR_RULE=warn)', async () => {
-		const form = await (await get(server.url, `/cases/${caseId}/meetings/new`, cookies.caseworker)).text();
+		const form = await (await get(server.url, `/cases/${caseId}/meetings/plan`, cookies.caseworker)).text();
 		expect(form).toContain('Plan a meeting');
-		const res = await post(`/cases/${caseId}/meetings/new?/save`, cookies.caseworker, planBody({ facilitatorId: staffIds.sam, kind: 'FGDM', meetingType: 'EXIT_REUNIFICATION' }, [[people.grace, 'WRITTEN_INPUT']]));
+		const res = await post(`/cases/${caseId}/meetings/plan?/save`, cookies.caseworker, planBody({ facilitatorId: staffIds.sam, kind: 'FGDM', meetingType: 'EXIT_REUNIFICATION' }, [[people.grace, 'WRITTEN_INPUT']]));
 		expect(res.status).toBe(303);
 		expect(res.headers.get('location')).toBe(`/cases/${caseId}?meeting=planned-warning`);
 		const page = await (await get(server.url, res.headers.get('location')!, cookies.caseworker)).text();
@@ -155,9 +155,9 @@ describe('planning a meeting from the case page', () => {
 	});
 
 	it('changes the meeting: Grace leaves, Ana joins the whole team, the time moves', async () => {
-		const edit = await (await get(server.url, `/cases/${caseId}/meetings/${planned}/edit`, cookies.supervisor)).text();
+		const edit = await (await get(server.url, `/cases/${caseId}/meetings/plan/${planned}`, cookies.supervisor)).text();
 		expect(edit).toContain('value="10:30"');
-		const res = await post(`/cases/${caseId}/meetings/${planned}/edit?/save`, cookies.supervisor, planBody({ time: '14:00', emergency: 'off' }, [[people.ana, 'IN_PERSON']]));
+		const res = await post(`/cases/${caseId}/meetings/plan/${planned}?/save`, cookies.supervisor, planBody({ time: '14:00', emergency: 'off' }, [[people.ana, 'IN_PERSON']]));
 		expect(res.status).toBe(303);
 		const joint = query<{ person_id: string }>("select m.person_id from meeting_sessions s join meeting_session_members m on m.meeting_session_id = s.id where s.meeting_id = ? and s.kind = 'JOINT'", planned);
 		expect(joint).toEqual([{ person_id: people.ana }]);
@@ -165,19 +165,19 @@ describe('planning a meeting from the case page', () => {
 		expect(query("select m.person_id from meeting_sessions s join meeting_session_members m on m.meeting_session_id = s.id where s.meeting_id = ? and s.kind = 'SEPARATE'", planned)).toEqual([]);
 		expect(query('select outcome from audit_events where action = ? and resource_id = ?', 'meeting.update', planned)).toEqual([{ outcome: 'allowed' }]);
 		// Back as it was, for the family member invited below.
-		expect((await post(`/cases/${caseId}/meetings/${planned}/edit?/save`, cookies.supervisor, planBody())).status).toBe(303);
+		expect((await post(`/cases/${caseId}/meetings/plan/${planned}?/save`, cookies.supervisor, planBody())).status).toBe(303);
 	});
 
 	it('cancels only when confirmed; then the meeting, the case page and the invited family member’s page say so, and it still opens', async () => {
 		const parent = await accept(server.url, await invite(server.url, cookies.caseworker, caseId, people.daniel, { meetingId: planned }));
 		expect(await (await get(server.url, '/family', parent)).text()).toContain('Planned');
 
-		const unconfirmed = await post(`/cases/${caseId}/meetings/${planned}/edit?/cancel`, cookies.facilitator, new URLSearchParams());
+		const unconfirmed = await post(`/cases/${caseId}/meetings/plan/${planned}?/cancel`, cookies.facilitator, new URLSearchParams());
 		expect(unconfirmed.status).toBe(400);
 		expect(await unconfirmed.text()).toContain('The meeting was not cancelled.');
 		expect(query<{ status: string }>('select status from meetings where id = ?', planned)).toEqual([{ status: 'scheduled' }]);
 
-		const res = await post(`/cases/${caseId}/meetings/${planned}/edit?/cancel`, cookies.facilitator, new URLSearchParams({ confirm: 'yes' }));
+		const res = await post(`/cases/${caseId}/meetings/plan/${planned}?/cancel`, cookies.facilitator, new URLSearchParams({ confirm: 'yes' }));
 		expect(res.status).toBe(303);
 		expect(res.headers.get('location')).toBe(`/cases/${caseId}?meeting=cancelled`);
 		expect(query<{ status: string }>('select status from meetings where id = ?', planned)).toEqual([{ status: 'cancelled' }]);
@@ -189,8 +189,8 @@ describe('planning a meeting from the case page', () => {
 		expect(await (await get(server.url, '/family', parent)).text()).toContain('Cancelled');
 		expect(await (await get(server.url, `/cases/${caseId}?meeting=cancelled`, cookies.caseworker)).text()).toContain('The meeting is cancelled.');
 		// A cancelled meeting is not changed any more; its form page says so.
-		expect((await post(`/cases/${caseId}/meetings/${planned}/edit?/save`, cookies.facilitator, planBody())).status).toBe(409);
-		expect(await (await get(server.url, `/cases/${caseId}/meetings/${planned}/edit`, cookies.facilitator)).text()).toContain('This meeting is cancelled.');
+		expect((await post(`/cases/${caseId}/meetings/plan/${planned}?/save`, cookies.facilitator, planBody())).status).toBe(409);
+		expect(await (await get(server.url, `/cases/${caseId}/meetings/plan/${planned}`, cookies.facilitator)).text()).toContain('This meeting is cancelled.');
 	});
 });
 
@@ -206,13 +206,13 @@ describe('an agency that refuses a case-carrying facilitator (MEETING_FACILITATO
 		const sam = await signIn(strict.url, 'caseworker@demo.test');
 		const { caseId: id } = await demoIds(strict.url, sam);
 		const grace = await personId(strict.url, sam, id, 'Grace Whitfield');
-		const form = await (await get(strict.url, `/cases/${id}/meetings/new`, sam)).text();
+		const form = await (await get(strict.url, `/cases/${id}/meetings/plan`, sam)).text();
 		const samId = /<option value="([a-z2-7]+)"[^>]*>Sam Okafor/.exec(form)![1];
 		const danaId = /<option value="([a-z2-7]+)"[^>]*>Dana Reyes/.exec(form)![1];
 		const body = (facilitatorId: string) =>
 			new URLSearchParams({ kind: 'FTDM', meetingType: 'PLACEMENT_CHANGE', date: '2026-12-04', time: '09:00', timeZone: 'America/Chicago', durationMinutes: '60', location: 'Room 9', locationEs: '', facilitatorId, person: grace, [`mode-${grace}`]: 'PHONE' });
 		const send = (facilitatorId: string) =>
-			fetch(`${strict.url}/cases/${id}/meetings/new?/save`, { method: 'POST', headers: { cookie: sam, origin: strict.url, 'content-type': 'application/x-www-form-urlencoded', accept: 'text/html' }, body: body(facilitatorId), redirect: 'manual' });
+			fetch(`${strict.url}/cases/${id}/meetings/plan?/save`, { method: 'POST', headers: { cookie: sam, origin: strict.url, 'content-type': 'application/x-www-form-urlencoded', accept: 'text/html' }, body: body(facilitatorId), redirect: 'manual' });
 		const refused = await send(samId);
 		expect(refused.status).toBe(409);
 		const html = await refused.text();

@@ -2,8 +2,9 @@ import { and, asc, eq, inArray } from 'drizzle-orm';
 import { opaqueId } from '../../domain/doc-id.ts';
 import { keepApartClash } from '../../domain/keep-apart.ts';
 import { parseMeetingPlan, sessionsOfPlan, type MeetingPlan, type MeetingPlanField, type MeetingPlanValues } from '../../domain/meeting-plan.ts';
-import type { AssignmentRole, MeetingStatus, ParticipantRole } from '../../domain/roles.ts';
-import { zonedDate, type CalendarDay } from '../../domain/time.ts';
+import { MEETING_TYPES, type AssignmentRole, type MeetingStatus, type MeetingType, type ParticipantRole } from '../../domain/roles.ts';
+import { zonedDate, isoDay } from '../../domain/time.ts';
+import { decisionDeadline } from '../../domain/jurisdiction.ts';
 import { Temporal } from 'temporal-polyfill';
 import { first, tablesOf } from '../db/index.ts';
 import { newId } from '../ids.ts';
@@ -26,8 +27,12 @@ export type MeetingPlanForm = {
 	caseName: string;
 	/** The agency's zone: a new meeting's default. */
 	agencyTimeZone: string;
-	/** The agency's day today, or the day the meeting was first planned: where the trigger's deadline counts from. */
-	decidedOn: CalendarDay;
+	/**
+	 * The decision deadline of each trigger, usual and in an emergency, counted from the agency's day today
+	 * (or the day the meeting was first planned): the form shows the one chosen without loading the
+	 * calendar code (temporal-polyfill) into the browser.
+	 */
+	deadlines: Record<MeetingType, { usual: DeadlineView; emergency: DeadlineView }>;
 	people: { id: string; name: string; role: ParticipantRole }[];
 	/** Staff on the case, who may facilitate. */
 	staff: { id: string; name: string; assignment: AssignmentRole }[];
@@ -39,6 +44,17 @@ export type MeetingPlanForm = {
 	/** When changing a meeting: it, as the form's values. */
 	meeting: { id: string; status: MeetingStatus; values: MeetingPlanValues } | null;
 };
+
+/** A deadline for the page: a dated one as YYYY-MM-DD (compared with the date input's value as text). */
+export type DeadlineView = { kind: 'BEFORE_MOVE' } | { kind: 'BEFORE_HEARING' } | { kind: 'BY_DAY'; day: string; workingDays: number };
+
+function deadlineViews(decidedOn: ReturnType<typeof zonedDate>): MeetingPlanForm['deadlines'] {
+	const view = (type: MeetingType, emergency: boolean): DeadlineView => {
+		const d = decisionDeadline(type, emergency, decidedOn);
+		return d.kind === 'BY_DAY' ? { kind: 'BY_DAY', day: isoDay(d.day), workingDays: d.workingDays } : d;
+	};
+	return Object.fromEntries(MEETING_TYPES.map((t) => [t, { usual: view(t, false), emergency: view(t, true) }])) as MeetingPlanForm['deadlines'];
+}
 
 const personName = (p: { givenName: string; familyName: string }) => `${p.givenName} ${p.familyName}`;
 
@@ -123,7 +139,7 @@ export async function meetingPlanForm(ctx: RequestContext, caseId: string, meeti
 			caseId,
 			caseName: theCase.name,
 			agencyTimeZone: theCase.timeZone,
-			decidedOn: zonedDate(existing ? existing.createdAt : ctx.now, theCase.timeZone),
+			deadlines: deadlineViews(zonedDate(existing ? existing.createdAt : ctx.now, theCase.timeZone)),
 			people: peopleRows.map((p) => ({ id: p.id, name: personName(p), role: p.role })),
 			staff,
 			conflictedFacilitators: staff.filter((s) => conflicted(s.assignment)).map((s) => s.id),
