@@ -221,6 +221,26 @@ async function placePeople(tx: TxContext, meetingId: string, plan: MeetingPlan):
 
 export type Planned = { id: string; facilitatorConflict: boolean };
 
+/** The meeting's columns a plan sets, on creation and on change alike. */
+function plannedColumns(plan: MeetingPlan) {
+	return {
+		kind: plan.kind,
+		meetingType: plan.meetingType,
+		emergency: plan.emergency ? 1 : 0,
+		startsAt: plan.startsAt,
+		durationMinutes: plan.durationMinutes,
+		timeZone: plan.timeZone,
+		location: plan.location || null,
+		locationEs: plan.locationEs || null,
+		facilitatorId: plan.facilitatorId
+	};
+}
+
+/** What the audit trail keeps of a plan: codes and counts, never names or the place typed. */
+function planDetail(plan: MeetingPlan, facilitatorConflict: boolean) {
+	return { kind: plan.kind, meetingType: plan.meetingType, emergency: plan.emergency, people: plan.participants.length, facilitatorConflict };
+}
+
 /** Plans a new meeting of the case: the row, its sessions and members, and its audit entry, in one transaction. */
 export async function createMeeting(ctx: RequestContext, caseId: string, values: MeetingPlanValues): Promise<Result<Planned> | PlanProblem> {
 	const { meetings } = tablesOf(ctx);
@@ -239,16 +259,8 @@ export async function createMeeting(ctx: RequestContext, caseId: string, values:
 		await tx.db.insert(meetings).values({
 			id,
 			caseId,
-			kind: plan.kind,
-			meetingType: plan.meetingType,
-			emergency: plan.emergency ? 1 : 0,
-			startsAt: plan.startsAt,
-			durationMinutes: plan.durationMinutes,
-			timeZone: plan.timeZone,
-			location: plan.location || null,
-			locationEs: plan.locationEs || null,
+			...plannedColumns(plan),
 			status: 'scheduled',
-			facilitatorId: plan.facilitatorId,
 			createdBy: tx.actor.kind === 'staff' ? tx.actor.userId : null,
 			createdAt: tx.now
 		});
@@ -259,7 +271,7 @@ export async function createMeeting(ctx: RequestContext, caseId: string, values:
 			resourceId: id,
 			caseId,
 			outcome: 'allowed',
-			detail: { kind: plan.kind, meetingType: plan.meetingType, emergency: plan.emergency, people: plan.participants.length, facilitatorConflict: checked.facilitatorConflict }
+			detail: planDetail(plan, checked.facilitatorConflict)
 		});
 		return { ok: true, value: { id, facilitatorConflict: checked.facilitatorConflict } };
 	});
@@ -285,17 +297,7 @@ export async function updateMeeting(ctx: RequestContext, caseId: string, meeting
 		if (!checked.ok) return checked;
 		await tx.db
 			.update(meetings)
-			.set({
-				kind: plan.kind,
-				meetingType: plan.meetingType,
-				emergency: plan.emergency ? 1 : 0,
-				startsAt: plan.startsAt,
-				durationMinutes: plan.durationMinutes,
-				timeZone: plan.timeZone,
-				location: plan.location || null,
-				locationEs: plan.locationEs || null,
-				facilitatorId: plan.facilitatorId
-			})
+			.set(plannedColumns(plan))
 			.where(eq(meetings.id, meetingId));
 		await placePeople(tx, meetingId, plan);
 		await record(tx, {
@@ -304,7 +306,7 @@ export async function updateMeeting(ctx: RequestContext, caseId: string, meeting
 			resourceId: meetingId,
 			caseId,
 			outcome: 'allowed',
-			detail: { kind: plan.kind, meetingType: plan.meetingType, emergency: plan.emergency, people: plan.participants.length, facilitatorConflict: checked.facilitatorConflict }
+			detail: planDetail(plan, checked.facilitatorConflict)
 		});
 		return { ok: true, value: { id: meetingId, facilitatorConflict: checked.facilitatorConflict } };
 	});
