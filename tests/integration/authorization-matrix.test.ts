@@ -55,6 +55,21 @@ const BOGUS = 'aaaaaaaaaaaaaaaaaaaaaaaa';
 /** Route parameters as SvelteKit names them, for test names. */
 const PLACEHOLDERS = { caseId: '[caseId]', meetingId: '[meetingId]', grace: '[personId]' } as Ids;
 
+/** A whole meeting plan (Grace by video), but with a facilitator who is on no case. */
+const planForm = (i: Ids): Record<string, string> => ({
+	kind: 'FTDM',
+	meetingType: 'PLACEMENT_CHANGE',
+	date: '2026-12-04',
+	time: '10:30',
+	timeZone: 'America/Chicago',
+	durationMinutes: '60',
+	location: '',
+	locationEs: '',
+	facilitatorId: BOGUS,
+	person: i.grace,
+	[`mode-${i.grace}`]: 'VIDEO'
+});
+
 /** Route ids as SvelteKit names them (groups stripped), with what each role gets. */
 const MATRIX: Entry[] = [
 	{ route: '/', method: 'GET', path: () => '/', expect: everyone(303) },
@@ -91,6 +106,15 @@ const MATRIX: Entry[] = [
 		body: () => ({ en: 'Family Services office, Room 2 (or by video)', es: 'Oficina de Servicios Familiares, sala 2 (o por video)' }),
 		expect: caseStaff(200)
 	},
+	// Planning the case's meetings (policy `schedule`): the case's staff. The forms below name a facilitator who is
+	// on no case, and cancelling is not confirmed: refused as "fix the form" (400), so nothing changes.
+	{ route: '/cases/[caseId]/meetings/plan/[[meetingId]]', method: 'GET', path: (i) => `/cases/${i.caseId}/meetings/plan`, expect: caseStaff(200) },
+	{ route: '/cases/[caseId]/meetings/plan/[[meetingId]]', method: 'POST', path: (i) => `/cases/${i.caseId}/meetings/plan?/save`, body: (i) => planForm(i), expect: caseStaff(400) },
+	{ route: '/cases/[caseId]/meetings/plan/[[meetingId]]', method: 'GET', path: (i) => `/cases/${i.caseId}/meetings/plan/${i.meetingId}`, expect: caseStaff(200) },
+	{ route: '/cases/[caseId]/meetings/plan/[[meetingId]]', method: 'POST', path: (i) => `/cases/${i.caseId}/meetings/plan/${i.meetingId}?/save`, body: (i) => planForm(i), expect: caseStaff(400) },
+	{ route: '/cases/[caseId]/meetings/plan/[[meetingId]]', method: 'POST', path: (i) => `/cases/${i.caseId}/meetings/plan/${i.meetingId}?/cancel`, body: () => ({ confirm: 'no' }), expect: caseStaff(400) },
+	// Cancelling no meeting at all: refused like a meeting nobody may see.
+	{ route: '/cases/[caseId]/meetings/plan/[[meetingId]]', method: 'POST', path: (i) => `/cases/${i.caseId}/meetings/plan?/cancel`, body: () => ({ confirm: 'yes' }), expect: row(303, { onCase: 403, admin: 403, outsider: 403 }, { parent: 403, survivor: 403, observer: 403 }) },
 	{ route: '/meetings/[meetingId]', method: 'GET', path: (i) => `/meetings/${i.meetingId}`, expect: row(303, { onCase: 200, admin: 403, outsider: 403 }, { parent: 200, survivor: 200, observer: 200 }) },
 	{ route: '/meetings/[meetingId]', method: 'POST', path: (i) => `/meetings/${i.meetingId}?/addMember`, body: (i) => ({ meetingSessionId: i.jointSessionId, personId: i.lucia }), expect: caseStaff(200) },
 	{ route: '/meetings/[meetingId]', method: 'POST', path: (i) => `/meetings/${i.meetingId}?/addMember`, body: (i) => ({ meetingSessionId: i.anaSessionId, personId: i.tom }), expect: caseStaff(200) },

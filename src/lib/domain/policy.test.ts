@@ -388,6 +388,17 @@ describe('staff', () => {
 		}
 	});
 
+	it('on the case plan, change and cancel its meetings; not staff off it, not administrators, not family members', () => {
+		const theCase = { type: 'case', caseId: caseA } as const;
+		for (const role of ASSIGNED) expect(can(onCase(role), 'schedule', theCase), role).toBe(true);
+		expect(can(staff('facilitator', [['caseb', 'facilitator']]), 'schedule', theCase)).toBe(false);
+		expect(can(staff('admin', [[caseA, 'facilitator']]), 'schedule', theCase)).toBe(false);
+		expect(can(staff('admin'), 'schedule', theCase)).toBe(false);
+		expect(can(participant(), 'schedule', theCase)).toBe(false);
+		expect(can(participant({ role: 'PARENT', meetingId: null }), 'schedule', theCase)).toBe(false);
+		expect(decide({ kind: 'anonymous' }, 'schedule', theCase)).toEqual({ allow: false, reason: 'not-signed-in' });
+	});
+
 	it('never let an administrator manage a case, even one assigned to it', () => {
 		expect(can(staff('admin', [[caseA, 'caseworker']]), 'manage', { type: 'case', caseId: caseA })).toBe(false);
 		expect(can(staff('caseworker', [['caseb', 'caseworker']]), 'manage', { type: 'case', caseId: caseA })).toBe(false);

@@ -102,6 +102,8 @@ export type ResourceOf<T extends ResourceType> = Extract<Resource, { type: T }>;
  * not compile while `sign` is not listed for `case`, and is refused at run time if it gets through (a
  * widened string, a form field).
  *
+ * `schedule` on a case is planning its meetings: creating one, changing when, where and with whom, and
+ * cancelling it.
  * `run` on a meeting is running it in the room: the agenda's stages and timer (agenda.ts); `decide` is
  * recording its decision (decision.ts).
  * `manage` on a case is closing or reassigning it; on a document, deciding who else may read it (for family
@@ -110,7 +112,7 @@ export type ResourceOf<T extends ResourceType> = Extract<Resource, { type: T }>;
  */
 export const ACTIONS = {
 	'case-list': ['view'],
-	case: ['view', 'edit', 'manage'],
+	case: ['view', 'edit', 'manage', 'schedule'],
 	'family-home': ['view'],
 	meeting: ['view', 'edit', 'run', 'decide'],
 	'meeting-session': ['view'],
@@ -197,7 +199,10 @@ const STAFF_RULES: Rules<StaffActor> = {
 		manage: (actor, r) => {
 			const assignment = actor.assignments.get(r.caseId);
 			return onCase(actor, r.caseId) && (assignment === 'caseworker' || assignment === 'supervisor');
-		}
+		},
+		// Planning the case's meetings (create, change, cancel): its facilitator, caseworker and supervisor
+		// alike (any staff assigned to the case); never an administrator, staff off the case or a participant.
+		schedule: caseStaff
 	},
 	// A family member's own page.
 	'family-home': {},

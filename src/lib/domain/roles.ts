@@ -68,3 +68,7 @@ export type InviteChannel = (typeof INVITE_CHANNELS)[number];
 
 /** Participants who may follow live documents but never change them. */
 export const READ_ONLY_PARTICIPANT_ROLES: readonly ParticipantRole[] = ['OBSERVER'];
+
+/** How a participant joins a meeting (domain.md §1 participation_mode). */
+export const PARTICIPATION_MODES = ['IN_PERSON', 'VIDEO', 'PHONE', 'WRITTEN_INPUT', 'SEPARATE_SESSION'] as const;
+export type ParticipationMode = (typeof PARTICIPATION_MODES)[number];

@@ -50,6 +50,11 @@ const schema = z.object({
 	/** How often the server pings each live connection; one that misses a ping is dropped (so within two of these). */
 	COLLAB_PING_MS: z.coerce.number().int().min(100).default(15_000),
 	/** How long an invitation link works. */
+	/**
+	 * domain.md §1: the facilitator is not a case-carrying worker or line supervisor. `warn` (default) shows a
+	 * warning on the meeting form and lets it be saved (small agencies may have nobody else); `refuse` refuses it.
+	 */
+	MEETING_FACILITATOR_RULE: z.enum(['warn', 'refuse']).default('warn'),
 	INVITE_TTL_HOURS: z.coerce.number().positive().default(72),
 	/** Invite look-ups (links and codes opened) allowed per client address per 10 minutes. */
 	INVITE_LOOKUP_LIMIT: z.coerce.number().int().positive().default(30),

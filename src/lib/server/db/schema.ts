@@ -8,6 +8,7 @@ import {
 	MEETING_KINDS,
 	MEETING_STATUSES,
 	MEETING_TYPES,
+	PARTICIPATION_MODES,
 	PARTICIPANT_ROLES,
 	STAFF_ROLES
 } from '../../domain/roles.ts';
@@ -139,6 +140,10 @@ export const meetings = sqliteTable(
 		/** …and in Spanish, when staff wrote it. */
 		locationEs: text('location_es'),
 		status: text('status', { enum: MEETING_STATUSES }).notNull(),
+		/** FTDM: the move has happened or is imminent (domain.md §1): the deadline is the next working day. 1 or 0. */
+		emergency: integer('emergency').notNull().default(0),
+		/** The staff member who facilitates it (domain.md §1: not the caseworker of record or that worker's supervisor). */
+		facilitatorId: text('facilitator_id').references(() => users.id),
 		createdBy: text('created_by').references(() => users.id),
 		createdAt: integer('created_at').notNull()
 	},
@@ -300,7 +305,9 @@ export const meetingSessionMembers = sqliteTable(
 			.references(() => meetingSessions.id, { onDelete: 'cascade' }),
 		personId: text('person_id')
 			.notNull()
-			.references(() => casePeople.id, { onDelete: 'cascade' })
+			.references(() => casePeople.id, { onDelete: 'cascade' }),
+		/** How they join (domain.md §1 participation_mode), as planned; null for members placed before it was asked. */
+		mode: text('mode', { enum: PARTICIPATION_MODES })
 	},
 	(t) => [primaryKey({ columns: [t.meetingSessionId, t.personId] }), index('meeting_session_members_person').on(t.personId)]
 );

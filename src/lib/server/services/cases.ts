@@ -85,6 +85,8 @@ export type CasePage = {
 	invites: InviteSummary[] | null;
 	/** Meetings whose place this person may change (the policy's `edit` on the meeting). */
 	placeEditable: string[];
+	/** This person plans, changes and cancels the case's meetings (the policy's `schedule` on the case). */
+	canSchedule: boolean;
 };
 
 /** The case page: the case, its invitations for those who manage them, and which meeting places this person may change. */
@@ -93,7 +95,8 @@ export async function casePage(ctx: RequestContext, caseId: string): Promise<Res
 	if (!theCase.ok) return theCase;
 	const invites = can(ctx.actor, 'manage', { type: 'invites', caseId }) ? await listInvites(ctx, caseId) : null;
 	const placeEditable = theCase.value.meetings.filter((mt) => can(ctx.actor, 'edit', { type: 'meeting', caseId, meetingId: mt.id })).map((mt) => mt.id);
-	return { ok: true, value: { theCase: theCase.value, invites: invites?.ok ? invites.value : null, placeEditable } };
+	const canSchedule = can(ctx.actor, 'schedule', { type: 'case', caseId });
+	return { ok: true, value: { theCase: theCase.value, invites: invites?.ok ? invites.value : null, placeEditable, canSchedule } };
 }
 
 /** The case for its safety page (labels, consents, keep-apart pairs): staff who manage its safety settings. */

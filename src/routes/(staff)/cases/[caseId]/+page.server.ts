@@ -6,10 +6,15 @@ import { revokeInvite } from '$lib/server/services/invites';
 import { refuse } from '$lib/server/http';
 import { opaqueId } from '$lib/domain/doc-id';
 
+const MEETING_NOTICES = ['planned', 'planned-warning', 'saved', 'saved-warning', 'cancelled'] as const;
+
 export const load: PageServerLoad = async (event) => {
 	const result = await casePage(event.locals.ctx, event.params.caseId);
 	if (!result.ok) refuse(event, result);
-	return result.value;
+	// After planning, changing or cancelling a meeting: which words to say (only these; anything else says nothing).
+	const said = event.url.searchParams.get('meeting');
+	const meetingNotice = MEETING_NOTICES.find((n) => n === said) ?? null;
+	return { ...result.value, meetingNotice };
 };
 
 export const actions: Actions = {
