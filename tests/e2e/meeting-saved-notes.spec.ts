@@ -44,8 +44,10 @@ test('the saved notes show before the editor, then the editor takes their place 
 	await page.goto(meetingUrl);
 	const saved = page.locator('.notes-saved');
 	await expect(saved).toContainText(line);
-	// One notes region: the saved text is no textbox, and the editor is not on the page yet.
-	await expect(page.getByRole('textbox')).toHaveCount(0);
+	// One notes region: the saved text is no textbox, and the editor is not on the page yet. (The board,
+	// action items and decision below have text boxes of their own.)
+	const notesRegion = page.getByRole('region', { name: english('notes_heading') });
+	await expect(notesRegion.getByRole('textbox')).toHaveCount(0);
 	await expect(notesOf(page).editor).toHaveCount(0);
 	// The socket is already open, before the editor has arrived.
 	await expect(notesOf(page).status).toHaveAttribute('data-status', 'connected');
@@ -57,7 +59,7 @@ test('the saved notes show before the editor, then the editor takes their place 
 	await expect(saved).toHaveCount(0);
 	await expect(notesOf(page).editor).toBeVisible();
 	await expect(notesOf(page).editor).toContainText(line);
-	await expect(page.getByRole('textbox')).toHaveCount(1);
+	await expect(notesRegion.getByRole('textbox')).toHaveCount(1);
 	// The editor's first blocks sit exactly where the saved ones were.
 	expect(await blockBoxes(page, '.notes-editor')).toEqual(before);
 	// One socket: the one the page's first script opened is the one the editor uses.
