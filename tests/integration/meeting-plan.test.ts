@@ -4,9 +4,9 @@
 // kept; people off the case and family members are refused; the caseworker choosing herself is saved with
 // a warning; a change moves people; a cancel needs its confirmation, and then says "Cancelled" on the
 // meeting, the case and the family's page.
-import Database from 'better-sqlite3';
+import { withSql } from '../support/sql.ts';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { removeServerFiles, startServer, type RunningServer } from '../support/server.ts';
+import { removeServer, startServer, type RunningServer } from '../support/server.ts';
 import { accept, demoIds, get, invite, personId, signIn } from '../support/clients.ts';
 
 let server: RunningServer;
@@ -30,7 +30,7 @@ beforeAll(async () => {
 
 afterAll(async () => {
 	await server?.stop();
-	if (server) removeServerFiles(server);
+	if (server) await removeServer(server);
 });
 
 function post(path: string, cookie: string, body: URLSearchParams): Promise<Response> {
@@ -63,38 +63,34 @@ function planBody(over: Record<string, string> = {}, chosen: [string, string][] 
 	return body;
 }
 
-function query<T>(sql: string, ...args: unknown[]): T[] {
-	const db = new Database(server.dbPath, { readonly: true });
-	try {
-		return db.prepare(sql).all(...args) as T[];
-	} finally {
-		db.close();
-	}
+/** Rows of `sql` on the server's database, either engine (tests/support/sql.ts). */
+function query<T>(sql: string, ...args: unknown[]): Promise<T[]> {
+	return withSql(server, (db) => db.all<T>(sql, args), { readonly: true });
 }
-const meetingCount = () => query<{ n: number }>('select count(*) as n from meetings where case_id = ?', caseId)[0].n;
+const meetingCount = async () => (await query<{ n: number }>('select count(*) as n from meetings where case_id = ?', caseId))[0].n;
 
 let planned = '';
 
 describe('planning a meeting from the case page', () => {
 	it('the facilitator plans one: the meeting, its joint session with the people who come together, a separate session, one audit entry', async () => {
-		const before = meetingCount();
+		const before = await meetingCount();
 		const res = await post(`/cases/${caseId}/meetings/plan?/save`, cookies.facilitator, planBody());
 		expect(res.status).toBe(303);
 		expect(res.headers.get('location')).toBe(`/cases/${caseId}?meeting=planned`);
-		expect(meetingCount()).toBe(before + 1);
-		const [row] = query<{ id: string; kind: string; meeting_type: string; emergency: number; facilitator_id: string; status: string; location: string; duration_minutes: number; time_zone: string }>(
-			'select * from meetings where case_id = ? order by created_at desc, rowid desc limit 1',
+		expect(await meetingCount()).toBe(before + 1);
+		const [row] = await query<{ id: string; kind: string; meeting_type: string; emergency: number; facilitator_id: string; status: string; location: string; duration_minutes: number; time_zone: string }>(
+			'select * from meetings where case_id = ? order by created_at desc limit 1',
 			caseId
 		);
 		planned = row.id;
 		expect(row).toMatchObject({ kind: 'FTDM', meeting_type: 'PLACEMENT_CHANGE', emergency: 1, facilitator_id: staffIds.dana, status: 'scheduled', location: 'Family Services office, Room 4', duration_minutes: 90, time_zone: 'America/Chicago' });
-		const members = query<{ kind: string; for_person_id: string | null; person_id: string; mode: string }>(
+		const members = await query<{ kind: string; for_person_id: string | null; person_id: string; mode: string }>(
 			'select s.kind, s.for_person_id, m.person_id, m.mode from meeting_sessions s join meeting_session_members m on m.meeting_session_id = s.id where s.meeting_id = ? order by s.kind, m.person_id',
 			planned
 		);
 		expect(members.filter((m) => m.kind === 'JOINT').map((m) => [m.person_id, m.mode]).sort()).toEqual([[people.daniel, 'IN_PERSON'], [people.grace, 'VIDEO']].sort());
 		expect(members.filter((m) => m.kind === 'SEPARATE')).toEqual([{ kind: 'SEPARATE', for_person_id: people.ana, person_id: people.ana, mode: 'SEPARATE_SESSION' }]);
-		expect(query('select outcome from audit_events where action = ? and resource_id = ?', 'meeting.create', planned)).toEqual([{ outcome: 'allowed' }]);
+		expect(await query('select outcome from audit_events where action = ? and resource_id = ?', 'meeting.create', planned)).toEqual([{ outcome: 'allowed' }]);
 
 		// It is on the case page, with a link to change it, and its page opens with its people.
 		const casePage = await (await get(server.url, `/cases/${caseId}?meeting=planned`, cookies.facilitator)).text();
@@ -108,15 +104,15 @@ describe('planning a meeting from the case page', () => {
 	});
 
 	it('refuses a keep-apart pair in the joint session by name, keeps what was typed, and stores nothing', async () => {
-		const before = meetingCount();
+		const before = await meetingCount();
 		const res = await post(`/cases/${caseId}/meetings/plan?/save`, cookies.caseworker, planBody({ location: 'Kitchen table at the office' }, [[people.daniel, 'IN_PERSON'], [people.ana, 'PHONE']]));
 		expect(res.status).toBe(409);
 		const html = await res.text();
 		expect(html).toMatch(/(Daniel Ortiz and Ana Rivera|Ana Rivera and Daniel Ortiz) must be kept apart/);
 		expect(html).toContain('value="Kitchen table at the office"');
 		expect(html).toContain('value="2026-12-04"');
-		expect(meetingCount()).toBe(before);
-		expect(query<{ n: number }>("select count(*) as n from audit_events where action = 'meeting.create' and outcome = 'denied'")[0].n).toBeGreaterThan(0);
+		expect(await meetingCount()).toBe(before);
+		expect((await query<{ n: number }>("select count(*) as n from audit_events where action = 'meeting.create' and outcome = 'denied'"))[0].n).toBeGreaterThan(0);
 	});
 
 	it('marks the wrong fields and keeps the rest as typed', async () => {
@@ -130,15 +126,15 @@ describe('planning a meeting from the case page', () => {
 	});
 
 	it('refuses staff off the case, the administrator and family members, and stores nothing', async () => {
-		const before = meetingCount();
+		const before = await meetingCount();
 		const parent = await accept(server.url, await invite(server.url, cookies.caseworker, caseId, people.rosa));
 		for (const cookie of [cookies.outsider, cookies.admin, parent]) {
 			expect((await get(server.url, `/cases/${caseId}/meetings/plan`, cookie)).status).toBe(403);
 			expect((await post(`/cases/${caseId}/meetings/plan?/save`, cookie, planBody())).status).toBe(403);
 			expect((await post(`/cases/${caseId}/meetings/plan/${planned}?/cancel`, cookie, new URLSearchParams({ confirm: 'yes' }))).status).toBe(403);
 		}
-		expect(meetingCount()).toBe(before);
-		expect(query<{ status: string }>('select status from meetings where id = ?', planned)).toEqual([{ status: 'scheduled' }]);
+		expect(await meetingCount()).toBe(before);
+		expect(await query<{ status: string }>('select status from meetings where id = ?', planned)).toEqual([{ status: 'scheduled' }]);
 	});
 
 	it('saves a caseworker who facilitates herself, and says so (MEETING_FACILITATOR_RULE=warn)', async () => {
@@ -149,7 +145,7 @@ describe('planning a meeting from the case page', () => {
 		expect(res.headers.get('location')).toBe(`/cases/${caseId}?meeting=planned-warning`);
 		const page = await (await get(server.url, res.headers.get('location')!, cookies.caseworker)).text();
 		expect(page).toContain('Its facilitator is the caseworker or the supervisor on this case.');
-		const [row] = query<{ emergency: number }>('select emergency from meetings where facilitator_id = ?', staffIds.sam);
+		const [row] = await query<{ emergency: number }>('select emergency from meetings where facilitator_id = ?', staffIds.sam);
 		// An FGDM conference has no emergency clock.
 		expect(row.emergency).toBe(0);
 	});
@@ -159,11 +155,11 @@ describe('planning a meeting from the case page', () => {
 		expect(edit).toContain('value="10:30"');
 		const res = await post(`/cases/${caseId}/meetings/plan/${planned}?/save`, cookies.supervisor, planBody({ time: '14:00', emergency: 'off' }, [[people.ana, 'IN_PERSON']]));
 		expect(res.status).toBe(303);
-		const joint = query<{ person_id: string }>("select m.person_id from meeting_sessions s join meeting_session_members m on m.meeting_session_id = s.id where s.meeting_id = ? and s.kind = 'JOINT'", planned);
+		const joint = await query<{ person_id: string }>("select m.person_id from meeting_sessions s join meeting_session_members m on m.meeting_session_id = s.id where s.meeting_id = ? and s.kind = 'JOINT'", planned);
 		expect(joint).toEqual([{ person_id: people.ana }]);
 		// Her separate session stays (with what was written in it), without her.
-		expect(query("select m.person_id from meeting_sessions s join meeting_session_members m on m.meeting_session_id = s.id where s.meeting_id = ? and s.kind = 'SEPARATE'", planned)).toEqual([]);
-		expect(query('select outcome from audit_events where action = ? and resource_id = ?', 'meeting.update', planned)).toEqual([{ outcome: 'allowed' }]);
+		expect(await query("select m.person_id from meeting_sessions s join meeting_session_members m on m.meeting_session_id = s.id where s.meeting_id = ? and s.kind = 'SEPARATE'", planned)).toEqual([]);
+		expect(await query('select outcome from audit_events where action = ? and resource_id = ?', 'meeting.update', planned)).toEqual([{ outcome: 'allowed' }]);
 		// Back as it was, for the family member invited below.
 		expect((await post(`/cases/${caseId}/meetings/plan/${planned}?/save`, cookies.supervisor, planBody())).status).toBe(303);
 	});
@@ -175,13 +171,13 @@ describe('planning a meeting from the case page', () => {
 		const unconfirmed = await post(`/cases/${caseId}/meetings/plan/${planned}?/cancel`, cookies.facilitator, new URLSearchParams());
 		expect(unconfirmed.status).toBe(400);
 		expect(await unconfirmed.text()).toContain('The meeting was not cancelled.');
-		expect(query<{ status: string }>('select status from meetings where id = ?', planned)).toEqual([{ status: 'scheduled' }]);
+		expect(await query<{ status: string }>('select status from meetings where id = ?', planned)).toEqual([{ status: 'scheduled' }]);
 
 		const res = await post(`/cases/${caseId}/meetings/plan/${planned}?/cancel`, cookies.facilitator, new URLSearchParams({ confirm: 'yes' }));
 		expect(res.status).toBe(303);
 		expect(res.headers.get('location')).toBe(`/cases/${caseId}?meeting=cancelled`);
-		expect(query<{ status: string }>('select status from meetings where id = ?', planned)).toEqual([{ status: 'cancelled' }]);
-		expect(query('select outcome from audit_events where action = ? and resource_id = ?', 'meeting.cancel', planned)).toEqual([{ outcome: 'allowed' }]);
+		expect(await query<{ status: string }>('select status from meetings where id = ?', planned)).toEqual([{ status: 'cancelled' }]);
+		expect(await query('select outcome from audit_events where action = ? and resource_id = ?', 'meeting.cancel', planned)).toEqual([{ outcome: 'allowed' }]);
 
 		const meetingPage = await get(server.url, `/meetings/${planned}`, parent);
 		expect(meetingPage.status).toBe(200);
@@ -198,7 +194,7 @@ describe('an agency that refuses a case-carrying facilitator (MEETING_FACILITATO
 	let strict: RunningServer;
 	afterAll(async () => {
 		await strict?.stop();
-		if (strict) removeServerFiles(strict);
+		if (strict) await removeServer(strict);
 	});
 
 	it('refuses the caseworker as facilitator with a plain reason, keeps what was typed, and still takes the case’s facilitator', async () => {
