@@ -125,6 +125,13 @@ const MATRIX: Entry[] = [
 	{ route: '/meetings/[meetingId]', method: 'POST', path: (i) => `/meetings/${i.meetingId}?/decision`, body: () => ({ consensus: 'yes' }), expect: row(303, { onCase: 403, facilitator: 400, admin: 403, outsider: 403 }, { parent: 403, survivor: 403, observer: 403 }) },
 	// Running the agenda (stages, timer): the case's facilitator only (setting it up twice is still 200).
 	{ route: '/meetings/[meetingId]', method: 'POST', path: (i) => `/meetings/${i.meetingId}?/agenda`, body: () => ({ do: 'start' }), expect: row(303, { onCase: 403, facilitator: 200, admin: 403, outsider: 403 }, { parent: 403, survivor: 403, observer: 403 }) },
+	// Closing the meeting: its facilitator, or the case's supervisor (a form without the box ticked gets "please fix": 400, and closes nothing).
+	{ route: '/meetings/[meetingId]/close', method: 'GET', path: (i) => `/meetings/${i.meetingId}/close`, expect: row(303, { onCase: 403, facilitator: 200, supervisor: 200, admin: 403, outsider: 403 }, { parent: 403, survivor: 403, observer: 403 }) },
+	{ route: '/meetings/[meetingId]/close', method: 'POST', path: (i) => `/meetings/${i.meetingId}/close?/close`, body: () => ({ confirm: 'no' }), expect: row(303, { onCase: 403, facilitator: 400, supervisor: 400, admin: 403, outsider: 403 }, { parent: 403, survivor: 403, observer: 403 }) },
+	// Correcting the summary: only once the meeting is closed, so refused to everyone while it is open (meeting-close.test.ts closes one).
+	{ route: '/meetings/[meetingId]/close', method: 'POST', path: (i) => `/meetings/${i.meetingId}/close?/correct`, body: () => ({ note: 'x' }), expect: row(303, { onCase: 403, admin: 403, outsider: 403 }, { parent: 403, survivor: 403, observer: 403 }) },
+	// The summary: whoever may see the meeting (before close it says it is not ready yet).
+	{ route: '/meetings/[meetingId]/summary', method: 'GET', path: (i) => `/meetings/${i.meetingId}/summary`, expect: row(303, { onCase: 200, admin: 403, outsider: 403 }, { parent: 200, survivor: 200, observer: 200 }) },
 	// No such family time: refused alike for everyone signed in (ids are not to be probed); the rules are in family-access.test.ts.
 	{ route: '/meetings/[meetingId]', method: 'POST', path: (i) => `/meetings/${i.meetingId}?/endFamilyTime`, body: () => ({ meetingSessionId: BOGUS }), expect: row(303, { onCase: 403, admin: 403, outsider: 403 }, { parent: 403, survivor: 403, observer: 403 }) },
 	{ route: '/meetings/[meetingId]', method: 'POST', path: (i) => `/meetings/${i.meetingId}?/shareFamilyTime`, body: () => ({ meetingSessionId: BOGUS }), expect: row(303, { onCase: 403, admin: 403, outsider: 403 }, { parent: 403, survivor: 403, observer: 403 }) },

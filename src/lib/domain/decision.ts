@@ -75,6 +75,17 @@ export function writeDecision(doc: Y.Doc, decision: Decision): void {
 	});
 }
 
+/** Marks the meeting closed at `at` (server ms), in the outcome the server alone writes: open screens turn read only and say why. */
+export function writeClosed(doc: Y.Doc, at: number): void {
+	doc.getMap(OUTCOME_FIELD).set('closedAt', at);
+}
+
+/** When the meeting was closed, as its document says (server ms), or null while it is open. */
+export function closedAtOf(doc: Y.Doc): number | null {
+	const at = doc.getMap(OUTCOME_FIELD).get('closedAt');
+	return typeof at === 'number' ? at : null;
+}
+
 /** The recorded decision, or null when none is (or what is stored does not have the shape). */
 export function decisionOf(doc: Y.Doc): Decision | null {
 	const v = doc.getMap(OUTCOME_FIELD).toJSON() as Record<string, unknown>;

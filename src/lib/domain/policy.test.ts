@@ -12,7 +12,7 @@ const staff = (role: StaffRole, assignments: [string, AssignmentRole][] = []): A
 const caseA = 'casea';
 const resources: Resource[] = [
 	{ type: 'case', caseId: caseA },
-	{ type: 'meeting', caseId: caseA, meetingId: 'm1' },
+	{ type: 'meeting', caseId: caseA, meetingId: 'm1', closed: false },
 	{ type: 'document', caseId: caseA, docKind: 'meeting' },
 	{ type: 'document', caseId: caseA, docKind: 'plan' }
 ];
@@ -52,7 +52,7 @@ describe('the one access policy', () => {
 	});
 
 	it('lets only the facilitator of a case run its meetings (agenda and timer), never a participant', () => {
-		const meeting = { type: 'meeting', caseId: caseA, meetingId: 'm1' } as const;
+		const meeting = { type: 'meeting', caseId: caseA, meetingId: 'm1', closed: false } as const;
 		expect(can(staff('facilitator', [[caseA, 'facilitator']]), 'run', meeting)).toBe(true);
 		expect(can(staff('caseworker', [[caseA, 'caseworker']]), 'run', meeting)).toBe(false);
 		expect(can(staff('supervisor', [[caseA, 'supervisor']]), 'run', meeting)).toBe(false);
@@ -66,6 +66,32 @@ describe('the one access policy', () => {
 		expect(can(staff('facilitator', [['another-case', 'facilitator']]), 'decide', meeting)).toBe(false);
 		expect(can(staff('admin', [[caseA, 'facilitator']]), 'decide', meeting)).toBe(false);
 		expect(can(parent, 'decide', meeting)).toBe(false);
+	});
+
+	it('closes a meeting for good: nobody runs it, decides it or changes its place after; its facilitator or the case supervisor close it and correct its summary', () => {
+		const open = { type: 'meeting', caseId: caseA, meetingId: 'm1', closed: false } as const;
+		const closed = { ...open, closed: true };
+		const facilitator = staff('facilitator', [[caseA, 'facilitator']]);
+		const supervisor = staff('supervisor', [[caseA, 'supervisor']]);
+		const caseworker = staff('caseworker', [[caseA, 'caseworker']]);
+		for (const action of ['run', 'decide'] as const) expect(can(facilitator, action, closed), action).toBe(false);
+		expect(can(caseworker, 'edit', open)).toBe(true);
+		expect(can(caseworker, 'edit', closed)).toBe(false);
+		expect(can(caseworker, 'view', closed)).toBe(true);
+		for (const who of [facilitator, supervisor]) {
+			expect(can(who, 'close', open)).toBe(true);
+			expect(can(who, 'close', closed)).toBe(false);
+			expect(can(who, 'correct', closed)).toBe(true);
+			expect(can(who, 'correct', open)).toBe(false);
+		}
+		for (const who of [caseworker, staff('facilitator', [['another-case', 'facilitator']]), staff('supervisor', [['another-case', 'supervisor']]), staff('admin', [[caseA, 'facilitator']]), staff('admin', [[caseA, 'supervisor']])]) {
+			expect(can(who, 'close', open)).toBe(false);
+			expect(can(who, 'correct', closed)).toBe(false);
+		}
+		const parent: ParticipantActor = { kind: 'participant', participantId: 'pa1', personId: 'p1', caseId: caseA, role: 'PARENT', keepApartWith: new Set(), meetingId: null, meetingSessionIds: new Set(['joint']) };
+		expect(can(parent, 'close', open)).toBe(false);
+		expect(can(parent, 'correct', closed)).toBe(false);
+		expect(can(parent, 'view', closed)).toBe(true);
 	});
 
 	it('lets only the caseworker and supervisor of a case manage it', () => {
@@ -158,6 +184,16 @@ describe('private family time', () => {
 		expect(can(staffer, 'view', ended)).toBe(false);
 		expect(can(staffer, 'view', { ...ended, familyShared: true })).toBe(true);
 		expect(can(staffer, 'edit', { ...ended, familyShared: true })).toBe(false);
+	});
+
+	it('keeps a closed meeting’s documents as they were: the family reads them, nobody writes', () => {
+		const jointDoc = { type: 'document', caseId: caseA, docKind: 'meeting', meetingId: 'm1', meetingSessionId: 'joint', meetingSessionKind: 'JOINT' } as const;
+		const parent = { ...member('PARENT'), meetingSessionIds: new Set(['joint', 'ft']) };
+		for (const d of [jointDoc, doc]) {
+			expect(can(parent, 'edit', d)).toBe(true);
+			expect(can(parent, 'view', { ...d, meetingClosed: true })).toBe(true);
+			expect(can(parent, 'edit', { ...d, meetingClosed: true })).toBe(false);
+		}
 	});
 });
 
@@ -317,7 +353,7 @@ describe('actions: each resource lists its own, and a verb it does not list is r
 		'case-list': { type: 'case-list' },
 		case: { type: 'case', caseId: caseA },
 		'family-home': { type: 'family-home', caseId: caseA },
-		meeting: { type: 'meeting', caseId: caseA, meetingId: 'm1' },
+		meeting: { type: 'meeting', caseId: caseA, meetingId: 'm1', closed: false },
 		'meeting-session': { type: 'meeting-session', caseId: caseA, meetingId: 'm1', meetingSessionId: 'joint' },
 		document: meetingDoc({ meetingSessionId: 'ft', meetingSessionKind: 'FAMILY_ALONE' }),
 		'person-detail': { type: 'person-detail', caseId: caseA, personId: 'daniel', detail: 'contact', labels: new Set(), personRole: 'PARENT', consents: new Map() },
@@ -342,7 +378,9 @@ describe('actions: each resource lists its own, and a verb it does not list is r
 	it('allows every listed action to someone: no verb is listed that no rule grants', () => {
 		for (const type of types) {
 			for (const action of ACTIONS[type] as readonly Action[]) {
-				expect(everyone.some((actor) => can(actor, action, SAMPLES[type])), `${action} on ${type}`).toBe(true);
+				// Correcting a meeting's summary exists only once the meeting is closed.
+				const samples: Resource[] = type === 'meeting' ? [SAMPLES.meeting, { ...SAMPLES.meeting, closed: true }] : [SAMPLES[type]];
+				expect(everyone.some((actor) => samples.some((sample) => can(actor, action, sample as Extract<Resource, { type: typeof type }>))), `${action} on ${type}`).toBe(true);
 			}
 		}
 	});
@@ -430,6 +468,16 @@ describe('staff', () => {
 		}
 	});
 
+	it('read the documents of a closed or cancelled meeting, and never change them', () => {
+		for (const role of ASSIGNED) {
+			for (const doc of [meetingDoc({ meetingClosed: true }), meetingDoc({ docKind: 'session', meetingSessionId: 'ana', meetingSessionKind: 'SEPARATE', meetingClosed: true })]) {
+				expect(can(onCase(role), 'view', doc)).toBe(true);
+				expect(can(onCase(role), 'edit', doc)).toBe(false);
+				expect(can(onCase(role), 'edit', { ...doc, meetingClosed: false })).toBe(true);
+			}
+		}
+	});
+
 	it('never decide who reads a document: sharing is the family’s, for family time only', () => {
 		for (const role of ASSIGNED) {
 			expect(can(onCase(role), 'manage', meetingDoc())).toBe(false);
@@ -446,11 +494,11 @@ describe('participants', () => {
 	});
 
 	it('see every meeting of the case when invited to the whole case, else only the one they were invited to', () => {
-		for (const meetingId of ['m1', 'm2']) expect(can(participant(), 'view', { type: 'meeting', caseId: caseA, meetingId }), meetingId).toBe(true);
-		expect(can(participant({ meetingId: 'm1' }), 'view', { type: 'meeting', caseId: caseA, meetingId: 'm1' })).toBe(true);
-		expect(can(participant({ meetingId: 'm1' }), 'view', { type: 'meeting', caseId: caseA, meetingId: 'm2' })).toBe(false);
-		expect(can(participant(), 'view', { type: 'meeting', caseId: 'caseb', meetingId: 'm1' })).toBe(false);
-		expect(can(participant(), 'edit', { type: 'meeting', caseId: caseA, meetingId: 'm1' })).toBe(false);
+		for (const meetingId of ['m1', 'm2']) expect(can(participant(), 'view', { type: 'meeting', caseId: caseA, meetingId, closed: false }), meetingId).toBe(true);
+		expect(can(participant({ meetingId: 'm1' }), 'view', { type: 'meeting', caseId: caseA, meetingId: 'm1', closed: false })).toBe(true);
+		expect(can(participant({ meetingId: 'm1' }), 'view', { type: 'meeting', caseId: caseA, meetingId: 'm2', closed: false })).toBe(false);
+		expect(can(participant(), 'view', { type: 'meeting', caseId: 'caseb', meetingId: 'm1', closed: false })).toBe(false);
+		expect(can(participant(), 'edit', { type: 'meeting', caseId: caseA, meetingId: 'm1', closed: false })).toBe(false);
 	});
 
 	it('see the parts of a meeting they take part in, within the meeting they were invited to', () => {

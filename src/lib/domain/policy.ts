@@ -45,7 +45,12 @@ export type Resource =
 	| { type: 'case'; caseId: string }
 	/** What a participant sees of their own case: the family home page. */
 	| { type: 'family-home'; caseId: string }
-	| { type: 'meeting'; caseId: string; meetingId: string }
+	/**
+	 * A meeting. `closed`: it was closed (held, its summary written) or cancelled: its record is final, so
+	 * nobody runs it, records its decision or changes its documents any more (`meetings.status` is not
+	 * `scheduled`). Required, so that no caller forgets to say it.
+	 */
+	| { type: 'meeting'; caseId: string; meetingId: string; closed: boolean }
 	/** One part of a meeting (joint, separate for a party, family alone). */
 	| { type: 'meeting-session'; caseId: string; meetingId: string; meetingSessionId: string; meetingSessionKind?: MeetingSessionKind }
 	/**
@@ -63,6 +68,8 @@ export type Resource =
 			meetingSessionKind?: MeetingSessionKind;
 			meetingSessionEnded?: boolean;
 			familyShared?: boolean;
+			/** The meeting it belongs to was closed or cancelled: its documents are kept as they were. */
+			meetingClosed?: boolean;
 	  }
 	/**
 	 * One person's details, with the labels staff put on them, the person's role on the case, and the
@@ -105,7 +112,9 @@ export type ResourceOf<T extends ResourceType> = Extract<Resource, { type: T }>;
  * `schedule` on a case is planning its meetings: creating one, changing when, where and with whom, and
  * cancelling it.
  * `run` on a meeting is running it in the room: the agenda's stages and timer (agenda.ts); `decide` is
- * recording its decision (decision.ts).
+ * recording its decision (decision.ts); `close` is ending it for good, with who came, which writes its
+ * summary (meeting-summary.ts) and makes its documents read only; `correct` is adding a corrected version
+ * of the summary of a closed meeting (the first is kept).
  * `manage` on a case is closing or reassigning it; on a document, deciding who else may read it (for family
  * time, a family member sharing the family's notes with the team); on invites, safety settings and user
  * accounts, changing them.
@@ -114,7 +123,7 @@ export const ACTIONS = {
 	'case-list': ['view'],
 	case: ['view', 'edit', 'manage', 'schedule'],
 	'family-home': ['view'],
-	meeting: ['view', 'edit', 'run', 'decide'],
+	meeting: ['view', 'edit', 'run', 'decide', 'close', 'correct'],
 	'meeting-session': ['view'],
 	document: ['view', 'edit', 'manage'],
 	'person-detail': ['view'],
@@ -186,6 +195,8 @@ function onCase(actor: StaffActor, caseId: string): boolean {
 }
 
 const caseStaff = (actor: StaffActor, resource: { caseId: string }): boolean => onCase(actor, resource.caseId);
+const isFacilitator = (actor: StaffActor, caseId: string): boolean => onCase(actor, caseId) && actor.assignments.get(caseId) === 'facilitator';
+const isSupervisorOn = (actor: StaffActor, caseId: string): boolean => onCase(actor, caseId) && actor.assignments.get(caseId) === 'supervisor';
 const isAdmin = (actor: StaffActor): boolean => actor.role === 'admin';
 
 const STAFF_RULES: Rules<StaffActor> = {
@@ -208,12 +219,18 @@ const STAFF_RULES: Rules<StaffActor> = {
 	'family-home': {},
 	meeting: {
 		view: caseStaff,
-		edit: caseStaff,
+		// Its place and its parts; a closed meeting's record is final.
+		edit: (actor, r) => !r.closed && caseStaff(actor, r),
 		// The facilitator runs the meeting (domain.md §1: internal, not case-carrying); the caseworker and the
 		// supervisor take part in it like everyone else.
-		run: (actor, r) => onCase(actor, r.caseId) && actor.assignments.get(r.caseId) === 'facilitator',
+		run: (actor, r) => !r.closed && isFacilitator(actor, r.caseId),
 		// The facilitator records the decision, the agency's too when the team did not agree (naming who made it).
-		decide: (actor, r) => onCase(actor, r.caseId) && actor.assignments.get(r.caseId) === 'facilitator'
+		decide: (actor, r) => !r.closed && isFacilitator(actor, r.caseId),
+		// The facilitator closes it; so may the case's supervisor, when the facilitator has left or is away
+		// (a meeting must never go without its summary).
+		close: (actor, r) => !r.closed && (isFacilitator(actor, r.caseId) || isSupervisorOn(actor, r.caseId)),
+		// The same people correct the summary of a meeting once it is closed (a new version; the first stays).
+		correct: (actor, r) => r.closed && (isFacilitator(actor, r.caseId) || isSupervisorOn(actor, r.caseId))
 	},
 	'meeting-session': { view: caseStaff },
 	document: {
@@ -227,8 +244,9 @@ const STAFF_RULES: Rules<StaffActor> = {
 		},
 		edit: (actor, r) => {
 			if (r.meetingSessionKind === 'FAMILY_ALONE') return false;
-			// A part of a meeting that has ended is kept as it was.
+			// A part of a meeting that has ended, or a meeting closed or cancelled, is kept as it was.
 			if (r.meetingSessionEnded) return false;
+			if (r.meetingClosed) return false;
 			return onCase(actor, r.caseId);
 		}
 	},
@@ -296,8 +314,9 @@ const PARTICIPANT_RULES: Rules<ParticipantActor> = {
 		view: opensDocument,
 		edit: (actor, r) => {
 			if (READ_ONLY_PARTICIPANT_ROLES.includes(actor.role)) return false;
-			// A part of a meeting that has ended is kept as it was.
+			// A part of a meeting that has ended, or a meeting closed or cancelled, is kept as it was.
 			if (r.meetingSessionEnded) return false;
+			if (r.meetingClosed) return false;
 			// Domestic violence (domain.md §6): one of a keep-apart pair must never receive what the other
 			// writes. Until each of them has a draft of their own (the case plan issue), both only read the
 			// shared plan, and the collab server shows neither the other's presence.

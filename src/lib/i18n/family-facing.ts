@@ -28,7 +28,8 @@ export const FAMILY_FACING_PREFIXES: readonly string[] = [
 	'decision_', // the meeting's recorded decision (the facilitator's form and the caseworker's reminder: below)
 	'board_', // the meeting's board: its columns, cards and their words
 	'agenda_', // the meeting's agenda, its stages and timer, and how the meeting works (the facilitator's controls: below)
-	'sessions_device_' // "Chrome on an Android phone": the devices page, where a family member is signed in
+	'sessions_device_', // "Chrome on an Android phone": the devices page, where a family member is signed in
+	'summary_' // a closed meeting's summary, which every participant reads and prints (its staff section: below)
 ];
 
 export const FAMILY_FACING_KEYS: readonly string[] = [
@@ -41,6 +42,8 @@ export const FAMILY_FACING_KEYS: readonly string[] = [
 	'meeting_status',
 	'meeting_no_session_yet',
 	'meeting_cancelled_notice', // at the top of a cancelled meeting's page
+	'meeting_closed_notice', // at the top of a closed meeting's page
+	'meeting_summary_link',
 	'case_removal_date', // a date families are told about
 	'case_next_meeting',
 	'case_no_meeting',
@@ -64,6 +67,7 @@ export const FAMILY_FACING_KEYS: readonly string[] = [
 /** Staff's side of a family-facing prefix: the invitation form and list that only staff use. */
 export const STAFF_ONLY_PREFIXES: readonly string[] = [
 	'agenda_run_', // the facilitator's agenda controls
+	'summary_staff_', // the summary's fidelity facts and the link to correct it, shown to staff only
 	'decision_form_', // the facilitator's form to record the decision
 	'decision_problem_', // and what it says when something is missing
 	'decision_review_', // the reminder emailed to the caseworker on the review date

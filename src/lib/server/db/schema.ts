@@ -145,9 +145,37 @@ export const meetings = sqliteTable(
 		/** The staff member who facilitates it (domain.md §1: not the caseworker of record or that worker's supervisor). */
 		facilitatorId: text('facilitator_id').references(() => users.id),
 		createdBy: text('created_by').references(() => users.id),
-		createdAt: integer('created_at').notNull()
+		createdAt: integer('created_at').notNull(),
+		/** When it was closed (status `held`; its summary written and its documents read only), and by whom. */
+		closedAt: integer('closed_at'),
+		closedBy: text('closed_by').references(() => users.id)
 	},
 	(t) => [index('meetings_case').on(t.caseId)]
+);
+
+/**
+ * The summary of a closed meeting (meeting-summary.ts): the facts it was built from at close (codes, what
+ * people typed, names as they were), stored once and never changed. A correction adds the next version,
+ * with what was corrected; the first stays. Each reader's page words it in their language and leaves out
+ * what their access excludes.
+ */
+export const meetingSummaries = sqliteTable(
+	'meeting_summaries',
+	{
+		id: text('id').primaryKey(),
+		meetingId: text('meeting_id')
+			.notNull()
+			.references(() => meetings.id, { onDelete: 'cascade' }),
+		/** 1 at close, then 2, 3… for each correction. */
+		version: integer('version').notNull(),
+		/** The summary's facts as JSON (meeting-summary.ts SummaryFacts). */
+		facts: text('facts').notNull(),
+		/** For a correction: what was corrected and why, as staff typed it; null for the first version. */
+		correction: text('correction'),
+		createdBy: text('created_by').references(() => users.id),
+		createdAt: integer('created_at').notNull()
+	},
+	(t) => [uniqueIndex('meeting_summaries_version').on(t.meetingId, t.version)]
 );
 
 /**

@@ -4,10 +4,12 @@ import { applyAgenda, type AgendaCommand, type AgendaProblem } from '../../domai
 import { first, tablesOf } from '../db/index.ts';
 import { collabControl } from '../collab/registry.ts';
 import { newId } from '../ids.ts';
+import { can } from '../../domain/policy.ts';
+import { meetingClosed } from './documents.ts';
 import { authorize, record, refuseUnknown, type RequestContext, type Result } from './access.ts';
 
 /** Why a facilitator's agenda change was not made: the agenda's own reason, or the meeting was cancelled. */
-export type AgendaRefusal = { ok: false; reason: 'agenda'; problem: AgendaProblem | 'cancelled' | 'unavailable' };
+export type AgendaRefusal = { ok: false; reason: 'agenda'; problem: AgendaProblem | 'cancelled' | 'closed' | 'unavailable' };
 
 /**
  * Runs one agenda command on meeting `meetingId` for the facilitator (policy `run` on the meeting), at
@@ -22,9 +24,11 @@ export async function runAgenda(ctx: RequestContext, meetingId: string, command:
 	if (!opaqueId.safeParse(meetingId).success) return refuseUnknown(ctx, 'meeting', meetingId, 'meeting.agenda');
 	const m = await first(ctx.db.select({ caseId: meetings.caseId, kind: meetings.kind, status: meetings.status }).from(meetings).where(eq(meetings.id, meetingId)));
 	if (!m) return refuseUnknown(ctx, 'meeting', meetingId, 'meeting.agenda');
-	const refused = await authorize(ctx, 'run', { type: 'meeting', caseId: m.caseId, meetingId }, 'meeting.agenda');
+	const resource = { type: 'meeting' as const, caseId: m.caseId, meetingId, closed: meetingClosed(m.status) };
+	// The facilitator of a meeting that is over learns why nothing moves (no one else learns its status).
+	if (resource.closed && can(ctx.actor, 'run', { ...resource, closed: false })) return { ok: false, reason: 'agenda', problem: m.status === 'cancelled' ? 'cancelled' : 'closed' };
+	const refused = await authorize(ctx, 'run', resource, 'meeting.agenda');
 	if (refused) return refused;
-	if (m.status === 'cancelled') return { ok: false, reason: 'agenda', problem: 'cancelled' };
 	const control = collabControl();
 	if (!control) return { ok: false, reason: 'agenda', problem: 'unavailable' };
 	// The template is the meeting's own kind, whatever the request said.

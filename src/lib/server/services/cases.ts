@@ -1,3 +1,4 @@
+import { meetingClosed } from './documents.ts';
 import { and, asc, eq, inArray } from 'drizzle-orm';
 import { z } from 'zod';
 import type { caseAssignments } from '../db/schema.ts';
@@ -94,7 +95,7 @@ export async function casePage(ctx: RequestContext, caseId: string): Promise<Res
 	const theCase = await getCase(ctx, caseId);
 	if (!theCase.ok) return theCase;
 	const invites = can(ctx.actor, 'manage', { type: 'invites', caseId }) ? await listInvites(ctx, caseId) : null;
-	const placeEditable = theCase.value.meetings.filter((mt) => can(ctx.actor, 'edit', { type: 'meeting', caseId, meetingId: mt.id })).map((mt) => mt.id);
+	const placeEditable = theCase.value.meetings.filter((mt) => can(ctx.actor, 'edit', { type: 'meeting', caseId, meetingId: mt.id, closed: meetingClosed(mt.status) })).map((mt) => mt.id);
 	const canSchedule = can(ctx.actor, 'schedule', { type: 'case', caseId });
 	return { ok: true, value: { theCase: theCase.value, invites: invites?.ok ? invites.value : null, placeEditable, canSchedule } };
 }
@@ -141,7 +142,7 @@ async function meetingOfCase(ctx: RequestContext, caseId: string, meetingId: str
 export async function meetingPlace(ctx: RequestContext, caseId: string, meetingId: string): Promise<Result<MeetingPlace>> {
 	const row = await meetingOfCase(ctx, caseId, meetingId);
 	if (!row) return refuseUnknown(ctx, 'meeting', meetingId, 'meeting.place');
-	const refused = await authorize(ctx, 'edit', { type: 'meeting', caseId, meetingId }, 'meeting.place');
+	const refused = await authorize(ctx, 'edit', { type: 'meeting', caseId, meetingId, closed: meetingClosed(row.meeting.status) }, 'meeting.place');
 	if (refused) return refused;
 	const mt = row.meeting;
 	return { ok: true, value: { caseName: row.caseName, meetingId, kind: mt.kind, meetingType: mt.meetingType, startsAt: mt.startsAt, timeZone: mt.timeZone, en: mt.location ?? '', es: mt.locationEs ?? '' } };
@@ -156,7 +157,7 @@ export function setMeetingPlace(ctx: RequestContext, caseId: string, meetingId: 
 	return inTransaction(ctx, async (tx) => {
 		const row = await meetingOfCase(tx, caseId, meetingId);
 		if (!row) return refuseUnknown(tx, 'meeting', meetingId, 'meeting.place.set');
-		const refused = await authorize(tx, 'edit', { type: 'meeting', caseId, meetingId }, 'meeting.place.set');
+		const refused = await authorize(tx, 'edit', { type: 'meeting', caseId, meetingId, closed: meetingClosed(row.meeting.status) }, 'meeting.place.set');
 		if (refused) return refused;
 		await tx.db.update(meetings).set({ location: input.en || null, locationEs: input.es || null }).where(eq(meetings.id, meetingId));
 		await record(tx, { action: 'meeting.place.set', resourceType: 'meeting', resourceId: meetingId, caseId, outcome: 'allowed', detail: { en: input.en !== '', es: input.es !== '' } });

@@ -10,12 +10,14 @@ import { collabControl } from '../collab/registry.ts';
 import { loadStoredDocument } from '../collab/stored.ts';
 import { defineJob, enqueue } from '../jobs/index.ts';
 import { notify } from '../notify/index.ts';
+import { can } from '../../domain/policy.ts';
+import { meetingClosed } from './documents.ts';
 import { authorize, record, refuseUnknown, type RequestContext, type Result } from './access.ts';
 
 /** What the facilitator records (decision.ts Decision without who and when: the server adds those). */
 export type DecisionInput = Omit<Decision, 'recordedAt' | 'recordedBy'>;
 
-export type DecisionRefusal = { ok: false; reason: 'decision'; problem: DecisionProblem | 'cancelled' | 'unavailable' };
+export type DecisionRefusal = { ok: false; reason: 'decision'; problem: DecisionProblem | 'cancelled' | 'closed' | 'unavailable' };
 
 /** The hour of the review date at which the caseworker is reminded, in the meeting's time zone. */
 const REVIEW_REMINDER_HOUR = 9;
@@ -34,10 +36,12 @@ export async function recordDecision(ctx: RequestContext, meetingId: string, inp
 	if (!opaqueId.safeParse(meetingId).success) return refuseUnknown(ctx, 'meeting', meetingId, 'meeting.decision');
 	const meeting = await first(ctx.db.select().from(meetings).where(eq(meetings.id, meetingId)));
 	if (!meeting) return refuseUnknown(ctx, 'meeting', meetingId, 'meeting.decision');
-	const refused = await authorize(ctx, 'decide', { type: 'meeting', caseId: meeting.caseId, meetingId }, 'meeting.decision');
+	const resource = { type: 'meeting' as const, caseId: meeting.caseId, meetingId, closed: meetingClosed(meeting.status) };
+	// The facilitator of a meeting that is over learns why (a correction after close is a new summary version).
+	if (resource.closed && can(ctx.actor, 'decide', { ...resource, closed: false })) return { ok: false, reason: 'decision', problem: meeting.status === 'cancelled' ? 'cancelled' : 'closed' };
+	const refused = await authorize(ctx, 'decide', resource, 'meeting.decision');
 	if (refused) return refused;
 	if (ctx.actor.kind !== 'staff') return { ok: false, reason: 'forbidden' };
-	if (meeting.status === 'cancelled') return { ok: false, reason: 'decision', problem: 'cancelled' };
 	const children = await ctx.db.select({ id: casePeople.id }).from(casePeople).where(and(eq(casePeople.caseId, meeting.caseId), eq(casePeople.role, 'CHILD_YOUTH')));
 	const staff = await ctx.db.select({ id: caseAssignments.userId }).from(caseAssignments).where(eq(caseAssignments.caseId, meeting.caseId));
 	const problem = decisionProblem(input, {

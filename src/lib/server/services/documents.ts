@@ -14,7 +14,14 @@ export type DocumentPlace = {
 	meetingSessionEnded?: boolean;
 	/** Family time whose notes the family shared with the team. */
 	familyShared?: boolean;
+	/** The meeting was closed or cancelled (`meetings.status` is not `scheduled`): read only from then on. */
+	meetingClosed?: boolean;
 };
+
+/** A meeting's status as the policy reads it: closed (held or cancelled) or not. */
+export function meetingClosed(status: string): boolean {
+	return status !== 'scheduled';
+}
 
 /** The recorded facts of a meeting session that the policy reads (see policy.ts, `document`). */
 export function sessionFacts(row: { endedAt: number | null; sharedAt: number | null }): Pick<DocumentPlace, 'meetingSessionEnded' | 'familyShared'> {
@@ -31,17 +38,17 @@ export async function placeOfDocument(db: Db, ref: DocRef): Promise<DocumentPlac
 	if (ref.kind === 'meeting') {
 		const row = await first(
 			db
-				.select({ caseId: meetings.caseId, meetingSessionId: meetingSessions.id })
+				.select({ caseId: meetings.caseId, status: meetings.status, meetingSessionId: meetingSessions.id })
 				.from(meetings)
 				.leftJoin(meetingSessions, and(eq(meetingSessions.meetingId, meetings.id), eq(meetingSessions.kind, 'JOINT')))
 				.where(eq(meetings.id, ref.id))
 		);
-		return row ? { caseId: row.caseId, meetingId: ref.id, meetingSessionId: row.meetingSessionId ?? undefined, meetingSessionKind: 'JOINT' } : null;
+		return row ? { caseId: row.caseId, meetingId: ref.id, meetingSessionId: row.meetingSessionId ?? undefined, meetingSessionKind: 'JOINT', meetingClosed: meetingClosed(row.status) } : null;
 	}
 	if (ref.kind === 'session') {
 		const row = await first(
 			db
-				.select({ caseId: meetings.caseId, meetingId: meetings.id, kind: meetingSessions.kind, endedAt: meetingSessions.endedAt, sharedAt: meetingSessions.sharedAt })
+				.select({ caseId: meetings.caseId, meetingId: meetings.id, status: meetings.status, kind: meetingSessions.kind, endedAt: meetingSessions.endedAt, sharedAt: meetingSessions.sharedAt })
 				.from(meetingSessions)
 				.innerJoin(meetings, eq(meetings.id, meetingSessions.meetingId))
 				.where(eq(meetingSessions.id, ref.id))
@@ -49,7 +56,7 @@ export async function placeOfDocument(db: Db, ref: DocRef): Promise<DocumentPlac
 		// The joint session's document is `meeting:<meetingId>`: a second one under `session:` would be notes
 		// no page shows, kept beside the meeting's where staff never look.
 		if (row?.kind === 'JOINT') return null;
-		return row ? { caseId: row.caseId, meetingId: row.meetingId, meetingSessionId: ref.id, meetingSessionKind: row.kind, ...sessionFacts(row) } : null;
+		return row ? { caseId: row.caseId, meetingId: row.meetingId, meetingSessionId: ref.id, meetingSessionKind: row.kind, ...sessionFacts(row), meetingClosed: meetingClosed(row.status) } : null;
 	}
 	const row = await first(db.select({ id: cases.id }).from(cases).where(eq(cases.id, ref.id)));
 	return row ? { caseId: row.id } : null;

@@ -8,7 +8,7 @@ import { keepApartClash } from '../../domain/keep-apart.ts';
 import { first, transact, type Db, tablesOf } from '../db/index.ts';
 import { newId } from '../ids.ts';
 import { accessChanged, authorize, inTransaction, record, refuseUnknown, type RequestContext, type Result } from './access.ts';
-import { documentResource, sessionFacts } from './documents.ts';
+import { documentResource, meetingClosed, sessionFacts } from './documents.ts';
 
 export type MeetingSessionView = {
 	id: string;
@@ -54,6 +54,10 @@ export type MeetingView = {
 	children: { id: string; name: string }[];
 	/** This person records the decision (policy `decide`: the case's facilitator). */
 	canDecide: boolean;
+	/** This person may close the meeting (policy `close`: its facilitator, or the case's supervisor). */
+	canClose: boolean;
+	/** When it was closed (server ms), or null. */
+	closedAt: number | null;
 };
 
 function personName(p: { givenName: string; familyName: string }): string {
@@ -67,7 +71,9 @@ export async function getMeeting(ctx: RequestContext, meetingId: string): Promis
 	const row = await first(ctx.db.select({ meeting: meetings, caseName: cases.name }).from(meetings).innerJoin(cases, eq(cases.id, meetings.caseId)).where(eq(meetings.id, meetingId)));
 	if (!row) return refuseUnknown(ctx, 'meeting', meetingId, 'meeting.view');
 	const m = row.meeting;
-	const refused = await authorize(ctx, 'view', { type: 'meeting', caseId: m.caseId, meetingId }, 'meeting.view');
+	const closed = meetingClosed(m.status);
+	const meetingResource = { type: 'meeting' as const, caseId: m.caseId, meetingId, closed };
+	const refused = await authorize(ctx, 'view', meetingResource, 'meeting.view');
 	if (refused) return refused;
 
 	const sessionRows = await ctx.db.select().from(meetingSessions).where(eq(meetingSessions.meetingId, meetingId)).orderBy(asc(meetingSessions.createdAt));
@@ -85,7 +91,7 @@ export async function getMeeting(ctx: RequestContext, meetingId: string): Promis
 	const visible: MeetingSessionView[] = [];
 	for (const s of sessionRows) {
 		const ref = s.kind === 'JOINT' ? { kind: 'meeting' as const, id: meetingId } : { kind: 'session' as const, id: s.id };
-		const resource = documentResource(ref, { caseId: m.caseId, meetingId, meetingSessionId: s.id, meetingSessionKind: s.kind, ...sessionFacts(s) });
+		const resource = documentResource(ref, { caseId: m.caseId, meetingId, meetingSessionId: s.id, meetingSessionKind: s.kind, ...sessionFacts(s), meetingClosed: closed });
 		const opens = can(ctx.actor, 'view', resource);
 		// Staff know every part of the meeting (they set them up), even one they may not open.
 		if (!opens && !(isStaff && can(ctx.actor, 'view', { type: 'meeting-session', caseId: m.caseId, meetingId, meetingSessionId: s.id }))) continue;
@@ -109,7 +115,7 @@ export async function getMeeting(ctx: RequestContext, meetingId: string): Promis
 			kind: 'JOINT',
 			forName: null,
 			members: [],
-			doc: { id: docName(ref), canEdit: can(ctx.actor, 'edit', documentResource(ref, { caseId: m.caseId, meetingId })) },
+			doc: { id: docName(ref), canEdit: can(ctx.actor, 'edit', documentResource(ref, { caseId: m.caseId, meetingId, meetingClosed: closed })) },
 			endedAt: null,
 			sharedAt: null,
 			canShare: false
@@ -145,10 +151,12 @@ export async function getMeeting(ctx: RequestContext, meetingId: string): Promis
 			status: m.status,
 			sessions: visible,
 			manage,
-			canRun: can(ctx.actor, 'run', { type: 'meeting', caseId: m.caseId, meetingId }),
+			canRun: can(ctx.actor, 'run', meetingResource),
 			authorNames,
 			children: people.filter((p) => p.role === 'CHILD_YOUTH').map((p) => ({ id: p.id, name: personName(p) })),
-			canDecide: can(ctx.actor, 'decide', { type: 'meeting', caseId: m.caseId, meetingId })
+			canDecide: can(ctx.actor, 'decide', meetingResource),
+			canClose: can(ctx.actor, 'close', meetingResource),
+			closedAt: m.closedAt
 		}
 	};
 }
@@ -307,7 +315,7 @@ function familyTimeOf(db: Db, meetingSessionId: string) {
 	const { meetingSessions, meetings } = tablesOf(db);
 	return first(
 		db
-			.select({ session: meetingSessions, caseId: meetings.caseId })
+			.select({ session: meetingSessions, caseId: meetings.caseId, status: meetings.status })
 			.from(meetingSessions)
 			.innerJoin(meetings, eq(meetings.id, meetingSessions.meetingId))
 			.where(and(eq(meetingSessions.id, meetingSessionId), eq(meetingSessions.kind, 'FAMILY_ALONE')))
@@ -352,7 +360,7 @@ export async function shareFamilyTime(ctx: RequestContext, meetingId: string, me
 		const row = await familyTimeOf(tx.db, meetingSessionId);
 		if (!row || row.session.meetingId !== meetingId) return refuseUnknown(tx, 'meeting-session', meetingSessionId, 'meeting.family-time.share');
 		const ref = { kind: 'session' as const, id: meetingSessionId };
-		const resource = documentResource(ref, { caseId: row.caseId, meetingId, meetingSessionId, meetingSessionKind: 'FAMILY_ALONE', ...sessionFacts(row.session) });
+		const resource = documentResource(ref, { caseId: row.caseId, meetingId, meetingSessionId, meetingSessionKind: 'FAMILY_ALONE', ...sessionFacts(row.session), meetingClosed: meetingClosed(row.status) });
 		const refused = await authorize(tx, 'manage', resource, 'meeting.family-time.share');
 		if (refused) return refused;
 		if (tx.actor.kind !== 'participant') return { ok: false, reason: 'forbidden' };

@@ -1,3 +1,4 @@
+import { meetingClosed } from './documents.ts';
 import { and, asc, eq, inArray } from 'drizzle-orm';
 import { z } from 'zod';
 import type { casePeople, detailConsents } from '../db/schema.ts';
@@ -169,7 +170,7 @@ export async function familyHome(ctx: RequestContext): Promise<Result<FamilyHome
 	const theCase = await first(ctx.db.select({ name: cases.name }).from(cases).where(eq(cases.id, actor.caseId)));
 	if (!theCase) return { ok: false, reason: 'not-found' };
 	const allMeetings = await ctx.db.select().from(meetings).where(eq(meetings.caseId, actor.caseId)).orderBy(asc(meetings.startsAt));
-	const visibleMeetings = allMeetings.filter((mt) => can(actor, 'view', { type: 'meeting', caseId: actor.caseId, meetingId: mt.id }));
+	const visibleMeetings = allMeetings.filter((mt) => can(actor, 'view', { type: 'meeting', caseId: actor.caseId, meetingId: mt.id, closed: meetingClosed(mt.status) }));
 	const people = await peopleOfCase(ctx, actor.caseId);
 	const me = people.find((p) => p.id === actor.personId)!;
 	// The team shown to a family member: the people who share a meeting session with them (or, for a

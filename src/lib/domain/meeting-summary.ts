@@ -1,0 +1,186 @@
+import type * as Y from 'yjs';
+import { z } from 'zod';
+import { agendaOf } from './agenda.ts';
+import { actionItemsOf } from './action-items.ts';
+import { boardOf, type Column, type ProtectiveFactor, type Voice } from './board.ts';
+import { decisionOf } from './decision.ts';
+import type { TypedText } from './people.ts';
+import { PARTICIPATION_MODES, type MeetingKind, type MeetingSessionKind, type MeetingType, type ParticipationMode } from './roles.ts';
+
+// The summary of a closed meeting (the meeting-room issue, "Close"; domain.md §7 fidelity items): built once
+// from the meeting's final stored state and what the facilitator recorded at close, stored as facts (codes,
+// what people typed, names as they were then), and never changed: a correction is a new version. Each
+// reader's page words the facts in their own language (`summaryFor` first leaves out what their access
+// excludes). Pure: the server loads the documents and rows, this decides what the summary holds.
+
+/** How the stored facts are laid out: a later layout gets a new number, and old summaries still read. */
+export const SUMMARY_FORMAT = 1;
+
+/** The longest correction note (characters). */
+export const MAX_CORRECTION_LENGTH = 2000;
+
+/**
+ * Someone who was expected at the meeting. `ref`: `u:<userId>` staff, `p:<personId>` a person of the case.
+ * `role`: a staff assignment (`facilitator`, `caseworker`, `supervisor`) or a participant role code.
+ * `attended` and `mode` (how they took part) as the facilitator recorded them at close. `session`: the part
+ * of the meeting they were in (a separate session for one of a keep-apart pair; never shown to a family member).
+ */
+export type Attendee = { ref: string; name: string; role: string; staff: boolean; attended: boolean; mode: ParticipationMode | null; session: MeetingSessionKind };
+
+export type SummaryCard = { column: Column; category: string | null; text: string; voice: Voice; ownWords: boolean; factors: ProtectiveFactor[]; author: string | null };
+export type SummaryAction = { text: string; owner: string | null; due: string | null; done: boolean };
+/** The decision as recorded: one recommendation (a code) per child, named as they were; the agency's decision-maker by name. */
+export type SummaryDecision = {
+	recommendations: { childId: string; childName: string; code: string }[];
+	consensus: boolean;
+	decisionMakerName: string | null;
+	reason: string | null;
+	dissent: string | null;
+	reviewDate: string | null;
+};
+
+export type SummaryFacts = {
+	format: typeof SUMMARY_FORMAT;
+	kind: MeetingKind;
+	meetingType: MeetingType;
+	emergency: boolean;
+	/** When it was planned to start (server ms) and in which IANA time zone every time of it is shown. */
+	startsAt: number;
+	durationMinutes: number;
+	timeZone: string;
+	location: TypedText | null;
+	closedAt: number;
+	closedByName: string | null;
+	facilitatorName: string | null;
+	attendance: Attendee[];
+	board: SummaryCard[];
+	actions: SummaryAction[];
+	/** Names of card authors and action owners by ref (`u:`/`p:`), as they were at close. */
+	names: Record<string, string>;
+	decision: SummaryDecision | null;
+	/** Fidelity (domain.md §7): stages on the agenda, and how many were reached (0: it was never started). */
+	stages: { planned: number; reached: number };
+	/** FGDM private family time: offered (the facilitator says so at close) and held (a family time was started). */
+	familyTime: { offered: boolean; held: boolean };
+	/** How many separate sessions were held for a keep-apart party (staff only). */
+	separateSessions: number;
+	/** The case's next scheduled meeting after this one, if any. */
+	nextMeeting: { startsAt: number; timeZone: string } | null;
+};
+
+/** What the facilitator records at close: who came and how (by ref), and whether family time was offered. */
+export type CloseInput = { attended: Record<string, ParticipationMode | null>; familyTimeOffered: boolean };
+
+/** The form at close (zod): `came` lists refs; `mode:<ref>` how each took part; `confirm` must be `yes`. */
+export const closeFormSchema = z.object({
+	came: z.array(z.string().regex(/^[up]:[a-z2-7]{16,40}$/)).max(200),
+	modes: z.record(z.string(), z.enum(PARTICIPATION_MODES)),
+	familyTimeOffered: z.boolean(),
+	confirm: z.literal(true)
+});
+
+/** What `buildSummary` reads besides the meeting's document: rows, as loaded by the server at close. */
+export type SummarySources = {
+	meeting: { kind: MeetingKind; meetingType: MeetingType; emergency: boolean; startsAt: number; durationMinutes: number; timeZone: string; location: TypedText | null };
+	closedAt: number;
+	closedByName: string | null;
+	facilitatorName: string | null;
+	/** Everyone expected: the case's staff and the people in the meeting's sessions. */
+	expected: Omit<Attendee, 'attended' | 'mode'>[];
+	/** What the facilitator recorded at close. */
+	input: CloseInput;
+	/** Names of everyone on the case by ref (staff and people), for card authors, owners and children. */
+	names: Record<string, string>;
+	familyTimeHeld: boolean;
+	separateSessions: number;
+	nextMeeting: { startsAt: number; timeZone: string } | null;
+};
+
+/**
+ * The summary's facts from the joint document's final stored state (`meeting:<id>`: board, action items,
+ * decision, agenda) and `sources`. Attendance: each expected person, attended when the facilitator ticked
+ * them, with the mode recorded (null when they did not come). Names are copied in, so a person renamed or a
+ * facilitator who left later does not change or blank the summary.
+ */
+export function buildSummary(doc: Y.Doc, sources: SummarySources): SummaryFacts {
+	const agenda = agendaOf(doc);
+	const currentIndex = agenda.currentId === null ? -1 : agenda.stages.findIndex((s) => s.id === agenda.currentId);
+	const board = boardOf(doc).map(({ column, category, text, voice, ownWords, factors, author }) => ({ column, category, text, voice, ownWords, factors, author }));
+	const actions = actionItemsOf(doc).map(({ text, owner, due, done }) => ({ text, owner, due, done }));
+	const recorded = decisionOf(doc);
+	const named = (ref: string | null) => (ref !== null && Object.hasOwn(sources.names, ref) ? sources.names[ref] : null);
+	const names: Record<string, string> = {};
+	for (const ref of [...board.map((c) => c.author), ...actions.map((a) => a.owner)]) {
+		const name = named(ref);
+		if (ref !== null && name !== null) names[ref] = name;
+	}
+	return {
+		format: SUMMARY_FORMAT,
+		...sources.meeting,
+		closedAt: sources.closedAt,
+		closedByName: sources.closedByName,
+		facilitatorName: sources.facilitatorName,
+		attendance: sources.expected.map((e) => {
+			const attended = Object.hasOwn(sources.input.attended, e.ref);
+			return { ...e, attended, mode: attended ? sources.input.attended[e.ref] : null };
+		}),
+		board,
+		actions,
+		names,
+		decision: recorded && {
+			recommendations: Object.entries(recorded.recommendations).map(([childId, code]) => ({ childId, childName: named(`p:${childId}`) ?? '', code })),
+			consensus: recorded.consensus,
+			decisionMakerName: recorded.decisionMakerId ? named(`u:${recorded.decisionMakerId}`) : null,
+			reason: recorded.reason,
+			dissent: recorded.dissent,
+			reviewDate: recorded.reviewDate
+		},
+		// The agenda has stages once the facilitator started the meeting; how far it went is the current stage.
+		stages: { planned: agenda.stages.length, reached: currentIndex + 1 },
+		familyTime: { offered: sources.input.familyTimeOffered || sources.familyTimeHeld, held: sources.familyTimeHeld },
+		separateSessions: sources.separateSessions,
+		nextMeeting: sources.nextMeeting
+	};
+}
+
+/**
+ * Who reads the summary, as the page's policy answers found them: staff on the case see it whole. A
+ * participant: `keepApartWith` (people never to be shown to them: no line of attendance, no name as an
+ * action's owner), `seesTeamRecord` (they may open the joint session's document: else no board and no
+ * action items, which were written there).
+ */
+export type SummaryReader = { staff: true } | { staff: false; keepApartWith: ReadonlySet<string>; seesTeamRecord: boolean };
+
+/** The facts as this reader may read them: `board` and `actions` null when they are not theirs to read. */
+export type SummaryView = Omit<SummaryFacts, 'board' | 'actions' | 'separateSessions'> & { board: SummaryCard[] | null; actions: SummaryAction[] | null; separateSessions: number | null };
+
+/**
+ * Leaves out of `facts` what `reader` may not see (domain.md §6): for a family member, anyone they must be
+ * kept apart from (their attendance line, their name on an action item: the item stays, with no owner
+ * named), the part of the meeting each person was in and the separate sessions' count (which would tell
+ * that a keep-apart party took part), and card authors who are not staff (a card shows whose voice it is).
+ * The board and action items only for a reader of the joint session's document.
+ */
+export function summaryFor(facts: SummaryFacts, reader: SummaryReader): SummaryView {
+	if (reader.staff) return facts;
+	const hidden = (ref: string | null) => ref !== null && ref.startsWith('p:') && reader.keepApartWith.has(ref.slice(2));
+	const names = Object.fromEntries(Object.entries(facts.names).filter(([ref]) => ref.startsWith('u:')));
+	return {
+		...facts,
+		attendance: facts.attendance.filter((a) => !hidden(a.ref)).map((a) => ({ ...a, session: 'JOINT' as const })),
+		board: reader.seesTeamRecord ? facts.board.map((c) => ({ ...c, author: c.author?.startsWith('u:') ? c.author : null })) : null,
+		actions: reader.seesTeamRecord ? facts.actions.map((a) => ({ ...a, owner: hidden(a.owner) ? null : a.owner })) : null,
+		names: { ...names, ...Object.fromEntries(Object.entries(facts.names).filter(([ref]) => ref.startsWith('p:') && !hidden(ref))) },
+		separateSessions: null
+	};
+}
+
+/** Reads stored facts back (JSON from `meeting_summaries.facts`), or null when they are not a summary this code knows. */
+export function parseSummaryFacts(json: string): SummaryFacts | null {
+	try {
+		const v = JSON.parse(json) as SummaryFacts;
+		return v && v.format === SUMMARY_FORMAT && Array.isArray(v.attendance) && Array.isArray(v.board) && Array.isArray(v.actions) ? v : null;
+	} catch {
+		return null;
+	}
+}
