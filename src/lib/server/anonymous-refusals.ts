@@ -7,8 +7,10 @@
 // it is being answered (it may yet be refused): a burst sent all at once gets no more answers than the same
 // requests sent one by one (where each refusal is counted before the next is looked at). Without that, on
 // PostgreSQL and Redis, where the look, the route and the count each wait, a burst of 100 all passed the
-// look before the first refusal was counted (tests/integration/audit-flood.test.ts). Pure bookkeeping:
-// audit.ts writes the entries.
+// look before the first refusal was counted (tests/integration/audit-flood.test.ts). A request's first
+// refusal ends its being answered in the same step (`note` with `admittedAt`; one script on Redis), so it
+// never counts twice and a burst gets exactly the limit through. Pure bookkeeping: audit.ts writes the
+// entries.
 // The counts per address (which decide row, summary or 429) live in this process on one instance, and on
 // Redis with several (redis/limits.ts), so that an address cannot multiply its refusals by the number of
 // instances; the summaries stay with the instance that counted them (each writes its own).
