@@ -10,7 +10,7 @@ import { sessionCookieOptions } from '$lib/server/auth/cookie';
 import { inviteLocale } from '$lib/server/services/invites';
 import { cookieName } from '$lib/paraglide/runtime';
 import { fillSavedNotesSlot, withEarlySocket } from '$lib/server/services/saved-notes';
-import { admitAnonymous, anonymousAnswered, writeAudit } from '$lib/server/audit';
+import { admitAnonymous, answerAnonymous, writeAudit } from '$lib/server/audit';
 import { plainAnswer, readFormBody } from '$lib/server/http';
 import { m } from '$lib/paraglide/messages';
 
@@ -101,16 +101,9 @@ const anonymousLimit: Handle = async ({ event, resolve }) => {
 		await writeAudit(db, { actor, action: 'http.too-many', resourceType: 'request', outcome: 'denied', clientAddress, at: now });
 		return plainAnswer(429, m.error_too_many(), { 'retry-after': '60' });
 	}
-	// Until answered (and its refusal, if any, counted: routes await their audit entries), this request
-	// counts toward the limit: a burst sent at once is held to it as one sent one by one.
-	try {
-		return await resolve(event);
-	} finally {
-		// A Redis that fails here leaves the count to expire with its window; the answer still goes out.
-		await Promise.resolve()
-			.then(() => anonymousAnswered(clientAddress, now))
-			.catch((err) => console.error('anonymous limit: could not count a request as answered', err));
-	}
+	// Until refused (routes await their audit entries) or answered, this request counts toward the limit: a
+	// burst sent at once is held to it as one sent one by one.
+	return answerAnonymous(clientAddress, now, () => resolve(event));
 };
 
 /** A body that cannot be read as a form is refused here with a plain 400, never a 500 in a route (http.ts). */

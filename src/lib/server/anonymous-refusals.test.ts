@@ -55,6 +55,20 @@ describe('refusals of callers who are not signed in', () => {
 		expect(r.admit('203.0.113.5', T0 + 60_001)).toBe(false);
 	});
 
+	it('stops counting a refused request as being answered in the same step as it counts its refusal', () => {
+		const r = new AnonymousRefusals(policy);
+		expect(Array.from({ length: 5 }, () => r.admit('203.0.113.5', T0))).toEqual([true, true, true, true, true]);
+		// One of the five is refused: one refusal and four being answered, five in all, so a sixth fits.
+		r.note(refusal('203.0.113.5', T0 + 1), T0);
+		expect(r.admit('203.0.113.5', T0 + 2)).toBe(true);
+		expect(r.admit('203.0.113.5', T0 + 3)).toBe(false);
+		// A refusal of no admitted request (the 429 itself) releases nothing.
+		r.note(refusal('203.0.113.5', T0 + 4, 'http.too-many', null));
+		// The five still being answered are answered: two refusals hold their places, four are free.
+		for (let i = 0; i < 5; i++) r.answered('203.0.113.5', T0);
+		expect(Array.from({ length: 5 }, () => r.admit('203.0.113.5', T0 + 5))).toEqual([true, true, true, true, false]);
+	});
+
 	it('caps the rows of all addresses together, so many addresses at once cannot fill the trail either', () => {
 		const r = new AnonymousRefusals(policy);
 		const answers = Array.from({ length: 20 }, (_, i) => r.note(refusal(`192.0.2.${i}`, T0 + i)));

@@ -7,8 +7,10 @@
 // it is being answered (it may yet be refused): a burst sent all at once gets no more answers than the same
 // requests sent one by one (where each refusal is counted before the next is looked at). Without that, on
 // PostgreSQL and Redis, where the look, the route and the count each wait, a burst of 100 all passed the
-// look before the first refusal was counted (tests/integration/audit-flood.test.ts). Pure bookkeeping:
-// audit.ts writes the entries.
+// look before the first refusal was counted (tests/integration/audit-flood.test.ts). A request's first
+// refusal ends its being answered in the same step (`note` with `admittedAt`; one script on Redis), so it
+// never counts twice and a burst gets exactly the limit through. Pure bookkeeping: audit.ts writes the
+// entries.
 // The counts per address (which decide row, summary or 429) live in this process on one instance, and on
 // Redis with several (redis/limits.ts), so that an address cannot multiply its refusals by the number of
 // instances; the summaries stay with the instance that counted them (each writes its own).
@@ -50,8 +52,13 @@ const MAX_ADDRESSES = 100_000;
  * promises when shared by several instances; callers handle both.
  */
 export interface RefusalCounts {
-	/** Counts one refusal of `address`: 'row' while the address and all addresses together are within their rows. */
-	take(address: string, windowStart: number, policy: AnonymousRefusalPolicy): 'row' | 'counted' | Promise<'row' | 'counted'>;
+	/**
+	 * Counts one refusal of `address`: 'row' while the address and all addresses together are within their
+	 * rows. With `answeredIn` (the window a request of `address` was admitted in): in the same atomic step,
+	 * that request stops counting as being answered (as `answered` would), so that the refused request is
+	 * never counted twice, as a refusal and as being answered, while other requests ask `admit`.
+	 */
+	take(address: string, windowStart: number, policy: AnonymousRefusalPolicy, answeredIn?: number): 'row' | 'counted' | Promise<'row' | 'counted'>;
 	/** How many refusals `address` has in that window. */
 	seen(address: string, windowStart: number): number | Promise<number>;
 	/**
@@ -80,8 +87,10 @@ export class LocalRefusalCounts implements RefusalCounts {
 		this.written = 0;
 	}
 
-	take(address: string, windowStart: number, policy: AnonymousRefusalPolicy): 'row' | 'counted' {
+	take(address: string, windowStart: number, policy: AnonymousRefusalPolicy, answeredIn?: number): 'row' | 'counted' {
 		this.roll(windowStart);
+		// Synchronous: the refusal and the answer are one step here whatever the order.
+		if (answeredIn !== undefined) this.answered(address, answeredIn);
 		const seen = (this.perAddress.get(address) ?? 0) + 1;
 		if (this.perAddress.has(address) || this.perAddress.size < MAX_ADDRESSES) this.perAddress.set(address, seen);
 		if (seen <= policy.rowsPerAddress && this.written < policy.rowsInAll) {
@@ -133,11 +142,15 @@ export class AnonymousRefusals {
 	/**
 	 * Counts one refusal. 'row': write it as its own entry; 'counted': it is in a summary that
 	 * `takeDue` hands out when its window has ended. Synchronous with this process's counts, a promise
-	 * with shared ones.
+	 * with shared ones. `admittedAt`: the refusal is of a request that `admit(refusal.clientAddress,
+	 * admittedAt)` let through and that still counts as being answered; in the same atomic step it stops
+	 * counting so (the caller must then not call `answered` for it), so that it never counts twice toward
+	 * the limit. Rejects only when the shared counts cannot be reached.
 	 */
-	note(refusal: AnonymousRefusal): 'row' | 'counted' | Promise<'row' | 'counted'> {
+	note(refusal: AnonymousRefusal, admittedAt?: number): 'row' | 'counted' | Promise<'row' | 'counted'> {
 		const windowStart = this.windowOf(refusal.at);
-		const verdict = this.counts.take(refusal.clientAddress ?? 'unknown', windowStart, this.policy);
+		const answeredIn = admittedAt === undefined ? undefined : this.windowOf(admittedAt);
+		const verdict = this.counts.take(refusal.clientAddress ?? 'unknown', windowStart, this.policy, answeredIn);
 		return typeof verdict === 'string' ? this.summarise(refusal, verdict, windowStart) : verdict.then((v) => this.summarise(refusal, v, windowStart));
 	}
 
@@ -175,7 +188,7 @@ export class AnonymousRefusals {
 		return this.counts.admit(clientAddress ?? 'unknown', this.windowOf(now), this.policy.limitPerAddress, 2 * this.policy.windowMs);
 	}
 
-	/** A request `admit` let through at `now` has been answered. */
+	/** A request `admit` let through at `now` has been answered (and no `note` with `admittedAt` released it). */
 	answered(clientAddress: string | null, now: number): void | Promise<void> {
 		return this.counts.answered(clientAddress ?? 'unknown', this.windowOf(now));
 	}

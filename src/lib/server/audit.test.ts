@@ -3,7 +3,7 @@ import { sql } from 'drizzle-orm';
 import { testDatabase } from '../../../tests/support/db';
 import { eq } from 'drizzle-orm';
 import { auditEvents } from './db/schema';
-import { flushAnonymousRefusals, resetAnonymousRefusals, verifyAuditChain, writeAudit } from './audit';
+import { admitAnonymous, answerAnonymous, flushAnonymousRefusals, resetAnonymousRefusals, verifyAuditChain, writeAudit } from './audit';
 import { DEFAULT_ANONYMOUS_REFUSAL_POLICY } from './anonymous-refusals';
 
 describe('audit trail', () => {
@@ -71,6 +71,35 @@ describe('audit trail', () => {
 			expect(rows).toHaveLength(2);
 			expect(JSON.parse(rows[1].detail!)).toMatchObject({ why: 'throttled', summary: true, count: 4 });
 			expect(await verifyAuditChain(db)).toBeNull();
+		} finally {
+			resetAnonymousRefusals(DEFAULT_ANONYMOUS_REFUSAL_POLICY);
+		}
+	});
+
+	it('counts a request answerAnonymous is answering once: its first refusal ends its being answered, in the same step', async () => {
+		const db = testDatabase();
+		resetAnonymousRefusals({ windowMs: 60_000, rowsPerAddress: 10, rowsInAll: 300, limitPerAddress: 3 });
+		try {
+			const at = Date.UTC(2026, 4, 10, 15, 0, 1);
+			const address = '203.0.113.9';
+			const refused = (action = 'meeting.view') => writeAudit(db, { actor: { kind: 'anonymous' }, action, resourceType: 'meeting', outcome: 'denied', clientAddress: address, detail: { why: 'not-found' }, at });
+			expect([await admitAnonymous(address, at), await admitAnonymous(address, at)]).toEqual([true, true]);
+			const answer = await answerAnonymous(address, at, async () => {
+				await refused();
+				// One refusal and one other request being answered: a third request fits, a fourth does not.
+				expect(await admitAnonymous(address, at)).toBe(true);
+				expect(await admitAnonymous(address, at)).toBe(false);
+				// A second refusal of the same request counts as a refusal only.
+				await refused('invite.open');
+				return 'answered';
+			});
+			expect(answer).toBe('answered');
+			// Answered: nothing more is released (two refusals, two requests still being answered).
+			expect(await admitAnonymous(address, at)).toBe(false);
+			// The other two, answered without a refusal, free their places when they settle, even by throwing.
+			await expect(answerAnonymous(address, at, async () => Promise.reject(new Error('route failed')))).rejects.toThrow('route failed');
+			expect(await answerAnonymous(address, at, async () => 'no refusal')).toBe('no refusal');
+			expect([await admitAnonymous(address, at), await admitAnonymous(address, at)]).toEqual([true, false]);
 		} finally {
 			resetAnonymousRefusals(DEFAULT_ANONYMOUS_REFUSAL_POLICY);
 		}

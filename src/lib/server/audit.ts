@@ -1,3 +1,4 @@
+import { AsyncLocalStorage } from 'node:async_hooks';
 import { now as clockNow } from './clock.ts';
 import { sha256 } from '@oslojs/crypto/sha2';
 import { encodeHexLowerCase } from '@oslojs/encoding';
@@ -63,7 +64,13 @@ export function writeAudit(db: Db, entry: AuditEntry): Promise<void> {
 			if (due.length === 0 && counted === 'counted') return Promise.resolve();
 			return exclusive(db, () => inOrder([() => writeSummaries(db, due), ...(counted === 'row' ? [() => appendAudit(db, { ...entry, at })] : [])]));
 		};
-		const counted = state.refusals.note({ clientAddress: entry.clientAddress ?? null, action: entry.action, resourceType: entry.resourceType, caseId: entry.caseId ?? null, why, at });
+		const clientAddress = entry.clientAddress ?? null;
+		// The first refusal of a request that answerAnonymous is answering: it stops counting as being
+		// answered in the same step as it is counted as a refusal (never both toward the limit at once).
+		const admission = state.admissions.getStore();
+		const releases = admission !== undefined && admission.counting && admission.clientAddress === clientAddress;
+		if (releases) admission.counting = false;
+		const counted = state.refusals.note({ clientAddress, action: entry.action, resourceType: entry.resourceType, caseId: entry.caseId ?? null, why, at }, releases ? admission.at : undefined);
 		// Counted here at once (one instance), or by Redis (several).
 		return typeof counted === 'string' ? write(counted) : counted.then(write);
 	}
@@ -104,7 +111,19 @@ function appendAudit(db: Db, entry: AuditEntry): void | Promise<void> {
 
 // ---- Refusals of callers who are not signed in: counted, summarised, limited ------------------------
 
-type RefusalState = { refusals: AnonymousRefusals; db: Db | null; timer: ReturnType<typeof setInterval> | null };
+/**
+ * A request of a caller who is not signed in, let through at `at`: while `counting`, it counts toward its
+ * address's limit as being answered (until its first refusal is noted, or it is answered).
+ */
+type Admission = { clientAddress: string | null; at: number; counting: boolean };
+
+type RefusalState = {
+	refusals: AnonymousRefusals;
+	db: Db | null;
+	timer: ReturnType<typeof setInterval> | null;
+	/** The admission of the request being answered, for writeAudit to find its refusals by. */
+	admissions: AsyncLocalStorage<Admission>;
+};
 
 // The SvelteKit bundle and server/index.ts (the collab server, shutdown) each have their own copy of this
 // module: the counts live on globalThis, so that both count into one and shutdown flushes them all.
@@ -121,7 +140,8 @@ function refusalState(): RefusalState {
 				link ? new RedisRefusalCounts(link) : undefined
 			),
 			db: null,
-			timer: null
+			timer: null,
+			admissions: new AsyncLocalStorage<Admission>()
 		};
 	}
 	return holder[REFUSALS_KEY];
@@ -179,23 +199,44 @@ export function flushAnonymousRefusals(db: Db): Promise<void> {
 /**
  * Whether to answer a caller who is not signed in, from this address, at `now`: false when its refusals
  * and its requests still being answered have reached the limit (the hook answers 429 and counts that answer
- * as one more refusal). Once admitted, the request counts toward the limit until `anonymousAnswered` (with
- * the same `now`), so that a burst sent at once gets no more through than one by one.
+ * as one more refusal). Once admitted, the request counts toward the limit until it is refused or answered:
+ * answer it through `answerAnonymous` (with the same `now`), so that a burst sent at once gets no more
+ * through than one by one. Rejects when the shared counts (Redis) cannot be reached.
  */
 export function admitAnonymous(clientAddress: string | null, now = clockNow()): boolean | Promise<boolean> {
 	return refusalState().refusals.admit(clientAddress, now);
 }
 
-/** A request that admitAnonymous let through at `now` has been answered, its refusal (if any) counted. */
-export function anonymousAnswered(clientAddress: string | null, now: number): void | Promise<void> {
-	return refusalState().refusals.answered(clientAddress, now);
+/**
+ * Answers a request that `admitAnonymous(clientAddress, now)` let through: runs `answer` and returns (or
+ * throws) what it does. Its first refusal written meanwhile (writeAudit, anywhere in `answer`'s async
+ * calls) stops the request counting as being answered in the same step as it counts the refusal, so that
+ * no other request is ever refused for a count the two held at once; answered without a refusal, it stops
+ * counting when `answer` settles. A failure to reach the shared counts then is logged, never thrown (the
+ * answer still goes out; the count expires with its window).
+ */
+export async function answerAnonymous<T>(clientAddress: string | null, now: number, answer: () => T | Promise<T>): Promise<T> {
+	const state = refusalState();
+	const admission: Admission = { clientAddress, at: now, counting: true };
+	try {
+		return await state.admissions.run(admission, answer);
+	} finally {
+		// Work this request left running (a timer, a late write) must not release a count any more.
+		const stillCounting = admission.counting;
+		admission.counting = false;
+		if (stillCounting) {
+			await Promise.resolve()
+				.then(() => state.refusals.answered(clientAddress, now))
+				.catch((err) => console.error('anonymous limit: could not count a request as answered', err));
+		}
+	}
 }
 
 /** Starts counting afresh under `policy` (tests). */
 export function resetAnonymousRefusals(policy: AnonymousRefusalPolicy): void {
 	const state = refusalState();
 	if (state.timer) clearInterval(state.timer);
-	Object.assign(state, { refusals: new AnonymousRefusals(policy), db: null, timer: null });
+	Object.assign(state, { refusals: new AnonymousRefusals(policy), db: null, timer: null, admissions: new AsyncLocalStorage<Admission>() });
 }
 
 /** Recomputes the chain; returns the seq of the first row that does not match, or null when intact. */

@@ -1,14 +1,14 @@
 // What a room refuses and acknowledges (issue 16): every sync message gets one `saved` or `refused`, in
 // order, after its commit; presence is held back between a keep-apart pair; Yjs client ids belong to their
 // first writer; shapes no editor makes, and messages over the limit, are refused for good.
-import { describe, expect, it } from 'vitest';
+import { describe, expect, it, vi } from 'vitest';
 import * as Y from 'yjs';
 import { testDatabase } from '../../../../tests/support/db';
 import { UpdateLog } from './update-log';
 import { InProcessBus } from './bus';
 import { MAX_PRESENCE_PER_SECOND, Room, type RoomOptions } from './room';
 import { ClientIdOwners } from './client-ids';
-import { awarenessClients, awarenessOf, awarenessOfMany, connection, tick, updateMessage } from './room-test-kit';
+import { awarenessClients, awarenessOf, awarenessOfMany, connection, readSync, stepOne as stepOneOf, tick, updateMessage } from './room-test-kit';
 import { CLOSE } from '../../domain/collab-protocol';
 import { blockquoteChain, deepValueInText, nestBlockquotes } from '../../../../tests/support/hostile';
 
@@ -413,5 +413,119 @@ describe('the document’s kind', () => {
 		const again = new Room('meeting:server', new UpdateLog(db), new InProcessBus(), 500);
 		expect(again.doc.getXmlFragment('notes').toString()).toBe('from the server');
 		expect(new ClientIdOwners(db, 'meeting:server').ownerOf(r.doc.clientID)).toBe('server');
+	});
+});
+
+describe('a connection whose socket fails', () => {
+	/** The decision's text as `c` holds it: every document message it was sent (sync step 2, updates), applied in order. */
+	const textOf = (c: { sent: Uint8Array[] }) => {
+		const doc = new Y.Doc();
+		for (const m of c.sent) {
+			const { type, step, payload } = m[0] === 0 ? readSync(m) : { type: -1, step: -1, payload: new Uint8Array() };
+			if (type === 0 && step !== 0) Y.applyUpdate(doc, payload);
+		}
+		return doc.getText('decision').toString();
+	};
+
+	it('is closed alone as a server error when sending to it throws on join; the room and the others carry on', async () => {
+		const errors = vi.spyOn(console, 'error').mockImplementation(() => {});
+		const rejections: unknown[] = [];
+		const onRejection = (reason: unknown) => rejections.push(reason);
+		process.on('unhandledRejection', onRejection);
+		try {
+			const { room: r } = room({}, 'meeting:broken');
+			const dana = connection(false, { owner: 'u:dana' });
+			r.join(dana.conn);
+			r.receive(dana.conn, awarenessOf(11, 1, { user: { name: 'Dana' } }));
+			r.receive(dana.conn, updateMessage(edit(r.doc, 11, 'Before. ')));
+			await settle();
+			// A socket that closed mid-join: every send throws. It joins with its state vector (sync step 2 is
+			// sent once the log has committed), and before the connection that follows it.
+			const broken = connection(false, { owner: 'u:gone' });
+			broken.conn.ws.send = () => {
+				throw new Error('WebSocket is not open');
+			};
+			expect(() => r.join(broken.conn, Y.encodeStateVector(new Y.Doc()))).not.toThrow();
+			const sam = connection(false, { owner: 'u:sam' });
+			r.join(sam.conn, Y.encodeStateVector(new Y.Doc()));
+			await settle();
+			expect(broken.closed[0]).toEqual({ code: CLOSE.internal, reason: 'internal error' });
+			expect(errors).toHaveBeenCalled();
+			// Sam was sent the document and Dana's presence on join.
+			expect(textOf(sam)).toBe('Before. ');
+			expect(sam.sent.flatMap(awarenessClients)).toContain(11);
+			// Dana's next edit and presence reach Sam, though the broken socket (still in the room until its
+			// close event) comes first in the room and throws again.
+			r.receive(dana.conn, updateMessage(edit(r.doc, 11, 'After.')));
+			r.receive(dana.conn, awarenessOf(11, 2, { cursor: { anchor: 3 } }));
+			await settle();
+			expect(textOf(sam)).toBe('Before. After.');
+			expect(sam.sent.flatMap(awarenessClients)).toEqual([11, 11]);
+			expect(dana.hearth.at(-1)).toEqual({ t: 'saved', n: 1 });
+			expect(dana.closed).toEqual([]);
+			expect(sam.closed).toEqual([]);
+			// The broken one leaves; the room still works.
+			expect(r.leave(broken.conn.ws)).toBe(false);
+			expect(r.doc.getText('decision').toString()).toBe('Before. After.');
+			expect(rejections).toEqual([]);
+		} finally {
+			process.off('unhandledRejection', onRejection);
+			errors.mockRestore();
+		}
+	});
+
+	it('is closed alone when encoding what it lacks throws on join (a state vector that cannot be read), never as an unhandled rejection', async () => {
+		const errors = vi.spyOn(console, 'error').mockImplementation(() => {});
+		const rejections: unknown[] = [];
+		const onRejection = (reason: unknown) => rejections.push(reason);
+		process.on('unhandledRejection', onRejection);
+		try {
+			const { room: r } = room({}, 'meeting:unreadable');
+			const dana = connection(false, { owner: 'u:dana' });
+			r.join(dana.conn);
+			r.receive(dana.conn, updateMessage(edit(r.doc, 31, 'Kept.')));
+			await settle();
+			const odd = connection(false, { owner: 'u:odd' });
+			r.join(odd.conn, new Uint8Array([0xff, 0xff, 0xff]));
+			await settle();
+			expect(odd.closed).toEqual([{ code: CLOSE.internal, reason: 'internal error' }]);
+			expect(errors).toHaveBeenCalledWith(expect.stringContaining('meeting:unreadable'), expect.anything());
+			r.receive(dana.conn, updateMessage(edit(r.doc, 31, ' Still.')));
+			await settle();
+			expect(dana.hearth.at(-1)).toEqual({ t: 'saved', n: 1 });
+			expect(r.doc.getText('decision').toString()).toBe('Kept. Still.');
+			expect(rejections).toEqual([]);
+		} finally {
+			process.off('unhandledRejection', onRejection);
+			errors.mockRestore();
+		}
+	});
+
+	it('is closed alone when answering its sync step 1 throws, and acknowledgements to the others go on', async () => {
+		const errors = vi.spyOn(console, 'error').mockImplementation(() => {});
+		const rejections: unknown[] = [];
+		const onRejection = (reason: unknown) => rejections.push(reason);
+		process.on('unhandledRejection', onRejection);
+		try {
+			const { room: r } = room({}, 'meeting:broken-later');
+			const dana = connection(false, { owner: 'u:dana' });
+			const broken = connection(false, { owner: 'u:gone' });
+			r.join(broken.conn);
+			r.join(dana.conn);
+			// The socket fails after joining: its sync step 1 is answered after the commit, and throws there.
+			broken.conn.ws.send = () => {
+				throw new Error('send failed');
+			};
+			r.receive(broken.conn, stepOneOf(new Y.Doc()));
+			r.receive(dana.conn, updateMessage(edit(r.doc, 21, 'Still saved.')));
+			await settle();
+			expect(broken.closed[0]).toEqual({ code: CLOSE.internal, reason: 'internal error' });
+			expect(dana.hearth.at(-1)).toEqual({ t: 'saved', n: 1 });
+			expect(dana.closed).toEqual([]);
+			expect(rejections).toEqual([]);
+		} finally {
+			process.off('unhandledRejection', onRejection);
+			errors.mockRestore();
+		}
 	});
 });

@@ -220,13 +220,26 @@ export class Room {
 			// The sender already has its own update and its own presence: presence is not echoed, so what
 			// the server made of a page's presence (e.g. a claim it refused) tells that page nothing.
 			if (conn === origin) continue;
-			if (kind === 'update' || !clients) {
-				send(conn.ws, payload);
-				continue;
-			}
-			const visible = this.visiblePresence(conn, clients, hidden?.get(conn));
-			if (visible.length === clients.length) send(conn.ws, payload);
-			else if (visible.length > 0) send(conn.ws, awarenessMessage(this.awareness, visible));
+			// One connection's failure closes that one; the others still get the message.
+			this.guarded(conn, 'sending a message', () => {
+				if (kind === 'update' || !clients) return send(conn.ws, payload);
+				const visible = this.visiblePresence(conn, clients, hidden?.get(conn));
+				if (visible.length === clients.length) send(conn.ws, payload);
+				else if (visible.length > 0) send(conn.ws, awarenessMessage(this.awareness, visible));
+			});
+		}
+	}
+
+	/**
+	 * Runs `work` (encoding and sending something to `conn`) so that whatever it throws closes that one
+	 * connection as a server error (CLOSE.internal) and is logged, never reaching the caller: a broadcast
+	 * goes on to the others, and a promise's callback never rejects unhandled (which would end the process).
+	 */
+	private guarded(conn: Connection, what: string, work: () => void): void {
+		try {
+			work();
+		} catch (err) {
+			closeFor(conn, err, this.docId, what);
 		}
 	}
 
@@ -382,25 +395,31 @@ export class Room {
 			this.unloadTimer = undefined;
 		}
 		this.connections.set(conn.ws, conn);
-		// What this connection may do, from the first message: the page's own idea may be older.
-		send(conn.ws, encodeHearthMessage({ t: 'access', access: conn.readOnly ? 'read' : 'write' }));
-		// Our sync step 1: the client answers with whatever we lack.
-		const step1 = encoding.createEncoder();
-		encoding.writeVarUint(step1, MESSAGE_SYNC);
-		encoding.writeVarUint(step1, SYNC_STEP1);
-		encoding.writeVarUint8Array(step1, this.stateVector());
-		send(conn.ws, encoding.toUint8Array(step1));
-		if (clientState) {
-			// Only committed state leaves the server (as in receiveSync). Updates committed meanwhile are
-			// broadcast to this connection before this runs (their callbacks were queued first): at worst
-			// the client gets one twice, which Yjs ignores.
-			this.log.committed().then(() => {
-				if (this.connections.get(conn.ws) !== conn) return;
-				conn.sentOnJoin = Y.decodeStateVector(this.stateVector());
-				send(conn.ws, syncMessage(SYNC_STEP2, this.missingFor(clientState)));
-			});
-		}
-		this.sendPresence(conn);
+		// A socket that closed mid-join, or a send or an encoding that throws, closes this connection alone
+		// (as a server error, logged): never an exception out of join, nor a rejection nobody handles.
+		this.guarded(conn, 'sending the document on join', () => {
+			// What this connection may do, from the first message: the page's own idea may be older.
+			send(conn.ws, encodeHearthMessage({ t: 'access', access: conn.readOnly ? 'read' : 'write' }));
+			// Our sync step 1: the client answers with whatever we lack.
+			const step1 = encoding.createEncoder();
+			encoding.writeVarUint(step1, MESSAGE_SYNC);
+			encoding.writeVarUint(step1, SYNC_STEP1);
+			encoding.writeVarUint8Array(step1, this.stateVector());
+			send(conn.ws, encoding.toUint8Array(step1));
+			if (clientState) {
+				// Only committed state leaves the server (as in receiveSync). Updates committed meanwhile are
+				// broadcast to this connection before this runs (their callbacks were queued first): at worst
+				// the client gets one twice, which Yjs ignores.
+				this.log.committed().then(() => {
+					if (this.connections.get(conn.ws) !== conn || conn.closing) return;
+					this.guarded(conn, 'sending the document on join', () => {
+						conn.sentOnJoin = Y.decodeStateVector(this.stateVector());
+						send(conn.ws, syncMessage(SYNC_STEP2, this.missingFor(clientState)));
+					});
+				});
+			}
+			this.sendPresence(conn);
+		});
 	}
 
 	/** Everyone's presence this connection may see (all but the people it must be kept apart from). */
@@ -512,17 +531,19 @@ export class Room {
 			}
 			// Answer only with committed state: wait until anything applied but not yet logged is committed.
 			// (The continuation runs right after that commit, before any further message is read.)
-			this.log.committed().then(() => {
-				// Sent on join already: the client will hold at least that, whatever its step 1 says.
-				const sent = conn.sentOnJoin;
-				let known = payload;
-				if (sent) {
-					const merged = Y.decodeStateVector(payload);
-					for (const [client, clock] of sent) if (clock > (merged.get(client) ?? 0)) merged.set(client, clock);
-					known = Y.encodeStateVector(merged);
-				}
-				send(conn.ws, syncMessage(SYNC_STEP2, this.missingFor(known)));
-			});
+			this.log.committed().then(() =>
+				this.guarded(conn, 'answering sync step 1', () => {
+					// Sent on join already: the client will hold at least that, whatever its step 1 says.
+					const sent = conn.sentOnJoin;
+					let known = payload;
+					if (sent) {
+						const merged = Y.decodeStateVector(payload);
+						for (const [client, clock] of sent) if (clock > (merged.get(client) ?? 0)) merged.set(client, clock);
+						known = Y.encodeStateVector(merged);
+					}
+					send(conn.ws, syncMessage(SYNC_STEP2, this.missingFor(known)));
+				})
+			);
 			return;
 		}
 		if (step !== SYNC_STEP2 && step !== SYNC_UPDATE) throw new ProtocolError(CLOSE.malformed, 'unknown sync step');
@@ -652,11 +673,13 @@ export class Room {
 			if (this.connections.get(conn.ws) !== conn) return;
 			(conn.acks ??= []).push(refused);
 			if (closeWith !== undefined) {
-				flushAcks(conn);
-				conn.ws.close(closeWith, refused ?? 'closed');
+				this.guarded(conn, 'acknowledging a message', () => {
+					flushAcks(conn);
+					conn.ws.close(closeWith, refused ?? 'closed');
+				});
 				return;
 			}
-			if (conn.acks.length === 1) queueMicrotask(() => flushAcks(conn));
+			if (conn.acks.length === 1) queueMicrotask(() => this.guarded(conn, 'acknowledging a message', () => flushAcks(conn)));
 		});
 	}
 
@@ -853,24 +876,51 @@ function syncMessage(step: typeof SYNC_STEP2 | typeof SYNC_UPDATE, update: Uint8
 
 /** A slow or gone client must never stall or crash the room. */
 const MAX_BUFFERED = 16 * 1024 * 1024;
+/**
+ * Sends `data` to `ws` if it is open. Never throws: a socket over MAX_BUFFERED is closed as too slow
+ * (CLOSE.policy); one whose send throws (closed mid-way) or fails later is closed as a server error
+ * (CLOSE.internal, logged) or dropped, so one bad socket never ends a broadcast or the process.
+ */
 export function send(ws: WebSocket, data: Uint8Array): void {
 	if (ws.readyState !== 1) return;
 	if (ws.bufferedAmount > MAX_BUFFERED) {
-		ws.close(CLOSE.policy, 'too slow');
+		closeSocket(ws, CLOSE.policy, 'too slow');
 		return;
 	}
-	ws.send(data, (err) => {
-		if (err) ws.terminate();
-		else if (data.byteLength >= COMPRESSION_THRESHOLD) releaseDeflate(ws);
-	});
+	try {
+		ws.send(data, (err) => {
+			if (err) ws.terminate();
+			else if (data.byteLength >= COMPRESSION_THRESHOLD) releaseDeflate(ws);
+		});
+	} catch (err) {
+		console.error('collab: could not send to a connection', err);
+		closeSocket(ws, CLOSE.internal, 'internal error');
+	}
 }
 
-/** Closes `conn` for an error thrown while taking its message (as the collab server does for the first take). */
-function closeFor(conn: Connection, err: unknown, docId: string): void {
+/** Closes `ws` with `code` and `reason`; a socket that cannot even be closed (mid-handshake) is dropped. Never throws. */
+function closeSocket(ws: WebSocket, code: number, reason: string): void {
+	try {
+		ws.close(code, reason);
+	} catch {
+		try {
+			ws.terminate();
+		} catch {
+			// Nothing more can be done with this socket; its 'close' event removes it from the room.
+		}
+	}
+}
+
+/**
+ * Closes `conn` for an error thrown while `what` (by default, taking its message, as the collab server
+ * does for the first take): a ProtocolError with its own code, anything else logged and closed as a
+ * server error (CLOSE.internal, 'internal error'). Never throws.
+ */
+function closeFor(conn: Connection, err: unknown, docId: string, what = 'handling a message'): void {
 	conn.closing = true;
-	if (err instanceof ProtocolError) conn.ws.close(err.code, err.message);
+	if (err instanceof ProtocolError) closeSocket(conn.ws, err.code, err.message);
 	else {
-		console.error(`collab: error handling a message for ${docId}`, err);
-		conn.ws.close(CLOSE.internal, 'internal error');
+		console.error(`collab: error ${what} for ${docId}`, err);
+		closeSocket(conn.ws, CLOSE.internal, 'internal error');
 	}
 }

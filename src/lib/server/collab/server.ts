@@ -198,7 +198,12 @@ export class CollabServer implements CollabControl {
 			refuse(socket, 503);
 			return true;
 		}
-		void this.upgrade(req, socket, head);
+		// Whatever escapes the upgrade (nothing should: each step answers for itself) ends this socket alone,
+		// never the process as an unhandled rejection.
+		this.upgrade(req, socket, head).catch((err) => {
+			console.error('collab: an upgrade failed', err);
+			socket.destroy();
+		});
 		return true;
 	}
 
@@ -360,7 +365,14 @@ export class CollabServer implements CollabControl {
 			else this.socketsOf.delete(j.sessionId);
 			if (room.leave(ws)) this.scheduleUnload(room);
 		});
-		room.join(conn, j.clientState);
+		try {
+			room.join(conn, j.clientState);
+		} catch (err) {
+			// Room.join closes a connection it cannot send to itself; this is for anything it did not foresee.
+			console.error(`collab: could not join a connection to ${room.docId}`, err);
+			conn.closing = true;
+			ws.close(CLOSE.internal, 'internal error');
+		}
 	}
 
 	private room(docId: string): Room {

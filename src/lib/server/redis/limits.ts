@@ -60,8 +60,14 @@ end
 redis.call('PEXPIRE', KEYS[1], win)
 return count`;
 
-/** KEYS: this address in the window, all addresses in the window. ARGV: rows per address, rows in all, ttl ms. 1: row. */
+/**
+ * KEYS: this address in the window, all addresses in the window, and optionally the address's requests being
+ * answered in the window its refused request was admitted in: that request stops counting as being answered
+ * in the same step as its refusal is counted (never both at once). ARGV: rows per address, rows in all, ttl ms.
+ * 1: row.
+ */
 const REFUSAL = `
+if #KEYS > 2 and redis.call('DECR', KEYS[3]) <= 0 then redis.call('DEL', KEYS[3]) end
 local seen = redis.call('INCR', KEYS[1])
 redis.call('PEXPIRE', KEYS[1], ARGV[3])
 if seen <= tonumber(ARGV[1]) then
@@ -153,9 +159,16 @@ export class RedisRefusalCounts implements RefusalCounts {
 		return `${this.link.prefix}refusals:${windowStart}:a:${address}`;
 	}
 
-	async take(address: string, windowStart: number, policy: AnonymousRefusalPolicy): Promise<'row' | 'counted'> {
+	/**
+	 * Counts one refusal of `address` in the window starting at `windowStart`: 'row' while within the rows
+	 * (per address and in all), else 'counted'. With `answeredIn`, one request of `address` admitted in that
+	 * window stops counting as being answered, in the same script (one atomic step across instances).
+	 * Rejects when Redis cannot be reached.
+	 */
+	async take(address: string, windowStart: number, policy: AnonymousRefusalPolicy, answeredIn?: number): Promise<'row' | 'counted'> {
 		const all = `${this.link.prefix}refusals:${windowStart}:all`;
-		const row = await run(this.link, REFUSAL, [this.key(windowStart, address), all], [policy.rowsPerAddress, policy.rowsInAll, 2 * policy.windowMs]);
+		const keys = [this.key(windowStart, address), all, ...(answeredIn === undefined ? [] : [this.busyKey(answeredIn, address)])];
+		const row = await run(this.link, REFUSAL, keys, [policy.rowsPerAddress, policy.rowsInAll, 2 * policy.windowMs]);
 		return row === 1 ? 'row' : 'counted';
 	}
 

@@ -156,6 +156,40 @@ describe.skipIf(!url)('on Redis, shared by instances', () => {
 			// The next window starts afresh.
 			expect(await b.admit('203.0.113.6', T1 + 60_000)).toBe(true);
 		});
+
+		it('counts a refused request once, never as a refusal and as being answered at once: a burst gets exactly the limit through', async () => {
+			const policy = { windowMs: 60_000, rowsPerAddress: 3, rowsInAll: 100, limitPerAddress: 6 };
+			const a = new AnonymousRefusals(policy, new RedisRefusalCounts(one));
+			const b = new AnonymousRefusals(policy, new RedisRefusalCounts(two));
+			const T2 = 18_000_000;
+			const address = '203.0.113.7';
+			const refusal = (at: number, action = 'meeting.view') => ({ clientAddress: address, action, resourceType: 'meeting', caseId: null, why: 'not-found', at });
+			// As the hook and a route do it: admitted, then refused (which also ends its being answered), or
+			// answered 429 and that counted as a refusal of no admitted request.
+			const request = async (on: AnonymousRefusals, at: number): Promise<boolean> => {
+				if (!(await on.admit(address, at))) {
+					await on.note(refusal(at, 'http.too-many'));
+					return false;
+				}
+				await on.note(refusal(at), at);
+				return true;
+			};
+			// Five let through on two instances; one of them is refused on A: one refusal and four still being
+			// answered, so B lets one more through (counted twice, as refusal and being answered, it would not).
+			const first = await Promise.all(Array.from({ length: 5 }, (_, i) => (i % 2 ? a : b).admit(address, T2)));
+			expect(first.every(Boolean)).toBe(true);
+			await a.note(refusal(T2), T2);
+			expect(await b.admit(address, T2)).toBe(true);
+			expect(await a.admit(address, T2)).toBe(false);
+			for (let i = 0; i < 5; i++) await (i % 2 ? a : b).note(refusal(T2), T2);
+			// A burst in the next window, over both instances.
+			const T3 = T2 + 60_000;
+			const through = await Promise.all(Array.from({ length: 30 }, (_, i) => request(i % 2 ? a : b, T3 + i)));
+			expect(through.filter(Boolean)).toHaveLength(policy.limitPerAddress);
+			// Nothing is left counted as being answered: the six places are the six refusals.
+			expect(await a.admit(address, T3 + 100)).toBe(false);
+			expect(await b.admit('198.51.100.9', T3 + 100)).toBe(true);
+		});
 	});
 
 	describe('control messages', () => {
