@@ -4,6 +4,8 @@
 // own language with only what their access allows (one of a keep-apart pair never reads the other's name);
 // a correction adds a version and keeps the first. Nobody else may close it.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { readdirSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
 import * as decoding from 'lib0/decoding';
 import { removeServer, startServer, type RunningServer } from '../support/server.ts';
 import { accept, connect, demoIds, destroy, get, invite, personId, signIn, synced, waitFor, type Client } from '../support/clients.ts';
@@ -47,6 +49,17 @@ function post(path: string, cookie: string, fields: [string, string][]): Promise
 	});
 }
 const close = (cookie: string, fields: [string, string][]) => post(`/meetings/${ids.meetingId}/close?/close`, cookie, fields);
+
+/** The messages the server sent to `to` (the outbox transport writes each as a file). */
+function messagesTo(to: string): { kind: string; text: string; subject: string }[] {
+	let names: string[] = [];
+	try {
+		names = readdirSync(join(server.dir, 'outbox')).filter((n) => n.endsWith('.json'));
+	} catch {
+		return [];
+	}
+	return names.map((n) => JSON.parse(readFileSync(join(server.dir, 'outbox', n), 'utf8'))).filter((m) => m.to === to);
+}
 
 /** A client that keeps the Hearth messages it is sent (saved, refused, access). */
 function listening(cookie: string): Client & { heard: HearthMessage[] } {
@@ -178,5 +191,13 @@ describe('closing a meeting', () => {
 		expect(first).not.toContain('Daniel came in person, not by video.');
 		expect(first).toContain('Daniel Ortiz (Parent): By video');
 		expect(latest).toContain('Daniel Ortiz (Parent): In person');
+		// Each invited person is told, in their language, with a link and nothing of the summary itself.
+		await waitFor(() => messagesTo('daniel.ortiz@example.test').some((m) => m.kind === 'meeting-summary' && m.text.includes('was corrected')), 15_000, 'the corrected summary’s notice to Daniel');
+		await waitFor(() => messagesTo('ana.rivera@example.test').some((m) => m.kind === 'meeting-summary' && m.text.includes('Se corrigió')), 15_000, 'the notice to Ana, in Spanish');
+		for (const message of [...messagesTo('daniel.ortiz@example.test'), ...messagesTo('ana.rivera@example.test')].filter((m) => m.kind === 'meeting-summary')) {
+			expect(message.text).toContain(`/meetings/${ids.meetingId}/summary`);
+			expect(message.text).not.toContain('park');
+			expect(message.text).not.toContain('Daniel came in person');
+		}
 	});
 });

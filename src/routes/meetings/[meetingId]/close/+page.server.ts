@@ -53,7 +53,7 @@ export const actions: Actions = {
 			if (!allowed.ok) refuse(event, allowed);
 			return fail(400, { typed, problem: !input ? ('attendance' as const) : ('confirm' as const) });
 		}
-		const result = await closeMeeting(event.locals.ctx, event.params.meetingId, input);
+		const result = await closeMeeting(event.locals.ctx, event.params.meetingId, input, event.url.origin);
 		if (!result.ok) {
 			if (result.reason !== 'close') refuse(event, result);
 			return fail(result.problem === 'unavailable' ? 503 : result.problem === 'cancelled' ? 409 : 400, { typed, problem: result.problem });
@@ -67,7 +67,7 @@ export const actions: Actions = {
 			if (!allowed.ok) refuse(event, allowed);
 			return fail(400, { typed, problem: 'attendance' as const });
 		}
-		const result = await correctSummary(event.locals.ctx, event.params.meetingId, input, typed.note);
+		const result = await correctSummary(event.locals.ctx, event.params.meetingId, input, typed.note, event.url.origin);
 		if (!result.ok) {
 			if (result.reason !== 'close') refuse(event, result);
 			return fail(result.problem === 'unavailable' ? 503 : result.problem === 'cancelled' ? 409 : 400, { typed, problem: result.problem });
