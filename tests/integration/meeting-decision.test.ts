@@ -4,10 +4,8 @@
 // what was typed comes back; on the review date the caseworker gets a reminder (the jobs runner, on the
 // server's test clock).
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { readdirSync, readFileSync } from 'node:fs';
-import { join } from 'node:path';
 import { removeServer, startServer, type RunningServer } from '../support/server.ts';
-import { accept, connect, demoIds, destroy, get, invite, personId, signIn, synced, waitFor, type Client } from '../support/clients.ts';
+import { accept, connect, messagesTo, demoIds, destroy, get, invite, personId, signIn, synced, waitFor, type Client } from '../support/clients.ts';
 import { decisionOf } from '../../src/lib/domain/decision.ts';
 
 let server: RunningServer;
@@ -46,16 +44,7 @@ async function serverToday(): Promise<string> {
 	expect(res.status).toBe(200);
 	return new Date(Date.now()).toISOString().slice(0, 10);
 }
-function messagesTo(to: string): { kind: string; text: string; subject: string }[] {
-	const dir = join(server.dir, 'outbox');
-	let names: string[] = [];
-	try {
-		names = readdirSync(dir).filter((n) => n.endsWith('.json'));
-	} catch {
-		return [];
-	}
-	return names.map((n) => JSON.parse(readFileSync(join(dir, n), 'utf8'))).filter((m) => m.to === to);
-}
+const outbox = (to: string) => messagesTo(server.dir, to);
 
 describe('the meeting decision', () => {
 	it('is recorded by the facilitator and seen at once by a parent in the meeting; nobody else may record it', async () => {
@@ -102,14 +91,14 @@ describe('the meeting decision', () => {
 		const review = new Date(Date.parse(`${today}T12:00:00Z`) + 3 * 86_400_000).toISOString().slice(0, 10);
 		const res = await post(cookies.facilitator, { consensus: 'no', ...recs('MOVE_SAME_LEVEL'), decisionMakerId: supervisorId, reason: 'No relative can take them this week', reviewDate: review });
 		expect(res.status).toBe(200);
-		expect(messagesTo('caseworker@demo.test').filter((m) => m.kind === 'decision-review')).toEqual([]);
+		expect(outbox('caseworker@demo.test').filter((m) => m.kind === 'decision-review')).toEqual([]);
 		// Four days on: the reminder has gone to the caseworker, once, naming the family, never to the facilitator.
 		const moved = await fetch(`${server.url}/__test/clock`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ advanceMs: 4 * 86_400_000 }) });
 		expect(moved.status).toBe(200);
-		await waitFor(() => messagesTo('caseworker@demo.test').some((m) => m.kind === 'decision-review'), 10_000, 'the reminder');
-		const reminders = messagesTo('caseworker@demo.test').filter((m) => m.kind === 'decision-review');
+		await waitFor(() => outbox('caseworker@demo.test').some((m) => m.kind === 'decision-review'), 10_000, 'the reminder');
+		const reminders = outbox('caseworker@demo.test').filter((m) => m.kind === 'decision-review');
 		expect(reminders).toHaveLength(1);
 		expect(reminders[0].subject).toContain('Rivera');
-		expect(messagesTo('facilitator@demo.test').filter((m) => m.kind === 'decision-review')).toEqual([]);
+		expect(outbox('facilitator@demo.test').filter((m) => m.kind === 'decision-review')).toEqual([]);
 	});
 });

@@ -7,7 +7,7 @@
 import { withSql } from '../support/sql.ts';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { removeServer, startServer, type RunningServer } from '../support/server.ts';
-import { accept, demoIds, get, invite, personId, signIn } from '../support/clients.ts';
+import { accept, demoIds, destroy, get, invite, listening, messagesTo, personId, signIn, synced, waitFor } from '../support/clients.ts';
 
 let server: RunningServer;
 let caseId: string;
@@ -168,6 +168,16 @@ describe('planning a meeting from the case page', () => {
 		const parent = await accept(server.url, await invite(server.url, cookies.caseworker, caseId, people.daniel, { meetingId: planned }));
 		expect(await (await get(server.url, '/family', parent)).text()).toContain('Planned');
 
+		// A new time is announced to him (he has an email address on file), with a link and nothing else.
+		expect((await post(`/cases/${caseId}/meetings/plan/${planned}?/save`, cookies.facilitator, planBody({ time: '16:00' }))).status).toBe(303);
+		await waitFor(() => messagesTo(server.dir, 'daniel.ortiz@example.test').some((m) => m.kind === 'meeting-moved' && m.text.includes(`/meetings/${planned}`) && m.text.includes('Room 4')), 15_000, 'the notice of the new time');
+		// Saving it again unchanged tells nobody anything.
+		const notices = (await query('select id from jobs where kind = ?', 'meeting.notice')).length;
+		expect((await post(`/cases/${caseId}/meetings/plan/${planned}?/save`, cookies.facilitator, planBody({ time: '16:00' }))).status).toBe(303);
+		expect(await query('select id from jobs where kind = ?', 'meeting.notice')).toHaveLength(notices);
+		const editor = listening(server.url, `meeting:${planned}`, parent);
+		await synced(editor);
+
 		const unconfirmed = await post(`/cases/${caseId}/meetings/plan/${planned}?/cancel`, cookies.facilitator, new URLSearchParams());
 		expect(unconfirmed.status).toBe(400);
 		expect(await unconfirmed.text()).toContain('The meeting was not cancelled.');
@@ -178,6 +188,13 @@ describe('planning a meeting from the case page', () => {
 		expect(res.headers.get('location')).toBe(`/cases/${caseId}?meeting=cancelled`);
 		expect(await query<{ status: string }>('select status from meetings where id = ?', planned)).toEqual([{ status: 'cancelled' }]);
 		expect(await query('select outcome from audit_events where action = ? and resource_id = ?', 'meeting.cancel', planned)).toEqual([{ outcome: 'allowed' }]);
+		// His open page turns read only at once; he is told, with a link.
+		try {
+			await waitFor(() => editor.heard.some((m) => m.t === 'access' && m.access === 'read'), 3000, 'the open editor turned read only');
+		} finally {
+			destroy(editor);
+		}
+		await waitFor(() => messagesTo(server.dir, 'daniel.ortiz@example.test').some((m) => m.kind === 'meeting-cancelled' && m.text.includes(`/meetings/${planned}`)), 15_000, 'the notice of the cancellation');
 
 		const meetingPage = await get(server.url, `/meetings/${planned}`, parent);
 		expect(meetingPage.status).toBe(200);

@@ -4,7 +4,9 @@ import WebSocket from 'ws';
 import * as Y from 'yjs';
 import { WebsocketProvider } from 'y-websocket';
 import * as decoding from 'lib0/decoding';
-import { MESSAGE_HEARTH, decodeHearthMessage } from '../../src/lib/domain/collab-protocol.ts';
+import { readdirSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { MESSAGE_HEARTH, decodeHearthMessage, type HearthMessage } from '../../src/lib/domain/collab-protocol.ts';
 
 export const DEMO_PASSWORD = 'hearth-demo';
 
@@ -60,6 +62,31 @@ export function connect(baseUrl: string, docId: string, cookie?: string, origin 
 	provider.messageHandlers[MESSAGE_HEARTH] = (_encoder, decoder) => void decodeHearthMessage(decoding.readTailAsUint8Array(decoder));
 	const closed = new Promise<{ code: number }>((resolve) => provider.on('connection-close', (e) => resolve({ code: e?.code ?? 0 })));
 	return { doc, provider, closed };
+}
+
+/** A client that keeps the Hearth messages it is sent (saved, refused, access), in order, in `heard`. */
+export function listening(baseUrl: string, docId: string, cookie?: string): Client & { heard: HearthMessage[] } {
+	const client = connect(baseUrl, docId, cookie);
+	const heard: HearthMessage[] = [];
+	client.provider.messageHandlers[MESSAGE_HEARTH] = (_encoder, decoder) => {
+		const message = decodeHearthMessage(decoding.readTailAsUint8Array(decoder));
+		if (message) heard.push(message);
+	};
+	return Object.assign(client, { heard });
+}
+
+/**
+ * The messages a test server sent to `to` (its outbox transport writes each as a JSON file under
+ * `<serverDir>/outbox`): kind, subject and text, in no particular order.
+ */
+export function messagesTo(serverDir: string, to: string): { kind: string; text: string; subject: string }[] {
+	let names: string[] = [];
+	try {
+		names = readdirSync(join(serverDir, 'outbox')).filter((n) => n.endsWith('.json'));
+	} catch {
+		return [];
+	}
+	return names.map((n) => JSON.parse(readFileSync(join(serverDir, 'outbox', n), 'utf8'))).filter((m) => m.to === to);
 }
 
 /** Names in a provider's presence (everyone it has been told about; the server stamps each name). */

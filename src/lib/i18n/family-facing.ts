@@ -29,6 +29,7 @@ export const FAMILY_FACING_PREFIXES: readonly string[] = [
 	'board_', // the meeting's board: its columns, cards and their words
 	'agenda_', // the meeting's agenda, its stages and timer, and how the meeting works (the facilitator's controls: below)
 	'sessions_device_', // "Chrome on an Android phone": the devices page, where a family member is signed in
+	'meeting_notice_', // the message telling invited people their meeting moved or was cancelled
 	'summary_' // a closed meeting's summary, which every participant reads and prints (its staff section: below)
 ];
 

@@ -11,7 +11,8 @@ import { JobRunner } from './jobs/runner.ts';
 import { loadSecretKey } from './jobs/sealed.ts';
 import { sweepExpired } from './jobs/sweeps.ts';
 import { decisionReview } from './services/decision.ts';
-import { meetingSummaryJob, summaryNotice } from './services/meeting-summary.ts';
+import { meetingSummaryJob } from './services/meeting-summary.ts';
+import { meetingNotice } from './services/meeting-notices.ts';
 import { sendMessage } from './notify/index.ts';
 import { openRedis, setRedis, type RedisLink } from './redis/connection.ts';
 import { RedisBus } from './redis/bus.ts';
@@ -87,7 +88,7 @@ export async function bootHearth(): Promise<Hearth> {
 	// inside someone else's transaction on the shared connection (on PostgreSQL: a small pool of its own,
 	// which a request's open transaction is never joined to). An in-memory database has one connection.
 	const jobsDb = c.DATABASE_URL ? openPostgres(c.DATABASE_URL, { max: 3 }) : c.DATABASE_PATH === ':memory:' ? db : openDatabase(c.DATABASE_PATH);
-	const jobs = new JobRunner({ db: jobsDb, jobs: [sendMessage, sweepExpired, decisionReview, meetingSummaryJob, summaryNotice], pollMs: c.JOBS_POLL_MS, concurrency: c.JOBS_CONCURRENCY });
+	const jobs = new JobRunner({ db: jobsDb, jobs: [sendMessage, sweepExpired, decisionReview, meetingSummaryJob, meetingNotice], pollMs: c.JOBS_POLL_MS, concurrency: c.JOBS_CONCURRENCY });
 	jobs.start();
 	const { users } = tablesOf(db);
 	const hasDemo = (await first(db.select({ id: users.id }).from(users).where(eq(users.email, 'caseworker@demo.test')))) !== undefined;

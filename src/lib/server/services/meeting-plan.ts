@@ -9,6 +9,7 @@ import { Temporal } from 'temporal-polyfill';
 import { first, tablesOf } from '../db/index.ts';
 import { newId } from '../ids.ts';
 import { config } from '../config.ts';
+import { queueMeetingNotice } from './meeting-notices.ts';
 import { accessChanged, authorize, inTransaction, record, refuseUnknown, type RequestContext, type Result, type TxContext } from './access.ts';
 
 // Planning a case's meetings from the case page (issue 20, first bullet): create one, change it, cancel it.
@@ -280,8 +281,11 @@ export async function createMeeting(ctx: RequestContext, caseId: string, values:
 	return result;
 }
 
-/** Changes a planned meeting (one still to be held): when, where, who facilitates, who comes and how. */
-export async function updateMeeting(ctx: RequestContext, caseId: string, meetingId: string, values: MeetingPlanValues): Promise<Result<Planned> | PlanProblem> {
+/**
+ * Changes a planned meeting (one still to be held): when, where, who facilitates, who comes and how. A new
+ * time or place is announced to everyone invited (`meeting.notice`, links at `origin`).
+ */
+export async function updateMeeting(ctx: RequestContext, caseId: string, meetingId: string, values: MeetingPlanValues, origin: string): Promise<Result<Planned> | PlanProblem> {
 	const { meetings } = tablesOf(ctx);
 	const result = await inTransaction(ctx, async (tx): Promise<Result<Planned> | PlanProblem> => {
 		const theCase = await caseRow(tx, caseId);
@@ -300,6 +304,10 @@ export async function updateMeeting(ctx: RequestContext, caseId: string, meeting
 			.set(plannedColumns(plan))
 			.where(eq(meetings.id, meetingId));
 		await placePeople(tx, meetingId, plan);
+		// Everyone invited hears of a new time or place (a new zone alone is the same moment, shown another way).
+		const next = plannedColumns(plan);
+		const moved = next.startsAt !== existing.startsAt || next.location !== existing.location || next.locationEs !== existing.locationEs;
+		if (moved) await queueMeetingNotice(tx.db, { meetingId, what: 'moved', origin }, tx.now);
 		await record(tx, {
 			action: 'meeting.update',
 			resourceType: 'meeting',
@@ -318,11 +326,12 @@ export async function updateMeeting(ctx: RequestContext, caseId: string, meeting
 /**
  * Cancels a planned meeting. It stays on the case and on the family's page, readable, marked cancelled.
  * Cancelling one already cancelled changes nothing; a meeting already held is not cancelled. Its sessions
- * and documents stay as they were.
+ * and documents stay as they were, read only from then on; everyone invited is told (`meeting.notice`,
+ * links at `origin`).
  */
-export async function cancelMeeting(ctx: RequestContext, caseId: string, meetingId: string, confirmed: boolean): Promise<Result<{ alreadyCancelled: boolean }> | PlanProblem> {
+export async function cancelMeeting(ctx: RequestContext, caseId: string, meetingId: string, confirmed: boolean, origin: string): Promise<Result<{ alreadyCancelled: boolean }> | PlanProblem> {
 	const { meetings } = tablesOf(ctx);
-	return inTransaction(ctx, async (tx): Promise<Result<{ alreadyCancelled: boolean }> | PlanProblem> => {
+	const result = await inTransaction(ctx, async (tx): Promise<Result<{ alreadyCancelled: boolean }> | PlanProblem> => {
 		const theCase = await caseRow(tx, caseId);
 		const existing = theCase ? await meetingRow(tx, caseId, meetingId) : undefined;
 		if (!existing) return refuseUnknown(tx, 'meeting', meetingId, 'meeting.cancel');
@@ -334,6 +343,10 @@ export async function cancelMeeting(ctx: RequestContext, caseId: string, meeting
 		if (existing.status !== 'scheduled') return { ok: false, reason: 'not-scheduled' };
 		await tx.db.update(meetings).set({ status: 'cancelled' }).where(and(eq(meetings.id, meetingId), eq(meetings.status, 'scheduled')));
 		await record(tx, { action: 'meeting.cancel', resourceType: 'meeting', resourceId: meetingId, caseId, outcome: 'allowed' });
+		await queueMeetingNotice(tx.db, { meetingId, what: 'cancelled', origin }, tx.now);
 		return { ok: true, value: { alreadyCancelled: false } };
 	});
+	// Open editors of its documents turn read only now (the policy refuses edits to a cancelled meeting).
+	if (result.ok && !result.value.alreadyCancelled) await accessChanged(ctx, caseId);
+	return result;
 }

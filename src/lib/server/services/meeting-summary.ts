@@ -1,4 +1,4 @@
-import { and, asc, desc, eq, gt, isNull } from 'drizzle-orm';
+import { and, asc, desc, eq, gt } from 'drizzle-orm';
 import { z } from 'zod';
 import { opaqueId, docName } from '../../domain/doc-id.ts';
 import { can } from '../../domain/policy.ts';
@@ -10,9 +10,7 @@ import { first, tablesOf, type Db } from '../db/index.ts';
 import { collabControl } from '../collab/registry.ts';
 import { loadStoredDocument } from '../collab/stored.ts';
 import { defineJob, enqueue } from '../jobs/index.ts';
-import { notify } from '../notify/index.ts';
-import { m as msg } from '../../paraglide/messages.js';
-import { formatDateTime } from '../../format.ts';
+import { queueMeetingNotice } from './meeting-notices.ts';
 import { newId } from '../ids.ts';
 import { accessChanged, authorize, inTransaction, record, refuseUnknown, type RequestContext, type Result } from './access.ts';
 import { documentResource, meetingClosed } from './documents.ts';
@@ -168,7 +166,7 @@ export async function closeMeeting(ctx: RequestContext, meetingId: string, input
 		// The summary is written below; should this process stop first, the job writes it (a minute later, or at the next start).
 		await enqueue(tx.db, meetingSummaryJob, { meetingId, input }, { runAt: tx.now + 60_000, now: tx.now });
 		// Each invited person is told the summary is ready (once it is written: a little later).
-		await enqueue(tx.db, summaryNotice, { meetingId, version: 1, origin }, { runAt: tx.now + 5_000, now: tx.now });
+		await queueMeetingNotice(tx.db, { meetingId, what: 'summary', version: 1, origin }, tx.now, 5_000);
 		return { ok: true, value: { alreadyClosed: false, caseId: m.caseId } };
 	});
 	if (!result.ok) return result;
@@ -243,47 +241,6 @@ export const meetingSummaryJob = defineJob({
 });
 
 /**
- * Tells each person invited to meeting `meetingId` (or to its whole case; invitations not turned off) that
- * version `version` of its summary is ready, by email, else by text message, in the language of their
- * invitation, with a link to it (`origin`: the app's address the closing request came to). Nothing of the
- * summary is in the message: it says that there is one, when the meeting was, and where to read it. Waits
- * (fails this try) until the version is written. One message per person, whatever their invitations.
- * Staff read it in the app. Safe to run twice: the outbox may then hold a second message.
- */
-export const summaryNotice = defineJob({
-	kind: 'meeting.summary-notice',
-	payload: z.object({ meetingId: opaqueId, version: z.number().int().min(1), origin: z.string().url() }),
-	maxAttempts: 8,
-	retry: { baseMs: 30_000, capMs: 600_000 },
-	async run({ meetingId, version, origin }, { db, now }) {
-		const { meetings, meetingSummaries, participants, casePeople } = tablesOf(db);
-		const meeting = await first(db.select().from(meetings).where(eq(meetings.id, meetingId)));
-		if (!meeting || meeting.status !== 'held') return;
-		const written = await first(db.select({ id: meetingSummaries.id }).from(meetingSummaries).where(and(eq(meetingSummaries.meetingId, meetingId), eq(meetingSummaries.version, version))));
-		if (!written) throw new Error('the summary is not written yet');
-		const invited = await db
-			.select({ personId: participants.personId, meetingId: participants.meetingId, locale: participants.locale, givenName: casePeople.givenName, email: casePeople.email, phone: casePeople.phone })
-			.from(participants)
-			.innerJoin(casePeople, eq(casePeople.id, participants.personId))
-			.where(and(eq(participants.caseId, meeting.caseId), isNull(participants.revokedAt)));
-		const told = new Set<string>();
-		for (const p of invited) {
-			// Who may see the meeting (policy.ts, participant `meeting.view`): invited to it, or to the whole case.
-			if ((p.meetingId !== null && p.meetingId !== meetingId) || told.has(p.personId)) continue;
-			const destination = p.email ? { channel: 'email' as const, to: p.email } : p.phone ? { channel: 'sms' as const, to: p.phone } : null;
-			if (!destination) continue;
-			told.add(p.personId);
-			const locale = p.locale === 'es' ? 'es' : 'en';
-			const o = { locale } as const;
-			const when = formatDateTime(meeting.startsAt, locale, meeting.timeZone);
-			const link = `${origin}/meetings/${meetingId}/summary`;
-			const text = version === 1 ? msg.summary_notice_text({ name: p.givenName, when, link }, o) : msg.summary_notice_corrected_text({ name: p.givenName, when, link }, o);
-			await notify(db as Db, { ...destination, locale, kind: 'meeting-summary', caseId: meeting.caseId, personId: p.personId, subject: msg.summary_notice_subject({}, o), text }, { now });
-		}
-	}
-});
-
-/**
  * Adds a corrected version of a closed meeting's summary (policy `correct`): who came, recorded again, and
  * what was corrected and why (`note`, 1 to MAX_CORRECTION_LENGTH characters, as typed). Earlier versions stay
  * as they were. Audited (`meeting.summary.correct`, with the version, never the note).
@@ -310,7 +267,7 @@ export async function correctSummary(ctx: RequestContext, meetingId: string, inp
 		const stored = await first(tx.db.select({ id: meetingSummaries.id }).from(meetingSummaries).where(and(eq(meetingSummaries.meetingId, meetingId), eq(meetingSummaries.version, version))));
 		if (!stored) return { ok: false, reason: 'close', problem: 'unavailable' };
 		await record(tx, { action: 'meeting.summary.correct', resourceType: 'meeting', resourceId: meetingId, caseId: m.caseId, outcome: 'allowed', detail: { version } });
-		await enqueue(tx.db, summaryNotice, { meetingId, version, origin }, { now: tx.now });
+		await queueMeetingNotice(tx.db, { meetingId, what: 'summary-corrected', version, origin }, tx.now);
 		return { ok: true, value: { version } };
 	});
 }

@@ -18,7 +18,7 @@ export const actions: Actions = {
 	save: async (event) => {
 		const values = meetingPlanValues(await event.request.formData());
 		const { caseId, meetingId } = event.params;
-		const result = meetingId === undefined ? await createMeeting(event.locals.ctx, caseId, values) : await updateMeeting(event.locals.ctx, caseId, meetingId, values);
+		const result = meetingId === undefined ? await createMeeting(event.locals.ctx, caseId, values) : await updateMeeting(event.locals.ctx, caseId, meetingId, values, event.url.origin);
 		if (!result.ok) {
 			if (isRefusal(result)) refuse(event, result);
 			// What was typed goes back into the form, with what is wrong.
@@ -31,7 +31,7 @@ export const actions: Actions = {
 		const form = await event.request.formData();
 		const { caseId, meetingId } = event.params;
 		// Cancelling names a meeting; without one it is refused like a meeting nobody may see.
-		const result = await cancelMeeting(event.locals.ctx, caseId, meetingId ?? '', form.get('confirm') === 'yes');
+		const result = await cancelMeeting(event.locals.ctx, caseId, meetingId ?? '', form.get('confirm') === 'yes', event.url.origin);
 		if (!result.ok) {
 			if (isRefusal(result)) refuse(event, result);
 			return fail(planFailure(result), { cancelProblem: result.reason });
