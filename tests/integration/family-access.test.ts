@@ -1,5 +1,6 @@
 // Family access and privacy on the real server, with real y-websocket clients: invites, keep-apart
 // pairs, separate sessions, read-only observers, revocation, dead links.
+import { presentedOf } from '../../src/lib/domain/decision.ts';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
@@ -476,6 +477,14 @@ describe('private family time', () => {
 		expect(shared.status).toBe(200);
 		expect(await shared.text()).toContain('Family time: shared with the team');
 		expect(await staffSees()).toBe(true);
+		// What they presented joins the meeting's record as it was then (the summary shows it).
+		const record = connect(server.url, `meeting:${ids.meetingId}`, staff);
+		await synced(record);
+		try {
+			expect(presentedOf(record.doc).map((p) => p.text)).toEqual([marker]);
+		} finally {
+			destroy(record);
+		}
 		expect(await accessOf(`session:${familyTime}`, staff)).toBe('read');
 		expect(await accessOf(`session:${familyTime}`, rosa)).toBe('write');
 		// What staff type in it is never stored: the family's words stay theirs.

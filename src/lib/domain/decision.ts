@@ -86,6 +86,21 @@ export function closedAtOf(doc: Y.Doc): number | null {
 	return typeof at === 'number' ? at : null;
 }
 
+/** What a family presented to the team after private family time (domain.md §2): when (server ms), and the words of its notes then. */
+export type Presented = { at: number; text: string };
+
+/** Adds a copy of what the family presented to the meeting's record (server only; a later presentation is added after it). */
+export function writePresented(doc: Y.Doc, presented: Presented): void {
+	const map = doc.getMap(OUTCOME_FIELD);
+	map.set('presented', [...presentedOf(doc), presented]);
+}
+
+/** What the family presented, in order (none when nothing was, or what is stored does not have the shape). */
+export function presentedOf(doc: Y.Doc): Presented[] {
+	const v = doc.getMap(OUTCOME_FIELD).get('presented');
+	return Array.isArray(v) ? v.filter((p): p is Presented => typeof p === 'object' && p !== null && typeof p.at === 'number' && typeof p.text === 'string') : [];
+}
+
 /** The recorded decision, or null when none is (or what is stored does not have the shape). */
 export function decisionOf(doc: Y.Doc): Decision | null {
 	const v = doc.getMap(OUTCOME_FIELD).toJSON() as Record<string, unknown>;

@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import * as Y from 'yjs';
 import { addCard } from './board';
 import { addActionItem } from './action-items';
-import { writeDecision } from './decision';
+import { writeDecision, writePresented } from './decision';
 import { applyAgenda } from './agenda';
 import { buildSummary, parseSummaryFacts, summaryFor, type SummarySources } from './meeting-summary';
 
@@ -84,6 +84,14 @@ describe('a meeting’s summary', () => {
 		expect(facts.attendance).toHaveLength(4);
 	});
 
+	it('keeps what the family presented after family time, in their words', () => {
+		const doc = new Y.Doc();
+		writePresented(doc, { at: 5_000, text: 'Grandma takes the kids after school.\n• Dad calls every night' });
+		const facts = buildSummary(doc, sources({ meeting: { ...sources().meeting, kind: 'FGDM' }, familyTimeHeld: true }));
+		expect(facts.presented).toEqual([{ at: 5_000, text: 'Grandma takes the kids after school.\n• Dad calls every night' }]);
+		expect(summaryFor(facts, { staff: false, keepApartWith: new Set(), seesTeamRecord: true }).presented).toHaveLength(1);
+	});
+
 	it('counts family time as offered when it was held, whatever the form said', () => {
 		expect(buildSummary(new Y.Doc(), sources({ familyTimeHeld: true })).familyTime).toEqual({ offered: true, held: true });
 		expect(buildSummary(new Y.Doc(), sources()).familyTime).toEqual({ offered: false, held: false });
@@ -91,7 +99,7 @@ describe('a meeting’s summary', () => {
 
 	it('shows staff everything', () => {
 		const facts = buildSummary(meetingDoc(), sources());
-		expect(summaryFor(facts, { staff: true })).toEqual(facts);
+		expect(summaryFor(facts, { staff: true })).toEqual({ ...facts, presented: [] });
 	});
 
 	it('never shows a family member anything of someone they are kept apart from, nor where anyone took part', () => {
@@ -119,6 +127,7 @@ describe('a meeting’s summary', () => {
 		const view = summaryFor(buildSummary(meetingDoc(), sources()), { staff: false, keepApartWith: new Set([father]), seesTeamRecord: false });
 		expect(view.board).toBeNull();
 		expect(view.actions).toBeNull();
+		expect(view.presented).toBeNull();
 		expect(JSON.stringify(view)).not.toContain('Grandma walks');
 		expect(JSON.stringify(view)).not.toContain('Daniel Ortiz');
 		// The decision is the meeting's, for everyone who may see the meeting.

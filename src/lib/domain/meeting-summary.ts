@@ -3,7 +3,7 @@ import { z } from 'zod';
 import { agendaOf } from './agenda.ts';
 import { actionItemsOf } from './action-items.ts';
 import { boardOf, type Column, type ProtectiveFactor, type Voice } from './board.ts';
-import { decisionOf } from './decision.ts';
+import { decisionOf, presentedOf, type Presented } from './decision.ts';
 import type { TypedText } from './people.ts';
 import { PARTICIPATION_MODES, type MeetingKind, type MeetingSessionKind, type MeetingType, type ParticipationMode } from './roles.ts';
 
@@ -58,6 +58,8 @@ export type SummaryFacts = {
 	/** Names of card authors and action owners by ref (`u:`/`p:`), as they were at close. */
 	names: Record<string, string>;
 	decision: SummaryDecision | null;
+	/** FGDM: what the family presented after private family time, as it was then (absent in summaries written before it was kept). */
+	presented?: Presented[];
 	/** Fidelity (domain.md §7): stages on the agenda, and how many were reached (0: it was never started). */
 	stages: { planned: number; reached: number };
 	/** FGDM private family time: offered (the facilitator says so at close) and held (a family time was started). */
@@ -135,6 +137,7 @@ export function buildSummary(doc: Y.Doc, sources: SummarySources): SummaryFacts 
 			dissent: recorded.dissent,
 			reviewDate: recorded.reviewDate
 		},
+		presented: presentedOf(doc),
 		// The agenda has stages once the facilitator started the meeting; how far it went is the current stage.
 		stages: { planned: agenda.stages.length, reached: currentIndex + 1 },
 		familyTime: { offered: sources.input.familyTimeOffered || sources.familyTimeHeld, held: sources.familyTimeHeld },
@@ -152,17 +155,22 @@ export function buildSummary(doc: Y.Doc, sources: SummarySources): SummaryFacts 
 export type SummaryReader = { staff: true } | { staff: false; keepApartWith: ReadonlySet<string>; seesTeamRecord: boolean };
 
 /** The facts as this reader may read them: `board` and `actions` null when they are not theirs to read. */
-export type SummaryView = Omit<SummaryFacts, 'board' | 'actions' | 'separateSessions'> & { board: SummaryCard[] | null; actions: SummaryAction[] | null; separateSessions: number | null };
+export type SummaryView = Omit<SummaryFacts, 'board' | 'actions' | 'separateSessions' | 'presented'> & {
+	board: SummaryCard[] | null;
+	actions: SummaryAction[] | null;
+	presented: Presented[] | null;
+	separateSessions: number | null;
+};
 
 /**
  * Leaves out of `facts` what `reader` may not see (domain.md §6): for a family member, anyone they must be
  * kept apart from (their attendance line, their name on an action item: the item stays, with no owner
  * named), the part of the meeting each person was in and the separate sessions' count (which would tell
  * that a keep-apart party took part), and card authors who are not staff (a card shows whose voice it is).
- * The board and action items only for a reader of the joint session's document.
+ * The board, action items and the family's presented plan only for a reader of the joint session's document.
  */
 export function summaryFor(facts: SummaryFacts, reader: SummaryReader): SummaryView {
-	if (reader.staff) return facts;
+	if (reader.staff) return { ...facts, presented: facts.presented ?? [] };
 	const hidden = (ref: string | null) => ref !== null && ref.startsWith('p:') && reader.keepApartWith.has(ref.slice(2));
 	const names = Object.fromEntries(Object.entries(facts.names).filter(([ref]) => ref.startsWith('u:')));
 	return {
@@ -170,6 +178,7 @@ export function summaryFor(facts: SummaryFacts, reader: SummaryReader): SummaryV
 		attendance: facts.attendance.filter((a) => !hidden(a.ref)).map((a) => ({ ...a, session: 'JOINT' as const })),
 		board: reader.seesTeamRecord ? facts.board.map((c) => ({ ...c, author: c.author?.startsWith('u:') ? c.author : null })) : null,
 		actions: reader.seesTeamRecord ? facts.actions.map((a) => ({ ...a, owner: hidden(a.owner) ? null : a.owner })) : null,
+		presented: reader.seesTeamRecord ? (facts.presented ?? []) : null,
 		names: { ...names, ...Object.fromEntries(Object.entries(facts.names).filter(([ref]) => ref.startsWith('p:') && !hidden(ref))) },
 		separateSessions: null
 	};

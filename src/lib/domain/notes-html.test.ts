@@ -4,7 +4,7 @@ import { getSchema, type JSONContent } from '@tiptap/core';
 import StarterKit from '@tiptap/starter-kit';
 import { prosemirrorJSONToYDoc } from '@tiptap/y-tiptap';
 import { NOTES_FIELD, notesOf } from './meeting-doc';
-import { escapeHtml, notesToHtml, safeHref } from './notes-html';
+import { escapeHtml, notesToHtml, notesToText, NOTES_TEXT_MAX, safeHref } from './notes-html';
 import { nestBlockquotes } from '../../../tests/support/hostile';
 
 // The notes are built the way the editor stores them: Tiptap's own schema (StarterKit, as in
@@ -106,5 +106,23 @@ describe('what no editor makes', () => {
 		expect(html).toContain('still shown');
 		expect(html).not.toContain('too deep to show');
 		expect(html.match(/<blockquote>/g)?.length).toBe(64);
+	});
+});
+
+describe('the notes as plain text (a copy kept in a record)', () => {
+	const text = (...content: JSONContent[]) => notesToText(notesOf(prosemirrorJSONToYDoc(schema, { type: 'doc', content }, NOTES_FIELD)));
+	it('gives a line per paragraph, heading and list item, without formatting', () => {
+		expect(
+			text(
+				{ type: 'heading', attrs: { level: 2 }, content: [{ type: 'text', text: 'Our plan' }] },
+				{ type: 'paragraph', content: [{ type: 'text', text: 'Grandma takes the kids ' }, { type: 'text', text: 'after school', marks: [{ type: 'bold' }] }] },
+				{ type: 'bulletList', content: [{ type: 'listItem', content: [{ type: 'paragraph', content: [{ type: 'text', text: 'Dad calls every night' }] }] }] },
+				{ type: 'paragraph' }
+			)
+		).toBe('Our plan\nGrandma takes the kids after school\n• Dad calls every night');
+	});
+	it('keeps a hostile-looking text as text, and cuts a very long one', () => {
+		expect(text({ type: 'paragraph', content: [{ type: 'text', text: '<script>x</script>' }] })).toBe('<script>x</script>');
+		expect(text({ type: 'paragraph', content: [{ type: 'text', text: 'a'.repeat(NOTES_TEXT_MAX + 50) }] })).toHaveLength(NOTES_TEXT_MAX);
 	});
 });

@@ -134,3 +134,38 @@ export function notesToHtml(notes: Y.XmlFragment): string {
 	}
 	return html;
 }
+
+/** The longest plain-text copy `notesToText` returns (characters): the rest is cut, marked with an ellipsis. */
+export const NOTES_TEXT_MAX = 20_000;
+
+/**
+ * The notes as plain text, one line per paragraph, heading or list item (list items start with "• "),
+ * for a copy kept in a record (what a family presented). Formatting and links' targets are left out;
+ * nesting deeper than the renderer's limit is left out. At most NOTES_TEXT_MAX characters.
+ */
+export function notesToText(notes: Y.XmlFragment): string {
+	const lines: string[] = [];
+	const textOf = (node: Y.XmlElement | Y.XmlText, depth: number): string => {
+		if (node instanceof Y.XmlText) return (node.toDelta() as { insert?: unknown }[]).map((d) => (typeof d.insert === 'string' ? d.insert : '')).join('');
+		if (depth > MAX_RENDER_DEPTH) return '';
+		if (node.nodeName === 'hardBreak') return '\n';
+		return (node.toArray() as (Y.XmlElement | Y.XmlText)[]).map((child) => textOf(child, depth + 1)).join('');
+	};
+	const walk = (node: Y.XmlElement | Y.XmlText, depth: number, bullet: boolean): void => {
+		if (depth > MAX_RENDER_DEPTH) return;
+		if (node instanceof Y.XmlElement && (node.nodeName === 'bulletList' || node.nodeName === 'orderedList')) {
+			for (const item of node.toArray() as Y.XmlElement[]) walk(item, depth + 1, true);
+			return;
+		}
+		if (node instanceof Y.XmlElement && (node.nodeName === 'listItem' || node.nodeName === 'blockquote')) {
+			const children = node.toArray() as (Y.XmlElement | Y.XmlText)[];
+			children.forEach((child, i) => walk(child, depth + 1, bullet && i === 0));
+			return;
+		}
+		const text = textOf(node, depth).trim();
+		if (text) lines.push((bullet ? '• ' : '') + text);
+	};
+	for (const node of notes.toArray() as (Y.XmlElement | Y.XmlText)[]) walk(node, 1, false);
+	const all = lines.join('\n');
+	return all.length > NOTES_TEXT_MAX ? `${all.slice(0, NOTES_TEXT_MAX - 1)}…` : all;
+}

@@ -9,6 +9,11 @@ import { first, transact, type Db, tablesOf } from '../db/index.ts';
 import { newId } from '../ids.ts';
 import { accessChanged, authorize, inTransaction, record, refuseUnknown, type RequestContext, type Result } from './access.ts';
 import { documentResource, meetingClosed, sessionFacts } from './documents.ts';
+import { collabControl } from '../collab/registry.ts';
+import { loadStoredDocument } from '../collab/stored.ts';
+import { notesToText } from '../../domain/notes-html.ts';
+import { notesOf } from '../../domain/meeting-doc.ts';
+import { writePresented } from '../../domain/decision.ts';
 
 export type MeetingSessionView = {
 	id: string;
@@ -348,10 +353,10 @@ export async function endFamilyTime(ctx: RequestContext, meetingId: string, meet
 
 /**
  * A family member shares family time's notes with the team: from then on the case's staff may read them
- * (never change them), as the policy decides from `sharedAt`. It cannot be taken back. The seam for the
- * meeting room's plan presentation (domain.md §2, PLAN_PRESENTATION_AGREEMENT): that step will snapshot
- * what was shared into the agency record and take the agency's response; this records that, when and by
- * whom the family presented. Sharing again changes nothing.
+ * (never change them), as the policy decides from `sharedAt`. It cannot be taken back. This is the family
+ * presenting its plan (domain.md §2, PLAN_PRESENTATION_AGREEMENT): a plain-text copy of the notes as they
+ * are then joins the meeting's record (`outcome.presented` in `meeting:<id>`, through the durable path; the
+ * summary shows it), and the agency responds with the decision. Sharing again changes nothing.
  */
 export async function shareFamilyTime(ctx: RequestContext, meetingId: string, meetingSessionId: string): Promise<Result<{ sharedAt: number }>> {
 	const { meetingSessions } = tablesOf(ctx);
@@ -374,6 +379,17 @@ export async function shareFamilyTime(ctx: RequestContext, meetingId: string, me
 		return { ok: true, value: { sharedAt: tx.now, caseId: row.caseId } };
 	});
 	if (!result.ok) return result;
-	if (result.value.caseId) await accessChanged(ctx, result.value.caseId);
+	if (result.value.caseId) {
+		await accessChanged(ctx, result.value.caseId);
+		// What the family presented joins the meeting's record as it was then (the summary shows it); later
+		// changes to family time's notes (there are none once it ended) would not change this copy.
+		const control = collabControl();
+		if (control) {
+			const notes = await loadStoredDocument(ctx.db, docName({ kind: 'session', id: meetingSessionId }));
+			const text = notesToText(notesOf(notes));
+			notes.destroy();
+			await control.transact(docName({ kind: 'meeting', id: meetingId }), (doc) => writePresented(doc, { at: result.value.sharedAt, text }));
+		}
+	}
 	return { ok: true, value: { sharedAt: result.value.sharedAt } };
 }
