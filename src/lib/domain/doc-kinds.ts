@@ -96,7 +96,17 @@ export const DOC_KIND_SPECS: Readonly<Record<DocKind, DocKindSpec>> = {
 		// So is the recorded decision (decision.ts): the facilitator records it through the meeting page.
 		check: (change) => (change.roots.has(AGENDA_FIELD) || change.roots.has(OUTCOME_FIELD) ? 'read-only' : null)
 	},
-	session: { kind: 'session', belongsTo: 'meeting-session', roots: { [NOTES_FIELD]: 'xml' }, richText: [NOTES_FIELD] },
+	// A separate session (for one of a keep-apart pair) and private family time each have their own notes,
+	// agenda, board and action items (the meeting-room issue, "Separate and private parts"). The decision is
+	// the meeting's, in `meeting:<id>`. The agenda is the server's to write, as in the joint session's.
+	session: {
+		kind: 'session',
+		belongsTo: 'meeting-session',
+		roots: { [NOTES_FIELD]: 'xml', [AGENDA_FIELD]: 'map', [BOARD_FIELD]: 'array', [ACTIONS_FIELD]: 'array' },
+		richText: [NOTES_FIELD],
+		records: { [BOARD_FIELD]: CARD_SCHEMA, [ACTIONS_FIELD]: ACTION_ITEM_SCHEMA },
+		check: (change) => (change.roots.has(AGENDA_FIELD) ? 'read-only' : null)
+	},
 	plan: {
 		kind: 'plan',
 		belongsTo: 'case',

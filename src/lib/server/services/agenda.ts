@@ -1,4 +1,4 @@
-import { eq } from 'drizzle-orm';
+import { and, eq } from 'drizzle-orm';
 import { opaqueId, docName } from '../../domain/doc-id.ts';
 import { applyAgenda, type AgendaCommand, type AgendaProblem } from '../../domain/agenda.ts';
 import { first, tablesOf } from '../db/index.ts';
@@ -13,14 +13,16 @@ export type AgendaRefusal = { ok: false; reason: 'agenda'; problem: AgendaProble
 
 /**
  * Runs one agenda command on meeting `meetingId` for the facilitator (policy `run` on the meeting), at
- * `ctx.now` in the server's clock: written into `meeting:<meetingId>` through the collab server's durable
+ * `ctx.now` in the server's clock: written into `meeting:<meetingId>` (or, with `meetingSessionId` naming
+ * a separate session of that meeting, into `session:<id>`; a session of another meeting, or family time,
+ * is `no-such-stage`) through the collab server's durable
  * path (committed, then sent to everyone connected), and recorded on the audit trail (`meeting.agenda`,
  * with the command's name, never any typed title). Returns the refusal of the policy (audited), or
  * `agenda` with why the command does not apply (nothing changed), or `unavailable` when no collab server
  * runs in this process (never in the app: `npm start` runs one).
  */
-export async function runAgenda(ctx: RequestContext, meetingId: string, command: AgendaCommand): Promise<Result<null> | AgendaRefusal> {
-	const { meetings } = tablesOf(ctx);
+export async function runAgenda(ctx: RequestContext, meetingId: string, command: AgendaCommand, meetingSessionId: string | null = null): Promise<Result<null> | AgendaRefusal> {
+	const { meetings, meetingSessions } = tablesOf(ctx);
 	if (!opaqueId.safeParse(meetingId).success) return refuseUnknown(ctx, 'meeting', meetingId, 'meeting.agenda');
 	const m = await first(ctx.db.select({ caseId: meetings.caseId, kind: meetings.kind, status: meetings.status }).from(meetings).where(eq(meetings.id, meetingId)));
 	if (!m) return refuseUnknown(ctx, 'meeting', meetingId, 'meeting.agenda');
@@ -29,15 +31,29 @@ export async function runAgenda(ctx: RequestContext, meetingId: string, command:
 	if (resource.closed && can(ctx.actor, 'run', { ...resource, closed: false })) return { ok: false, reason: 'agenda', problem: m.status === 'cancelled' ? 'cancelled' : 'closed' };
 	const refused = await authorize(ctx, 'run', resource, 'meeting.agenda');
 	if (refused) return refused;
+	// The joint session's agenda is in `meeting:<id>`; a separate session's in its own document. Private
+	// family time's is the family's: staff do not run it (nor open it).
+	let docId = docName({ kind: 'meeting', id: meetingId });
+	let part: 'joint' | 'separate' = 'joint';
+	if (meetingSessionId !== null) {
+		const session = opaqueId.safeParse(meetingSessionId).success
+			? await first(ctx.db.select({ kind: meetingSessions.kind }).from(meetingSessions).where(and(eq(meetingSessions.id, meetingSessionId), eq(meetingSessions.meetingId, meetingId))))
+			: undefined;
+		if (!session || session.kind === 'FAMILY_ALONE') return { ok: false, reason: 'agenda', problem: 'no-such-stage' };
+		if (session.kind === 'SEPARATE') {
+			docId = docName({ kind: 'session', id: meetingSessionId });
+			part = 'separate';
+		}
+	}
 	const control = collabControl();
 	if (!control) return { ok: false, reason: 'agenda', problem: 'unavailable' };
 	// The template is the meeting's own kind, whatever the request said.
 	const applied: AgendaCommand = command.do === 'start' ? { do: 'start', kind: m.kind } : command;
 	let problem: AgendaProblem | null = null;
-	await control.transact(docName({ kind: 'meeting', id: meetingId }), (doc) => {
+	await control.transact(docId, (doc) => {
 		problem = applyAgenda(doc, applied, ctx.now, newId);
 	});
 	if (problem) return { ok: false, reason: 'agenda', problem };
-	await record(ctx, { action: 'meeting.agenda', resourceType: 'meeting', resourceId: meetingId, caseId: m.caseId, outcome: 'allowed', detail: { command: command.do } });
+	await record(ctx, { action: 'meeting.agenda', resourceType: 'meeting', resourceId: meetingId, caseId: m.caseId, outcome: 'allowed', detail: { command: command.do, part } });
 	return { ok: true, value: null };
 }

@@ -100,7 +100,8 @@ export const actions: Actions = {
 			return fail(400, { problem: fields.do === 'add-stage' ? ('agenda-title' as const) : ('invalid' as const), title: typeof fields.title === 'string' ? fields.title.slice(0, 200) : '' });
 		}
 		const command: AgendaCommand = parsed.data.do === 'start' ? { do: 'start', kind: 'FTDM' } : parsed.data;
-		const result = await runAgenda(event.locals.ctx, event.params.meetingId, command);
+		// A separate session's agenda: its controls post to `?s=<sessionId>&/agenda` (the page's part).
+		const result = await runAgenda(event.locals.ctx, event.params.meetingId, command, event.url.searchParams.get('s'));
 		if (!result.ok) {
 			if (result.reason === 'agenda') {
 				// Set up already (by another tab, or a second press): what was asked for is so.
