@@ -87,7 +87,7 @@ export const actions: Actions = {
 			reviewDate: d.reviewDate || null
 		});
 		if (!result.ok) {
-			if (result.reason === 'decision') return fail(result.problem === 'cancelled' ? 409 : 400, { problem: 'decision' as const, decisionProblem: result.problem, typed });
+			if (result.reason === 'decision') return fail(result.problem === 'cancelled' || result.problem === 'closed' ? 409 : 400, { problem: 'decision' as const, decisionProblem: result.problem, typed });
 			refuse(event, result);
 		}
 		return { done: 'decision' as const };
@@ -106,7 +106,7 @@ export const actions: Actions = {
 			if (result.reason === 'agenda') {
 				// Set up already (by another tab, or a second press): what was asked for is so.
 				if (result.problem === 'already-started') return { done: 'agenda' as const };
-				return fail(409, { problem: result.problem === 'cancelled' ? ('agenda-cancelled' as const) : ('agenda' as const) });
+				return fail(409, { problem: result.problem === 'cancelled' ? ('agenda-cancelled' as const) : result.problem === 'closed' ? ('agenda-closed' as const) : ('agenda' as const) });
 			}
 			refuse(event, result);
 		}
