@@ -26,7 +26,8 @@ beforeAll(async () => {
 	cookies.daniel = await accept(server.url, await invite(server.url, cookies.caseworker, ids.caseId, people['Daniel Ortiz'], { meetingId: ids.meetingId }));
 	cookies.ana = await accept(server.url, await invite(server.url, cookies.caseworker, ids.caseId, people['Ana Rivera'], { meetingId: ids.meetingId, locale: 'es' }));
 	const page = await (await get(server.url, `/meetings/${ids.meetingId}`, cookies.facilitator)).text();
-	facilitatorId = /"u:([a-z2-7]+)":"[^"]*"/.exec(page.slice(page.indexOf('authorNames')))![1];
+	// The facilitator's own id, as her page names her (`me.owner`), not the first staff name listed.
+	facilitatorId = /owner:"u:([a-z2-7]+)"/.exec(page)![1];
 });
 
 afterAll(async () => {
