@@ -1,0 +1,69 @@
+import { describe, expect, it } from 'vitest';
+import { aggregate, feedbackFormSchema, FEEDBACK_ITEMS, MAX_FEEDBACK_COMMENT, MIN_GROUP, respondentCategory, storedAnswersSchema, type Answers, type FeedbackRow } from './feedback';
+import { FAMILY_ROLES } from './roles';
+
+const allAt = (value: 1 | 2 | 3 | 4 | 5 | null): Answers => Object.fromEntries(FEEDBACK_ITEMS.map((i) => [i, value])) as Answers;
+
+describe('the survey’s statements and roles', () => {
+	it('has the eleven statements of domain.md §7', () => {
+		expect(FEEDBACK_ITEMS).toHaveLength(11);
+		expect(new Set(FEEDBACK_ITEMS).size).toBe(11);
+	});
+
+	it('keeps only a coarse role category for each of the family’s roles', () => {
+		expect(FAMILY_ROLES.map(respondentCategory)).toEqual(['parent', 'child_youth', 'relative_friend', 'relative_friend', 'other']);
+		expect(respondentCategory('OBSERVER')).toBe('other');
+	});
+});
+
+describe('the survey form', () => {
+	it('reads each statement’s point, "rather not say" and a left-out statement as no answer, and trims the comment', () => {
+		const parsed = feedbackFormSchema.parse({ 'a-purpose': '5', 'a-roles': '1', 'a-safe': 'skip', comment: '  Thank you  ' });
+		expect(parsed.answers.purpose).toBe(5);
+		expect(parsed.answers.roles).toBe(1);
+		expect(parsed.answers.safe).toBeNull();
+		expect(parsed.answers.helped).toBeNull();
+		expect(parsed.comment).toBe('Thank you');
+		expect(feedbackFormSchema.parse({ comment: '   ' }).comment).toBeNull();
+	});
+
+	it('refuses a value off the scale and a comment that is too long', () => {
+		expect(feedbackFormSchema.safeParse({ 'a-purpose': '6' }).success).toBe(false);
+		expect(feedbackFormSchema.safeParse({ 'a-purpose': '0' }).success).toBe(false);
+		expect(feedbackFormSchema.safeParse({ comment: 'x'.repeat(MAX_FEEDBACK_COMMENT + 1) }).success).toBe(false);
+	});
+
+	it('reads stored answers back, a value off the scale as none', () => {
+		const answers = storedAnswersSchema.parse({ purpose: 4, roles: 9, safe: '5' });
+		expect(answers.purpose).toBe(4);
+		expect(answers.roles).toBeNull();
+		expect(answers.safe).toBeNull();
+		expect(Object.keys(answers)).toEqual([...FEEDBACK_ITEMS]);
+	});
+});
+
+describe('aggregates for supervisors', () => {
+	const row = (value: 1 | 2 | 3 | 4 | 5 | null, comment: string | null = null, respondent: FeedbackRow['respondent'] = 'parent'): FeedbackRow => ({ respondent, answers: allAt(value), comment });
+
+	it('say only how many answered while there are fewer than five', () => {
+		const rows = Array.from({ length: MIN_GROUP - 1 }, () => row(5, 'a comment'));
+		expect(aggregate(rows)).toEqual({ count: MIN_GROUP - 1, items: null, roles: null, comments: null });
+	});
+
+	it('give each statement’s count, mean and spread, the roles, and the comments in alphabetical order from five on', () => {
+		const rows = [row(5, 'Zed said thanks'), row(4, null, 'relative_friend'), row(4, 'Another note', 'child_youth'), row(2), row(null, 'Better chairs')];
+		const result = aggregate(rows);
+		expect(result.count).toBe(5);
+		const purpose = result.items!.find((i) => i.item === 'purpose')!;
+		expect(purpose.answered).toBe(4);
+		expect(purpose.mean).toBe(3.75);
+		expect(purpose.counts).toEqual({ 1: 0, 2: 1, 3: 0, 4: 2, 5: 1 });
+		expect(result.roles).toEqual({ parent: 3, child_youth: 1, relative_friend: 1, other: 0 });
+		expect(result.comments).toEqual(['Another note', 'Better chairs', 'Zed said thanks']);
+	});
+
+	it('give no mean for a statement nobody answered', () => {
+		const result = aggregate(Array.from({ length: 5 }, () => row(null)));
+		expect(result.items!.every((i) => i.mean === null && i.answered === 0)).toBe(true);
+	});
+});
