@@ -1,10 +1,11 @@
-import { z } from 'zod';
 import type { ParticipantRole } from './roles.ts';
 
 // The family's survey after a meeting (domain.md §7, "Post-meeting family survey"): eleven statements on a
 // five-point agree scale, a free comment, and the respondent's role. Optional and anonymous: an answer is
 // stored with its meeting and a coarse role category only (never who, never when), and supervisors read
-// it as aggregates of at least MIN_GROUP answers (services/meeting-feedback.ts).
+// it as aggregates of at least MIN_GROUP answers (services/meeting-feedback.ts). No zod here: the survey's
+// pages import this module, and zod would then load with every page (bundle-budget.test.ts); the form's
+// schemas are in feedback-form.ts.
 
 /** The eleven statements, in the order domain.md §7 lists them. Stored as these codes, never as text. */
 export const FEEDBACK_ITEMS = [
@@ -50,35 +51,6 @@ export function respondentCategory(role: ParticipantRole): RespondentCategory {
 	if (role === 'RELATIVE_KIN' || role === 'FICTIVE_KIN') return 'relative_friend';
 	return 'other';
 }
-
-/** One statement's field as a form sends it: `1`…`5`, `skip` ("rather not say"), or nothing. */
-const answerField = z.enum(['1', '2', '3', '4', '5', 'skip']).optional();
-
-/**
- * The survey form: `a-<item>` per statement (each optional), and `comment`. Parsed into answers and a
- * trimmed comment (null when empty). Refuses an unknown value or a comment over MAX_FEEDBACK_COMMENT.
- */
-export const feedbackFormSchema = z
-	.object({
-		...(Object.fromEntries(FEEDBACK_ITEMS.map((item) => [`a-${item}`, answerField])) as Record<`a-${FeedbackItem}`, typeof answerField>),
-		comment: z.string().max(MAX_FEEDBACK_COMMENT).optional()
-	})
-	.transform((form) => {
-		const answers = Object.fromEntries(
-			FEEDBACK_ITEMS.map((item) => {
-				const value = form[`a-${item}`];
-				return [item, value === undefined || value === 'skip' ? null : (Number(value) as Agree)];
-			})
-		) as Answers;
-		const comment = form.comment?.trim() ?? '';
-		return { answers, comment: comment.length > 0 ? comment : null };
-	});
-export type FeedbackInput = z.output<typeof feedbackFormSchema>;
-
-/** The stored answers (JSON in meeting_feedback.answers), read back: a missing or unknown value is null. */
-export const storedAnswersSchema = z.record(z.string(), z.unknown()).transform(
-	(raw) => Object.fromEntries(FEEDBACK_ITEMS.map((item) => [item, (AGREE_SCALE as readonly unknown[]).includes(raw[item]) ? (raw[item] as Agree) : null])) as Answers
-);
 
 /** One stored answer, as the aggregates read it. */
 export type FeedbackRow = { respondent: RespondentCategory; answers: Answers; comment: string | null };
