@@ -80,7 +80,8 @@ test('a family member answers the survey after the meeting on a phone, in Spanis
 
 	// The supervisor: one answer is not enough to show anything.
 	const lee = await personAt(browser, 'supervisor@demo.test');
-	await lee.page.goto('/feedback');
+	await lee.page.goto('/cases');
+	await lee.page.getByRole('link', { name: english('feedback_report_link') }).click();
 	await expect(lee.page.getByRole('heading', { level: 1, name: english('feedback_report_title') })).toBeVisible();
 	await expect(lee.page.getByTestId('feedback-not-enough').first()).toHaveText(english('feedback_report_not_enough'));
 	await expect(lee.page.getByText('Me sentí escuchada.')).toHaveCount(0);

@@ -118,7 +118,11 @@ describe('the family’s survey after a meeting', () => {
 	});
 
 	it('shows supervisors aggregates only from five answers on; the caseworker and the facilitator never', async () => {
-		for (const who of ['caseworker', 'facilitator']) expect((await get(server.url, '/feedback', cookies[who])).status, who).toBe(403);
+		for (const who of ['caseworker', 'facilitator']) {
+			expect((await get(server.url, '/feedback', cookies[who])).status, who).toBe(403);
+			expect(await (await get(server.url, '/cases', cookies[who])).text(), who).not.toContain('href="/feedback"');
+		}
+		expect(await (await get(server.url, '/cases', cookies.supervisor)).text()).toContain('href="/feedback"');
 		let report = await page('/feedback', cookies.supervisor);
 		expect(report).toContain('Not enough answers yet to keep them anonymous.');
 		expect(report).not.toContain('The room was cold');

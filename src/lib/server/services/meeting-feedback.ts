@@ -14,6 +14,12 @@ import { authorize, inTransaction, record, refuseUnknown, type RequestContext, t
 // (meeting_feedback_given: no link to the answer), both in one transaction. Supervisors read aggregates
 // per facilitator and per meeting type of their agency, only for groups of at least MIN_GROUP answers;
 // the caseworker and the facilitator never read them (policy `feedback`).
+//
+// What this does not hide (known limits): on PostgreSQL, rows written in one transaction carry the same
+// transaction id (`xmin`) and the heap keeps them in the order written, so someone reading the database
+// directly (not through Hearth) could still pair an answer with its mark; writing the answer apart from
+// the mark (a batched writer) would close that, at the cost of the single transaction. A supervisor who
+// reads the aggregates before and after one more answer can tell that answer's effect on the means.
 
 async function meetingOf(db: Db, meetingId: string) {
 	const { meetings } = tablesOf(db);
