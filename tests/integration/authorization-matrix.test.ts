@@ -132,6 +132,13 @@ const MATRIX: Entry[] = [
 	{ route: '/meetings/[meetingId]/close', method: 'POST', path: (i) => `/meetings/${i.meetingId}/close?/correct`, body: () => ({ note: 'x' }), expect: row(303, { onCase: 403, admin: 403, outsider: 403 }, { parent: 403, survivor: 403, observer: 403 }) },
 	// The summary: whoever may see the meeting (before close it says it is not ready yet).
 	{ route: '/meetings/[meetingId]/summary', method: 'GET', path: (i) => `/meetings/${i.meetingId}/summary`, expect: row(303, { onCase: 200, admin: 403, outsider: 403 }, { parent: 200, survivor: 200, observer: 200 }) },
+	// The family's survey (policy `feedback` `give`): the family's own people invited to the meeting, never staff or an
+	// observer. Before the meeting is held the page says so (200), and an answer is refused to everyone (the rules and
+	// the answers once held: meeting-feedback.test.ts).
+	{ route: '/meetings/[meetingId]/feedback', method: 'GET', path: (i) => `/meetings/${i.meetingId}/feedback`, expect: row(303, { onCase: 403, admin: 403, outsider: 403 }, { parent: 200, survivor: 200, observer: 403 }) },
+	{ route: '/meetings/[meetingId]/feedback', method: 'POST', path: (i) => `/meetings/${i.meetingId}/feedback?/give`, body: () => ({ 'a-respect': '5' }), expect: row(303, { onCase: 403, admin: 403, outsider: 403 }, { parent: 403, survivor: 403, observer: 403 }) },
+	// The survey's aggregates: supervisors only (agency-wide), never the caseworker or the facilitator.
+	{ route: '/feedback', method: 'GET', path: () => '/feedback', expect: row(303, { onCase: 403, supervisor: 200, admin: 403, outsider: 403 }, { parent: 403, survivor: 403, observer: 403 }) },
 	// No such family time: refused alike for everyone signed in (ids are not to be probed); the rules are in family-access.test.ts.
 	{ route: '/meetings/[meetingId]', method: 'POST', path: (i) => `/meetings/${i.meetingId}?/endFamilyTime`, body: () => ({ meetingSessionId: BOGUS }), expect: row(303, { onCase: 403, admin: 403, outsider: 403 }, { parent: 403, survivor: 403, observer: 403 }) },
 	{ route: '/meetings/[meetingId]', method: 'POST', path: (i) => `/meetings/${i.meetingId}?/shareFamilyTime`, body: () => ({ meetingSessionId: BOGUS }), expect: row(303, { onCase: 403, admin: 403, outsider: 403 }, { parent: 403, survivor: 403, observer: 403 }) },

@@ -232,3 +232,16 @@ export function appendLine(doc: Y.Doc, text: string, field = 'notes'): Y.XmlText
 export function lineWith(doc: Y.Doc, text: string, field = 'notes'): Y.XmlText | undefined {
 	return lines(doc, field).find((n) => n.toString().includes(text));
 }
+
+/** What a page's HTML says, without its tags and Svelte's markers. */
+export const textOf = (html: string): string => html.replace(/<!--[\s\S]*?-->/g, '').replace(/<[^>]+>/g, '');
+
+/** A form POST as a browser sends it (Origin, urlencoded, HTML preferred), as `cookie`; redirects not followed. */
+export function postForm(baseUrl: string, path: string, cookie: string, fields: [string, string][]): Promise<Response> {
+	return fetch(`${baseUrl}${path}`, {
+		method: 'POST',
+		headers: { cookie, origin: baseUrl, 'content-type': 'application/x-www-form-urlencoded', accept: 'text/html' },
+		body: new URLSearchParams(fields),
+		redirect: 'manual'
+	});
+}

@@ -361,7 +361,8 @@ describe('actions: each resource lists its own, and a verb it does not list is r
 		invites: { type: 'invites', caseId: caseA },
 		'safety-settings': { type: 'safety-settings', caseId: caseA },
 		'user-admin': { type: 'user-admin' },
-		audit: { type: 'audit', caseId: caseA }
+		audit: { type: 'audit', caseId: caseA },
+		feedback: { type: 'feedback', caseId: caseA, meetingId: 'm1', held: true }
 	};
 	const everyone: Actor[] = [
 		{ kind: 'anonymous' },
@@ -594,5 +595,45 @@ describe('what a participant may see of another person', () => {
 	it('a person sees all of their own, labelled or not, agreed or not', () => {
 		const daniel = participant();
 		expect(seen(daniel, { labels: Object.values(LABEL_OF), consent: null })).toEqual(DETAILS);
+	});
+});
+
+describe('the family’s survey after a meeting (domain.md §7)', () => {
+	const held = { type: 'feedback', caseId: caseA, meetingId: 'm1', held: true } as const;
+	const report = { type: 'feedback' } as const;
+
+	it('is answered by each of the family’s own people invited to the meeting, once it was held', () => {
+		for (const role of ['PARENT', 'CHILD_YOUTH', 'RELATIVE_KIN', 'FICTIVE_KIN', 'SUPPORT_PERSON'] as const) {
+			expect(can(participant({ role }), 'give', held), role).toBe(true);
+			expect(can(participant({ role, meetingId: 'm1' }), 'give', held), `${role}, invited to this meeting`).toBe(true);
+		}
+	});
+
+	it('is not answered before the meeting was held (planned or cancelled), nor for no meeting', () => {
+		expect(can(participant(), 'give', { ...held, held: false })).toBe(false);
+		expect(can(participant(), 'give', { type: 'feedback', caseId: caseA, meetingId: 'm1' })).toBe(false);
+		expect(can(participant(), 'give', { type: 'feedback', caseId: caseA, held: true })).toBe(false);
+	});
+
+	it('is not for observers, interpreters and other professionals, nor for another meeting or another case', () => {
+		for (const role of ['OBSERVER', 'INTERPRETER', 'SERVICE_PROVIDER', 'CAREGIVER', 'ATTORNEY_GAL_CASA', 'DV_ADVOCATE', 'TRIBE_REP', 'COMMUNITY_REP'] as const) {
+			expect(can(participant({ role }), 'give', held), role).toBe(false);
+		}
+		expect(can(participant({ meetingId: 'm2' }), 'give', held)).toBe(false);
+		expect(can(participant({ caseId: 'another-case' }), 'give', held)).toBe(false);
+	});
+
+	it('is never answered by staff, nor by someone not signed in', () => {
+		for (const actor of [staff('admin'), staff('supervisor'), ...ASSIGNED.map(onCase)]) expect(can(actor, 'give', held)).toBe(false);
+		expect(decide({ kind: 'anonymous' }, 'give', held)).toEqual({ allow: false, reason: 'not-signed-in' });
+	});
+
+	it('is read, as aggregates, by supervisors agency-wide (assigned to the case or not); never by the facilitator, the caseworker, an administrator or the family', () => {
+		expect(can(staff('supervisor'), 'view', report)).toBe(true);
+		expect(can(onCase('supervisor'), 'view', report)).toBe(true);
+		for (const actor of [onCase('facilitator'), onCase('caseworker'), staff('facilitator'), staff('caseworker'), staff('admin')]) expect(can(actor, 'view', report)).toBe(false);
+		expect(can(participant(), 'view', report)).toBe(false);
+		expect(can(participant(), 'view', held)).toBe(false);
+		expect(decide({ kind: 'anonymous' }, 'view', report)).toEqual({ allow: false, reason: 'not-signed-in' });
 	});
 });

@@ -95,7 +95,16 @@ export type Resource =
 	/** Sensitivity labels, keep-apart pairs and meeting sessions of a case. */
 	| { type: 'safety-settings'; caseId: string }
 	| { type: 'user-admin' }
-	| { type: 'audit'; caseId?: string };
+	| { type: 'audit'; caseId?: string }
+	/**
+	 * The family's anonymous survey after a meeting (domain.md §7). `give`: answering it for meeting
+	 * `meetingId` of `caseId`; `held`: the meeting was closed as held (`meetings.status = 'held'`; a meeting
+	 * still planned or cancelled has no survey). Whether this person has answered already is the service's
+	 * check (meeting_feedback_given), not the policy's. `view`: the answers, as aggregates only, with no
+	 * case or meeting named (`{ type: 'feedback' }`): the agency's whole set, grouped per facilitator and
+	 * per meeting type (services/meeting-feedback.ts keeps each supervisor to their own agency).
+	 */
+	| { type: 'feedback'; caseId?: string; meetingId?: string; held?: boolean };
 
 export type ResourceType = Resource['type'];
 /** The resource of one type, e.g. `ResourceOf<'case'>` is `{ type: 'case'; caseId: string }`. */
@@ -115,6 +124,8 @@ export type ResourceOf<T extends ResourceType> = Extract<Resource, { type: T }>;
  * recording its decision (decision.ts); `close` is ending it for good, with who came, which writes its
  * summary (meeting-summary.ts) and makes its documents read only; `correct` is adding a corrected version
  * of the summary of a closed meeting (the first is kept).
+ * `give` on feedback is answering the family's survey after a meeting; `view` on it is reading the answers,
+ * as aggregates only (supervisors).
  * `manage` on a case is closing or reassigning it; on a document, deciding who else may read it (for family
  * time, a family member sharing the family's notes with the team); on invites, safety settings and user
  * accounts, changing them.
@@ -131,7 +142,8 @@ export const ACTIONS = {
 	invites: ['manage'],
 	'safety-settings': ['manage'],
 	'user-admin': ['view', 'manage'],
-	audit: ['view']
+	audit: ['view'],
+	feedback: ['give', 'view']
 } as const satisfies { readonly [T in ResourceType]: readonly string[] };
 
 /** The actions that exist on resources of type `T`. */
@@ -264,6 +276,13 @@ const STAFF_RULES: Rules<StaffActor> = {
 			if (r.caseId === undefined) return actor.role === 'admin' || actor.role === 'supervisor';
 			return actor.role === 'supervisor' && actor.assignments.has(r.caseId);
 		}
+	},
+	feedback: {
+		// Supervisors read the survey's aggregates, agency-wide (not only for their own cases): a facilitator
+		// works across many cases, and fewer answers per group would keep fewer groups anonymous. Never the
+		// facilitator or the caseworker (domain.md §7: kept away from the worker of record), never an
+		// administrator. Staff never answer it.
+		view: (actor) => actor.role === 'supervisor'
 	}
 };
 
@@ -359,5 +378,16 @@ const PARTICIPANT_RULES: Rules<ParticipantActor> = {
 	invites: {},
 	'safety-settings': {},
 	'user-admin': {},
-	audit: {}
+	audit: {},
+	feedback: {
+		// The family's own people (not observers, interpreters or other professionals) answer the survey of a
+		// meeting they were invited to, once it was held (domain.md §7: optional, anonymous). The survey's
+		// aggregates are never theirs to read (no `view`).
+		give: (actor, r) => {
+			if (r.held !== true) return false;
+			if (r.meetingId === undefined) return false;
+			if (!FAMILY_ROLES.includes(actor.role)) return false;
+			return meetingInScope(actor, r.meetingId);
+		}
+	}
 };

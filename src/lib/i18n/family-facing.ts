@@ -30,7 +30,8 @@ export const FAMILY_FACING_PREFIXES: readonly string[] = [
 	'agenda_', // the meeting's agenda, its stages and timer, and how the meeting works (the facilitator's controls: below)
 	'sessions_device_', // "Chrome on an Android phone": the devices page, where a family member is signed in
 	'meeting_notice_', // the message telling invited people their meeting moved or was cancelled
-	'summary_' // a closed meeting's summary, which every participant reads and prints (its staff section: below)
+	'summary_', // a closed meeting's summary, which every participant reads and prints (its staff section: below)
+	'feedback_' // the family's survey after a meeting, and its links (the supervisors' aggregates: below)
 ];
 
 export const FAMILY_FACING_KEYS: readonly string[] = [
@@ -68,6 +69,7 @@ export const FAMILY_FACING_KEYS: readonly string[] = [
 /** Staff's side of a family-facing prefix: the invitation form and list that only staff use. */
 export const STAFF_ONLY_PREFIXES: readonly string[] = [
 	'agenda_run_', // the facilitator's agenda controls
+	'feedback_report_', // the survey's aggregates, which supervisors alone read
 	'summary_staff_', // the summary's fidelity facts and the link to correct it, shown to staff only
 	'decision_form_', // the facilitator's form to record the decision
 	'decision_problem_', // and what it says when something is missing

@@ -13,6 +13,7 @@ import {
 	STAFF_ROLES
 } from '../../domain/roles.ts';
 import { CONSENT_RECORDERS, FAMILY_SIDES, RELATIONSHIPS, SHAREABLE_DETAILS } from '../../domain/people.ts';
+import { RESPONDENT_CATEGORIES } from '../../domain/feedback.ts';
 
 // The PostgreSQL twin of schema.ts (SQLite): the same tables, columns, keys, indexes and checks, so that
 // every service reads and writes the same shapes on either engine (schema-parity.test.ts holds the two
@@ -509,4 +510,40 @@ export const jobs = pgTable(
 		uniqueIndex('jobs_pending_key').on(t.uniqueKey).where(sql`${t.status} = 'pending'`),
 		index('jobs_done').on(t.doneAt)
 	]
+);
+
+/**
+ * The family's survey answers after a meeting (domain.md §7: anonymous, kept away from the worker of
+ * record). Never traceable to the person: no participant, person or session id and no time, only the
+ * meeting, a coarse role category, the answers (JSON, domain/feedback.ts) and the comment as typed. Who
+ * has answered is in meeting_feedback_given, with no link to this row; the random id orders the rows (on
+ * SQLite the table has no rowid: drizzle/0010_meeting_feedback.sql), so their order does not tell which
+ * came first either.
+ */
+export const meetingFeedback = pgTable(
+	'meeting_feedback',
+	{
+		id: text('id').primaryKey(),
+		meetingId: text('meeting_id')
+			.notNull()
+			.references(() => meetings.id, { onDelete: 'cascade' }),
+		respondent: text('respondent', { enum: RESPONDENT_CATEGORIES }).notNull(),
+		answers: text('answers').notNull(),
+		comment: text('comment')
+	},
+	(t) => [index('meeting_feedback_meeting').on(t.meetingId)]
+);
+
+/** Who has answered a meeting's survey (to refuse a second answer and hide the link): nothing else, no time. */
+export const meetingFeedbackGiven = pgTable(
+	'meeting_feedback_given',
+	{
+		meetingId: text('meeting_id')
+			.notNull()
+			.references(() => meetings.id, { onDelete: 'cascade' }),
+		participantId: text('participant_id')
+			.notNull()
+			.references(() => participants.id, { onDelete: 'cascade' })
+	},
+	(t) => [primaryKey({ columns: [t.meetingId, t.participantId] })]
 );

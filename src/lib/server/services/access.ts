@@ -32,6 +32,8 @@ function resourceId(resource: Resource): string | null {
 			return resource.caseId;
 		case 'meeting':
 			return resource.meetingId;
+		case 'feedback':
+			return resource.meetingId ?? null;
 		default:
 			return null;
 	}

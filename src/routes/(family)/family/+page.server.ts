@@ -2,13 +2,15 @@ import { fail } from '@sveltejs/kit';
 import { z } from 'zod';
 import type { Actions, PageServerLoad } from './$types';
 import { familyHome, shareMyDetail } from '$lib/server/services/people';
+import { surveysToAnswer } from '$lib/server/services/meeting-feedback';
 import { refuse } from '$lib/server/http';
 import { SHAREABLE_DETAILS } from '$lib/domain/people';
 
 export const load: PageServerLoad = async (event) => {
 	const result = await familyHome(event.locals.ctx);
 	if (!result.ok) refuse(event, result);
-	return { home: result.value };
+	// Held meetings whose survey this person has not answered (domain.md §7): a link to each.
+	return { home: result.value, surveys: await surveysToAnswer(event.locals.ctx) };
 };
 
 const shareSchema = z.object({ detail: z.enum(SHAREABLE_DETAILS), share: z.enum(['yes', 'no']) });
