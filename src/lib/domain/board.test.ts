@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import * as Y from 'yjs';
-import { addCard, BOARD_FIELD, boardOf, goalsFor, MAX_CARD_LENGTH, moveCard, pairedStatement, removeCard, setCardFacts, setCardText, setPairing, type NewCard } from './board';
+import { addCard, BOARD_FIELD, boardOf, MAX_CARD_LENGTH, moveCard, removeCard, setCardFacts, setCardText, type NewCard } from './board';
+import { goalsFor, pairedStatement, setPairing } from './board-pairing';
 import { RECORD_ID } from './records';
 
 const card: NewCard = { column: 'WORKING_WELL', category: 'EXISTING_STRENGTHS', text: '  Grandma helps every day  ', voice: 'KIN', ownWords: true, factors: ['SOCIAL_CONNECTIONS', 'SOCIAL_CONNECTIONS'] };

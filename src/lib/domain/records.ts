@@ -24,30 +24,18 @@ export const oneOf =
 /** A `u:<userId>` or `p:<personId>` id as the collab server gives them (who writes, who owns an item). */
 export const OWNER_ID = /^[up]:[a-z2-7]{16,40}$/;
 
-/** A record's own id (a `kind: 'id'` key): ten characters of lowercase letters and digits. */
-export const RECORD_ID = /^[a-z0-9]{10}$/;
+/** A record's own id (a `kind: 'id'` key): ten characters of lowercase letters and the digits 2 to 7. */
+export const RECORD_ID = /^[a-z2-7]{10}$/;
 
 /** True for a value shaped like a record's id (RECORD_ID). */
 export const isRecordId = (value: unknown): value is string => typeof value === 'string' && RECORD_ID.test(value);
 
 /**
  * A new random record id (RECORD_ID), from the platform's cryptographic random source (browser and server
- * alike). 36^10 ids: two records made in one meeting never share one in practice.
+ * alike): 32 characters, so each byte's last five bits pick one evenly; 2^50 ids, so two records made in one
+ * meeting never share one in practice.
  */
-export function newRecordId(): string {
-	const alphabet = 'abcdefghijklmnopqrstuvwxyz0123456789';
-	const bytes = crypto.getRandomValues(new Uint8Array(10));
-	// 252 = 7 × 36: bytes at or above it are drawn again, so every character is equally likely.
-	let id = '';
-	for (let i = 0; id.length < 10; i++) {
-		if (i === bytes.length) {
-			crypto.getRandomValues(bytes);
-			i = 0;
-		}
-		if (bytes[i] < 252) id += alphabet[bytes[i] % 36];
-	}
-	return id;
-}
+export const newRecordId = (): string => Array.from(crypto.getRandomValues(new Uint8Array(10)), (b) => 'abcdefghijklmnopqrstuvwxyz234567'[b & 31]).join('');
 
 /**
  * Changes `text` to read `next` by replacing only the part that changed (the common start and end are kept),

@@ -11,7 +11,7 @@ import { addCard, boardOf, CARD_SCHEMA, MAX_CARD_LENGTH, moveCard, removeCard, s
 import { checkChange, DOC_KIND_SPECS } from '../../domain/doc-kinds';
 import { ACTION_ITEM_SCHEMA, actionItemsOf, addActionItem, setActionFacts, setActionText } from '../../domain/action-items';
 import { SCALE_SCHEMA, scaleArray, scaleOf, setRating } from '../../domain/scale';
-import { setPairing } from '../../domain/board';
+import { setPairing } from '../../domain/board-pairing';
 
 /** The update a change to a copy of `doc` produces (what a client would send). */
 function changeOf(doc: Y.Doc, change: (copy: Y.Doc) => void, clientID = 7): Uint8Array {
@@ -589,7 +589,7 @@ describe('danger statements and safety goals, and the safety scale, checked befo
 		const [s, g] = boardOf(doc);
 		expect(misfit(doc, changeOf(doc, (c) => setPairing(boardOf(c)[1], boardOf(c)[0]), 9), dana)).toBeNull();
 		expect(misfit(doc, changeOf(doc, (c) => setPairing(boardOf(c)[1], null), 9), dana)).toBeNull();
-		for (const bad of ['We worry the kids', 42, 'ABCDEFGHIJ', 'x'.repeat(10) + 'y', ['abcdefghij'], { id: s.id }]) {
+		for (const bad of ['We worry the kids', 42, 'ABCDEFGHIJ', 'abcdefgh19', 'x'.repeat(10) + 'y', ['abcdefghij'], { id: s.id }]) {
 			expect(misfit(doc, changeOf(doc, (c) => boardOf(c)[1].map.set('pairs', bad), 9), dana)).toBe('board pairs');
 		}
 		expect(misfit(doc, changeOf(doc, (c) => boardOf(c)[0].map.set('id', g.id), 9), dana)).toBe('board id');
