@@ -1,6 +1,7 @@
 // The meeting's board on the real server (issue 20): many people add, reword, move and remove cards at
 // once and nothing is lost; a card removed while someone types in it does not come back in part; a card in
-// someone else's name is refused; everything survives a restart.
+// someone else's name is refused; everything survives a restart. A safety goal names the danger statement it
+// answers; each person's rating on the safety scale is theirs alone.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import * as Y from 'yjs';
 import { removeServerFiles, startServer, type RunningServer } from '../support/server.ts';
@@ -8,6 +9,8 @@ import { accept, connect, demoIds, destroy, get, invite, personId, rawSocket, si
 import { deepValueInText } from '../support/hostile.ts';
 import { updateMessage } from '../../src/lib/server/collab/room-test-kit.ts';
 import { addCard, boardOf, moveCard, removeCard, setCardText, type NewCard } from '../../src/lib/domain/board.ts';
+import { pairedStatement, setPairing } from '../../src/lib/domain/board-pairing.ts';
+import { scaleOf, setRating } from '../../src/lib/domain/scale.ts';
 import { CLOSE } from '../../src/lib/domain/collab-protocol.ts';
 
 let server: RunningServer;
@@ -123,6 +126,69 @@ describe('the meeting board', () => {
 		const check = await joined('sam');
 		try {
 			expect(boardOf(check.doc).some((c) => c.text.includes('mouth'))).toBe(false);
+		} finally {
+			destroy(check);
+		}
+	});
+});
+
+describe('danger statements, safety goals and the safety scale', () => {
+	const ratings = (doc: Y.Doc) => Object.fromEntries(scaleOf(doc).map((r) => [r.author, r.rating]));
+
+	it('pairs a goal with a statement and keeps each person’s own rating, changed at once on two screens, after a restart', async () => {
+		const [daniel, dana] = [await joined('daniel'), await joined('dana')];
+		try {
+			addCard(dana.doc, { ...card('We worry the kids are alone at night', 'WORRIES'), category: 'DANGER_STATEMENT' }, owners.dana);
+			addCard(daniel.doc, { ...card('An adult is home every night', 'NEEDS_TO_HAPPEN'), category: 'SAFETY_GOALS' }, owners.daniel);
+			await waitFor(() => boardOf(daniel.doc).some((c) => c.text.startsWith('We worry the kids')) && boardOf(dana.doc).some((c) => c.text.startsWith('An adult')), 3000, 'both cards on both screens');
+			const statementOn = (doc: Y.Doc) => boardOf(doc).find((c) => c.text.startsWith('We worry the kids'))!;
+			const goalOn = (doc: Y.Doc) => boardOf(doc).find((c) => c.text.startsWith('An adult'))!;
+			expect(setPairing(goalOn(daniel.doc), statementOn(daniel.doc))).toBe(true);
+			await waitFor(() => pairedStatement(boardOf(dana.doc), goalOn(dana.doc))?.text === 'We worry the kids are alone at night', 3000, 'the pairing on Dana’s screen');
+			// Both rate at the same moment; then Daniel changes his mind.
+			setRating(dana.doc, owners.dana, 4);
+			setRating(daniel.doc, owners.daniel, 7);
+			await waitFor(() => Object.keys(ratings(daniel.doc)).length === 2 && Object.keys(ratings(dana.doc)).length === 2, 3000, 'both ratings on both screens');
+			setRating(daniel.doc, owners.daniel, 6);
+			await waitFor(() => ratings(dana.doc)[owners.daniel] === 6, 3000, 'Daniel’s new rating on Dana’s screen');
+			expect(ratings(daniel.doc)).toEqual({ [owners.dana]: 4, [owners.daniel]: 6 });
+			expect(dana.doc.getArray('scale').length).toBe(2);
+		} finally {
+			destroy(daniel, dana);
+		}
+		await server.restart();
+		const after = await joined('lucia');
+		try {
+			expect(ratings(after.doc)).toEqual({ [owners.dana]: 4, [owners.daniel]: 6 });
+			const goal = boardOf(after.doc).find((c) => c.text.startsWith('An adult'))!;
+			expect(pairedStatement(boardOf(after.doc), goal)?.text).toBe('We worry the kids are alone at night');
+		} finally {
+			destroy(after);
+		}
+	});
+
+	it('refuses the facilitator changing or removing someone else’s rating, a rating out of range, and a pairing that is not an id', async () => {
+		const forgeries: [string, (d: Y.Doc) => void][] = [
+			['dana', (d) => scaleOf(d).find((r) => r.author === owners.daniel)!.map.set('rating', 10)],
+			['dana', (d) => d.getArray('scale').delete(scaleOf(d).findIndex((r) => r.author === owners.daniel), 1)],
+			['lucia', (d) => d.transact(() => { const m = new Y.Map<unknown>(); m.set('rating', 11); m.set('author', owners.lucia); d.getArray('scale').push([m]); })],
+			['lucia', (d) => boardOf(d).find((c) => c.text.startsWith('An adult'))!.map.set('pairs', 'We worry the kids')]
+		];
+		for (const [who, forge] of forgeries) {
+			const client = await joined(who);
+			try {
+				forge(client.doc);
+				expect((await client.closed).code).toBe(CLOSE.changeRefused);
+			} finally {
+				destroy(client);
+			}
+		}
+		const check = await joined('sam');
+		try {
+			expect(ratings(check.doc)[owners.daniel]).toBe(6);
+			expect(ratings(check.doc)[owners.lucia]).toBeUndefined();
+			const goal = boardOf(check.doc).find((c) => c.text.startsWith('An adult'))!;
+			expect(pairedStatement(boardOf(check.doc), goal)?.text).toBe('We worry the kids are alone at night');
 		} finally {
 			destroy(check);
 		}

@@ -143,7 +143,8 @@ export async function startServer(env: Record<string, string> = {}, keep?: { dir
 			return code;
 		},
 		restart: async (signal = 'SIGTERM') => {
-			await stop(signal);
+			// The running process's stop: after a first restart that is the new one's (the first has exited).
+			await server.stop(signal);
 			const next = await startServer(env, { dir, port });
 			Object.assign(server, { process: next.process, output: next.output, stop: next.stop });
 		}

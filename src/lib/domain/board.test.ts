@@ -1,6 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import * as Y from 'yjs';
 import { addCard, BOARD_FIELD, boardOf, MAX_CARD_LENGTH, moveCard, removeCard, setCardFacts, setCardText, type NewCard } from './board';
+import { goalsFor, pairedStatement, setPairing } from './board-pairing';
+import { RECORD_ID } from './records';
 
 const card: NewCard = { column: 'WORKING_WELL', category: 'EXISTING_STRENGTHS', text: '  Grandma helps every day  ', voice: 'KIN', ownWords: true, factors: ['SOCIAL_CONNECTIONS', 'SOCIAL_CONNECTIONS'] };
 /** Two copies of one document that exchange their changes at once (two people's screens). */
@@ -72,5 +74,48 @@ describe('the board', () => {
 		const read = boardOf(doc);
 		expect(read).toHaveLength(2);
 		expect(read[1]).toMatchObject({ column: 'WORRIES', category: null, text: '', author: null, voice: 'FAMILY', ownWords: false, factors: [] });
+	});
+
+	it('gives each new card its own stable id; a card from before ids still reads, with none', () => {
+		const doc = new Y.Doc();
+		addCard(doc, card, 'p:rosa');
+		addCard(doc, card, 'p:rosa');
+		const [a, b] = boardOf(doc);
+		expect(a.id).toMatch(RECORD_ID);
+		expect(b.id).toMatch(RECORD_ID);
+		expect(a.id).not.toBe(b.id);
+		moveCard(a, 'WORRIES');
+		expect(boardOf(doc)[0].id).toBe(a.id);
+		const old = new Y.Map<unknown>();
+		doc.getArray(BOARD_FIELD).push([old]);
+		old.set('column', 'WORRIES');
+		old.set('text', new Y.Text('an old card'));
+		expect(boardOf(doc)[2]).toMatchObject({ text: 'an old card', id: null, pairs: null });
+	});
+
+	it('pairs a safety goal with the danger statement it answers; a statement removed leaves the goal unpaired, not broken', () => {
+		const [a, b] = pair();
+		addCard(a, { ...card, column: 'WORRIES', category: 'DANGER_STATEMENT', text: 'We worry Dad drinks when he has the kids' }, 'u:dana');
+		addCard(a, { ...card, column: 'WORRIES', category: 'HARM', text: 'Harm, not a statement' }, 'u:dana');
+		addCard(b, { ...card, column: 'NEEDS_TO_HAPPEN', category: 'SAFETY_GOALS', text: 'Dad is sober whenever he has the kids, for six months' }, 'p:rosa');
+		addCard(b, { ...card, column: 'NEEDS_TO_HAPPEN', category: 'NEXT_STEPS', text: 'A next step' }, 'p:rosa');
+		const find = (doc: Y.Doc, start: string) => boardOf(doc).find((c) => c.text.startsWith(start))!;
+		// Only a safety goal pairs, and only with a danger statement that has an id.
+		expect(setPairing(find(b, 'A next step'), find(b, 'We worry'))).toBe(false);
+		expect(setPairing(find(b, 'Dad is sober'), find(b, 'Harm'))).toBe(false);
+		expect(setPairing(find(b, 'Dad is sober'), find(b, 'We worry'))).toBe(true);
+		expect(pairedStatement(boardOf(a), find(a, 'Dad is sober'))?.text).toBe('We worry Dad drinks when he has the kids');
+		expect(goalsFor(boardOf(a), find(a, 'We worry')).map((c) => c.text)).toEqual(['Dad is sober whenever he has the kids, for six months']);
+		expect(goalsFor(boardOf(a), find(a, 'Harm'))).toEqual([]);
+		// A goal moved to another column or type reads as unpaired.
+		setCardFacts(find(a, 'Dad is sober'), { category: 'NEXT_STEPS' });
+		expect(find(b, 'Dad is sober').pairs).toBeNull();
+		setCardFacts(find(a, 'Dad is sober'), { category: 'SAFETY_GOALS' });
+		expect(pairedStatement(boardOf(b), find(b, 'Dad is sober'))?.text).toMatch(/^We worry/);
+		// The statement removed: the goal stays, unpaired; unpairing by hand writes null.
+		removeCard(a, find(a, 'We worry'));
+		expect(pairedStatement(boardOf(b), find(b, 'Dad is sober'))).toBeNull();
+		expect(setPairing(find(b, 'Dad is sober'), null)).toBe(true);
+		expect(find(a, 'Dad is sober').pairs).toBeNull();
 	});
 });

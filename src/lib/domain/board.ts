@@ -1,5 +1,5 @@
 import * as Y from 'yjs';
-import { oneOf, replaceText, type RecordSchema } from './records.ts';
+import { isRecordId, newRecordId, oneOf, replaceText, type RecordSchema } from './records.ts';
 
 // The meeting's board in `meeting:<id>` (domain.md §3, architecture.md "Shared documents"): the three-column
 // safety map: what we are worried about, what is working well, what needs to happen; each card with its
@@ -12,6 +12,12 @@ import { oneOf, replaceText, type RecordSchema } from './records.ts';
 // card removed while someone types in it stays removed (their typing lands in a deleted card, never a half
 // card). Moving a card sets its column: it is never deleted and added again (two people moving one card at
 // once leave one card, in one of the two columns). Stored as codes; only what people type is stored as typed.
+//
+// Pairing (domain.md §3, [YORK], [DANGER]): each danger statement is answered by one or more safety goals. A
+// card made now has a stable `id` (set once, when it is made: records.ts RECORD_ID); a safety goal names the
+// danger statement it answers by that id in `pairs`. The goal holds the link, so a goal and its statement are
+// never written by two people as one change, and a statement removed leaves its goals unpaired, never broken.
+// Cards made before ids existed still read (id null); they cannot be named by a goal.
 
 /** The root array of cards in the meeting's document. */
 export const BOARD_FIELD = 'board';
@@ -51,6 +57,8 @@ export const CARD_SCHEMA: RecordSchema = {
 	category: { kind: 'value', valid: (v) => v === null || ALL_CATEGORIES.includes(v as string) },
 	text: { kind: 'text', max: MAX_CARD_LENGTH },
 	author: { kind: 'author' },
+	id: { kind: 'id' },
+	pairs: { kind: 'value', valid: (v) => v === null || isRecordId(v) },
 	voice: { kind: 'value', valid: oneOf(VOICES) },
 	ownWords: { kind: 'value', valid: (v) => typeof v === 'boolean' },
 	factors: { kind: 'value', valid: (v) => Array.isArray(v) && v.length <= PROTECTIVE_FACTORS.length && v.every(oneOf(PROTECTIVE_FACTORS)) }
@@ -66,6 +74,10 @@ export type Card = {
 	voice: Voice;
 	ownWords: boolean;
 	factors: ProtectiveFactor[];
+	/** The card's own id (null on a card made before cards had one). */
+	id: string | null;
+	/** On a safety goal: the id of the danger statement it answers, as stored (see pairedStatement); else null. */
+	pairs: string | null;
 };
 
 export function boardArray(doc: Y.Doc): Y.Array<Y.Map<unknown>> {
@@ -92,6 +104,8 @@ export function boardOf(doc: Y.Doc): Card[] {
 		const voice = entry.get('voice');
 		const factors = entry.get('factors');
 		const author = entry.get('author');
+		const id = entry.get('id');
+		const pairs = entry.get('pairs');
 		cards.push({
 			map: entry,
 			column,
@@ -100,7 +114,9 @@ export function boardOf(doc: Y.Doc): Card[] {
 			author: typeof author === 'string' ? author : null,
 			voice: (VOICES as readonly unknown[]).includes(voice) ? (voice as Voice) : 'FAMILY',
 			ownWords: entry.get('ownWords') === true,
-			factors: Array.isArray(factors) ? factors.filter((f): f is ProtectiveFactor => (PROTECTIVE_FACTORS as readonly unknown[]).includes(f)) : []
+			factors: Array.isArray(factors) ? factors.filter((f): f is ProtectiveFactor => (PROTECTIVE_FACTORS as readonly unknown[]).includes(f)) : [],
+			id: isRecordId(id) ? id : null,
+			pairs: isRecordId(pairs) && column === 'NEEDS_TO_HAPPEN' && category === 'SAFETY_GOALS' ? pairs : null
 		});
 	}
 	return cards;
@@ -123,6 +139,7 @@ export function addCard(doc: Y.Doc, card: NewCard, author: string): boolean {
 		map.set('category', card.category);
 		map.set('text', new Y.Text(text));
 		map.set('author', author);
+		map.set('id', newRecordId());
 		map.set('voice', card.voice);
 		map.set('ownWords', card.ownWords);
 		map.set('factors', [...new Set(card.factors)]);
@@ -168,3 +185,4 @@ export function setCardFacts(card: Card, facts: Partial<Pick<NewCard, 'category'
 		if (facts.factors !== undefined) card.map.set('factors', [...new Set(facts.factors)]);
 	});
 }
+

@@ -4,6 +4,7 @@ import { DOC_KINDS } from './doc-id';
 import { REFUSAL_REASONS } from './collab-protocol';
 import * as Y from 'yjs';
 import { planOf, PLAN_SCHEMA_VERSION } from './plan-doc';
+import { SCALE_SCHEMA } from './scale';
 
 const change = (entries: [string, (string | null)[]][]) => ({ roots: new Map(entries.map(([root, keys]) => [root, new Set(keys)])) });
 const facilitator = { kind: 'staff' as const, role: 'facilitator' };
@@ -28,7 +29,7 @@ describe('shared-document kinds', () => {
 		const meeting = DOC_KIND_SPECS.meeting;
 		const withItems = (roots: [string, (string | null)[]][], items: [string, RootItem[]][]) => ({ ...change(roots), rootItems: new Map(items.map(([r, k]) => [r, new Set(k)])) });
 		// What each part's own shape writes.
-		expect(checkChange(meeting, withItems([['notes', [null]], ['board', [null]], ['decision', [null]], ['actions', [null]]], [['notes', ['xml', 'deleted']], ['board', ['value']], ['decision', ['text']], ['actions', ['value']]]), facilitator)).toBeNull();
+		expect(checkChange(meeting, withItems([['notes', [null]], ['board', [null]], ['decision', [null]], ['actions', [null]], ['scale', [null]]], [['notes', ['xml', 'deleted']], ['board', ['value']], ['decision', ['text']], ['actions', ['value']], ['scale', ['value', 'deleted']]]), facilitator)).toBeNull();
 		// A map key under the notes (xml), list content under the agenda (map), a map entry under the board (array).
 		expect(checkChange(meeting, change([['notes', ['x']]]), facilitator)).toBe('shape');
 		expect(checkChange(meeting, withItems([['agenda', [null]]], [['agenda', ['text']]]), facilitator)).toBe('shape');
@@ -40,6 +41,12 @@ describe('shared-document kinds', () => {
 		expect(checkChange(meeting, withItems([['board', [null]]], [['board', ['text']]]), facilitator)).toBe('shape');
 		expect(checkChange(meeting, withItems([['board', [null]]], [['board', ['other']]]), facilitator)).toBe('shape');
 		expect(checkChange(meeting, withItems([], [['secret', ['value']]]), facilitator)).toBe('shape');
+		// The safety scale (scale.ts) is a list of ratings: no key on it, no text in it; a separate part has none.
+		expect(checkChange(meeting, change([['scale', ['rating']]]), facilitator)).toBe('shape');
+		expect(checkChange(meeting, withItems([['scale', [null]]], [['scale', ['text']]]), facilitator)).toBe('shape');
+		expect(checkChange(DOC_KIND_SPECS.session, change([['scale', [null]]]), facilitator)).toBe('shape');
+		expect(meeting.records?.scale).toBe(SCALE_SCHEMA);
+		expect(meeting.records?.scale.author).toEqual({ kind: 'author', owns: true });
 	});
 
 	it('refuse the agenda and the recorded decision from any browser, the facilitator’s too: the server writes them (agenda.ts, decision.ts)', () => {

@@ -6,6 +6,7 @@ import { AGENDA_FIELD } from './agenda.ts';
 import { OUTCOME_FIELD } from './decision.ts';
 import { BOARD_FIELD, CARD_SCHEMA } from './board.ts';
 import { ACTIONS_FIELD, ACTION_ITEM_SCHEMA } from './action-items.ts';
+import { SCALE_FIELD, SCALE_SCHEMA } from './scale.ts';
 import type { RecordSchema } from './records.ts';
 import { PLAN_FIELD, PLAN_META_FIELD, PLAN_SCHEMA_KEY, seedPlan } from './plan-doc.ts';
 
@@ -77,10 +78,11 @@ export type DocKindSpec = {
 
 /**
  * A meeting's parts (architecture.md, "Shared documents"): the notes today; the agenda (stages, items, the
- * current stage, the timer), the board, the decision draft and the action items come with the meeting room,
+ * current stage, the timer), the board, the safety scale (each person's own rating: scale.ts), the decision
+ * draft and the action items come with the meeting room,
  * which gives them their rules here. A separate part of a meeting, or family time, has its own notes.
  */
-const MEETING_ROOTS: DocKindSpec['roots'] = { [NOTES_FIELD]: 'xml', [AGENDA_FIELD]: 'map', [BOARD_FIELD]: 'array', decision: 'text', [ACTIONS_FIELD]: 'array', [OUTCOME_FIELD]: 'map' };
+const MEETING_ROOTS: DocKindSpec['roots'] = { [NOTES_FIELD]: 'xml', [AGENDA_FIELD]: 'map', [BOARD_FIELD]: 'array', decision: 'text', [ACTIONS_FIELD]: 'array', [OUTCOME_FIELD]: 'map', [SCALE_FIELD]: 'array' };
 
 /** The table of kinds. `meeting:<meetingId>` is the joint session's; `session:<id>` a separate or family part's. */
 export const DOC_KIND_SPECS: Readonly<Record<DocKind, DocKindSpec>> = {
@@ -89,7 +91,7 @@ export const DOC_KIND_SPECS: Readonly<Record<DocKind, DocKindSpec>> = {
 		belongsTo: 'meeting',
 		roots: MEETING_ROOTS,
 		richText: [NOTES_FIELD],
-		records: { [BOARD_FIELD]: CARD_SCHEMA, [ACTIONS_FIELD]: ACTION_ITEM_SCHEMA },
+		records: { [BOARD_FIELD]: CARD_SCHEMA, [ACTIONS_FIELD]: ACTION_ITEM_SCHEMA, [SCALE_FIELD]: SCALE_SCHEMA },
 		// The agenda (stages, current stage, timer) is the server's to write (agenda.ts): the facilitator's
 		// changes go through the agenda endpoint, with the policy, the audit trail and the server's clock. A
 		// browser that writes it itself is refused, whoever it is.

@@ -1,6 +1,9 @@
 import { describe, expect, it } from 'vitest';
 import * as Y from 'yjs';
-import { addCard } from './board';
+import { addCard, boardOf } from './board';
+import { setPairing } from './board-pairing';
+import { setRating } from './scale';
+import { RECORD_ID } from './records';
 import { addActionItem } from './action-items';
 import { writeDecision, writePresented } from './decision';
 import { applyAgenda } from './agenda';
@@ -138,5 +141,24 @@ describe('a meeting’s summary', () => {
 		expect(parseSummaryFacts('not json')).toBeNull();
 		expect(parseSummaryFacts('{"format":2,"attendance":[],"board":[],"actions":[]}')).toBeNull();
 		expect(parseSummaryFacts('null')).toBeNull();
+	});
+
+	it('holds each danger statement with the goal that answers it, and each answer on the safety scale; a family member sees the values, with staff names only', () => {
+		const doc = meetingDoc();
+		addCard(doc, { column: 'WORRIES', category: 'DANGER_STATEMENT', text: 'We worry the kids are alone at night', voice: 'PROFESSIONAL', ownWords: false, factors: [] }, `u:${staffId}`);
+		addCard(doc, { column: 'NEEDS_TO_HAPPEN', category: 'SAFETY_GOALS', text: 'An adult is home every night', voice: 'FAMILY', ownWords: true, factors: [] }, `p:${grandma}`);
+		const cards = boardOf(doc);
+		setPairing(cards[3], cards[2]);
+		setRating(doc, `u:${staffId}`, 4);
+		setRating(doc, `p:${grandma}`, 7);
+		const facts = buildSummary(doc, sources());
+		const statement = facts.board.find((c) => c.category === 'DANGER_STATEMENT')!;
+		expect(facts.board.find((c) => c.category === 'SAFETY_GOALS')?.pairs).toBe(statement.id);
+		expect(statement.id).toMatch(RECORD_ID);
+		expect(facts.scale).toEqual([{ rating: 4, author: `u:${staffId}` }, { rating: 7, author: `p:${grandma}` }]);
+		expect(parseSummaryFacts(JSON.stringify(facts))).toEqual(facts);
+		const family = summaryFor(facts, { staff: false, keepApartWith: new Set(), seesTeamRecord: true });
+		expect(family.scale).toEqual([{ rating: 4, author: `u:${staffId}` }, { rating: 7, author: null }]);
+		expect(summaryFor(facts, { staff: false, keepApartWith: new Set(), seesTeamRecord: false }).scale).toBeUndefined();
 	});
 });

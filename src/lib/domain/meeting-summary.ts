@@ -3,6 +3,7 @@ import { z } from 'zod';
 import { agendaOf } from './agenda.ts';
 import { actionItemsOf } from './action-items.ts';
 import { boardOf, type Column, type ProtectiveFactor, type Voice } from './board.ts';
+import { scaleOf } from './scale.ts';
 import { decisionOf, presentedOf, type Presented } from './decision.ts';
 import type { TypedText } from './people.ts';
 import { PARTICIPATION_MODES, type MeetingKind, type MeetingSessionKind, type MeetingType, type ParticipationMode } from './roles.ts';
@@ -27,7 +28,13 @@ export const MAX_CORRECTION_LENGTH = 2000;
  */
 export type Attendee = { ref: string; name: string; role: string; staff: boolean; attended: boolean; mode: ParticipationMode | null; session: MeetingSessionKind };
 
-export type SummaryCard = { column: Column; category: string | null; text: string; voice: Voice; ownWords: boolean; factors: ProtectiveFactor[]; author: string | null };
+/**
+ * A card as it was at close. `id`: its own id; `pairs`: on a safety goal, the id of the danger statement it
+ * answers (board.ts; both absent in summaries stored before pairing, and null on cards made before ids).
+ */
+export type SummaryCard = { column: Column; category: string | null; text: string; voice: Voice; ownWords: boolean; factors: ProtectiveFactor[]; author: string | null; id?: string | null; pairs?: string | null };
+/** One person's answer on the safety scale (scale.ts): the value 0–10 and who gave it (`u:`/`p:`; null when not for this reader). */
+export type SummaryRating = { rating: number; author: string | null };
 export type SummaryAction = { text: string; owner: string | null; due: string | null; done: boolean };
 /** The decision as recorded: one recommendation (a code) per child, named as they were; the agency's decision-maker by name. */
 export type SummaryDecision = {
@@ -55,6 +62,8 @@ export type SummaryFacts = {
 	attendance: Attendee[];
 	board: SummaryCard[];
 	actions: SummaryAction[];
+	/** Each person's answer on the safety scale (absent in summaries stored before the scale). */
+	scale?: SummaryRating[];
 	/** Names of card authors and action owners by ref (`u:`/`p:`), as they were at close. */
 	names: Record<string, string>;
 	decision: SummaryDecision | null;
@@ -107,12 +116,13 @@ export type SummarySources = {
 export function buildSummary(doc: Y.Doc, sources: SummarySources): SummaryFacts {
 	const agenda = agendaOf(doc);
 	const currentIndex = agenda.currentId === null ? -1 : agenda.stages.findIndex((s) => s.id === agenda.currentId);
-	const board = boardOf(doc).map(({ column, category, text, voice, ownWords, factors, author }) => ({ column, category, text, voice, ownWords, factors, author }));
+	const board = boardOf(doc).map(({ column, category, text, voice, ownWords, factors, author, id, pairs }) => ({ column, category, text, voice, ownWords, factors, author, id, pairs }));
+	const scale = scaleOf(doc).map(({ rating, author }) => ({ rating, author }));
 	const actions = actionItemsOf(doc).map(({ text, owner, due, done }) => ({ text, owner, due, done }));
 	const recorded = decisionOf(doc);
 	const named = (ref: string | null) => (ref !== null && Object.hasOwn(sources.names, ref) ? sources.names[ref] : null);
 	const names: Record<string, string> = {};
-	for (const ref of [...board.map((c) => c.author), ...actions.map((a) => a.owner)]) {
+	for (const ref of [...board.map((c) => c.author), ...actions.map((a) => a.owner), ...scale.map((r) => r.author)]) {
 		const name = named(ref);
 		if (ref !== null && name !== null) names[ref] = name;
 	}
@@ -128,6 +138,7 @@ export function buildSummary(doc: Y.Doc, sources: SummarySources): SummaryFacts 
 		}),
 		board,
 		actions,
+		scale,
 		names,
 		decision: recorded && {
 			recommendations: Object.entries(recorded.recommendations).map(([childId, code]) => ({ childId, childName: named(`p:${childId}`) ?? '', code })),
@@ -166,8 +177,9 @@ export type SummaryView = Omit<SummaryFacts, 'board' | 'actions' | 'separateSess
  * Leaves out of `facts` what `reader` may not see (domain.md §6): for a family member, anyone they must be
  * kept apart from (their attendance line, their name on an action item: the item stays, with no owner
  * named), the part of the meeting each person was in and the separate sessions' count (which would tell
- * that a keep-apart party took part), and card authors who are not staff (a card shows whose voice it is).
- * The board, action items and the family's presented plan only for a reader of the joint session's document.
+ * that a keep-apart party took part), and card authors who are not staff (a card shows whose voice it is), the
+ * same for who gave each answer on the safety scale. The board, action items, scale and the family's
+ * presented plan only for a reader of the joint session's document.
  */
 export function summaryFor(facts: SummaryFacts, reader: SummaryReader): SummaryView {
 	if (reader.staff) return { ...facts, presented: facts.presented ?? [] };
@@ -179,6 +191,8 @@ export function summaryFor(facts: SummaryFacts, reader: SummaryReader): SummaryV
 		board: reader.seesTeamRecord ? facts.board.map((c) => ({ ...c, author: c.author?.startsWith('u:') ? c.author : null })) : null,
 		actions: reader.seesTeamRecord ? facts.actions.map((a) => ({ ...a, owner: hidden(a.owner) ? null : a.owner })) : null,
 		presented: reader.seesTeamRecord ? (facts.presented ?? []) : null,
+		// The scale's answers like the board's cards: the values for a reader of the joint document, staff names only.
+		scale: reader.seesTeamRecord ? facts.scale?.map((r) => ({ ...r, author: r.author?.startsWith('u:') ? r.author : null })) : undefined,
 		names: { ...names, ...Object.fromEntries(Object.entries(facts.names).filter(([ref]) => ref.startsWith('p:') && !hidden(ref))) },
 		separateSessions: null
 	};

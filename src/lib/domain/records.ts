@@ -8,9 +8,11 @@ import * as Y from 'yjs';
 /**
  * What one key of a record may hold: `text`, words in a Y.Text of plain text (at most `max` characters,
  * checked on every change that adds to them); `author`, the writer's own `u:`/`p:` id, set once, when the record is made; `value`, one
- * plain value that `valid` accepts.
+ * plain value that `valid` accepts; `id`, the record's own stable id (RECORD_ID), set once, when the record is
+ * made, so other records can name it. An `author` with `owns: true` makes the record its author's alone:
+ * nobody else changes anything in it or removes it (a person's own rating on the safety scale, scale.ts).
  */
-export type FieldRule = { kind: 'text'; max: number } | { kind: 'author' } | { kind: 'value'; valid: (value: unknown) => boolean };
+export type FieldRule = { kind: 'text'; max: number } | { kind: 'author'; owns?: true } | { kind: 'id' } | { kind: 'value'; valid: (value: unknown) => boolean };
 export type RecordSchema = Readonly<Record<string, FieldRule>>;
 
 /** One of `values`. */
@@ -21,6 +23,19 @@ export const oneOf =
 
 /** A `u:<userId>` or `p:<personId>` id as the collab server gives them (who writes, who owns an item). */
 export const OWNER_ID = /^[up]:[a-z2-7]{16,40}$/;
+
+/** A record's own id (a `kind: 'id'` key): ten characters of lowercase letters and the digits 2 to 7. */
+export const RECORD_ID = /^[a-z2-7]{10}$/;
+
+/** True for a value shaped like a record's id (RECORD_ID). */
+export const isRecordId = (value: unknown): value is string => typeof value === 'string' && RECORD_ID.test(value);
+
+/**
+ * A new random record id (RECORD_ID), from the platform's cryptographic random source (browser and server
+ * alike): 32 characters, so each byte's last five bits pick one evenly; 2^50 ids, so two records made in one
+ * meeting never share one in practice.
+ */
+export const newRecordId = (): string => Array.from(crypto.getRandomValues(new Uint8Array(10)), (b) => 'abcdefghijklmnopqrstuvwxyz234567'[b & 31]).join('');
 
 /**
  * Changes `text` to read `next` by replacing only the part that changed (the common start and end are kept),

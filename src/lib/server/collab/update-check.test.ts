@@ -10,6 +10,8 @@ import { deepestNewType, writtenClientIds, addsTypes, MAX_TYPE_DEPTH, rootsWritt
 import { addCard, boardOf, CARD_SCHEMA, MAX_CARD_LENGTH, moveCard, removeCard, setCardFacts, setCardText, type NewCard } from '../../domain/board';
 import { checkChange, DOC_KIND_SPECS } from '../../domain/doc-kinds';
 import { ACTION_ITEM_SCHEMA, actionItemsOf, addActionItem, setActionFacts, setActionText } from '../../domain/action-items';
+import { SCALE_SCHEMA, scaleArray, scaleOf, setRating } from '../../domain/scale';
+import { setPairing } from '../../domain/board-pairing';
 
 /** The update a change to a copy of `doc` produces (what a client would send). */
 function changeOf(doc: Y.Doc, change: (copy: Y.Doc) => void, clientID = 7): Uint8Array {
@@ -566,6 +568,78 @@ describe('a change to the meeting board, checked before it is applied (board.ts)
 		expect(on((c) => actionItemsOf(c)[0].map.set('owner', 'Grandma'))).toBe('actions owner');
 		expect(on((c) => actionItemsOf(c)[0].map.set('done', 'yes'))).toBe('actions done');
 		expect(on((c) => actionItemsOf(c)[0].map.set('column', 'WORRIES'))).toMatch(/actions key/);
+	});
+});
+
+describe('danger statements and safety goals, and the safety scale, checked before they are applied (board.ts, scale.ts)', () => {
+	const schemas = { board: CARD_SCHEMA, actions: ACTION_ITEM_SCHEMA, scale: SCALE_SCHEMA };
+	const misfit = (doc: Y.Doc, update: Uint8Array, owner: string) => recordsMisfit(Y.decodeUpdate(update), doc, schemas, owner);
+	const dana = 'u:' + 'd'.repeat(24);
+	const rosa = 'p:' + 'r'.repeat(24);
+	const statement: NewCard = { column: 'WORRIES', category: 'DANGER_STATEMENT', text: 'We worry the kids are left alone at night', voice: 'PROFESSIONAL', ownWords: false, factors: [] };
+	const goal: NewCard = { column: 'NEEDS_TO_HAPPEN', category: 'SAFETY_GOALS', text: 'An adult is home every night', voice: 'FAMILY', ownWords: true, factors: [] };
+	function board(): Y.Doc {
+		const doc = new Y.Doc();
+		Y.applyUpdate(doc, changeOf(doc, (c) => { addCard(c, statement, dana); addCard(c, goal, rosa); }, 3));
+		return doc;
+	}
+
+	it('takes a card with its own id and a goal naming a statement by id; refuses a pairing that is not an id, and an id changed, set later or removed', () => {
+		const doc = board();
+		const [s, g] = boardOf(doc);
+		expect(misfit(doc, changeOf(doc, (c) => setPairing(boardOf(c)[1], boardOf(c)[0]), 9), dana)).toBeNull();
+		expect(misfit(doc, changeOf(doc, (c) => setPairing(boardOf(c)[1], null), 9), dana)).toBeNull();
+		for (const bad of ['We worry the kids', 42, 'ABCDEFGHIJ', 'abcdefgh19', 'x'.repeat(10) + 'y', ['abcdefghij'], { id: s.id }]) {
+			expect(misfit(doc, changeOf(doc, (c) => boardOf(c)[1].map.set('pairs', bad), 9), dana)).toBe('board pairs');
+		}
+		expect(misfit(doc, changeOf(doc, (c) => boardOf(c)[0].map.set('id', g.id), 9), dana)).toBe('board id');
+		expect(misfit(doc, changeOf(doc, (c) => boardOf(c)[0].map.delete('id'), 9), dana)).toBe('board id removed');
+		const fresh = new Y.Doc();
+		expect(misfit(fresh, changeOf(fresh, (c) => { addCard(c, goal, rosa); boardOf(c)[0].map.set('id', 'not an id'); }), rosa)).toBe('board id');
+	});
+
+	it('takes each person’s own rating, made and changed by them', () => {
+		const doc = new Y.Doc();
+		expect(misfit(doc, changeOf(doc, (c) => setRating(c, rosa, 4)), rosa)).toBeNull();
+		Y.applyUpdate(doc, changeOf(doc, (c) => setRating(c, rosa, 4), 3));
+		expect(misfit(doc, changeOf(doc, (c) => setRating(c, rosa, 6), 9), rosa)).toBeNull();
+		expect(misfit(doc, changeOf(doc, (c) => setRating(c, dana, 2), 9), dana)).toBeNull();
+		expect(misfit(doc, changeOf(doc, (c) => scaleArray(c).delete(0, 1), 9), rosa)).toBeNull();
+	});
+
+	it('refuses a rating out of range or not a whole number, in someone else’s name, or with no author', () => {
+		const doc = new Y.Doc();
+		const raw = (rating: unknown, author: string | null) => (c: Y.Doc) => {
+			const map = new Y.Map<unknown>();
+			map.set('rating', rating);
+			if (author !== null) map.set('author', author);
+			scaleArray(c).push([map]);
+		};
+		for (const bad of [-1, 11, 4.5, '5', null, Number.NaN]) expect(misfit(doc, changeOf(doc, raw(bad, rosa)), rosa)).toBe('scale rating');
+		expect(misfit(doc, changeOf(doc, raw(5, dana)), rosa)).toBe('scale author');
+		expect(misfit(doc, changeOf(doc, raw(5, null)), rosa)).toBe('scale author missing');
+		expect(misfit(doc, changeOf(doc, (c) => { raw(5, rosa)(c); scaleOf(c)[0].map.set('note', 'x'); }), rosa)).toMatch(/scale key/);
+	});
+
+	it('refuses anyone changing or removing a rating that is not theirs, the facilitator too (server side: records.ts owns)', () => {
+		const doc = new Y.Doc();
+		Y.applyUpdate(doc, changeOf(doc, (c) => setRating(c, rosa, 3), 3));
+		const theirs = (c: Y.Doc) => scaleOf(c).find((r) => r.author === rosa)!.map;
+		expect(misfit(doc, changeOf(doc, (c) => theirs(c).set('rating', 9), 9), dana)).toBe("scale not the writer's");
+		expect(misfit(doc, changeOf(doc, (c) => theirs(c).delete('rating'), 9), dana)).toBe("scale not the writer's");
+		expect(misfit(doc, changeOf(doc, (c) => theirs(c).set('author', dana), 9), dana)).toBe("scale not the writer's");
+		expect(misfit(doc, changeOf(doc, (c) => scaleArray(c).delete(0, 1), 9), dana)).toBe("scale not the writer's");
+		// The same changes by Rosa herself are taken (she may change her mind, or take her rating back).
+		expect(misfit(doc, changeOf(doc, (c) => theirs(c).set('rating', 9), 9), rosa)).toBeNull();
+		expect(misfit(doc, changeOf(doc, (c) => scaleArray(c).delete(0, 1), 9), rosa)).toBeNull();
+		// A board card stays anyone's to change: only records whose author owns them are held to it.
+		const cards = board();
+		expect(misfit(cards, changeOf(cards, (c) => setCardFacts(boardOf(c)[1], { ownWords: false }), 9), dana)).toBeNull();
+	});
+
+	it('declares the scale a root of the meeting’s document, with its records checked', () => {
+		expect(DOC_KIND_SPECS.meeting.roots.scale).toBe('array');
+		expect(DOC_KIND_SPECS.meeting.records?.scale).toBe(SCALE_SCHEMA);
 	});
 });
 

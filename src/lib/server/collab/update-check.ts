@@ -1,5 +1,5 @@
 import * as Y from 'yjs';
-import type { RecordSchema } from '../../domain/records.ts';
+import { isRecordId, type RecordSchema } from '../../domain/records.ts';
 import * as decoding from 'lib0/decoding';
 import type { ChangeFacts, RootItem } from '../../domain/doc-kinds.ts';
 import { formatAllowed, isRichTextNode, nodeAttributeAllowed } from '../../domain/rich-text-schema.ts';
@@ -355,7 +355,9 @@ export function richTextMisfit(update: DecodedUpdate, doc: Y.Doc, roots: readonl
  * maps only; a record holds only its schema's keys, each with what its rule allows: `text` a Y.Text of plain
  * text, `value` one plain value its rule accepts, `author` only on a record this same update makes and only
  * `owner`, the writer (so nobody puts words in someone else's name, and an author never changes, nor is
- * deleted but with its record). A deleted
+ * deleted but with its record); `id` id-shaped, only on a record this same update makes, never changed nor
+ * deleted but with its record. Where the author `owns` the record (records.ts), only `owner` as its author
+ * changes anything in it or removes it, and a new one must carry its author. A deleted
  * item fits anywhere. Returns `<root> <what>` for the first misfit, for logs and tests.
  */
 export function recordsMisfit(update: DecodedUpdate, doc: Y.Doc, schemas: Readonly<Record<string, RecordSchema>>, owner: string, places = new UpdatePlaces(update, doc)): string | null {
@@ -364,6 +366,8 @@ export function recordsMisfit(update: DecodedUpdate, doc: Y.Doc, schemas: Readon
 	const fresh = new Set(places.items);
 	/** Each record's words this update writes in: the item holding the Y.Text, its limit, what it adds and deletes. */
 	const grows = new Map<Y.Item, { what: string; max: number; added: number; deleted: number }>();
+	/** Records this update makes in a root whose records their author owns, until their author is seen. */
+	const unauthored = new Map<Y.Item, string>();
 	for (const item of fresh) {
 		const p = places.parentPlace(item);
 		if (p.root === null || !Object.hasOwn(schemas, p.root)) continue;
@@ -372,6 +376,7 @@ export function recordsMisfit(update: DecodedUpdate, doc: Y.Doc, schemas: Readon
 		if (content instanceof Y.ContentDeleted) continue;
 		if (p.depth === 0) {
 			if (p.sub !== null || !(content instanceof Y.ContentType) || !(content.type instanceof Y.Map)) return `${p.root} content that is not a record`;
+			if (ownerKey(schema) !== null) unauthored.set(item, p.root);
 			continue;
 		}
 		const holder = p.holder?.content instanceof Y.ContentType ? p.holder.content.type : null;
@@ -379,21 +384,25 @@ export function recordsMisfit(update: DecodedUpdate, doc: Y.Doc, schemas: Readon
 			const key = p.sub;
 			const rule = key !== null && Object.hasOwn(schema, key) ? schema[key] : null;
 			if (!rule) return `${p.root} key ${JSON.stringify(String(key).slice(0, 64))}`;
+			const made = p.holder !== null && fresh.has(p.holder);
+			if (!made && notTheirs(schema, p.holder, owner)) return `${p.root} not the writer's`;
 			if (rule.kind === 'text') {
 				if (!(content instanceof Y.ContentType) || !(content.type instanceof Y.Text)) return `${p.root} ${key} that is not text`;
 				continue;
 			}
 			const v = singleValue(content);
 			if (!v) return `${p.root} ${key} that is not one value`;
-			// author: the writer's own id, on a record made in this update.
-			const fits = rule.kind === 'author' ? v.value === owner && p.holder !== null && fresh.has(p.holder) : rule.valid(v.value);
+			// author: the writer's own id, on a record made in this update; id: id-shaped, on a record made in this update.
+			const fits = rule.kind === 'author' ? v.value === owner && made : rule.kind === 'id' ? made && isRecordId(v.value) : rule.valid(v.value);
 			if (!fits) return `${p.root} ${key}`;
+			if (rule.kind === 'author') unauthored.delete(p.holder!);
 			continue;
 		}
 		const textKey = p.holder?.parentSub ?? null;
 		const textRule = textKey !== null && Object.hasOwn(schema, textKey) ? schema[textKey] : null;
 		if (p.depth === 2 && holder instanceof Y.Text && textRule?.kind === 'text') {
 			if (p.sub !== null || !(content instanceof Y.ContentString)) return `${p.root} ${textKey} that is not plain text`;
+			if (!fresh.has(p.holder!) && notTheirs(schema, recordHolding(p.holder!), owner)) return `${p.root} not the writer's`;
 			if (content.str.length > textRule.max) return `${p.root} ${textKey} too long`;
 			const words = grows.get(p.holder!) ?? { what: `${p.root} ${textKey} too long`, max: textRule.max, added: 0, deleted: 0 };
 			words.added += content.str.length;
@@ -413,6 +422,12 @@ export function recordsMisfit(update: DecodedUpdate, doc: Y.Doc, schemas: Readon
 			for (let i = Y.findIndexSS(structs, range.clock); i < structs.length && structs[i].id.clock < end; i++) {
 				const s = structs[i];
 				if (!(s instanceof Y.Item) || s.deleted) continue;
+				// A record whose author owns it (records.ts `owns`): only they remove it or anything in it.
+				const at = places.placeOfDocItem(s);
+				if (at.root !== null && Object.hasOwn(schemas, at.root)) {
+					const record = at.depth === 0 ? s : at.depth === 1 ? at.holder : at.holder && recordHolding(at.holder);
+					if (notTheirs(schemas[at.root], record, owner)) return `${at.root} not the writer's`;
+				}
 				// Words deleted in a record's text (only the part of the item this range covers).
 				const words = s.content instanceof Y.ContentString ? grows.get((s.parent as Y.AbstractType<unknown>)._item!) : undefined;
 				if (words) words.deleted += Math.max(0, Math.min(end, s.id.clock + s.length) - Math.max(range.clock, s.id.clock));
@@ -420,10 +435,12 @@ export function recordsMisfit(update: DecodedUpdate, doc: Y.Doc, schemas: Readon
 				const p = places.placeOfDocItem(s);
 				if (p.depth !== 1 || p.root === null || !Object.hasOwn(schemas, p.root) || p.holder === null) continue;
 				const rule = Object.hasOwn(schemas[p.root], s.parentSub) ? schemas[p.root][s.parentSub] : null;
-				if (rule?.kind === 'author' && !p.holder.deleted && !Y.isDeleted(update.ds, p.holder.id)) return `${p.root} ${s.parentSub} removed`;
+				if ((rule?.kind === 'author' || rule?.kind === 'id') && !p.holder.deleted && !Y.isDeleted(update.ds, p.holder.id)) return `${p.root} ${s.parentSub} removed`;
 			}
 		}
 	}
+	// A record its author owns is made with its author (else it would stand in nobody's name, and nobody could change it).
+	if (unauthored.size > 0) return `${[...unauthored.values()][0]} author missing`;
 	// A record's words stay within their limit as a whole, not only per insertion: words added in update
 	// after update made one card 200,000 characters on every screen. An update that adds nothing (a
 	// deletion) is taken whatever the length, so words over the limit from before can always be shortened.
@@ -434,6 +451,28 @@ export function recordsMisfit(update: DecodedUpdate, doc: Y.Doc, schemas: Readon
 		if (before + words.added - words.deleted > words.max) return words.what;
 	}
 	return null;
+}
+
+/** The key of a schema's `author` that owns its record (records.ts `owns`), or null when records have no owner. */
+function ownerKey(schema: RecordSchema): string | null {
+	return Object.keys(schema).find((k) => schema[k].kind === 'author' && (schema[k] as { owns?: true }).owns === true) ?? null;
+}
+
+/**
+ * True when `record` (the item holding a record's Y.Map) is owned by its author (records.ts `owns`) and
+ * `writer` is not that author. A record of such a schema with no author, or not found, is nobody's to change.
+ */
+function notTheirs(schema: RecordSchema, record: Y.Item | null, writer: string): boolean {
+	const key = ownerKey(schema);
+	if (key === null) return false;
+	const map = record?.content instanceof Y.ContentType ? record.content.type : null;
+	return !(map instanceof Y.Map) || map.get(key) !== writer;
+}
+
+/** The item holding the record that `inner` (an item holding a type inside a record, e.g. its words) is in. */
+function recordHolding(inner: Y.Item): Y.Item | null {
+	const parent = inner.parent;
+	return parent instanceof Y.AbstractType ? parent._item : null;
 }
 
 /** A min-heap of waits on one client's clock: who waits, for which clock to be reached. */
