@@ -130,6 +130,10 @@ const MATRIX: Entry[] = [
 	{ route: '/meetings/[meetingId]/close', method: 'POST', path: (i) => `/meetings/${i.meetingId}/close?/close`, body: () => ({ confirm: 'no' }), expect: row(303, { onCase: 403, facilitator: 400, supervisor: 400, admin: 403, outsider: 403 }, { parent: 403, survivor: 403, observer: 403 }) },
 	// Correcting the summary: only once the meeting is closed, so refused to everyone while it is open (meeting-close.test.ts closes one).
 	{ route: '/meetings/[meetingId]/close', method: 'POST', path: (i) => `/meetings/${i.meetingId}/close?/correct`, body: () => ({ note: 'x' }), expect: row(303, { onCase: 403, admin: 403, outsider: 403 }, { parent: 403, survivor: 403, observer: 403 }) },
+	// A child's own words (Three Houses): the page for whoever may see the meeting (each child's words only as
+	// the policy allows: child-voice.test.ts); writing them, the case's staff (a form without a child: 400).
+	{ route: '/meetings/[meetingId]/houses', method: 'GET', path: (i) => `/meetings/${i.meetingId}/houses`, expect: row(303, { onCase: 200, admin: 403, outsider: 403 }, { parent: 200, survivor: 200, observer: 200 }) },
+	{ route: '/meetings/[meetingId]/houses', method: 'POST', path: (i) => `/meetings/${i.meetingId}/houses?/save`, body: () => ({ worries: 'x' }), expect: row(303, { onCase: 400, admin: 403, outsider: 403 }, { parent: 403, survivor: 403, observer: 403 }) },
 	// The summary: whoever may see the meeting (before close it says it is not ready yet).
 	{ route: '/meetings/[meetingId]/summary', method: 'GET', path: (i) => `/meetings/${i.meetingId}/summary`, expect: row(303, { onCase: 200, admin: 403, outsider: 403 }, { parent: 200, survivor: 200, observer: 200 }) },
 	// The family's survey (policy `feedback` `give`): the family's own people invited to the meeting, never staff or an

@@ -45,6 +45,9 @@ const sources = (over: Partial<SummarySources> = {}): SummarySources => ({
 	familyTimeHeld: false,
 	separateSessions: 1,
 	nextMeeting: null,
+	childVoices: [
+		{ childId: child, childName: 'Lucia Rivera', words: { worries: 'When Dad shouts', goodThings: 'My cat', dreams: 'A big garden' }, names: { worries: 'Grumpy house' }, shared: false }
+	],
 	...over
 });
 
@@ -135,6 +138,16 @@ describe('a meeting’s summary', () => {
 		expect(JSON.stringify(view)).not.toContain('Daniel Ortiz');
 		// The decision is the meeting's, for everyone who may see the meeting.
 		expect(view.decision?.recommendations).toHaveLength(1);
+	});
+
+	it('shows a child’s Three Houses to others only once the child agreed, and always to the child', () => {
+		const facts = buildSummary(new Y.Doc(), sources());
+		expect(summaryFor(facts, { staff: true }).childVoices).toHaveLength(1);
+		expect(summaryFor(facts, { staff: false, personId: father, keepApartWith: new Set(), seesTeamRecord: true }).childVoices).toEqual([]);
+		expect(JSON.stringify(summaryFor(facts, { staff: false, personId: father, keepApartWith: new Set(), seesTeamRecord: true }))).not.toContain('When Dad shouts');
+		expect(summaryFor(facts, { staff: false, personId: child, keepApartWith: new Set(), seesTeamRecord: true }).childVoices).toHaveLength(1);
+		const agreed = buildSummary(new Y.Doc(), sources({ childVoices: [{ ...sources().childVoices[0], shared: true }] }));
+		expect(summaryFor(agreed, { staff: false, personId: father, keepApartWith: new Set(), seesTeamRecord: false }).childVoices).toHaveLength(1);
 	});
 
 	it('reads nothing that is not a summary of this format', () => {

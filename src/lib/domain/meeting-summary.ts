@@ -6,6 +6,7 @@ import { boardOf, type Column, type ProtectiveFactor, type Voice } from './board
 import { scaleOf } from './scale.ts';
 import { decisionOf, presentedOf, type Presented } from './decision.ts';
 import type { TypedText } from './people.ts';
+import type { House } from './child-voice.ts';
 import { PARTICIPATION_MODES, type MeetingKind, type MeetingSessionKind, type MeetingType, type ParticipationMode } from './roles.ts';
 
 // The summary of a closed meeting (the meeting-room issue, "Close"; domain.md §7 fidelity items): built once
@@ -46,6 +47,9 @@ export type SummaryDecision = {
 	reviewDate: string | null;
 };
 
+/** A child's Three Houses as they were at close (child-voice.ts): shown to others only when `shared`. */
+export type SummaryChildVoice = { childId: string; childName: string; words: Record<House, string>; names: Partial<Record<House, string>>; shared: boolean };
+
 export type SummaryFacts = {
 	format: typeof SUMMARY_FORMAT;
 	kind: MeetingKind;
@@ -67,6 +71,8 @@ export type SummaryFacts = {
 	/** Names of card authors and action owners by ref (`u:`/`p:`), as they were at close. */
 	names: Record<string, string>;
 	decision: SummaryDecision | null;
+	/** Each child's own words (Three Houses) at close, with whether the child agreed to show them (absent in older summaries). */
+	childVoices?: SummaryChildVoice[];
 	/** FGDM: what the family presented after private family time, as it was then (absent in summaries written before it was kept). */
 	presented?: Presented[];
 	/** Fidelity (domain.md §7): stages on the agenda, and how many were reached (0: it was never started). */
@@ -105,6 +111,8 @@ export type SummarySources = {
 	familyTimeHeld: boolean;
 	separateSessions: number;
 	nextMeeting: { startsAt: number; timeZone: string } | null;
+	/** Each child's Three Houses for this meeting, as stored (child_voices). */
+	childVoices: SummaryChildVoice[];
 };
 
 /**
@@ -153,7 +161,8 @@ export function buildSummary(doc: Y.Doc, sources: SummarySources): SummaryFacts 
 		stages: { planned: agenda.stages.length, reached: currentIndex + 1 },
 		familyTime: { offered: sources.input.familyTimeOffered || sources.familyTimeHeld, held: sources.familyTimeHeld },
 		separateSessions: sources.separateSessions,
-		nextMeeting: sources.nextMeeting
+		nextMeeting: sources.nextMeeting,
+		childVoices: sources.childVoices
 	};
 }
 
@@ -161,9 +170,9 @@ export function buildSummary(doc: Y.Doc, sources: SummarySources): SummaryFacts 
  * Who reads the summary, as the page's policy answers found them: staff on the case see it whole. A
  * participant: `keepApartWith` (people never to be shown to them: no line of attendance, no name as an
  * action's owner), `seesTeamRecord` (they may open the joint session's document: else no board and no
- * action items, which were written there).
+ * action items, which were written there), `personId` (a child reads their own Three Houses).
  */
-export type SummaryReader = { staff: true } | { staff: false; keepApartWith: ReadonlySet<string>; seesTeamRecord: boolean };
+export type SummaryReader = { staff: true } | { staff: false; personId?: string; keepApartWith: ReadonlySet<string>; seesTeamRecord: boolean };
 
 /** The facts as this reader may read them: `board` and `actions` null when they are not theirs to read. */
 export type SummaryView = Omit<SummaryFacts, 'board' | 'actions' | 'separateSessions' | 'presented'> & {
@@ -179,7 +188,8 @@ export type SummaryView = Omit<SummaryFacts, 'board' | 'actions' | 'separateSess
  * named), the part of the meeting each person was in and the separate sessions' count (which would tell
  * that a keep-apart party took part), and card authors who are not staff (a card shows whose voice it is), the
  * same for who gave each answer on the safety scale. The board, action items, scale and the family's
- * presented plan only for a reader of the joint session's document.
+ * presented plan only for a reader of the joint session's document. A child's Three Houses only when the
+ * child agreed to show them, or to the child.
  */
 export function summaryFor(facts: SummaryFacts, reader: SummaryReader): SummaryView {
 	if (reader.staff) return { ...facts, presented: facts.presented ?? [] };
@@ -194,7 +204,9 @@ export function summaryFor(facts: SummaryFacts, reader: SummaryReader): SummaryV
 		// The scale's answers like the board's cards: the values for a reader of the joint document, staff names only.
 		scale: reader.seesTeamRecord ? facts.scale?.map((r) => ({ ...r, author: r.author?.startsWith('u:') ? r.author : null })) : undefined,
 		names: { ...names, ...Object.fromEntries(Object.entries(facts.names).filter(([ref]) => ref.startsWith('p:') && !hidden(ref))) },
-		separateSessions: null
+		separateSessions: null,
+		// A child's own words: shown to others only when the child agreed (child-voice.ts), and to the child.
+		childVoices: facts.childVoices?.filter((v) => v.shared || v.childId === reader.personId)
 	};
 }
 

@@ -94,6 +94,30 @@ describe('the one access policy', () => {
 		expect(can(parent, 'view', closed)).toBe(true);
 	});
 
+	it('keeps a child’s own words (Three Houses) for the child and the case’s staff until the child agrees to share them', () => {
+		const words = { type: 'child-voice', caseId: caseA, meetingId: 'm1', childId: 'lucia', shared: false, closed: false } as const;
+		for (const role of ['caseworker', 'facilitator', 'supervisor'] as const) {
+			expect(can(staff(role, [[caseA, role]]), 'view', words)).toBe(true);
+			expect(can(staff(role, [[caseA, role]]), 'edit', words)).toBe(true);
+			// Kept as they were once the meeting is closed.
+			expect(can(staff(role, [[caseA, role]]), 'edit', { ...words, closed: true })).toBe(false);
+		}
+		for (const who of [staff('caseworker', [['another-case', 'caseworker']]), staff('admin', [[caseA, 'caseworker']])]) {
+			expect(can(who, 'view', words)).toBe(false);
+			expect(can(who, 'edit', words)).toBe(false);
+		}
+		const person = (personId: string, meetingId: string | null = null): ParticipantActor => ({ kind: 'participant', participantId: `pa-${personId}`, personId, caseId: caseA, role: personId === 'lucia' ? 'CHILD_YOUTH' : 'PARENT', keepApartWith: new Set(), meetingId, meetingSessionIds: new Set(['joint']) });
+		// The child reads her own words; her father only once she agreed; nobody of the family writes them.
+		expect(can(person('lucia'), 'view', words)).toBe(true);
+		expect(can(person('lucia'), 'edit', words)).toBe(false);
+		expect(can(person('daniel'), 'view', words)).toBe(false);
+		expect(can(person('daniel'), 'view', { ...words, shared: true })).toBe(true);
+		expect(can(person('daniel'), 'edit', { ...words, shared: true })).toBe(false);
+		// Someone invited to another meeting reads neither.
+		expect(can(person('daniel', 'm2'), 'view', { ...words, shared: true })).toBe(false);
+		expect(can(person('lucia', 'm2'), 'view', words)).toBe(false);
+	});
+
 	it('lets only the caseworker and supervisor of a case manage it', () => {
 		expect(can(staff('caseworker', [[caseA, 'caseworker']]), 'manage', { type: 'case', caseId: caseA })).toBe(true);
 		expect(can(staff('supervisor', [[caseA, 'supervisor']]), 'manage', { type: 'case', caseId: caseA })).toBe(true);
@@ -362,7 +386,8 @@ describe('actions: each resource lists its own, and a verb it does not list is r
 		'safety-settings': { type: 'safety-settings', caseId: caseA },
 		'user-admin': { type: 'user-admin' },
 		audit: { type: 'audit', caseId: caseA },
-		feedback: { type: 'feedback', caseId: caseA, meetingId: 'm1', held: true }
+		feedback: { type: 'feedback', caseId: caseA, meetingId: 'm1', held: true },
+		'child-voice': { type: 'child-voice', caseId: caseA, meetingId: 'm1', childId: 'lucia', shared: true, closed: false }
 	};
 	const everyone: Actor[] = [
 		{ kind: 'anonymous' },

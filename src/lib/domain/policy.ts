@@ -104,7 +104,13 @@ export type Resource =
 	 * case or meeting named (`{ type: 'feedback' }`): the agency's whole set, grouped per facilitator and
 	 * per meeting type (services/meeting-feedback.ts keeps each supervisor to their own agency).
 	 */
-	| { type: 'feedback'; caseId?: string; meetingId?: string; held?: boolean };
+	| { type: 'feedback'; caseId?: string; meetingId?: string; held?: boolean }
+	/**
+	 * A child's own words for a meeting (Three Houses, domain.md §3: worries, good things, dreams), labelled
+	 * CHILD_VOICE. `shared`: the child agreed to show them to others (and, when the child lives with a parent,
+	 * a parent agreed first), as staff recorded. `closed`: the meeting is closed or cancelled.
+	 */
+	| { type: 'child-voice'; caseId: string; meetingId: string; childId: string; shared: boolean; closed: boolean };
 
 export type ResourceType = Resource['type'];
 /** The resource of one type, e.g. `ResourceOf<'case'>` is `{ type: 'case'; caseId: string }`. */
@@ -143,7 +149,8 @@ export const ACTIONS = {
 	'safety-settings': ['manage'],
 	'user-admin': ['view', 'manage'],
 	audit: ['view'],
-	feedback: ['give', 'view']
+	feedback: ['give', 'view'],
+	'child-voice': ['view', 'edit']
 } as const satisfies { readonly [T in ResourceType]: readonly string[] };
 
 /** The actions that exist on resources of type `T`. */
@@ -283,7 +290,10 @@ const STAFF_RULES: Rules<StaffActor> = {
 		// facilitator or the caseworker (domain.md §7: kept away from the worker of record), never an
 		// administrator. Staff never answer it.
 		view: (actor) => actor.role === 'supervisor'
-	}
+	},
+	// The staff of the case hear and write down the child's words with the child, and keep them as they were
+	// once the meeting is closed.
+	'child-voice': { view: caseStaff, edit: (actor, r) => !r.closed && caseStaff(actor, r) }
 };
 
 // ---- Participants (family members and the people invited with them) ----
@@ -388,6 +398,16 @@ const PARTICIPANT_RULES: Rules<ParticipantActor> = {
 			if (r.meetingId === undefined) return false;
 			if (!FAMILY_ROLES.includes(actor.role)) return false;
 			return meetingInScope(actor, r.meetingId);
+		}
+	},
+	'child-voice': {
+		// The child reads their own words; anyone else of the meeting only once the child agreed to show them
+		// (domain.md §3: ask the child's consent before showing it to others). Never written by a participant:
+		// staff write the child's words with the child.
+		view: (actor, r) => {
+			if (!meetingInScope(actor, r.meetingId)) return false;
+			if (actor.personId === r.childId) return true;
+			return r.shared;
 		}
 	}
 };

@@ -30,6 +30,8 @@ export const FAMILY_FACING_PREFIXES: readonly string[] = [
 	'agenda_', // the meeting's agenda, its stages and timer, and how the meeting works (the facilitator's controls: below)
 	'sessions_device_', // "Chrome on an Android phone": the devices page, where a family member is signed in
 	'meeting_notice_', // the message telling invited people their meeting moved or was cancelled
+	'houses_', // a child's own words (Three Houses), which the child reads (staff's form: below)
+	'meeting_houses_link',
 	'summary_', // a closed meeting's summary, which every participant reads and prints (its staff section: below)
 	'feedback_' // the family's survey after a meeting, and its links (the supervisors' aggregates: below)
 ];
@@ -70,6 +72,7 @@ export const FAMILY_FACING_KEYS: readonly string[] = [
 export const STAFF_ONLY_PREFIXES: readonly string[] = [
 	'agenda_run_', // the facilitator's agenda controls
 	'feedback_report_', // the survey's aggregates, which supervisors alone read
+	'houses_form_', // staff's form to write down a child's words with the child
 	'summary_staff_', // the summary's fidelity facts and the link to correct it, shown to staff only
 	'decision_form_', // the facilitator's form to record the decision
 	'decision_problem_', // and what it says when something is missing

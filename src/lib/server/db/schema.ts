@@ -535,3 +535,33 @@ export const meetingFeedbackGiven = sqliteTable(
 	},
 	(t) => [primaryKey({ columns: [t.meetingId, t.participantId] })]
 );
+
+/**
+ * A child's own words for a meeting (Three Houses, domain.md §3): the house of worries, of good things and
+ * of dreams, as the child said them (never paraphrased), each house named as the child renamed it (or
+ * null), written down by staff with the child. Labelled CHILD_VOICE: shown to anyone but the child and the
+ * case's staff only once the child agreed (and, for a child living with a parent, a parent agreed first):
+ * `child_agreed_at`, `parent_agreed_at`, `parent_needed` (1 or 0) as staff recorded them.
+ */
+export const childVoices = sqliteTable(
+	'child_voices',
+	{
+		meetingId: text('meeting_id')
+			.notNull()
+			.references(() => meetings.id, { onDelete: 'cascade' }),
+		childId: text('child_id')
+			.notNull()
+			.references(() => casePeople.id, { onDelete: 'cascade' }),
+		worries: text('worries').notNull(),
+		goodThings: text('good_things').notNull(),
+		dreams: text('dreams').notNull(),
+		/** The child's own names for the houses, as JSON { worries?, goodThings?, dreams? }, or null. */
+		houseNames: text('house_names'),
+		parentNeeded: integer('parent_needed').notNull().default(1),
+		childAgreedAt: integer('child_agreed_at'),
+		parentAgreedAt: integer('parent_agreed_at'),
+		updatedBy: text('updated_by').references(() => users.id),
+		updatedAt: integer('updated_at').notNull()
+	},
+	(t) => [primaryKey({ columns: [t.meetingId, t.childId] })]
+);

@@ -7,6 +7,7 @@ import { PARTICIPATION_MODES, type ParticipationMode } from '../../domain/roles.
 import { writeClosed } from '../../domain/decision.ts';
 import { buildSummary, parseSummaryFacts, summaryFor, MAX_CORRECTION_LENGTH, type Attendee, type CloseInput, type SummaryFacts, type SummaryView } from '../../domain/meeting-summary.ts';
 import { first, tablesOf, type Db } from '../db/index.ts';
+import { houseNamesOf, isShared } from '../../domain/child-voice.ts';
 import { collabControl } from '../collab/registry.ts';
 import { loadStoredDocument } from '../collab/stored.ts';
 import { defineJob, enqueue } from '../jobs/index.ts';
@@ -200,6 +201,14 @@ async function writeSummary(db: Db, meetingId: string, input: CloseInput, v: { v
 			.orderBy(asc(meetings.startsAt))
 			.limit(1)
 	);
+	const { childVoices } = tablesOf(db);
+	const voices = (await db.select().from(childVoices).where(eq(childVoices.meetingId, meetingId))).map((v) => ({
+		childId: v.childId,
+		childName: names[`p:${v.childId}`] ?? '',
+		words: { worries: v.worries, goodThings: v.goodThings, dreams: v.dreams },
+		names: houseNamesOf(v.houseNames),
+		shared: isShared({ childAgreedAt: v.childAgreedAt, parentNeeded: v.parentNeeded === 1, parentAgreedAt: v.parentAgreedAt })
+	}));
 	const doc = await loadStoredDocument(db, docName({ kind: 'meeting', id: meetingId }));
 	let facts: SummaryFacts;
 	try {
@@ -214,7 +223,8 @@ async function writeSummary(db: Db, meetingId: string, input: CloseInput, v: { v
 			names,
 			familyTimeHeld,
 			separateSessions,
-			nextMeeting: next ?? null
+			nextMeeting: next ?? null,
+			childVoices: voices
 		});
 	} finally {
 		doc.destroy();
@@ -315,7 +325,7 @@ export async function summaryPage(ctx: RequestContext, meetingId: string, versio
 		else if (ctx.actor.kind === 'participant') {
 			const joint = await first(ctx.db.select({ id: meetingSessions.id }).from(meetingSessions).where(and(eq(meetingSessions.meetingId, meetingId), eq(meetingSessions.kind, 'JOINT'))));
 			const jointDoc = documentResource({ kind: 'meeting', id: meetingId }, { caseId: m.caseId, meetingId, meetingSessionId: joint?.id, meetingSessionKind: 'JOINT', meetingClosed: closed });
-			view = summaryFor(facts, { staff: false, keepApartWith: ctx.actor.keepApartWith, seesTeamRecord: can(ctx.actor, 'view', jointDoc) });
+			view = summaryFor(facts, { staff: false, personId: ctx.actor.personId, keepApartWith: ctx.actor.keepApartWith, seesTeamRecord: can(ctx.actor, 'view', jointDoc) });
 		}
 	}
 	return {
