@@ -17,6 +17,7 @@ let ids: { caseId: string; meetingId: string };
 const cookies: Record<string, string> = {};
 const people: Record<string, string> = {};
 let facilitatorId = '';
+let anaSession = '';
 
 beforeAll(async () => {
 	server = await startServer({ NODE_ENV: 'test' });
@@ -25,6 +26,8 @@ beforeAll(async () => {
 	for (const name of ['Daniel Ortiz', 'Ana Rivera', 'Rosa Rivera']) people[name] = await personId(server.url, cookies.caseworker, ids.caseId, name);
 	cookies.daniel = await accept(server.url, await invite(server.url, cookies.caseworker, ids.caseId, people['Daniel Ortiz'], { meetingId: ids.meetingId }));
 	cookies.ana = await accept(server.url, await invite(server.url, cookies.caseworker, ids.caseId, people['Ana Rivera'], { meetingId: ids.meetingId, locale: 'es' }));
+	cookies.lucia = await accept(server.url, await invite(server.url, cookies.caseworker, ids.caseId, await personId(server.url, cookies.caseworker, ids.caseId, 'Lucia Ortiz'), { meetingId: ids.meetingId }));
+	anaSession = /"session:([a-z2-7]+)"/.exec(await (await get(server.url, `/meetings/${ids.meetingId}`, cookies.ana)).text())![1];
 	const page = await (await get(server.url, `/meetings/${ids.meetingId}`, cookies.facilitator)).text();
 	// The facilitator's own id, as her page names her (`me.owner`), not the first staff name listed.
 	facilitatorId = /owner:"u:([a-z2-7]+)"/.exec(page)![1];
@@ -81,12 +84,21 @@ describe('closing a meeting', () => {
 			// Each edit has reached the other screen: stored (the server stores before it sends).
 			await waitFor(() => actionItemsOf(daniel.doc).length === 2, 3000, 'both action items on the parent’s screen');
 
+			// Ana, in her separate session, adds to its own board.
+			const anaPart = connect(server.url, `session:${anaSession}`, cookies.ana);
+			await synced(anaPart);
+			addCard(anaPart.doc, { column: 'NEEDS_TO_HAPPEN', category: null, text: 'Visits at the family centre only', voice: 'FAMILY', ownWords: true, factors: [] }, `p:${people['Ana Rivera']}`);
+			const check = connect(server.url, `session:${anaSession}`, cookies.facilitator);
+			await synced(check);
+			await waitFor(() => boardOf(check.doc).some((c) => c.text.includes('family centre')), 3000, 'her card stored');
+			destroy(anaPart, check);
+
 			const res = await close(cookies.facilitator, [
 				['came', `u:${facilitatorId}`],
 				['came', `p:${people['Daniel Ortiz']}`],
 				[`mode:p:${people['Daniel Ortiz']}`, 'VIDEO'],
 				['came', `p:${people['Ana Rivera']}`],
-				[`mode:p:${people['Ana Rivera']}`, 'PHONE'],
+				[`mode:p:${people['Ana Rivera']}`, 'SEPARATE_SESSION'],
 				['confirm', 'yes']
 			]);
 			expect(res.status).toBe(303);
@@ -116,6 +128,8 @@ describe('closing a meeting', () => {
 		expect(staffPage).toContain('Call the shelter advocate — Ana Rivera');
 		expect(staffPage).toContain('Find a parenting class — Daniel Ortiz');
 		expect(staffPage).toContain('Daniel Ortiz (parent) came');
+		// Her separate session's own record is in it too.
+		expect(staffPage).toContain('Visits at the family centre only');
 
 		// The parent of a keep-apart pair: the board and his own item, never her name, nor where anyone took part.
 		const danielPage = await page(`/meetings/${ids.meetingId}/summary`, cookies.daniel);
@@ -139,6 +153,18 @@ describe('closing a meeting', () => {
 		expect(anaPage).not.toContain('park every Sunday');
 		expect(anaPage).not.toContain('Daniel Ortiz');
 		expect(anaPage).not.toContain(people['Daniel Ortiz']);
+		// Her own part of the meeting is in her summary.
+		expect(anaPage).toContain('Visits at the family centre only');
+		expect(danielPage).not.toContain('family centre');
+		// Someone else of the family (his sister, not in her session) reads that she came, never that it was
+		// apart, in what the page shows or in its data.
+		const luciaHtml = await (await get(server.url, `/meetings/${ids.meetingId}/summary`, cookies.lucia)).text();
+		const luciaData = await (await get(server.url, `/meetings/${ids.meetingId}/summary/__data.json`, cookies.lucia)).text();
+		expect(textOf(luciaHtml.replace(/<script[\s\S]*?<\/script>/g, ''))).toContain('Ana Rivera (Parent)');
+		expect(textOf(luciaHtml.replace(/<script[\s\S]*?<\/script>/g, ''))).not.toMatch(/separate/i);
+		expect(luciaData).not.toContain('SEPARATE');
+		expect(luciaData).not.toContain(anaSession);
+		expect(luciaData).not.toContain('family centre');
 
 		// Stored once: version 1, and the meeting is held.
 		await withSql(server, async (sql) => {
@@ -155,6 +181,9 @@ describe('closing a meeting', () => {
 		const page = await (await get(server.url, `/meetings/${ids.meetingId}`, cookies.daniel)).text();
 		expect(page).toContain('data-testid="meeting-closed"');
 		expect(await withSql(server, async (sql) => (await sql.all('SELECT version FROM meeting_summaries WHERE meeting_id = ?', [ids.meetingId])).length)).toBe(1);
+		// Its parts stay as they were closed: no family time, no separate session, nobody moved.
+		expect((await post(`/meetings/${ids.meetingId}?/familyTime`, cookies.facilitator, [])).status).toBe(403);
+		expect((await post(`/meetings/${ids.meetingId}?/separate`, cookies.facilitator, [['personId', people['Daniel Ortiz']]])).status).toBe(403);
 	});
 
 	it('is corrected by a new version that keeps the first; a correction needs its reason', async () => {
@@ -171,9 +200,23 @@ describe('closing a meeting', () => {
 		expect(first).not.toContain('Daniel came in person, not by video.');
 		expect(first).toContain('Daniel Ortiz (Parent): By video');
 		expect(latest).toContain('Daniel Ortiz (Parent): In person');
+		// A correction of Ana's line alone: Daniel sees no new version, no note, and is not told of it.
+		const anaOnly = await post(`/meetings/${ids.meetingId}/close?/correct`, cookies.facilitator, [...fields, ['came', `p:${people['Ana Rivera']}`], [`mode:p:${people['Ana Rivera']}`, 'PHONE'], ['note', 'Recorded how she took part']]);
+		expect(anaOnly.status).toBe(303);
+		const danielNow = await page(`/meetings/${ids.meetingId}/summary`, cookies.daniel);
+		expect(danielNow).not.toContain('Recorded how she took part');
+		expect(danielNow).not.toContain('Version 3');
+		expect(danielNow).toContain('Daniel came in person, not by video.');
+		const v3 = await page(`/meetings/${ids.meetingId}/summary?v=3`, cookies.daniel);
+		expect(v3).not.toContain('Recorded how she took part');
+		expect(await page(`/meetings/${ids.meetingId}/summary?v=3`, cookies.caseworker)).toContain('Recorded how she took part');
+		expect(await page(`/meetings/${ids.meetingId}/summary?v=99`, cookies.daniel)).toContain('There is no such version of this summary.');
 		// Each invited person is told, in their language, with a link and nothing of the summary itself.
 		await waitFor(() => outbox('daniel.ortiz@example.test').some((m) => m.kind === 'meeting-summary-corrected' && m.text.includes('was corrected')), 15_000, 'the corrected summary’s notice to Daniel');
 		await waitFor(() => outbox('ana.rivera@example.test').some((m) => m.kind === 'meeting-summary-corrected' && m.text.includes('Se corrigió')), 15_000, 'the notice to Ana, in Spanish');
+		// Ana hears of the third version; Daniel only of the second (the third changed nothing he may see).
+		await waitFor(() => outbox('ana.rivera@example.test').filter((m) => m.kind === 'meeting-summary-corrected').length === 2, 15_000, 'both corrections’ notices to Ana');
+		expect(outbox('daniel.ortiz@example.test').filter((m) => m.kind === 'meeting-summary-corrected')).toHaveLength(1);
 		for (const message of [...outbox('daniel.ortiz@example.test'), ...outbox('ana.rivera@example.test')].filter((m) => m.kind.startsWith('meeting-summary'))) {
 			expect(message.text).toContain(`/meetings/${ids.meetingId}/summary`);
 			expect(message.text).not.toContain('park');

@@ -77,6 +77,15 @@ describe('the family’s survey after a meeting', () => {
 		expect(await ok.text()).toContain('data-testid="feedback-thanks"');
 		const again = await answer('daniel', allAgree('1'));
 		expect(again.status).toBe(409);
+		// Invited a second time (to the whole case), he is still one person: one answer.
+		const twice = await accept(server.url, await invite(server.url, cookies.caseworker, ids.caseId, people.daniel));
+		const byOtherInvite = await fetch(`${server.url}${feedbackPath()}?/give`, {
+			method: 'POST',
+			headers: { cookie: twice, origin: server.url, 'content-type': 'application/x-www-form-urlencoded', accept: 'text/html' },
+			body: new URLSearchParams(allAgree('1')),
+			redirect: 'manual'
+		});
+		expect(byOtherInvite.status).toBe(409);
 		expect(await (await get(server.url, feedbackPath(), cookies.daniel)).text()).toContain('data-testid="feedback-answered"');
 		expect(await (await get(server.url, '/family', cookies.daniel)).text()).not.toContain(`href="${feedbackPath()}"`);
 		expect(await (await get(server.url, `/meetings/${ids.meetingId}/summary`, cookies.daniel)).text()).not.toContain('data-testid="summary-feedback"');
@@ -95,7 +104,7 @@ describe('the family’s survey after a meeting', () => {
 			expect(Object.keys(answers[0]).sort()).toEqual(['answers', 'comment', 'id', 'meeting_id', 'respondent']);
 			expect(answers.map((a) => a.respondent)).toEqual(['parent', 'parent']);
 			const participants = await sql.all<{ id: string; person_id: string }>('SELECT id, person_id FROM participants WHERE person_id IN (?, ?)', [people.daniel, people.ana]);
-			const sessions = await sql.all<{ id: string }>('SELECT id FROM sessions WHERE participant_id IN (?, ?)', participants.map((p) => p.id));
+			const sessions = await sql.all<{ id: string }>(`SELECT id FROM sessions WHERE participant_id IN (${participants.map(() => '?').join(', ')})`, participants.map((p) => p.id));
 			const theirIds = [...participants.flatMap((p) => [p.id, p.person_id]), ...sessions.map((s) => s.id)];
 			expect(theirIds.length).toBeGreaterThanOrEqual(4);
 			const stored = JSON.stringify(answers);
@@ -103,7 +112,9 @@ describe('the family’s survey after a meeting', () => {
 			// Who answered is kept apart: the meeting and the participant, nothing that points at an answer.
 			const given = await sql.all<Record<string, unknown>>('SELECT * FROM meeting_feedback_given ORDER BY participant_id');
 			expect(Object.keys(given[0]).sort()).toEqual(['meeting_id', 'participant_id']);
-			expect(given.map((g) => g.participant_id)).toEqual(participants.map((p) => p.id).sort());
+			// One mark per person (Daniel, invited twice, is one respondent).
+			expect(given).toHaveLength(2);
+			expect(new Set(given.map((g) => participants.find((p) => p.id === g.participant_id)?.person_id))).toEqual(new Set([people.daniel, people.ana]));
 			for (const a of answers) expect(JSON.stringify(given)).not.toContain(String(a.id));
 			// The audit trail says that feedback was given for the meeting, and nothing of the answers.
 			const audit = await sql.all<{ outcome: string; detail: string | null; resource_id: string }>("SELECT outcome, detail, resource_id FROM audit_events WHERE action = 'meeting.feedback.give' AND outcome = 'allowed'");

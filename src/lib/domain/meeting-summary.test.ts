@@ -45,6 +45,7 @@ const sources = (over: Partial<SummarySources> = {}): SummarySources => ({
 	familyTimeHeld: false,
 	separateSessions: 1,
 	nextMeeting: null,
+	parts: [],
 	childVoices: [
 		{ childId: child, childName: 'Lucia Rivera', words: { worries: 'When Dad shouts', goodThings: 'My cat', dreams: 'A big garden' }, names: { worries: 'Grumpy house' }, shared: false }
 	],

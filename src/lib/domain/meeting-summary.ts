@@ -47,6 +47,12 @@ export type SummaryDecision = {
 	reviewDate: string | null;
 };
 
+/**
+ * A separate session's own board and action items at close (for one of a keep-apart pair): `forName` whom
+ * it was held for; shown to staff and to the people who were in it, never to anyone else.
+ */
+export type SummaryPart = { sessionId: string; forName: string | null; board: SummaryCard[]; actions: SummaryAction[] };
+
 /** A child's Three Houses as they were at close (child-voice.ts): shown to others only when `shared`. */
 export type SummaryChildVoice = { childId: string; childName: string; words: Record<House, string>; names: Partial<Record<House, string>>; shared: boolean };
 
@@ -73,6 +79,8 @@ export type SummaryFacts = {
 	decision: SummaryDecision | null;
 	/** Each child's own words (Three Houses) at close, with whether the child agreed to show them (absent in older summaries). */
 	childVoices?: SummaryChildVoice[];
+	/** The separate sessions' own boards and action items (absent in older summaries). */
+	parts?: SummaryPart[];
 	/** FGDM: what the family presented after private family time, as it was then (absent in summaries written before it was kept). */
 	presented?: Presented[];
 	/** Fidelity (domain.md §7): stages on the agenda, and how many were reached (0: it was never started). */
@@ -113,6 +121,8 @@ export type SummarySources = {
 	nextMeeting: { startsAt: number; timeZone: string } | null;
 	/** Each child's Three Houses for this meeting, as stored (child_voices). */
 	childVoices: SummaryChildVoice[];
+	/** Each separate session's document (its board and action items are read from it), with whom it was held for. */
+	parts: { sessionId: string; forName: string | null; doc: Y.Doc }[];
 };
 
 /**
@@ -162,7 +172,13 @@ export function buildSummary(doc: Y.Doc, sources: SummarySources): SummaryFacts 
 		familyTime: { offered: sources.input.familyTimeOffered || sources.familyTimeHeld, held: sources.familyTimeHeld },
 		separateSessions: sources.separateSessions,
 		nextMeeting: sources.nextMeeting,
-		childVoices: sources.childVoices
+		childVoices: sources.childVoices,
+		parts: sources.parts.map((part) => ({
+			sessionId: part.sessionId,
+			forName: part.forName,
+			board: boardOf(part.doc).map(({ id, column, category, text, voice, ownWords, factors, author, pairs }) => ({ id, column, category, text, voice, ownWords, factors, author, pairs })),
+			actions: actionItemsOf(part.doc).map(({ text, owner, due, done }) => ({ text, owner, due, done }))
+		}))
 	};
 }
 
@@ -170,9 +186,10 @@ export function buildSummary(doc: Y.Doc, sources: SummarySources): SummaryFacts 
  * Who reads the summary, as the page's policy answers found them: staff on the case see it whole. A
  * participant: `keepApartWith` (people never to be shown to them: no line of attendance, no name as an
  * action's owner), `seesTeamRecord` (they may open the joint session's document: else no board and no
- * action items, which were written there), `personId` (a child reads their own Three Houses).
+ * action items, which were written there), `personId` (a child reads their own Three Houses), `sessionIds`
+ * (the parts of the meeting they were in: a separate session's board and action items are theirs).
  */
-export type SummaryReader = { staff: true } | { staff: false; personId?: string; keepApartWith: ReadonlySet<string>; seesTeamRecord: boolean };
+export type SummaryReader = { staff: true } | { staff: false; personId?: string; keepApartWith: ReadonlySet<string>; seesTeamRecord: boolean; sessionIds?: ReadonlySet<string> };
 
 /** The facts as this reader may read them: `board` and `actions` null when they are not theirs to read. */
 export type SummaryView = Omit<SummaryFacts, 'board' | 'actions' | 'separateSessions' | 'presented'> & {
@@ -197,7 +214,8 @@ export function summaryFor(facts: SummaryFacts, reader: SummaryReader): SummaryV
 	const names = Object.fromEntries(Object.entries(facts.names).filter(([ref]) => ref.startsWith('u:')));
 	return {
 		...facts,
-		attendance: facts.attendance.filter((a) => !hidden(a.ref)).map((a) => ({ ...a, session: 'JOINT' as const })),
+		// Where each took part, and "in a separate session" as how, would tell that a keep-apart party took part.
+		attendance: facts.attendance.filter((a) => !hidden(a.ref)).map((a) => ({ ...a, session: 'JOINT' as const, mode: a.mode === 'SEPARATE_SESSION' ? null : a.mode })),
 		board: reader.seesTeamRecord ? facts.board.map((c) => ({ ...c, author: c.author?.startsWith('u:') ? c.author : null })) : null,
 		actions: reader.seesTeamRecord ? facts.actions.map((a) => ({ ...a, owner: hidden(a.owner) ? null : a.owner })) : null,
 		presented: reader.seesTeamRecord ? (facts.presented ?? []) : null,
@@ -206,7 +224,11 @@ export function summaryFor(facts: SummaryFacts, reader: SummaryReader): SummaryV
 		names: { ...names, ...Object.fromEntries(Object.entries(facts.names).filter(([ref]) => ref.startsWith('p:') && !hidden(ref))) },
 		separateSessions: null,
 		// A child's own words: shown to others only when the child agreed (child-voice.ts), and to the child.
-		childVoices: facts.childVoices?.filter((v) => v.shared || v.childId === reader.personId)
+		childVoices: facts.childVoices?.filter((v) => v.shared || v.childId === reader.personId),
+		// A separate session's own record only for the people who were in it, with no staff-only names.
+		parts: facts.parts
+			?.filter((part) => reader.sessionIds?.has(part.sessionId))
+			.map((part) => ({ ...part, board: part.board.map((c) => ({ ...c, author: c.author?.startsWith('u:') ? c.author : null })), actions: part.actions.map((a) => ({ ...a, owner: hidden(a.owner) ? null : a.owner })) }))
 	};
 }
 

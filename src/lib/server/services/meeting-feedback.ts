@@ -1,4 +1,4 @@
-import { and, eq, inArray } from 'drizzle-orm';
+import { and, asc, eq, inArray } from 'drizzle-orm';
 import { opaqueId } from '../../domain/doc-id.ts';
 import { can, decide, type ResourceOf } from '../../domain/policy.ts';
 import type { MeetingKind, MeetingStatus, MeetingType } from '../../domain/roles.ts';
@@ -31,6 +31,17 @@ function surveyOf(caseId: string, meetingId: string, status: MeetingStatus): Res
 	return { type: 'feedback', caseId, meetingId, held: status === 'held' };
 }
 
+/**
+ * The participant row that stands for this person in the survey's marks: their first on the case (the
+ * earliest accepted, rows are never deleted), whichever invitation they came in with now. A person invited twice (to the meeting
+ * and to the whole case) is one respondent: one answer.
+ */
+async function respondentKey(db: Db, actor: { personId: string; caseId: string }): Promise<string> {
+	const { participants } = tablesOf(db);
+	const row = await first(db.select({ id: participants.id }).from(participants).where(and(eq(participants.personId, actor.personId), eq(participants.caseId, actor.caseId))).orderBy(asc(participants.createdAt), asc(participants.id)).limit(1));
+	return row!.id;
+}
+
 async function hasAnswered(db: Db, meetingId: string, participantId: string): Promise<boolean> {
 	const { meetingFeedbackGiven } = tablesOf(db);
 	return (await first(db.select({ m: meetingFeedbackGiven.meetingId }).from(meetingFeedbackGiven).where(and(eq(meetingFeedbackGiven.meetingId, meetingId), eq(meetingFeedbackGiven.participantId, participantId))))) !== undefined;
@@ -59,7 +70,7 @@ export async function feedbackForm(ctx: RequestContext, meetingId: string): Prom
 	const refused = await authorize(ctx, 'give', { ...surveyOf(m.caseId, meetingId, m.status), held: true }, 'meeting.feedback.form');
 	if (refused) return refused;
 	if (ctx.actor.kind !== 'participant') return { ok: false, reason: 'forbidden' };
-	const state: FeedbackForm['state'] = m.status === 'scheduled' ? 'not-yet' : m.status === 'cancelled' ? 'cancelled' : (await hasAnswered(ctx.db, meetingId, ctx.actor.participantId)) ? 'answered' : 'ask';
+	const state: FeedbackForm['state'] = m.status === 'scheduled' ? 'not-yet' : m.status === 'cancelled' ? 'cancelled' : (await hasAnswered(ctx.db, meetingId, await respondentKey(ctx.db, ctx.actor))) ? 'answered' : 'ask';
 	return { ok: true, value: { meetingId, kind: m.kind, meetingType: m.meetingType, startsAt: m.startsAt, timeZone: m.timeZone, state } };
 }
 
@@ -83,7 +94,7 @@ export async function giveFeedback(ctx: RequestContext, meetingId: string, input
 		const survey = surveyOf(m.caseId, meetingId, m.status);
 		const actor = tx.actor;
 		if (!decide(actor, 'give', survey).allow || actor.kind !== 'participant') return (await authorize(tx, 'give', survey, 'meeting.feedback.give')) ?? { ok: false, reason: 'forbidden' };
-		const marked = await tx.db.insert(meetingFeedbackGiven).values({ meetingId, participantId: actor.participantId }).onConflictDoNothing().returning({ m: meetingFeedbackGiven.meetingId });
+		const marked = await tx.db.insert(meetingFeedbackGiven).values({ meetingId, participantId: await respondentKey(tx.db, actor) }).onConflictDoNothing().returning({ m: meetingFeedbackGiven.meetingId });
 		if (marked.length === 0) {
 			await record(tx, { action: 'meeting.feedback.give', resourceType: 'meeting', resourceId: meetingId, caseId: m.caseId, outcome: 'denied', detail: { why: 'answered' } });
 			return { ok: false, reason: 'answered' };
@@ -110,7 +121,7 @@ export async function surveysToAnswer(ctx: RequestContext, meetingIds?: readonly
 	const open = held.filter((m) => can(actor, 'give', surveyOf(m.caseId, m.id, m.status)));
 	if (open.length === 0) return [];
 	const answered = new Set(
-		(await ctx.db.select({ id: meetingFeedbackGiven.meetingId }).from(meetingFeedbackGiven).where(and(eq(meetingFeedbackGiven.participantId, actor.participantId), inArray(meetingFeedbackGiven.meetingId, open.map((m) => m.id))))).map((r) => r.id)
+		(await ctx.db.select({ id: meetingFeedbackGiven.meetingId }).from(meetingFeedbackGiven).where(and(eq(meetingFeedbackGiven.participantId, await respondentKey(ctx.db, actor)), inArray(meetingFeedbackGiven.meetingId, open.map((m) => m.id))))).map((r) => r.id)
 	);
 	return open.filter((m) => !answered.has(m.id)).map((m) => m.id);
 }

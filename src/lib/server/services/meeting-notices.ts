@@ -7,6 +7,7 @@ import { formatDateTime } from '../../format.ts';
 import { first, tablesOf, type Db } from '../db/index.ts';
 import { defineJob, enqueue, type Queryable } from '../jobs/index.ts';
 import { notify } from '../notify/index.ts';
+import { correctionVisibleTo, personReader } from './meeting-summary.ts';
 
 // What a meeting's invited people are told, outside the app: that it was moved or cancelled, and that its
 // summary is ready (again, when corrected). One job kind; each message in the language of the person's
@@ -22,7 +23,8 @@ const payload = z.object({ meetingId: opaqueId, what: z.enum(NOTICES), version: 
  * Tells each person invited to meeting `meetingId`, or to its whole case (invitations not turned off), what
  * happened to it: by email, else by text message, in the language of their invitation, with a link to the
  * meeting (or its summary) at `origin` (the app's address the request that caused it came to). One message
- * per person, whatever their invitations. Staff see it in the app. A summary notice waits (fails this try)
+ * per person, whatever their invitations; a correction only to those it changed anything for (what they may
+ * read of the summary: meeting-summary.ts). Staff see it in the app. A summary notice waits (fails this try)
  * until that version is written; a notice about a meeting that changed again since (moved then cancelled)
  * is sent as it now stands. Safe to run twice (the outbox may then hold a second message).
  */
@@ -53,6 +55,8 @@ export const meetingNotice = defineJob({
 			if ((p.meetingId !== null && p.meetingId !== meetingId) || told.has(p.personId)) continue;
 			const destination = p.email ? { channel: 'email' as const, to: p.email } : p.phone ? { channel: 'sms' as const, to: p.phone } : null;
 			if (!destination) continue;
+			// A correction of what they may not see (a line of someone kept apart from them) is not theirs to hear of.
+			if (what === 'summary-corrected' && !(await correctionVisibleTo(db as Db, meetingId, version ?? 1, await personReader(db as Db, meeting.caseId, meetingId, p.personId)))) continue;
 			told.add(p.personId);
 			const locale = p.locale === 'es' ? 'es' : 'en';
 			const o = { locale } as const;

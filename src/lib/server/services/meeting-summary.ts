@@ -1,11 +1,12 @@
 import { and, asc, desc, eq, gt } from 'drizzle-orm';
+import type * as Y from 'yjs';
 import { z } from 'zod';
 import { opaqueId, docName } from '../../domain/doc-id.ts';
 import { can } from '../../domain/policy.ts';
 import { typedText } from '../../domain/people.ts';
 import { PARTICIPATION_MODES, type ParticipationMode } from '../../domain/roles.ts';
 import { writeClosed } from '../../domain/decision.ts';
-import { buildSummary, parseSummaryFacts, summaryFor, MAX_CORRECTION_LENGTH, type Attendee, type CloseInput, type SummaryFacts, type SummaryView } from '../../domain/meeting-summary.ts';
+import { buildSummary, parseSummaryFacts, summaryFor, MAX_CORRECTION_LENGTH, type Attendee, type CloseInput, type SummaryFacts, type SummaryReader, type SummaryView } from '../../domain/meeting-summary.ts';
 import { first, tablesOf, type Db } from '../db/index.ts';
 import { houseNamesOf, isShared } from '../../domain/child-voice.ts';
 import { collabControl } from '../collab/registry.ts';
@@ -209,6 +210,10 @@ async function writeSummary(db: Db, meetingId: string, input: CloseInput, v: { v
 		names: houseNamesOf(v.houseNames),
 		shared: isShared({ childAgreedAt: v.childAgreedAt, parentNeeded: v.parentNeeded === 1, parentAgreedAt: v.parentAgreedAt })
 	}));
+	const { meetingSessions } = tablesOf(db);
+	const separate = await db.select({ id: meetingSessions.id, forPersonId: meetingSessions.forPersonId }).from(meetingSessions).where(and(eq(meetingSessions.meetingId, meetingId), eq(meetingSessions.kind, 'SEPARATE'))).orderBy(asc(meetingSessions.createdAt));
+	const parts: { sessionId: string; forName: string | null; doc: Y.Doc }[] = [];
+	for (const part of separate) parts.push({ sessionId: part.id, forName: part.forPersonId ? (names[`p:${part.forPersonId}`] ?? null) : null, doc: await loadStoredDocument(db, docName({ kind: 'session', id: part.id })) });
 	const doc = await loadStoredDocument(db, docName({ kind: 'meeting', id: meetingId }));
 	let facts: SummaryFacts;
 	try {
@@ -224,10 +229,12 @@ async function writeSummary(db: Db, meetingId: string, input: CloseInput, v: { v
 			familyTimeHeld,
 			separateSessions,
 			nextMeeting: next ?? null,
-			childVoices: voices
+			childVoices: voices,
+			parts
 		});
 	} finally {
 		doc.destroy();
+		for (const part of parts) part.doc.destroy();
 	}
 	await db
 		.insert(meetingSummaries)
@@ -289,7 +296,12 @@ export type SummaryPage = {
 	status: 'scheduled' | 'held' | 'cancelled';
 	/** The version shown, as this reader may read it; null before close (or while it is being written). */
 	summary: { version: number; createdAt: number; correction: string | null; view: SummaryView } | null;
-	/** Every version, oldest first: number and when. */
+	/** The version asked for (`?v=`) does not exist. */
+	missing: boolean;
+	/**
+	 * The versions this reader can tell apart, oldest first: a correction that changed nothing they may see
+	 * (a line of someone kept apart from them) is not one of theirs, nor is its note.
+	 */
 	versions: { version: number; createdAt: number; corrected: boolean }[];
 	canCorrect: boolean;
 	/** This reader is staff (the page shows fidelity facts and where each person took part). */
@@ -297,10 +309,58 @@ export type SummaryPage = {
 };
 
 /**
+ * How a family member reads the summaries of meeting `meetingId` (meeting-summary.ts SummaryReader): whom
+ * they are kept apart from (keep_apart_pairs), whether they may open the joint session's document (they
+ * are in it), and the parts of the meeting they were in. For the notices sent to people who are not
+ * signed in; a signed-in person's reader comes from their session's actor (the same facts).
+ */
+export async function personReader(db: Db, caseId: string, meetingId: string, personId: string): Promise<SummaryReader> {
+	const { keepApartPairs, meetingSessionMembers, meetingSessions } = tablesOf(db);
+	const pairs = await db.select({ a: keepApartPairs.personA, b: keepApartPairs.personB }).from(keepApartPairs).where(eq(keepApartPairs.caseId, caseId));
+	const keepApartWith = new Set(pairs.flatMap((p) => (p.a === personId ? [p.b] : p.b === personId ? [p.a] : [])));
+	const sessions = await db
+		.select({ id: meetingSessions.id, kind: meetingSessions.kind })
+		.from(meetingSessionMembers)
+		.innerJoin(meetingSessions, eq(meetingSessions.id, meetingSessionMembers.meetingSessionId))
+		.where(and(eq(meetingSessions.meetingId, meetingId), eq(meetingSessionMembers.personId, personId)));
+	return { staff: false, personId, keepApartWith, seesTeamRecord: sessions.some((x) => x.kind === 'JOINT'), sessionIds: new Set(sessions.map((x) => x.id)) };
+}
+
+/**
+ * The versions of a summary one reader can tell apart: each version whose view (`summaryFor`) differs from
+ * the one before it that they saw. `rows` oldest first. For staff, every version.
+ */
+function distinctFor<T extends { version: number; facts: string }>(rows: T[], reader: SummaryReader): (T & { view: SummaryView })[] {
+	const out: (T & { view: SummaryView })[] = [];
+	let last = '';
+	for (const row of rows) {
+		const facts = parseSummaryFacts(row.facts);
+		if (!facts) continue;
+		const view = summaryFor(facts, reader);
+		const key = JSON.stringify(view);
+		if (reader.staff || key !== last) out.push({ ...row, view });
+		last = key;
+	}
+	return out;
+}
+
+/**
+ * Whether version `version` of meeting `meetingId`'s summary changed anything `reader` may see (so that a
+ * notice of the correction tells them of something they can read, and nothing else).
+ */
+export async function correctionVisibleTo(db: Db, meetingId: string, version: number, reader: SummaryReader): Promise<boolean> {
+	const { meetingSummaries } = tablesOf(db);
+	const rows = await db.select({ version: meetingSummaries.version, facts: meetingSummaries.facts }).from(meetingSummaries).where(eq(meetingSummaries.meetingId, meetingId)).orderBy(asc(meetingSummaries.version));
+	return distinctFor(rows.filter((r) => r.version <= version), reader).at(-1)?.version === version;
+}
+
+/**
  * The summary of meeting `meetingId` for whoever may see the meeting (policy `view` on it), in version
  * `version` (the latest when null): left to `summaryFor` what their access excludes (a family member never
  * reads anything of a person they are kept apart from; the board and action items only when they may open
- * the joint session's document). Audited (`meeting.summary.view`).
+ * the joint session's document; a separate session's only when they were in it). A family member sees only
+ * the versions that differ for them (`distinctFor`): a correction of what they cannot see is not shown to
+ * them, nor its note; asked for such a version, they get the one before it. Audited (`meeting.summary.view`).
  */
 export async function summaryPage(ctx: RequestContext, meetingId: string, version: number | null): Promise<Result<SummaryPage>> {
 	const { meetingSummaries, meetingSessions } = tablesOf(ctx);
@@ -311,23 +371,22 @@ export async function summaryPage(ctx: RequestContext, meetingId: string, versio
 	const closed = meetingClosed(m.status);
 	const refused = await authorize(ctx, 'view', { type: 'meeting', caseId: m.caseId, meetingId, closed }, 'meeting.summary.view');
 	if (refused) return refused;
+	let reader: SummaryReader = { staff: true };
+	if (ctx.actor.kind === 'participant') {
+		const joint = await first(ctx.db.select({ id: meetingSessions.id }).from(meetingSessions).where(and(eq(meetingSessions.meetingId, meetingId), eq(meetingSessions.kind, 'JOINT'))));
+		const jointDoc = documentResource({ kind: 'meeting', id: meetingId }, { caseId: m.caseId, meetingId, meetingSessionId: joint?.id, meetingSessionKind: 'JOINT', meetingClosed: closed });
+		reader = { staff: false, personId: ctx.actor.personId, keepApartWith: ctx.actor.keepApartWith, seesTeamRecord: can(ctx.actor, 'view', jointDoc), sessionIds: ctx.actor.meetingSessionIds };
+	}
 	const rows = await ctx.db
-		.select({ version: meetingSummaries.version, createdAt: meetingSummaries.createdAt, correction: meetingSummaries.correction })
+		.select({ version: meetingSummaries.version, createdAt: meetingSummaries.createdAt, correction: meetingSummaries.correction, facts: meetingSummaries.facts })
 		.from(meetingSummaries)
 		.where(eq(meetingSummaries.meetingId, meetingId))
 		.orderBy(asc(meetingSummaries.version));
-	const wanted = version ?? rows.at(-1)?.version ?? null;
-	const chosen = wanted === null ? undefined : await first(ctx.db.select().from(meetingSummaries).where(and(eq(meetingSummaries.meetingId, meetingId), eq(meetingSummaries.version, wanted))));
-	const facts = chosen ? parseSummaryFacts(chosen.facts) : null;
-	let view: SummaryView | null = null;
-	if (facts) {
-		if (ctx.actor.kind === 'staff') view = summaryFor(facts, { staff: true });
-		else if (ctx.actor.kind === 'participant') {
-			const joint = await first(ctx.db.select({ id: meetingSessions.id }).from(meetingSessions).where(and(eq(meetingSessions.meetingId, meetingId), eq(meetingSessions.kind, 'JOINT'))));
-			const jointDoc = documentResource({ kind: 'meeting', id: meetingId }, { caseId: m.caseId, meetingId, meetingSessionId: joint?.id, meetingSessionKind: 'JOINT', meetingClosed: closed });
-			view = summaryFor(facts, { staff: false, personId: ctx.actor.personId, keepApartWith: ctx.actor.keepApartWith, seesTeamRecord: can(ctx.actor, 'view', jointDoc) });
-		}
-	}
+	const seen = distinctFor(rows, reader);
+	const missing = version !== null && !rows.some((r) => r.version === version);
+	// The version asked for, or the one this reader saw last before it (a correction they cannot see reads as the earlier one).
+	const chosen = missing ? undefined : version === null ? seen.at(-1) : seen.filter((r) => r.version <= version).at(-1);
+	const firstSeen = seen[0]?.version;
 	return {
 		ok: true,
 		value: {
@@ -335,8 +394,9 @@ export async function summaryPage(ctx: RequestContext, meetingId: string, versio
 			caseId: m.caseId,
 			caseName: row.caseName,
 			status: m.status,
-			summary: chosen && view ? { version: chosen.version, createdAt: chosen.createdAt, correction: chosen.correction, view } : null,
-			versions: rows.map((r) => ({ version: r.version, createdAt: r.createdAt, corrected: r.correction !== null })),
+			summary: chosen ? { version: chosen.version, createdAt: chosen.createdAt, correction: chosen.version === firstSeen ? null : chosen.correction, view: chosen.view } : null,
+			missing,
+			versions: seen.map((r) => ({ version: r.version, createdAt: r.createdAt, corrected: r.version !== firstSeen })),
 			canCorrect: can(ctx.actor, 'correct', { type: 'meeting', caseId: m.caseId, meetingId, closed }),
 			staff: ctx.actor.kind === 'staff'
 		}

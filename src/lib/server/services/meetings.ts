@@ -29,6 +29,12 @@ export type MeetingSessionView = {
 	sharedAt: number | null;
 	/** Family time: this person may share its notes with the team now (a family member in it; not yet shared). */
 	canShare: boolean;
+	/**
+	 * Who an action item of this part may name as its owner, by `u:`/`p:` id: the case's staff, and for
+	 * staff the people in this part. Never anyone of another part: naming one of a keep-apart pair in the
+	 * other's part would tell the other that they take part.
+	 */
+	owners: Record<string, string>;
 };
 
 export type MeetingView = {
@@ -93,6 +99,9 @@ export async function getMeeting(ctx: RequestContext, meetingId: string): Promis
 	const nameOf = new Map(people.map((p) => [p.id, personName(p)]));
 	const isStaff = ctx.actor.kind === 'staff';
 
+	const { caseAssignments, users } = tablesOf(ctx);
+	const staffRows = await ctx.db.select({ id: users.id, name: users.name }).from(caseAssignments).innerJoin(users, eq(users.id, caseAssignments.userId)).where(eq(caseAssignments.caseId, m.caseId));
+	const staffNames: Record<string, string> = Object.fromEntries(staffRows.map((u) => [`u:${u.id}`, u.name]));
 	const visible: MeetingSessionView[] = [];
 	for (const s of sessionRows) {
 		const ref = s.kind === 'JOINT' ? { kind: 'meeting' as const, id: meetingId } : { kind: 'session' as const, id: s.id };
@@ -109,7 +118,8 @@ export async function getMeeting(ctx: RequestContext, meetingId: string): Promis
 			doc: opens ? { id: docName(ref), canEdit: can(ctx.actor, 'edit', resource) } : null,
 			endedAt: s.endedAt,
 			sharedAt: s.sharedAt,
-			canShare: s.sharedAt === null && can(ctx.actor, 'manage', resource)
+			canShare: s.sharedAt === null && can(ctx.actor, 'manage', resource),
+			owners: { ...staffNames, ...(isStaff ? Object.fromEntries(memberRows.filter((r) => r.sessionId === s.id).map((r) => [`p:${r.personId}`, personName(r)])) : {}) }
 		});
 	}
 	// A meeting made before sessions existed (or by a benchmark) still has its joint document for staff.
@@ -123,13 +133,12 @@ export async function getMeeting(ctx: RequestContext, meetingId: string): Promis
 			doc: { id: docName(ref), canEdit: can(ctx.actor, 'edit', documentResource(ref, { caseId: m.caseId, meetingId, meetingClosed: closed })) },
 			endedAt: null,
 			sharedAt: null,
-			canShare: false
+			canShare: false,
+			owners: staffNames
 		});
 	}
 
-	const { caseAssignments, users } = tablesOf(ctx);
-	const staffRows = await ctx.db.select({ id: users.id, name: users.name }).from(caseAssignments).innerJoin(users, eq(users.id, caseAssignments.userId)).where(eq(caseAssignments.caseId, m.caseId));
-	const authorNames: Record<string, string> = Object.fromEntries(staffRows.map((u) => [`u:${u.id}`, u.name]));
+	const authorNames: Record<string, string> = { ...staffNames };
 	if (isStaff) for (const p of people) authorNames[`p:${p.id}`] = personName(p);
 
 	let manage: MeetingView['manage'] = null;
@@ -173,7 +182,7 @@ function meetingOfSession(db: Db, meetingSessionId: string) {
 	const { meetingSessions, meetings } = tablesOf(db);
 	return first(
 		db
-			.select({ id: meetingSessions.id, kind: meetingSessions.kind, meetingId: meetings.id, caseId: meetings.caseId })
+			.select({ id: meetingSessions.id, kind: meetingSessions.kind, meetingId: meetings.id, caseId: meetings.caseId, status: meetings.status })
 			.from(meetingSessions)
 			.innerJoin(meetings, eq(meetings.id, meetingSessions.meetingId))
 			.where(eq(meetingSessions.id, meetingSessionId))
@@ -193,6 +202,8 @@ export async function addToMeetingSession(ctx: RequestContext, meetingSessionId:
 		if (!s) return refuseUnknown(tx, 'meeting-session', meetingSessionId, 'meeting.session.add');
 		const refused = await authorize(tx, 'manage', { type: 'safety-settings', caseId: s.caseId }, 'meeting.session.add');
 		if (refused) return refused;
+		// A closed or cancelled meeting's parts are kept as they were (its summary says who was where).
+		if (meetingClosed(s.status)) return { ok: false, reason: 'forbidden' };
 		const person = await first(tx.db.select({ id: casePeople.id }).from(casePeople).where(and(eq(casePeople.id, personId), eq(casePeople.caseId, s.caseId))));
 		if (!person) return { ok: false, reason: 'not-found' };
 		const members = await tx.db.select({ personId: meetingSessionMembers.personId }).from(meetingSessionMembers).where(eq(meetingSessionMembers.meetingSessionId, meetingSessionId));
@@ -219,6 +230,7 @@ export async function removeFromMeetingSession(ctx: RequestContext, meetingSessi
 		if (!s) return refuseUnknown(tx, 'meeting-session', meetingSessionId, 'meeting.session.remove');
 		const refused = await authorize(tx, 'manage', { type: 'safety-settings', caseId: s.caseId }, 'meeting.session.remove');
 		if (refused) return refused;
+		if (meetingClosed(s.status)) return { ok: false, reason: 'forbidden' };
 		await tx.db.delete(meetingSessionMembers).where(and(eq(meetingSessionMembers.meetingSessionId, meetingSessionId), eq(meetingSessionMembers.personId, personId)));
 		return { ok: true, value: { caseId: s.caseId } };
 	});
@@ -237,6 +249,7 @@ export async function createSeparateSession(ctx: RequestContext, meetingId: stri
 		if (!m) return refuseUnknown(tx, 'meeting', meetingId, 'meeting.session.create');
 		const refused = await authorize(tx, 'manage', { type: 'safety-settings', caseId: m.caseId }, 'meeting.session.create');
 		if (refused) return refused;
+		if (meetingClosed(m.status)) return { ok: false, reason: 'forbidden' };
 		const person = kind === 'SEPARATE' ? await first(tx.db.select().from(casePeople).where(and(eq(casePeople.id, personId), eq(casePeople.caseId, m.caseId)))) : null;
 		if (kind === 'SEPARATE' && !person) return { ok: false, reason: 'not-found' };
 		const id = newId();
@@ -284,6 +297,7 @@ export async function startFamilyTime(ctx: RequestContext, meetingId: string): P
 		if (!m) return refuseUnknown(tx, 'meeting', meetingId, 'meeting.session.create');
 		const refused = await authorize(tx, 'manage', { type: 'safety-settings', caseId: m.caseId }, 'meeting.session.create');
 		if (refused) return refused;
+		if (meetingClosed(m.status)) return { ok: false, reason: 'forbidden' };
 		const id = newId();
 		const inserted = await tx.db.insert(meetingSessions).values({ id, meetingId, kind: 'FAMILY_ALONE', createdAt: tx.now }).onConflictDoNothing().returning({ id: meetingSessions.id });
 		if (inserted.length === 0) {
@@ -360,7 +374,7 @@ export async function endFamilyTime(ctx: RequestContext, meetingId: string, meet
  */
 export async function shareFamilyTime(ctx: RequestContext, meetingId: string, meetingSessionId: string): Promise<Result<{ sharedAt: number }>> {
 	const { meetingSessions } = tablesOf(ctx);
-	const result = await inTransaction(ctx, async (tx): Promise<Result<{ sharedAt: number; caseId: string | null }>> => {
+	const result = await inTransaction(ctx, async (tx): Promise<Result<{ sharedAt: number; caseId: string | null; closed: boolean }>> => {
 		if (!opaqueId.safeParse(meetingSessionId).success) return refuseUnknown(tx, 'meeting-session', meetingSessionId, 'meeting.family-time.share');
 		const row = await familyTimeOf(tx.db, meetingSessionId);
 		if (!row || row.session.meetingId !== meetingId) return refuseUnknown(tx, 'meeting-session', meetingSessionId, 'meeting.family-time.share');
@@ -374,9 +388,9 @@ export async function shareFamilyTime(ctx: RequestContext, meetingId: string, me
 			.set({ sharedAt: tx.now, sharedBy: tx.actor.personId })
 			.where(and(eq(meetingSessions.id, meetingSessionId), isNull(meetingSessions.sharedAt)))
 			.returning({ sharedAt: meetingSessions.sharedAt });
-		if (shared.length === 0) return { ok: true, value: { sharedAt: row.session.sharedAt ?? tx.now, caseId: null } };
+		if (shared.length === 0) return { ok: true, value: { sharedAt: row.session.sharedAt ?? tx.now, caseId: null, closed: true } };
 		await record(tx, { action: 'meeting.family-time.share', resourceType: 'meeting-session', resourceId: meetingSessionId, caseId: row.caseId, outcome: 'allowed', detail: { sharedWithTeam: true } });
-		return { ok: true, value: { sharedAt: tx.now, caseId: row.caseId } };
+		return { ok: true, value: { sharedAt: tx.now, caseId: row.caseId, closed: meetingClosed(row.status) } };
 	});
 	if (!result.ok) return result;
 	if (result.value.caseId) {
@@ -384,7 +398,8 @@ export async function shareFamilyTime(ctx: RequestContext, meetingId: string, me
 		// What the family presented joins the meeting's record as it was then (the summary shows it); later
 		// changes to family time's notes (there are none once it ended) would not change this copy.
 		const control = collabControl();
-		if (control) {
+		// A meeting already closed keeps its record as it was closed: sharing later opens the notes to staff only.
+		if (control && !result.value.closed) {
 			const notes = await loadStoredDocument(ctx.db, docName({ kind: 'session', id: meetingSessionId }));
 			const text = notesToText(notesOf(notes));
 			notes.destroy();

@@ -21,7 +21,8 @@ const formSchema = z.object({
 	modes: z.array(z.tuple([z.string().regex(REF), z.enum(PARTICIPATION_MODES)])).max(500),
 	familyTimeOffered: z.boolean(),
 	confirm: z.boolean(),
-	note: z.string().max(MAX_CORRECTION_LENGTH)
+	// Its length is the service's to judge (a plain "say what you corrected" problem, not "attendance").
+	note: z.string()
 });
 
 /** What the close (or correction) form sent, kept as typed so that a refused form comes back filled in. */
