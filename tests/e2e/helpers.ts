@@ -281,3 +281,22 @@ export async function newSignInCode(to: string, before: number): Promise<string>
 	await expect.poll(() => messagesTo(to, 'sign-in-code').length).toBeGreaterThan(before);
 	return /\b(\d{6})\b/.exec(messagesTo(to, 'sign-in-code').at(-1)!.text)![1];
 }
+
+/** The links to change each planned meeting, on the case page `page` shows. */
+export async function planLinks(page: Page): Promise<string[]> {
+	return page.locator('a[href*="/meetings/plan/"]').evaluateAll((links) => links.map((a) => a.getAttribute('href')!));
+}
+
+/**
+ * The id of the meeting just planned on the case page `page` shows: of the change links not in `before`, the
+ * one whose form holds `place` (the place typed for it, unique to the test). Other specs plan meetings on the
+ * same case at the same time, so "the one new link" is not enough.
+ */
+export async function plannedMeetingId(page: Page, before: readonly string[], place: string): Promise<string> {
+	const candidates = (await planLinks(page)).filter((href) => !before.includes(href));
+	for (const href of candidates) {
+		const html = await (await page.request.get(href)).text();
+		if (html.includes(place)) return href.split('/').at(-1)!;
+	}
+	throw new Error(`no new meeting planned at ${place} among ${candidates.length} new ones`);
+}

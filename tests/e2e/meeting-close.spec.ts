@@ -1,5 +1,5 @@
-import { devices, expect, test, type Page } from '@playwright/test';
-import { english, expectAccessible, fillInviteForm, joinByLink, openDemoCase, openInviteForm, personAt, spanish, uniqueText } from './helpers';
+import { devices, expect, test } from '@playwright/test';
+import { english, expectAccessible, fillInviteForm, joinByLink, openDemoCase, openInviteForm, personAt, planLinks, plannedMeetingId, spanish, uniqueText } from './helpers';
 
 // Issue 20, "Close": the facilitator plans a meeting, a parent on a phone (in Spanish) adds a card to its
 // board, the facilitator records who came and closes it; the parent's open page turns read only at once and
@@ -14,29 +14,26 @@ function laterDay(): string {
 	return `${d.getFullYear()}-${String(d.getMonth() + 1).padStart(2, '0')}-${String(d.getDate()).padStart(2, '0')}`;
 }
 
-async function editLinks(page: Page): Promise<string[]> {
-	return page.locator('a[href*="/meetings/plan/"]').evaluateAll((links) => links.map((a) => a.getAttribute('href')!));
-}
 
 test('the facilitator closes a meeting: the parent’s open page turns read only at once, and everyone reads the summary in their language', async ({ browser }) => {
 	const dana = await personAt(browser, 'facilitator@demo.test');
 	const page = dana.page;
 	const { caseId } = await openDemoCase(page);
-	const before = await editLinks(page);
+	const before = await planLinks(page);
 	await page.goto(`/cases/${caseId}/meetings/plan`);
 	await page.getByRole('radio', { name: english('meeting_kind_ftdm') }).check();
 	await page.getByLabel(english('plan_meeting_type')).selectOption('PLACEMENT_CHANGE');
 	await page.getByLabel(english('plan_meeting_date')).fill(laterDay());
 	await page.getByLabel(english('plan_meeting_time')).fill('17:30');
 	await page.getByLabel(english('plan_meeting_length')).fill('90');
+	const place = uniqueText('Family Services office, Room 5');
+	await page.getByLabel(english('plan_meeting_place')).fill(place);
 	await page.getByLabel(english('plan_meeting_facilitator')).selectOption({ label: `Dana Reyes (${english('role_facilitator')})` });
 	await page.getByRole('checkbox', { name: /Daniel Ortiz/ }).check();
 	await page.getByLabel(english('plan_meeting_mode_named', { name: 'Daniel Ortiz' })).selectOption('PHONE');
 	await page.getByRole('button', { name: english('plan_meeting_create') }).click();
 	await expect(page).toHaveURL(new RegExp(`/cases/${caseId}\\?meeting=planned`));
-	const created = (await editLinks(page)).filter((href) => !before.includes(href));
-	expect(created).toHaveLength(1);
-	const meetingId = created[0].split('/').at(-1)!;
+	const meetingId = await plannedMeetingId(page, before, place);
 
 	// Daniel, invited to that meeting, reads Spanish on his phone and adds a card.
 	await openInviteForm(page, 'Daniel Ortiz');

@@ -1,5 +1,5 @@
 import { expect, test } from '@playwright/test';
-import { english, expectAccessible, openDemoCase, personAt } from './helpers';
+import { english, expectAccessible, openDemoCase, personAt, planLinks, plannedMeetingId, uniqueText } from './helpers';
 
 // Issue 20, "Separate and private parts": in a family group conference the facilitator starts private
 // family time from the agenda when the meeting reaches that stage, and ends it from there; the meeting's
@@ -14,17 +14,18 @@ test('the facilitator starts and ends private family time from the agenda of a f
 	const dana = await personAt(browser, 'facilitator@demo.test');
 	const page = dana.page;
 	const { caseId } = await openDemoCase(page);
-	const before = await page.locator('a[href*="/meetings/plan/"]').evaluateAll((links) => links.map((a) => a.getAttribute('href')!));
+	const before = await planLinks(page);
 	await page.goto(`/cases/${caseId}/meetings/plan`);
 	await page.getByRole('radio', { name: english('meeting_kind_fgdm') }).check();
 	await page.getByLabel(english('plan_meeting_date')).fill(laterDay());
 	await page.getByLabel(english('plan_meeting_time')).fill('12:00');
+	const place = uniqueText('Community centre, Room 1');
+	await page.getByLabel(english('plan_meeting_place')).fill(place);
 	await page.getByLabel(english('plan_meeting_facilitator')).selectOption({ label: `Dana Reyes (${english('role_facilitator')})` });
 	await page.getByRole('checkbox', { name: /Rosa Rivera/ }).check();
 	await page.getByRole('button', { name: english('plan_meeting_create') }).click();
 	await expect(page).toHaveURL(new RegExp(`/cases/${caseId}\\?meeting=planned`));
-	const links = await page.locator('a[href*="/meetings/plan/"]').evaluateAll((l) => l.map((a) => a.getAttribute('href')!));
-	const meetingId = links.filter((href) => !before.includes(href))[0].split('/').at(-1)!;
+	const meetingId = await plannedMeetingId(page, before, place);
 
 	await page.goto(`/meetings/${meetingId}`);
 	await page.getByRole('button', { name: english('agenda_run_set_up') }).click();

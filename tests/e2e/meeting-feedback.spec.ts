@@ -1,5 +1,5 @@
 import { expect, test } from '@playwright/test';
-import { english, expectAccessible, fillInviteForm, joinByLink, openDemoCase, openInviteForm, personAt, spanish } from './helpers';
+import { english, expectAccessible, fillInviteForm, joinByLink, openDemoCase, openInviteForm, personAt, planLinks, plannedMeetingId, spanish, uniqueText } from './helpers';
 
 // Issue 20, family feedback (domain.md §7): after a meeting is closed, a grandmother on a 320 px phone in
 // Spanish finds the survey on her page, answers it with the keyboard and sends it; the link is gone after.
@@ -16,20 +16,20 @@ test('a family member answers the survey after the meeting on a phone, in Spanis
 	const sam = await personAt(browser, 'caseworker@demo.test');
 	const page = sam.page;
 	const { caseId } = await openDemoCase(page);
-	const before = await page.locator('a[href*="/meetings/plan/"]').evaluateAll((links) => links.map((a) => a.getAttribute('href')!));
+	const before = await planLinks(page);
 	await page.getByRole('link', { name: english('plan_meeting_link') }).click();
 	await page.getByRole('radio', { name: english('meeting_kind_ftdm') }).check();
 	await page.getByLabel(english('plan_meeting_type')).selectOption('PERMANENCY_PLANNING');
 	await page.getByLabel(english('plan_meeting_date')).fill(laterDay());
 	await page.getByLabel(english('plan_meeting_time')).fill('15:00');
 	await page.getByLabel(english('plan_meeting_length')).fill('60');
+	const place = uniqueText('Family Services office, Room 6');
+	await page.getByLabel(english('plan_meeting_place')).fill(place);
 	await page.getByLabel(english('plan_meeting_facilitator')).selectOption({ label: `Dana Reyes (${english('role_facilitator')})` });
 	await page.getByRole('checkbox', { name: /Rosa Rivera/ }).check();
 	await page.getByRole('button', { name: english('plan_meeting_create') }).click();
 	await expect(page.getByTestId('meeting-notice')).toContainText(english('plan_meeting_planned'));
-	const created = (await page.locator('a[href*="/meetings/plan/"]').evaluateAll((links) => links.map((a) => a.getAttribute('href')!))).filter((href) => !before.includes(href));
-	expect(created).toHaveLength(1);
-	const meetingId = created[0].split('/').at(-1)!;
+	const meetingId = await plannedMeetingId(page, before, place);
 
 	await openInviteForm(page, 'Rosa Rivera');
 	const invitation = await fillInviteForm(page, { caseId, meetingId, person: 'Rosa Rivera', toMeeting: true, locale: 'es', requireCode: false });

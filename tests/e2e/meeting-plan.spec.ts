@@ -1,5 +1,5 @@
-import { expect, test, type Page } from '@playwright/test';
-import { english, expectAccessible, fillInviteForm, joinByLink, openDemoCase, openInviteForm, personAt } from './helpers';
+import { expect, test } from '@playwright/test';
+import { english, expectAccessible, fillInviteForm, joinByLink, openDemoCase, openInviteForm, personAt, planLinks, plannedMeetingId, uniqueText } from './helpers';
 
 // Issue 20, first part: a caseworker plans a meeting from the case page, picks the people and how each
 // joins, sees the facilitator warning when she picks herself, saves; a parent invited to that meeting sees
@@ -12,15 +12,12 @@ function laterDay(): string {
 	return `${d.getFullYear()}-${String(d.getMonth() + 1).padStart(2, '0')}-${String(d.getDate()).padStart(2, '0')}`;
 }
 
-async function editLinks(page: Page): Promise<string[]> {
-	return page.locator('a[href*="/meetings/plan/"]').evaluateAll((links) => links.map((a) => a.getAttribute('href')!));
-}
 
 test('a caseworker plans a meeting with people and how they join, is warned about facilitating herself, a parent invited sees it, and cancelling shows everywhere', async ({ browser }) => {
 	const sam = await personAt(browser, 'caseworker@demo.test');
 	const page = sam.page;
 	const { caseId } = await openDemoCase(page);
-	const before = await editLinks(page);
+	const before = await planLinks(page);
 
 	await page.getByRole('link', { name: english('plan_meeting_link') }).click();
 	await expect(page.getByRole('heading', { level: 1, name: english('plan_meeting_title') })).toBeVisible();
@@ -37,7 +34,8 @@ test('a caseworker plans a meeting with people and how they join, is warned abou
 	await page.getByLabel(english('plan_meeting_date')).fill(laterDay());
 	await page.getByLabel(english('plan_meeting_time')).fill('10:00');
 	await page.getByLabel(english('plan_meeting_length')).fill('60');
-	await page.getByLabel(english('plan_meeting_place')).fill('Family Services office, Room 3');
+	const place = uniqueText('Family Services office, Room 3');
+	await page.getByLabel(english('plan_meeting_place')).fill(place);
 
 	// She picks herself: a plain warning, at once.
 	await page.getByLabel(english('plan_meeting_facilitator')).selectOption({ label: `Sam Okafor (${english('role_caseworker')})` });
@@ -57,9 +55,7 @@ test('a caseworker plans a meeting with people and how they join, is warned abou
 	await expect(page).toHaveURL(new RegExp(`/cases/${caseId}\\?meeting=planned-warning$`));
 	await expect(page.getByTestId('meeting-notice')).toContainText(english('plan_meeting_planned'));
 	await expect(page.getByTestId('meeting-notice')).toContainText(english('plan_meeting_saved_facilitator_note'));
-	const created = (await editLinks(page)).filter((href) => !before.includes(href));
-	expect(created).toHaveLength(1);
-	const meetingId = created[0].split('/').at(-1)!;
+	const meetingId = await plannedMeetingId(page, before, place);
 
 	// Daniel is invited to that meeting and sees it on his page, planned.
 	await openInviteForm(page, 'Daniel Ortiz');
@@ -69,7 +65,7 @@ test('a caseworker plans a meeting with people and how they join, is warned abou
 	const heading = english('meeting_heading', { kind: english('meeting_kind_ftdm'), type: english('meeting_type_exit_reunification') });
 	const mine = parent.page.locator('li.card').filter({ has: parent.page.getByRole('link', { name: heading }) });
 	await expect(mine).toContainText(english('meeting_status_scheduled'));
-	await expect(mine).toContainText('Family Services office, Room 3');
+	await expect(mine).toContainText(place);
 
 	// Cancelling asks for a tick first; nothing is lost without it.
 	await page.goto(`/cases/${caseId}/meetings/plan/${meetingId}`);
