@@ -300,3 +300,9 @@ export async function plannedMeetingId(page: Page, before: readonly string[], pl
 	}
 	throw new Error(`no new meeting planned at ${place} among ${candidates.length} new ones`);
 }
+
+/** The date `days` from now, as a date input takes it (the runner's zone; the server reads it in the meeting's zone). */
+export function laterDay(days: number): string {
+	const d = new Date(Date.now() + days * 86_400_000);
+	return `${d.getFullYear()}-${String(d.getMonth() + 1).padStart(2, '0')}-${String(d.getDate()).padStart(2, '0')}`;
+}

@@ -1,5 +1,5 @@
 import { devices, expect, test } from '@playwright/test';
-import { english, expectAccessible, fillInviteForm, joinByLink, openDemoCase, openInviteForm, personAt, planLinks, plannedMeetingId, spanish, uniqueText } from './helpers';
+import { english, expectAccessible, fillInviteForm, joinByLink, laterDay, openDemoCase, openInviteForm, personAt, planLinks, plannedMeetingId, spanish, uniqueText } from './helpers';
 
 // Issue 20, "Close": the facilitator plans a meeting, a parent on a phone (in Spanish) adds a card to its
 // board, the facilitator records who came and closes it; the parent's open page turns read only at once and
@@ -8,11 +8,6 @@ import { english, expectAccessible, fillInviteForm, joinByLink, openDemoCase, op
 
 const phone = (({ viewport, deviceScaleFactor, isMobile, hasTouch }) => ({ viewport, deviceScaleFactor, isMobile, hasTouch }))(devices['iPhone 13']);
 
-/** A date 50 days from now, as a date input takes it. */
-function laterDay(): string {
-	const d = new Date(Date.now() + 50 * 86_400_000);
-	return `${d.getFullYear()}-${String(d.getMonth() + 1).padStart(2, '0')}-${String(d.getDate()).padStart(2, '0')}`;
-}
 
 
 test('the facilitator closes a meeting: the parent’s open page turns read only at once, and everyone reads the summary in their language', async ({ browser }) => {
@@ -23,7 +18,7 @@ test('the facilitator closes a meeting: the parent’s open page turns read only
 	await page.goto(`/cases/${caseId}/meetings/plan`);
 	await page.getByRole('radio', { name: english('meeting_kind_ftdm') }).check();
 	await page.getByLabel(english('plan_meeting_type')).selectOption('PLACEMENT_CHANGE');
-	await page.getByLabel(english('plan_meeting_date')).fill(laterDay());
+	await page.getByLabel(english('plan_meeting_date')).fill(laterDay(50));
 	await page.getByLabel(english('plan_meeting_time')).fill('17:30');
 	await page.getByLabel(english('plan_meeting_length')).fill('90');
 	const place = uniqueText('Family Services office, Room 5');

@@ -1,14 +1,10 @@
 import { expect, test } from '@playwright/test';
-import { english, expectAccessible, openDemoCase, personAt, planLinks, plannedMeetingId, uniqueText } from './helpers';
+import { english, expectAccessible, laterDay, openDemoCase, personAt, planLinks, plannedMeetingId, uniqueText } from './helpers';
 
 // Issue 20, "Separate and private parts": in a family group conference the facilitator starts private
 // family time from the agenda when the meeting reaches that stage, and ends it from there; the meeting's
 // parts (whole team, family time) follow. A conference of its own, dated after the demo meeting.
 
-function laterDay(): string {
-	const d = new Date(Date.now() + 60 * 86_400_000);
-	return `${d.getFullYear()}-${String(d.getMonth() + 1).padStart(2, '0')}-${String(d.getDate()).padStart(2, '0')}`;
-}
 
 test('the facilitator starts and ends private family time from the agenda of a family group conference', async ({ browser }) => {
 	const dana = await personAt(browser, 'facilitator@demo.test');
@@ -17,7 +13,7 @@ test('the facilitator starts and ends private family time from the agenda of a f
 	const before = await planLinks(page);
 	await page.goto(`/cases/${caseId}/meetings/plan`);
 	await page.getByRole('radio', { name: english('meeting_kind_fgdm') }).check();
-	await page.getByLabel(english('plan_meeting_date')).fill(laterDay());
+	await page.getByLabel(english('plan_meeting_date')).fill(laterDay(60));
 	await page.getByLabel(english('plan_meeting_time')).fill('12:00');
 	const place = uniqueText('Community centre, Room 1');
 	await page.getByLabel(english('plan_meeting_place')).fill(place);

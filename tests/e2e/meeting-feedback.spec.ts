@@ -1,16 +1,11 @@
 import { expect, test } from '@playwright/test';
-import { english, expectAccessible, fillInviteForm, joinByLink, openDemoCase, openInviteForm, personAt, planLinks, plannedMeetingId, spanish, uniqueText } from './helpers';
+import { english, expectAccessible, fillInviteForm, joinByLink, laterDay, openDemoCase, openInviteForm, personAt, planLinks, plannedMeetingId, spanish, uniqueText } from './helpers';
 
 // Issue 20, family feedback (domain.md §7): after a meeting is closed, a grandmother on a 320 px phone in
 // Spanish finds the survey on her page, answers it with the keyboard and sends it; the link is gone after.
 // The supervisor sees that there are not yet enough answers to show any. The spec plans and closes a
 // meeting of its own: other specs share the demo meeting, which must stay open.
 
-/** A date 45 days from now, as a date input takes it. */
-function laterDay(): string {
-	const d = new Date(Date.now() + 45 * 86_400_000);
-	return `${d.getFullYear()}-${String(d.getMonth() + 1).padStart(2, '0')}-${String(d.getDate()).padStart(2, '0')}`;
-}
 
 test('a family member answers the survey after the meeting on a phone, in Spanish, with the keyboard; the supervisor sees no answer while there are fewer than five', async ({ browser }) => {
 	const sam = await personAt(browser, 'caseworker@demo.test');
@@ -20,7 +15,7 @@ test('a family member answers the survey after the meeting on a phone, in Spanis
 	await page.getByRole('link', { name: english('plan_meeting_link') }).click();
 	await page.getByRole('radio', { name: english('meeting_kind_ftdm') }).check();
 	await page.getByLabel(english('plan_meeting_type')).selectOption('PERMANENCY_PLANNING');
-	await page.getByLabel(english('plan_meeting_date')).fill(laterDay());
+	await page.getByLabel(english('plan_meeting_date')).fill(laterDay(45));
 	await page.getByLabel(english('plan_meeting_time')).fill('15:00');
 	await page.getByLabel(english('plan_meeting_length')).fill('60');
 	const place = uniqueText('Family Services office, Room 6');

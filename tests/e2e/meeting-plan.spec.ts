@@ -1,16 +1,11 @@
 import { expect, test } from '@playwright/test';
-import { english, expectAccessible, fillInviteForm, joinByLink, openDemoCase, openInviteForm, personAt, planLinks, plannedMeetingId, uniqueText } from './helpers';
+import { english, expectAccessible, fillInviteForm, joinByLink, laterDay, openDemoCase, openInviteForm, personAt, planLinks, plannedMeetingId, uniqueText } from './helpers';
 
 // Issue 20, first part: a caseworker plans a meeting from the case page, picks the people and how each
 // joins, sees the facilitator warning when she picks herself, saves; a parent invited to that meeting sees
 // it on their page; she cancels it and everyone sees "Cancelled". The new meeting is dated well after the
 // demo meeting, which other specs open as the case's first.
 
-/** A date 40 days from now, as a date input takes it (the runner's zone; the server reads it in the meeting's zone). */
-function laterDay(): string {
-	const d = new Date(Date.now() + 40 * 86_400_000);
-	return `${d.getFullYear()}-${String(d.getMonth() + 1).padStart(2, '0')}-${String(d.getDate()).padStart(2, '0')}`;
-}
 
 
 test('a caseworker plans a meeting with people and how they join, is warned about facilitating herself, a parent invited sees it, and cancelling shows everywhere', async ({ browser }) => {
@@ -31,7 +26,7 @@ test('a caseworker plans a meeting with people and how they join, is warned abou
 	await page.getByLabel(english('plan_meeting_emergency')).uncheck();
 	await page.getByLabel(english('plan_meeting_type')).selectOption('EXIT_REUNIFICATION');
 
-	await page.getByLabel(english('plan_meeting_date')).fill(laterDay());
+	await page.getByLabel(english('plan_meeting_date')).fill(laterDay(40));
 	await page.getByLabel(english('plan_meeting_time')).fill('10:00');
 	await page.getByLabel(english('plan_meeting_length')).fill('60');
 	const place = uniqueText('Family Services office, Room 3');
