@@ -8,7 +8,18 @@ import type { ParticipationMode } from '$lib/domain/roles';
 // these load with the parts of the meeting that use them.
 
 /** A board column's question. */
-export const columnName = (c: Column): string => ({ WORRIES: m.board_column_WORRIES, WORKING_WELL: m.board_column_WORKING_WELL, NEEDS_TO_HAPPEN: m.board_column_NEEDS_TO_HAPPEN })[c]();
+export const columnName = (c: Column): string =>
+	({
+		WORRIES: m.board_column_WORRIES,
+		WORKING_WELL: m.board_column_WORKING_WELL,
+		NEEDS_TO_HAPPEN: m.board_column_NEEDS_TO_HAPPEN,
+		STRENGTHS: m.board_column_STRENGTHS,
+		CONCERNS: m.board_column_CONCERNS,
+		IDEAS: m.board_column_IDEAS,
+		NEEDS: m.board_column_NEEDS,
+		PLAN_OF_ACTION: m.board_column_PLAN_OF_ACTION
+	})[c]();
+
 
 const CATEGORY: Record<string, () => string> = {
 	HARM: m.board_category_HARM,

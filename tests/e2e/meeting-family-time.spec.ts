@@ -1,7 +1,7 @@
 import { expect, test } from '@playwright/test';
 import { english, expectAccessible, laterDay, openDemoCase, personAt, planLinks, plannedMeetingId, uniqueText } from './helpers';
 
-// Issue 20, "Separate and private parts": in a family group conference the facilitator starts private
+// Issue 20, "Separate and private parts" (and the board's layout): in a family group conference the facilitator starts private
 // family time from the agenda when the meeting reaches that stage, and ends it from there; the meeting's
 // parts (whole team, family time) follow. A conference of its own, dated after the demo meeting.
 
@@ -25,6 +25,11 @@ test('the facilitator starts and ends private family time from the agenda of a f
 
 	await page.goto(`/meetings/${meetingId}`);
 	await page.getByRole('button', { name: english('agenda_run_set_up') }).click();
+	// The board's layout, chosen before any card: a family team's strengths, needs and plan.
+	await page.getByLabel(english('agenda_run_framework')).selectOption({ label: english('agenda_run_framework_FTM_STRENGTHS_NEEDS') });
+	await page.getByRole('button', { name: english('agenda_run_framework_set') }).click();
+	await expect(page.getByRole('heading', { name: english('board_column_NEEDS') })).toBeVisible();
+	await expect(page.getByRole('heading', { name: english('board_column_WORRIES') })).toHaveCount(0);
 	const familyStage = english('agenda_stage_PRIVATE_FAMILY_TIME');
 	await page.getByRole('button', { name: english('agenda_run_go_to', { stage: familyStage }) }).click();
 	await expect(page.getByText(english('agenda_now', { stage: familyStage }))).toBeVisible();

@@ -3,6 +3,7 @@
 // document; the timer's end is in the server's clock; nobody else may change it, by form or by socket; and
 // it survives a restart.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { addCard, boardOf, frameworkOf } from '../../src/lib/domain/board.ts';
 import { removeServerFiles, startServer, type RunningServer } from '../support/server.ts';
 import { accept, connect, demoIds, destroy, invite, personId, signIn, synced, waitFor, type Client } from '../support/clients.ts';
 import { agendaOf, FTDM_STAGES, remainingMs } from '../../src/lib/domain/agenda.ts';
@@ -10,14 +11,15 @@ import { CLOSE } from '../../src/lib/domain/collab-protocol.ts';
 
 let server: RunningServer;
 let ids: { caseId: string; meetingId: string };
+let danielId = '';
 const cookies: Record<'facilitator' | 'caseworker' | 'supervisor' | 'parent', string> = { facilitator: '', caseworker: '', supervisor: '', parent: '' };
 
 beforeAll(async () => {
 	server = await startServer();
 	for (const role of ['facilitator', 'caseworker', 'supervisor'] as const) cookies[role] = await signIn(server.url, `${role}@demo.test`);
 	ids = await demoIds(server.url, cookies.caseworker);
-	const daniel = await personId(server.url, cookies.caseworker, ids.caseId, 'Daniel Ortiz');
-	cookies.parent = await accept(server.url, await invite(server.url, cookies.caseworker, ids.caseId, daniel, { meetingId: ids.meetingId }));
+	danielId = await personId(server.url, cookies.caseworker, ids.caseId, 'Daniel Ortiz');
+	cookies.parent = await accept(server.url, await invite(server.url, cookies.caseworker, ids.caseId, danielId, { meetingId: ids.meetingId }));
 });
 
 afterAll(async () => {
@@ -118,5 +120,24 @@ describe('the meeting agenda', () => {
 		} finally {
 			destroy(again);
 		}
+	});
+
+	it('takes the board layout the facilitator chooses before the first card, and keeps it once cards are on it', async () => {
+		expect((await agendaCommand(cookies.caseworker, { do: 'framework', framework: 'TDM_STRENGTHS_CONCERNS' })).status).toBe(403);
+		expect((await agendaCommand(cookies.facilitator, { do: 'framework', framework: 'NOT_A_LAYOUT' })).status).toBe(400);
+		expect((await agendaCommand(cookies.facilitator, { do: 'framework', framework: 'TDM_STRENGTHS_CONCERNS' })).status).toBe(200);
+		const parent = await joined(cookies.parent);
+		const staff = await joined(cookies.caseworker);
+		try {
+			await waitFor(() => frameworkOf(parent.doc) === 'TDM_STRENGTHS_CONCERNS', 3000, 'the layout on the parent’s screen');
+			addCard(parent.doc, { column: 'CONCERNS', category: null, text: 'The car keeps breaking down', voice: 'FAMILY', ownWords: true, factors: [] }, `p:${danielId}`);
+			await waitFor(() => boardOf(staff.doc).some((c) => c.column === 'CONCERNS'), 3000, 'the card on the caseworker’s screen');
+		} finally {
+			destroy(parent, staff);
+		}
+		const refused = await agendaCommand(cookies.facilitator, { do: 'framework', framework: 'SOS_3COL' });
+		expect(refused.status).toBe(409);
+		// The page's agenda (loaded with its chunk) says why: the form's answer names it.
+		expect(await refused.text()).toContain('agenda-board');
 	});
 });

@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import * as Y from 'yjs';
 import { AGENDA_FIELD, agendaOf, agendaTemplate, applyAgenda, FGDM_STAGES, FTDM_STAGES, remainingMs, type AgendaCommand } from './agenda';
+import { addCard, CARD_SCHEMA, CATEGORIES, COLUMNS, FRAMEWORK_COLUMNS, frameworkOf } from './board';
 
 let n = 0;
 const newId = () => `s${++n}`;
@@ -100,5 +101,30 @@ describe('the agenda', () => {
 		map.set('timer', { stageId: stages[0].id, endsAt: 5, leftMs: 5 });
 		expect(agendaOf(doc).timer).toBeNull();
 		expect(agendaOf(new Y.Doc())).toEqual({ stages: [], currentId: null, timer: null });
+	});
+});
+
+describe('the board’s layout', () => {
+	it('is the safety map unless the facilitator chose another, before any card was added', () => {
+		const doc = new Y.Doc();
+		expect(frameworkOf(doc)).toBe('SOS_3COL');
+		expect(applyAgenda(doc, { do: 'framework', framework: 'FTM_STRENGTHS_NEEDS' }, 0, () => 'x')).toBeNull();
+		expect(frameworkOf(doc)).toBe('FTM_STRENGTHS_NEEDS');
+		expect(FRAMEWORK_COLUMNS[frameworkOf(doc)]).toEqual(['STRENGTHS', 'NEEDS', 'PLAN_OF_ACTION']);
+		addCard(doc, { column: 'NEEDS', category: null, text: 'A ride to the clinic', voice: 'FAMILY', ownWords: true, factors: [] }, 'p:aaaaaaaaaaaaaaaa');
+		// Cards in one layout's columns would vanish from another's: it stays as it is.
+		expect(applyAgenda(doc, { do: 'framework', framework: 'SOS_3COL' }, 0, () => 'x')).toBe('board-not-empty');
+		expect(frameworkOf(doc)).toBe('FTM_STRENGTHS_NEEDS');
+		expect(applyAgenda(doc, { do: 'framework', framework: 'FTM_STRENGTHS_NEEDS' }, 0, () => 'x')).toBeNull();
+		// An unknown value stored reads as the safety map.
+		doc.getMap(AGENDA_FIELD).set('framework', 'NOT_A_LAYOUT');
+		expect(frameworkOf(doc)).toBe('SOS_3COL');
+	});
+
+	it('has columns every card may be in, and categories only on the safety map', () => {
+		for (const columns of Object.values(FRAMEWORK_COLUMNS)) for (const c of columns) expect(COLUMNS).toContain(c);
+		expect(CATEGORIES.NEEDS).toEqual([]);
+		expect(CARD_SCHEMA.column.kind === 'value' && CARD_SCHEMA.column.valid('PLAN_OF_ACTION')).toBe(true);
+		expect(CARD_SCHEMA.column.kind === 'value' && CARD_SCHEMA.column.valid('DREAMS')).toBe(false);
 	});
 });

@@ -1,4 +1,5 @@
 import * as Y from 'yjs';
+import { boardArray, frameworkOf, type Framework } from './board.ts';
 import type { MeetingKind } from './roles.ts';
 
 // The meeting's agenda in `meeting:<id>` (architecture.md, "Shared documents"): its stages, the current
@@ -116,10 +117,11 @@ export type AgendaCommand =
 	| { do: 'add-stage'; title: string; minutes: number }
 	| { do: 'remove-stage'; stageId: string }
 	| { do: 'reorder'; stageId: string; by: -1 | 1 }
-	| { do: 'set-minutes'; stageId: string; minutes: number };
+	| { do: 'set-minutes'; stageId: string; minutes: number }
+	| { do: 'framework'; framework: Framework };
 
 /** Why a command does nothing to this agenda: it refers to a stage that is not there, or cannot apply now. */
-export type AgendaProblem = 'no-such-stage' | 'not-started' | 'already-started' | 'too-many-stages' | 'not-running' | 'not-paused' | 'last-stage';
+export type AgendaProblem = 'no-such-stage' | 'not-started' | 'already-started' | 'too-many-stages' | 'not-running' | 'not-paused' | 'last-stage' | 'board-not-empty';
 
 /**
  * Applies `command` to the agenda in `doc` at `now` (the server's clock, ms UTC), in one Yjs transaction.
@@ -205,6 +207,12 @@ export function applyAgenda(doc: Y.Doc, command: AgendaCommand, now: number, new
 				const moved = [...stages];
 				[moved[i], moved[j]] = [moved[j], moved[i]];
 				map.set('stages', moved);
+				return;
+			}
+			case 'framework': {
+				// Chosen before the first card: cards already in one framework's columns would vanish from another's.
+				if (boardArray(doc).length > 0 && command.framework !== frameworkOf(doc)) return void (problem = 'board-not-empty');
+				map.set('framework', command.framework);
 				return;
 			}
 			case 'set-minutes': {

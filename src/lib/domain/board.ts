@@ -22,15 +22,50 @@ import { isRecordId, newRecordId, oneOf, replaceText, type RecordSchema } from '
 /** The root array of cards in the meeting's document. */
 export const BOARD_FIELD = 'board';
 
-/** The three columns ("Signs of Safety" is a registered name: the app names the columns, not the brand). */
-export const COLUMNS = ['WORRIES', 'WORKING_WELL', 'NEEDS_TO_HAPPEN'] as const;
+/**
+ * The board's frameworks (domain.md §3, `Board.framework`): the three-column safety map (`SOS_3COL`, the
+ * default; "Signs of Safety" is a registered name: the app names the columns, not the brand), a team
+ * decision-making board of strengths and concerns, and a family team meeting's strengths and needs. Three
+ * Houses, the child's voice, has its own page (child-voice.ts). The facilitator chooses before any card is
+ * added (agenda.ts, command `framework`).
+ */
+export const FRAMEWORKS = ['SOS_3COL', 'TDM_STRENGTHS_CONCERNS', 'FTM_STRENGTHS_NEEDS'] as const;
+export type Framework = (typeof FRAMEWORKS)[number];
+
+/**
+ * Where the framework is kept: in the agenda's map (agenda.ts AGENDA_FIELD), which only the server writes
+ * (agenda.ts applies the facilitator's `framework` command). Named here, not imported, so that the board's
+ * chunk does not pull in the agenda's code (anything two chunks share loads with every page: vite.config.ts).
+ */
+export const FRAMEWORK_MAP = 'agenda';
+
+/** The board's framework: the safety map unless the facilitator chose another (an unknown value reads as it). */
+export function frameworkOf(doc: Y.Doc): Framework {
+	const v = doc.getMap(FRAMEWORK_MAP).get('framework');
+	return (FRAMEWORKS as readonly unknown[]).includes(v) ? (v as Framework) : 'SOS_3COL';
+}
+
+/** Every column of every framework: what a card's `column` may hold. */
+export const COLUMNS = ['WORRIES', 'WORKING_WELL', 'NEEDS_TO_HAPPEN', 'STRENGTHS', 'CONCERNS', 'IDEAS', 'NEEDS', 'PLAN_OF_ACTION'] as const;
 export type Column = (typeof COLUMNS)[number];
 
-/** The analysis categories of each column (domain.md §3). */
+/** Each framework's columns, in the order they are shown. */
+export const FRAMEWORK_COLUMNS: Readonly<Record<Framework, readonly Column[]>> = {
+	SOS_3COL: ['WORRIES', 'WORKING_WELL', 'NEEDS_TO_HAPPEN'],
+	TDM_STRENGTHS_CONCERNS: ['STRENGTHS', 'CONCERNS', 'IDEAS'],
+	FTM_STRENGTHS_NEEDS: ['STRENGTHS', 'NEEDS', 'PLAN_OF_ACTION']
+};
+
+/** The analysis categories of each column (domain.md §3: the safety map's; the other frameworks have none). */
 export const CATEGORIES: Readonly<Record<Column, readonly string[]>> = {
 	WORRIES: ['HARM', 'DANGER_STATEMENT', 'COMPLICATING_FACTORS'],
 	WORKING_WELL: ['EXISTING_STRENGTHS', 'EXISTING_SAFETY'],
-	NEEDS_TO_HAPPEN: ['SAFETY_GOALS', 'NEXT_STEPS']
+	NEEDS_TO_HAPPEN: ['SAFETY_GOALS', 'NEXT_STEPS'],
+	STRENGTHS: [],
+	CONCERNS: [],
+	IDEAS: [],
+	NEEDS: [],
+	PLAN_OF_ACTION: []
 };
 export const ALL_CATEGORIES: readonly string[] = Object.values(CATEGORIES).flat();
 

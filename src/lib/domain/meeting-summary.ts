@@ -2,7 +2,7 @@ import type * as Y from 'yjs';
 import { z } from 'zod';
 import { agendaOf } from './agenda.ts';
 import { actionItemsOf } from './action-items.ts';
-import { boardOf, type Column, type ProtectiveFactor, type Voice } from './board.ts';
+import { boardOf, frameworkOf, type Column, type Framework, type ProtectiveFactor, type Voice } from './board.ts';
 import { scaleOf } from './scale.ts';
 import { decisionOf, presentedOf, type Presented } from './decision.ts';
 import type { TypedText } from './people.ts';
@@ -71,6 +71,8 @@ export type SummaryFacts = {
 	facilitatorName: string | null;
 	attendance: Attendee[];
 	board: SummaryCard[];
+	/** The board's layout (board.ts FRAMEWORKS; absent in older summaries: the safety map). */
+	framework?: Framework;
 	actions: SummaryAction[];
 	/** Each person's answer on the safety scale (absent in summaries stored before the scale). */
 	scale?: SummaryRating[];
@@ -155,6 +157,7 @@ export function buildSummary(doc: Y.Doc, sources: SummarySources): SummaryFacts 
 			return { ...e, attended, mode: attended ? sources.input.attended[e.ref] : null };
 		}),
 		board,
+		framework: frameworkOf(doc),
 		actions,
 		scale,
 		names,

@@ -10,6 +10,7 @@ import { savedNotesHtml, savedNotesSlot } from '$lib/server/services/saved-notes
 import { runAgenda } from '$lib/server/services/agenda';
 import { recordDecision } from '$lib/server/services/decision';
 import { MAX_DISSENT_LENGTH, MAX_REASON_LENGTH } from '$lib/domain/decision';
+import { FRAMEWORKS } from '$lib/domain/board';
 import { MAX_STAGE_MINUTES, MAX_TITLE_LENGTH, MIN_STAGE_MINUTES, type AgendaCommand } from '$lib/domain/agenda';
 
 export const load: PageServerLoad = async (event) => {
@@ -45,7 +46,8 @@ const agendaSchema = z.discriminatedUnion('do', [
 	z.object({ do: z.literal('add-stage'), title: z.string().trim().min(1).max(MAX_TITLE_LENGTH), minutes }),
 	z.object({ do: z.literal('remove-stage'), stageId: opaqueId }),
 	z.object({ do: z.literal('reorder'), stageId: opaqueId, by: z.enum(['-1', '1']).transform((v) => (v === '1' ? 1 : -1) as 1 | -1) }),
-	z.object({ do: z.literal('set-minutes'), stageId: opaqueId, minutes })
+	z.object({ do: z.literal('set-minutes'), stageId: opaqueId, minutes }),
+	z.object({ do: z.literal('framework'), framework: z.enum(FRAMEWORKS) })
 ]);
 const sessionSchema = z.object({ meetingSessionId: opaqueId });
 
@@ -106,7 +108,7 @@ export const actions: Actions = {
 			if (result.reason === 'agenda') {
 				// Set up already (by another tab, or a second press): what was asked for is so.
 				if (result.problem === 'already-started') return { done: 'agenda' as const };
-				return fail(409, { problem: result.problem === 'cancelled' ? ('agenda-cancelled' as const) : result.problem === 'closed' ? ('agenda-closed' as const) : ('agenda' as const) });
+				return fail(409, { problem: result.problem === 'cancelled' ? ('agenda-cancelled' as const) : result.problem === 'closed' ? ('agenda-closed' as const) : result.problem === 'board-not-empty' ? ('agenda-board' as const) : ('agenda' as const) });
 			}
 			refuse(event, result);
 		}
