@@ -6,13 +6,19 @@ import { english, expectNotesLive, notesOf, openDemoMeeting, personAt, typeInNot
 // the same place, without anything moving.
 
 /** The boxes of the first few blocks of the notes, in the saved view or in the editor. */
+/**
+ * Where the first blocks of `selector` sit, measured from the top of the notes' own region: what moves above
+ * it meanwhile (the agenda, set up live by another test in the shared demo meeting) is not the notes moving.
+ */
 async function blockBoxes(page: Page, selector: string): Promise<{ tag: string; x: number; y: number; width: number; height: number }[]> {
-	return page.locator(selector).evaluate((root) =>
-		[...root.children].slice(0, 6).map((el) => {
+	return page.locator(selector).evaluate((root) => {
+		const region = root.closest('section') ?? document.body;
+		const top = region.getBoundingClientRect().top;
+		return [...root.children].slice(0, 6).map((el) => {
 			const r = el.getBoundingClientRect();
-			return { tag: el.tagName, x: Math.round(r.x), y: Math.round(r.y + window.scrollY), width: Math.round(r.width), height: Math.round(r.height) };
-		})
-	);
+			return { tag: el.tagName, x: Math.round(r.x), y: Math.round(r.y - top), width: Math.round(r.width), height: Math.round(r.height) };
+		});
+	});
 }
 
 /** The caseworker writes a line in the demo meeting's notes (saved once it shows). */
