@@ -1,5 +1,4 @@
 import type * as Y from 'yjs';
-import { z } from 'zod';
 import { agendaOf } from './agenda.ts';
 import { actionItemsOf } from './action-items.ts';
 import { boardOf, frameworkOf, type Column, type Framework, type ProtectiveFactor, type Voice } from './board.ts';
@@ -7,7 +6,7 @@ import { scaleOf } from './scale.ts';
 import { decisionOf, presentedOf, type Presented } from './decision.ts';
 import type { TypedText } from './people.ts';
 import type { House } from './child-voice.ts';
-import { PARTICIPATION_MODES, type MeetingKind, type MeetingSessionKind, type MeetingType, type ParticipationMode } from './roles.ts';
+import type { MeetingKind, MeetingSessionKind, MeetingType, ParticipationMode } from './roles.ts';
 
 // The summary of a closed meeting (the meeting-room issue, "Close"; domain.md §7 fidelity items): built once
 // from the meeting's final stored state and what the facilitator recorded at close, stored as facts (codes,
@@ -98,13 +97,6 @@ export type SummaryFacts = {
 /** What the facilitator records at close: who came and how (by ref), and whether family time was offered. */
 export type CloseInput = { attended: Record<string, ParticipationMode | null>; familyTimeOffered: boolean };
 
-/** The form at close (zod): `came` lists refs; `mode:<ref>` how each took part; `confirm` must be `yes`. */
-export const closeFormSchema = z.object({
-	came: z.array(z.string().regex(/^[up]:[a-z2-7]{16,40}$/)).max(200),
-	modes: z.record(z.string(), z.enum(PARTICIPATION_MODES)),
-	familyTimeOffered: z.boolean(),
-	confirm: z.literal(true)
-});
 
 /** What `buildSummary` reads besides the meeting's document: rows, as loaded by the server at close. */
 export type SummarySources = {
