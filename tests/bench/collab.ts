@@ -1,7 +1,11 @@
-// Collab latency and capacity (issue 8), against the real server as `npm start` runs it:
-//   1. one meeting, 8 participants each sending 2 updates a second: propagation p50 ≤ 3 ms, p99 ≤ 15 ms;
-//   2. 150 meetings × 8 participants × 2 updates a second: p99 ≤ 50 ms, no lost update, event-loop
-//      delay p99 ≤ 20 ms;
+// Collab latency and capacity (issue 8; the meeting room's edits and stage moves, issue 20), against the
+// real server as `npm start` runs it. Each participant types by turns in the notes and on its own board
+// card (every fourth word on the card also moves it to another column); the facilitator moves the stage
+// through the agenda endpoint, and the stage must reach every screen within a keystroke's goal:
+//   1. one meeting, 8 participants each sending 2 updates a second, a stage move every second:
+//      propagation p50 ≤ 3 ms, p99 ≤ 15 ms; stage move p99 ≤ 15 ms;
+//   2. 150 meetings × 8 participants × 2 updates a second, each meeting's stage moved every 10 s (15 moves
+//      a second in all): p99 ≤ 50 ms, stage move p99 ≤ 50 ms, no lost update, event-loop delay p99 ≤ 20 ms;
 //   3. a ramp in meetings until a goal fails, to say where: on this 2-core machine the load generator
 //      (1,200 real providers, each applying every update of its meeting) runs out of CPU before the
 //      server does, so the ramp also reports the server's own figures (event-loop delay, how long an
@@ -28,17 +32,18 @@ try {
 	const seeded = await hearth.seed(Math.ceil(maxMeetings / 5), 5);
 	const meetingDocs = seeded.meetingIds.map((id) => `meeting:${id}`);
 	const load = (meetings: number, secs: number) =>
-		meetingLoad(hearth, meetingDocs.slice(0, meetings), { warmupSeconds: 5, seconds: secs, probe: LOG_PROBE });
+		meetingLoad(hearth, meetingDocs.slice(0, meetings), { warmupSeconds: 5, seconds: secs, probe: LOG_PROBE, stageMoveEveryMs: 10_000 });
 
 	console.error('single meeting …');
 	const demo = await demoMeeting(hearth.server.dbPath);
-	const single = await meetingLoad(hearth, [`meeting:${demo.meetingId}`], { warmupSeconds: 3, seconds: Math.max(20, seconds) });
+	const single = await meetingLoad(hearth, [`meeting:${demo.meetingId}`], { warmupSeconds: 3, seconds: Math.max(20, seconds), stageMoveEveryMs: 1000 });
 	console.log(
-		table('One meeting: 8 participants, 2 updates/s each (Hearth)', [
+		table('One meeting: 8 participants, 2 updates/s each (notes and board), a stage move every second (Hearth)', [
 			{ figure: 'propagation p50', value: ms(single.latency.p50), goal: `≤ ${GOAL.singleP50} ms`, verdict: verdict(single.latency.p50, GOAL.singleP50) },
 			{ figure: 'propagation p99', value: ms(single.latency.p99), goal: `≤ ${GOAL.singleP99} ms`, verdict: verdict(single.latency.p99, GOAL.singleP99) },
 			{ figure: 'propagation max', value: ms(single.latency.max), goal: '', verdict: '—' },
 			{ figure: 'deliveries timed', value: single.latency.n, goal: '', verdict: '—' },
+			...stageRows(single, GOAL.singleP99),
 			{ figure: 'lost updates', value: single.lost, goal: '0', verdict: single.lost === 0 && single.diverged === 0 ? 'pass' : 'MISS' },
 			{ figure: 'server event-loop delay p99', value: ms(single.server.loop.p99), goal: '', verdict: '—' },
 			{ figure: 'load generator event-loop delay p99', value: ms(single.driver.loop.p99), goal: '', verdict: '—' },
@@ -49,11 +54,12 @@ try {
 	console.error('150 meetings …');
 	const capacity = await load(150, seconds);
 	console.log(
-		table('150 meetings × 8 participants × 2 updates/s (Hearth)', [
+		table('150 meetings × 8 participants × 2 updates/s (notes and board), each stage moved every 10 s (Hearth)', [
 			{ figure: 'updates sent per second', value: capacity.sentPerSecond.toFixed(0), goal: '2400', verdict: '—' },
 			{ figure: 'propagation p50', value: ms(capacity.latency.p50), goal: '', verdict: '—' },
 			{ figure: 'propagation p99', value: ms(capacity.latency.p99), goal: `≤ ${GOAL.loadP99} ms`, verdict: verdict(capacity.latency.p99, GOAL.loadP99) },
 			{ figure: 'propagation max', value: ms(capacity.latency.max), goal: '', verdict: '—' },
+			...stageRows(capacity, GOAL.loadP99),
 			{ figure: 'lost updates', value: capacity.lost, goal: '0', verdict: capacity.lost === 0 && capacity.diverged === 0 ? 'pass' : 'MISS' },
 			{ figure: 'server event-loop delay p99', value: ms(capacity.server.loop.p99), goal: `≤ ${GOAL.loopP99} ms`, verdict: verdict(capacity.server.loop.p99, GOAL.loopP99) },
 			{ figure: 'held in the server until committed (append → commit) p50 / p99', value: `${ms(held(capacity).p50, 2)} / ${ms(held(capacity).p99)}`, goal: '', verdict: '—' },
@@ -95,9 +101,24 @@ function held(r: LoadResult): { p50: number; p99: number } {
 	return { p50: f?.append.p50 ?? NaN, p99: f?.append.p99 ?? NaN };
 }
 
+/** The stage moves' rows: how long the facilitator's move took to reach every screen, against a keystroke's goal. */
+function stageRows(r: LoadResult, goalP99: number): Row[] {
+	const s = r.stageMoves;
+	if (!s) return [];
+	return [
+		{ figure: 'stage move reaches a screen p50', value: ms(s.latency.p50), goal: '', verdict: '—' },
+		{ figure: 'stage move reaches a screen p99 (request → every screen)', value: ms(s.latency.p99), goal: `≤ ${goalP99} ms (a keystroke's)`, verdict: verdict(s.latency.p99, goalP99) },
+		{ figure: 'stage move max', value: ms(s.latency.max), goal: '', verdict: '—' },
+		{ figure: 'stage moves / arrivals timed', value: `${s.moves} / ${s.latency.n}`, goal: '', verdict: '—' },
+		{ figure: 'stage moves refused or failed / screens missing the last', value: `${s.errors} / ${s.lost}`, goal: '0 / 0', verdict: s.errors === 0 && s.lost === 0 ? 'pass' : 'MISS' }
+	];
+}
+
 function failures(r: LoadResult): string[] {
 	const f: string[] = [];
 	if (r.latency.p99 > GOAL.loadP99) f.push(`propagation p99 ${ms(r.latency.p99)} > ${GOAL.loadP99} ms`);
+	if (r.stageMoves && r.stageMoves.latency.p99 > GOAL.loadP99) f.push(`stage move p99 ${ms(r.stageMoves.latency.p99)} > ${GOAL.loadP99} ms`);
+	if (r.stageMoves && (r.stageMoves.errors > 0 || r.stageMoves.lost > 0)) f.push(`${r.stageMoves.errors} stage moves refused, ${r.stageMoves.lost} screens without the last`);
 	if (r.server.loop.p99 > GOAL.loopP99) f.push(`server event-loop p99 ${ms(r.server.loop.p99)} > ${GOAL.loopP99} ms`);
 	if (r.lost > 0 || r.diverged > 0) f.push(`${r.lost} lost updates, ${r.diverged} diverged documents`);
 	return f;
@@ -118,6 +139,7 @@ function rampRow(r: Run): Row {
 		sockets: r.clients,
 		'updates/s sent': r.sentPerSecond.toFixed(0),
 		'propagation p50 / p99': `${ms(r.latency.p50)} / ${ms(r.latency.p99)}`,
+		'stage move p99': r.stageMoves ? ms(r.stageMoves.latency.p99) : '—',
 		lost: r.lost,
 		'server loop p99': ms(r.server.loop.p99),
 		'held until commit p99': ms(held(r).p99),

@@ -30,7 +30,7 @@ for (const kind of ['meeting', 'plan'] as const) {
 	}
 }
 
-const label = { meeting: 'meeting (8 stages, 60 cards, ~9,600 chars of notes)', plan: 'case plan (30 pages, ~106,000 chars)' } as Record<string, string>;
+const label = { meeting: 'meeting (7 stages, 60 cards, scale, ~8,000 chars of notes, decision, 10 action items)', plan: 'case plan (30 pages, ~106,000 chars)' } as Record<string, string>;
 const rows = results.flatMap(({ kind, m }) => {
 	const live = {
 		document: label[kind],

@@ -1,9 +1,8 @@
-// Synthetic shared documents with the shape and the edit history of real ones, for the memory, sync and
-// durability benchmarks. The board and agenda do not exist in the app yet (and the plan has no page):
-// these follow docs/architecture ("meeting:<id>": agenda, board of cards, notes, decision, action items;
-// "plan:<caseId>": a Tiptap fragment plus a small metadata map), typed by several people taking turns,
-// with corrections, so the documents carry the items and tombstones that real editing leaves behind.
-// Built with the caller's Yjs (the Hocuspocus driver has its own copy: one Yjs per process).
+// Shared documents with the shape and the edit history of real ones, for the memory, sync and durability
+// benchmarks: rich text typed by several people taking turns, with corrections, so the documents carry the
+// items and tombstones that real editing leaves behind. "plan:<caseId>" is a Tiptap fragment plus a small
+// metadata map; the meeting's document is built by the app's own shape modules (meeting-content.ts), with
+// the notes written here. Built with the caller's Yjs (the Hocuspocus driver has its own copy).
 import type * as YNamespace from 'yjs';
 
 /** Deterministic pseudo-random numbers (mulberry32), so every run builds the same documents. */
@@ -38,10 +37,12 @@ type Typist = { doc: YNamespace.Doc; random: () => number; authors: number[] };
 
 /** The document builders, using the given Yjs module. */
 export function docBuilders(Y: typeof YNamespace) {
-	/** A document edited by `authors` people: each edit runs as one of them (their own Yjs client id). */
-	function typist(seed: number, authorCount = 4): Typist {
+	/**
+	 * A document (`doc`, or a new one) edited by `authorCount` people: each edit runs as one of them (their
+	 * own Yjs client id).
+	 */
+	function typist(seed: number, authorCount = 4, doc: YNamespace.Doc = new Y.Doc()): Typist {
 		const random = rng(seed);
-		const doc = new Y.Doc();
 		const authors = Array.from({ length: authorCount }, (_, i) => 100_000 + seed * 16 + i);
 		return { doc, random, authors };
 	}
@@ -136,89 +137,6 @@ export function docBuilders(Y: typeof YNamespace) {
 		}
 	}
 
-	const COLUMNS = ['worries', 'strengths', 'next_steps'] as const;
-	const STAGES = ['welcome', 'purpose', 'strengths', 'worries', 'ideas', 'decision', 'next_steps', 'closing'] as const;
-
-	/**
-	 * A meeting as it looks near its end: 8 agenda stages with items, a board of `cards` cards (some edited,
-	 * some moved between columns), notes of about `notesChars` characters, a decision draft, action items.
-	 */
-	function meetingDoc(seed: number, opts: { cards?: number; notesChars?: number } = {}): YNamespace.Doc {
-		const t = typist(seed);
-		const { doc } = t;
-		const agenda = doc.getMap('agenda');
-		as(t, () => {
-			const stages = new Y.Array<YNamespace.Map<unknown>>();
-			agenda.set('stages', stages);
-			for (const key of STAGES) {
-				const stage = new Y.Map<unknown>();
-				stages.push([stage]);
-				stage.set('id', `stage-${key}`);
-				stage.set('key', key);
-				stage.set('minutes', 10);
-				const items = new Y.Array<YNamespace.Map<unknown>>();
-				stage.set('items', items);
-				for (let i = 0; i < 3; i++) {
-					const item = new Y.Map<unknown>();
-					items.push([item]);
-					item.set('id', `item-${key}-${i}`);
-					const text = new Y.Text();
-					item.set('text', text);
-					text.insert(0, sentence(t.random, 3, 8));
-					item.set('done', false);
-				}
-			}
-			agenda.set('currentStage', 'welcome');
-			agenda.set('timer', { startedAt: 0, durationMinutes: 10 });
-		});
-		// The facilitator walks through the stages; items get ticked off.
-		for (const key of STAGES) {
-			as(t, () => {
-				agenda.set('currentStage', key);
-				agenda.set('timer', { startedAt: Date.UTC(2026, 10, 3, 23, 30), durationMinutes: 10 });
-			});
-		}
-
-		const board = doc.getArray<YNamespace.Map<unknown>>('board');
-		const cardCount = opts.cards ?? 60;
-		for (let i = 0; i < cardCount; i++) {
-			const card = as(t, () => {
-				const c = new Y.Map<unknown>();
-				board.push([c]);
-				c.set('id', `card-${seed}-${i}`);
-				c.set('column', COLUMNS[i % COLUMNS.length]);
-				c.set('author', `person-${Math.floor(t.random() * 8)}`);
-				c.set('createdAt', Date.UTC(2026, 10, 3, 23, 30) + i * 20_000);
-				c.set('text', new Y.Text());
-				return c;
-			});
-			typeInto(t, card.get('text') as YNamespace.Text, 60 + Math.floor(t.random() * 140));
-		}
-		// Cards get moved and reworded as the conversation goes.
-		for (let i = 0; i < cardCount / 2; i++) {
-			const card = board.get(Math.floor(t.random() * board.length));
-			as(t, () => card.set('column', COLUMNS[Math.floor(t.random() * COLUMNS.length)]));
-			if (t.random() < 0.5) typeInto(t, card.get('text') as YNamespace.Text, 30);
-		}
-
-		writeRichText(t, doc.getXmlFragment('notes'), opts.notesChars ?? 8000, 1500);
-		typeInto(t, doc.getText('decision'), 600);
-		const actions = doc.getArray<YNamespace.Map<unknown>>('actions');
-		for (let i = 0; i < 10; i++) {
-			as(t, () => {
-				const a = new Y.Map<unknown>();
-				actions.push([a]);
-				a.set('id', `action-${i}`);
-				a.set('owner', `person-${i % 8}`);
-				a.set('due', '2026-11-20');
-				const text = new Y.Text();
-				a.set('text', text);
-				text.insert(0, sentence(t.random, 5, 12));
-			});
-		}
-		return doc;
-	}
-
 	/** A case plan of about `pages` pages (3,000 characters each) in Tiptap's shape, plus its metadata map. */
 	function planDoc(seed: number, pages = 30): YNamespace.Doc {
 		const t = typist(seed, 3);
@@ -241,5 +159,5 @@ export function docBuilders(Y: typeof YNamespace) {
 		return t.doc;
 	}
 
-	return { meetingDoc, planDoc, notesDocOfSize, writeRichText, typist };
+	return { planDoc, notesDocOfSize, writeRichText, typist };
 }

@@ -13,6 +13,8 @@ type Common = {
 	httpUrl: string;
 	/** Session cookies to spread over the sockets (empty for the peers). */
 	cookies: string[];
+	/** The `u:<userId>` of each cookie's person, for cards a client adds in its own name (empty: the peers check no author). */
+	authors: string[];
 	/** The server's inspector (memory, event-loop delay, CPU). */
 	inspector: string;
 	/** How many sockets connect at once while the load is set up. */
@@ -30,9 +32,18 @@ export type LoadConfig = Common & {
 	seconds: number;
 	/** Evaluated in the server when the measured window starts, and when it ends (its value is returned). */
 	probe?: { start: string; end: string };
+	/**
+	 * When set, the facilitator moves each meeting's stage every `everyMs` (first at a random phase), through
+	 * Hearth's agenda endpoint with one of `runCookies` (the server writes the agenda: doc-kinds.ts), and every
+	 * participant's screen is timed from the request to the new stage in its document.
+	 */
+	stageMoves?: { everyMs: number; runCookies: string[] };
 	/** Set by runLoad() when the load is split over several driver processes. */
 	shard?: { index: number; count: number; samplesFile: string };
 };
+
+/** Stage moves of a load: how many were asked for, refused or failed, never seen by a participant, and how long each took to reach each screen. */
+export type StageMoveResult = { moves: number; errors: number; lost: number; latency: Summary };
 
 export type LoadResult = {
 	meetings: number;
@@ -53,11 +64,17 @@ export type LoadResult = {
 	driver: { loop: LoopDelay; cpuPercent: number };
 	/** The value of `probe.end`, when given. */
 	probe?: unknown;
+	/** With `stageMoves`: the stage moves' figures (`latency` timed per participant screen). */
+	stageMoves?: StageMoveResult;
 	/** How many driver processes shared the load. */
 	drivers: number;
 };
 
-export type MemoryDoc = { name: string; kind: 'meeting' | 'plan'; seed: number };
+/**
+ * A document the memory benchmark opens: its content is built from `seed` (meeting-content.ts, docs.ts);
+ * `preloaded`: already in the server's store (Target.store), so the first client brings nothing.
+ */
+export type MemoryDoc = { name: string; kind: 'meeting' | 'plan'; seed: number; preloaded?: boolean };
 
 export type MemoryConfig = Common & {
 	mode: 'memory';
@@ -166,6 +183,11 @@ export async function runLoad(config: LoadConfig, drivers = 1): Promise<LoadResu
 			const bytes = readFileSync(join(dir, `samples-${i}.f64`));
 			return Array.from(new Float64Array(bytes.buffer.slice(bytes.byteOffset, bytes.byteOffset + bytes.byteLength)));
 		});
+		const moveSamples = results.flatMap((r, i) => {
+			if (!r.stageMoves) return [];
+			const bytes = readFileSync(join(dir, `samples-${i}.f64.moves`));
+			return Array.from(new Float64Array(bytes.buffer.slice(bytes.byteOffset, bytes.byteOffset + bytes.byteLength)));
+		});
 		const leader = results[0];
 		const slowest = results.reduce((a, b) => (b.driver.loop.p99 > a.driver.loop.p99 ? b : a));
 		const sum = (f: (r: LoadResult) => number) => results.reduce((n, r) => n + f(r), 0);
@@ -181,6 +203,9 @@ export async function runLoad(config: LoadConfig, drivers = 1): Promise<LoadResu
 			lost: sum((r) => r.lost),
 			diverged: sum((r) => r.diverged),
 			driver: { loop: slowest.driver.loop, cpuPercent: sum((r) => r.driver.cpuPercent) },
+			stageMoves: leader.stageMoves
+				? { moves: sum((r) => r.stageMoves?.moves ?? 0), errors: sum((r) => r.stageMoves?.errors ?? 0), lost: sum((r) => r.stageMoves?.lost ?? 0), latency: summarize(moveSamples) }
+				: undefined,
 			drivers: count
 		};
 	} finally {

@@ -1,6 +1,7 @@
 // Scenarios shared by the Hearth-only benchmarks and the side-by-side run with the peers.
 import { runLoad, runMemory, type LoadResult, type MemoryDoc } from './driver.ts';
 import type { Target } from './targets.ts';
+import { meetingUpdate } from './meeting-content.ts';
 import { pressureSince, waitForQuiet } from './machine.ts';
 
 export type MemoryFigures = {
@@ -34,6 +35,12 @@ export async function memoryPerDoc(
 		kind === 'meeting'
 			? seeded.meetingIds.map((id, i) => ({ name: `meeting:${id}`, kind, seed: 1000 + i }))
 			: seeded.caseIds.map((id, i) => ({ name: `plan:${id}`, kind, seed: 2000 + i }));
+	// A meeting's agenda and outcome are the server's to write in Hearth: its meetings are stored as the
+	// room leaves them; the peers take the same content from the first client.
+	if (kind === 'meeting' && target.store) {
+		await target.store(docs.map((d) => ({ name: d.name, update: meetingUpdate(d.seed) })));
+		for (const d of docs) d.preloaded = true;
+	}
 	await waitForQuiet();
 	const pressure = pressureSince();
 	const r = await runMemory({
@@ -41,6 +48,7 @@ export async function memoryPerDoc(
 		kit: target.kit,
 		httpUrl: target.httpUrl,
 		cookies: target.cookies,
+		authors: target.authors,
 		inspector: target.inspector,
 		docs,
 		clientsPerDoc: 2,
@@ -74,8 +82,9 @@ export async function memoryPerDoc(
 export async function meetingLoad(
 	target: Target,
 	docs: string[],
-	opts: { warmupSeconds: number; seconds: number; probe?: { start: string; end: string }; drivers?: number }
+	opts: { warmupSeconds: number; seconds: number; probe?: { start: string; end: string }; drivers?: number; stageMoveEveryMs?: number }
 ): Promise<LoadResult & { pressure: number }> {
+	if (opts.stageMoveEveryMs && target.runCookies.length === 0) throw new Error(`${target.name}: stage moves go through Hearth's agenda endpoint; this target has none`);
 	await waitForQuiet();
 	const pressure = pressureSince();
 	// More driver processes only help with cores to spare: on this project's 2-core machines two drivers
@@ -86,13 +95,15 @@ export async function meetingLoad(
 		kit: target.kit,
 		httpUrl: target.httpUrl,
 		cookies: target.cookies,
+		authors: target.authors,
 		inspector: target.inspector,
 		docs,
 		participants: 8,
 		rate: 2,
 		warmupSeconds: opts.warmupSeconds,
 		seconds: opts.seconds,
-		probe: opts.probe
+		probe: opts.probe,
+		stageMoves: opts.stageMoveEveryMs ? { everyMs: opts.stageMoveEveryMs, runCookies: target.runCookies } : undefined
 	}, drivers);
 	return { ...result, pressure: pressure() };
 }

@@ -74,3 +74,38 @@ export async function demoMeeting(target: string): Promise<{ caseId: string; mee
 		await closeDatabase(db);
 	}
 }
+
+/**
+ * Stores `docs` (document name, e.g. `meeting:<id>`, and its whole state as one Yjs update) as the collab
+ * server's log would hold them, in the database at `target` (a SQLite path or a PostgreSQL URL), before any
+ * client opens them. For content a client may not send: a meeting's agenda and outcome are the server's to
+ * write (doc-kinds.ts), so a meeting as the room leaves it is stored, not typed in through a socket.
+ */
+export async function storeDocuments(target: string, docs: readonly { name: string; update: Uint8Array }[]): Promise<void> {
+	const db = openAny(target);
+	try {
+		const t = tablesOf(db);
+		const now = Date.now();
+		await transact(db, async (tx) => {
+			for (const d of docs) await tx.insert(t.collabUpdates).values({ docId: d.name, update: Buffer.from(d.update), createdAt: now });
+		});
+	} finally {
+		await closeDatabase(db);
+	}
+}
+
+/** The `u:<userId>` author id of each of `emails` (demo staff), in the database at `target`. */
+export async function authorIds(target: string, emails: readonly string[]): Promise<string[]> {
+	const db = openAny(target);
+	try {
+		const t = tablesOf(db);
+		const rows = await db.select({ id: t.users.id, email: t.users.email }).from(t.users).where(inArray(t.users.email, [...emails]));
+		return emails.map((email) => {
+			const row = rows.find((r) => r.email === email);
+			if (!row) throw new Error(`no user ${email}: start the server with HEARTH_DEMO=1`);
+			return `u:${row.id}`;
+		});
+	} finally {
+		await closeDatabase(db);
+	}
+}

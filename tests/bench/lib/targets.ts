@@ -9,7 +9,7 @@ import { join, resolve } from 'node:path';
 import { freePort, removeServer, startServer, type RunningServer, type ServerDatabase } from '../../support/server.ts';
 import { signIn } from '../../support/clients.ts';
 import { inspectorUrl } from './inspect.ts';
-import { BENCH_STAFF, demoMeeting, seedCases, type Seeded } from './seed.ts';
+import { authorIds, BENCH_STAFF, demoMeeting, seedCases, storeDocuments, type Seeded } from './seed.ts';
 import type { KitName } from './kit.ts';
 
 export type TargetName = 'hearth' | 'y-websocket' | 'hocuspocus';
@@ -21,6 +21,12 @@ export type Target = {
 	inspector: string;
 	/** Session cookies to spread over the sockets (Hearth only; the peers have no sign-in). */
 	cookies: string[];
+	/** The `u:<userId>` of each cookie's person, for what a client writes in its own name (Hearth only). */
+	authors: string[];
+	/** Hearth only: session cookies of the meetings' facilitator, who moves the stage (agenda endpoint). */
+	runCookies: string[];
+	/** Hearth only: stores documents' whole state before any client opens them (seed.ts storeDocuments). */
+	store?(docs: readonly { name: string; update: Uint8Array }[]): Promise<void>;
 	/** An expression that, evaluated in the server, counts the documents it holds in memory. */
 	loadedDocs: string;
 	/** Hearth only: how long an untouched open document takes to rest, and how to count resting ones. */
@@ -61,12 +67,19 @@ export async function startHearth(env: Record<string, string> = {}, sessions = 6
 	// meetings × 8 people stay within COLLAB_MAX_SOCKETS_PER_SESSION (20) and the opens a minute (120).
 	const cookies: string[] = [];
 	for (let i = 0; i < sessions; i++) cookies.push(await signIn(server.url, BENCH_STAFF[i % BENCH_STAFF.length]));
+	const database_ = server.databaseUrl ?? server.dbPath;
+	const staffAuthors = await authorIds(database_, BENCH_STAFF);
+	const authors = cookies.map((_, i) => staffAuthors[i % BENCH_STAFF.length]);
+	const runCookies = cookies.filter((_, i) => BENCH_STAFF[i % BENCH_STAFF.length] === 'facilitator@demo.test');
 	return {
 		name: 'hearth',
 		httpUrl: server.url,
 		kit: 'y-websocket',
 		inspector,
 		cookies,
+		authors,
+		runCookies,
+		store: (docs) => storeDocuments(database_, docs),
 		// The running CollabServer (src/lib/server/collab/registry.ts) and its rooms.
 		loadedDocs: `globalThis[Symbol.for('hearth.collab')].rooms.size`,
 		// COLLAB_REST_MS (default 30 s) after the last edit, plus the timer's own lag.
@@ -149,6 +162,8 @@ export async function startReference(): Promise<Target> {
 		kit: 'y-websocket',
 		inspector: await waitForInspector(peer.output),
 		cookies: [],
+		authors: [],
+		runCookies: [],
 		// bin/server.js keeps its documents in utils.js's `docs` map.
 		loadedDocs: `process.mainModule.require('./utils.js').docs.size`,
 		seed: peerSeed,
@@ -166,6 +181,8 @@ export async function startHocuspocus(): Promise<Target> {
 		kit: 'hocuspocus',
 		inspector: await waitForInspector(peer.output),
 		cookies: [],
+		authors: [],
+		runCookies: [],
 		// hocuspocus-server.mjs puts its Server on globalThis for this.
 		loadedDocs: `globalThis.hocuspocusBench.hocuspocus.documents.size`,
 		seed: peerSeed,
