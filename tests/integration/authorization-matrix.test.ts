@@ -134,6 +134,8 @@ const MATRIX: Entry[] = [
 	// the policy allows: child-voice.test.ts); writing them, the case's staff (a form without a child: 400).
 	{ route: '/meetings/[meetingId]/houses', method: 'GET', path: (i) => `/meetings/${i.meetingId}/houses`, expect: row(303, { onCase: 200, admin: 403, outsider: 403 }, { parent: 200, survivor: 200, observer: 200 }) },
 	{ route: '/meetings/[meetingId]/houses', method: 'POST', path: (i) => `/meetings/${i.meetingId}/houses?/save`, body: () => ({ worries: 'x' }), expect: row(303, { onCase: 400, admin: 403, outsider: 403 }, { parent: 403, survivor: 403, observer: 403 }) },
+	// "Add to my calendar": whoever may see the meeting (its iCalendar file: meeting-plan.test.ts reads it).
+	{ route: '/meetings/[meetingId]/calendar.ics', method: 'GET', path: (i) => `/meetings/${i.meetingId}/calendar.ics`, expect: row(303, { onCase: 200, admin: 403, outsider: 403 }, { parent: 200, survivor: 200, observer: 200 }) },
 	// The summary: whoever may see the meeting (before close it says it is not ready yet).
 	{ route: '/meetings/[meetingId]/summary', method: 'GET', path: (i) => `/meetings/${i.meetingId}/summary`, expect: row(303, { onCase: 200, admin: 403, outsider: 403 }, { parent: 200, survivor: 200, observer: 200 }) },
 	// The family's survey (policy `feedback` `give`): the family's own people invited to the meeting, never staff or an

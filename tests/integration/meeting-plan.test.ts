@@ -7,6 +7,8 @@
 import { withSql } from '../support/sql.ts';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { removeServer, startServer, type RunningServer } from '../support/server.ts';
+import ICAL from 'ical.js';
+import { Temporal } from 'temporal-polyfill';
 import { accept, demoIds, destroy, get, invite, listening, messagesTo, personId, signIn, synced, waitFor } from '../support/clients.ts';
 
 let server: RunningServer;
@@ -171,6 +173,18 @@ describe('planning a meeting from the case page', () => {
 		// A new time is announced to him (he has an email address on file), with a link and nothing else.
 		expect((await post(`/cases/${caseId}/meetings/plan/${planned}?/save`, cookies.facilitator, planBody({ time: '16:00' }))).status).toBe(303);
 		await waitFor(() => messagesTo(server.dir, 'daniel.ortiz@example.test').some((m) => m.kind === 'meeting-moved' && m.text.includes(`/meetings/${planned}`) && m.text.includes('Room 4')), 15_000, 'the notice of the new time');
+		// The email carries the event, so his calendar moves the one it holds: one UID, the meeting's revision.
+		const moved = calendarOf(messagesTo(server.dir, 'daniel.ortiz@example.test').findLast((m) => m.kind === 'meeting-moved'));
+		// "Add to my calendar" on the meeting's page gives the same event, in his language.
+		const page = await (await get(server.url, `/meetings/${planned}`, parent)).text();
+		expect(page).toContain(`href="/meetings/${planned}/calendar.ics"`);
+		const added = await get(server.url, `/meetings/${planned}/calendar.ics`, parent);
+		expect(added.status).toBe(200);
+		expect(calendarOf({ kind: 'file', calendar: { method: 'REQUEST', ics: await added.text() } } as { kind: string })).toEqual(moved);
+		const [{ calendar_sequence: revision, time_zone: zone }] = await query<{ calendar_sequence: number; time_zone: string }>('select calendar_sequence, time_zone from meetings where id = ?', planned);
+		expect(revision).toBeGreaterThan(0);
+		expect(moved).toMatchObject({ method: 'REQUEST', sequence: revision, uid: `meeting-${planned}@127.0.0.1`, tzid: zone });
+		expect(moved.wall).toMatch(/T16:00$/);
 		// Saving it again unchanged tells nobody anything.
 		const notices = (await query('select id from jobs where kind = ?', 'meeting.notice')).length;
 		expect((await post(`/cases/${caseId}/meetings/plan/${planned}?/save`, cookies.facilitator, planBody({ time: '16:00' }))).status).toBe(303);
@@ -195,9 +209,17 @@ describe('planning a meeting from the case page', () => {
 			destroy(editor);
 		}
 		await waitFor(() => messagesTo(server.dir, 'daniel.ortiz@example.test').some((m) => m.kind === 'meeting-cancelled' && m.text.includes(`/meetings/${planned}`)), 15_000, 'the notice of the cancellation');
+		// …which removes the event from his calendar: the same UID, a later revision, METHOD:CANCEL.
+		const removed = calendarOf(messagesTo(server.dir, 'daniel.ortiz@example.test').find((m) => m.kind === 'meeting-cancelled'));
+		expect(removed).toMatchObject({ method: 'CANCEL', status: 'CANCELLED', uid: `meeting-${planned}@127.0.0.1` });
+		expect(removed.sequence).toBeGreaterThan(calendarOf(messagesTo(server.dir, 'daniel.ortiz@example.test').findLast((m) => m.kind === 'meeting-moved')).sequence);
 
 		const meetingPage = await get(server.url, `/meetings/${planned}`, parent);
 		expect(meetingPage.status).toBe(200);
+		// "Add to my calendar" now gives the cancellation (the same UID: adding it removes the event he has).
+		const file = await get(server.url, `/meetings/${planned}/calendar.ics`, parent);
+		expect(file.headers.get('content-type')).toBe('text/calendar; charset=utf-8; method=CANCEL');
+		expect(calendarOf({ kind: 'file', calendar: { method: 'CANCEL', ics: await file.text() } } as { kind: string })).toMatchObject({ method: 'CANCEL', uid: `meeting-${planned}@127.0.0.1` });
 		expect(await meetingPage.text()).toContain('Cancelled');
 		expect(await (await get(server.url, '/family', parent)).text()).toContain('Cancelled');
 		expect(await (await get(server.url, `/cases/${caseId}?meeting=cancelled`, cookies.caseworker)).text()).toContain('The meeting is cancelled.');
@@ -236,3 +258,22 @@ describe('an agency that refuses a case-carrying facilitator (MEETING_FACILITATO
 		expect(ok.headers.get('location')).toBe(`/cases/${id}?meeting=planned`);
 	});
 });
+
+/** The calendar event a filed email carries, read by a real iCalendar parser (ical.js), with its zone's rules. */
+function calendarOf(message: { kind: string } | undefined) {
+	const filed = message as { calendar?: { method: string; ics: string } | null } | undefined;
+	if (!filed?.calendar) throw new Error('the message carries no calendar event');
+	const calendar = new ICAL.Component(ICAL.parse(filed.calendar.ics));
+	for (const vtz of calendar.getAllSubcomponents('vtimezone')) ICAL.TimezoneService.register(vtz);
+	const vevent = calendar.getFirstSubcomponent('vevent')!;
+	const event = new ICAL.Event(vevent);
+	const tzid = event.startDate.zone?.tzid ?? '';
+	return {
+		method: String(calendar.getFirstPropertyValue('method')),
+		status: String(vevent.getFirstPropertyValue('status')),
+		uid: event.uid,
+		sequence: event.sequence,
+		tzid,
+		wall: Temporal.Instant.fromEpochMilliseconds(event.startDate.toJSDate().getTime()).toZonedDateTimeISO(tzid).toPlainDateTime().toString().slice(0, 16)
+	};
+}

@@ -48,6 +48,7 @@ export const FAMILY_FACING_KEYS: readonly string[] = [
 	'meeting_cancelled_notice', // at the top of a cancelled meeting's page
 	'meeting_closed_notice', // at the top of a closed meeting's page
 	'meeting_summary_link',
+	'meeting_calendar_link', // "add it to my calendar", under the meeting's facts
 	'case_removal_date', // a date families are told about
 	'case_next_meeting',
 	'case_no_meeting',

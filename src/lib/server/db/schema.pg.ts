@@ -163,7 +163,12 @@ export const meetings = pgTable(
 		createdAt: int64('created_at').notNull(),
 		/** When it was closed (status `held`; its summary written and its documents read only), and by whom. */
 		closedAt: int64('closed_at'),
-		closedBy: text('closed_by').references(() => users.id)
+		closedBy: text('closed_by').references(() => users.id),
+		/**
+		 * The revision of its time and place in calendars (RFC 5545 SEQUENCE): 0 when planned, one more at each
+		 * move and at the cancellation, so calendar apps replace the event they hold (notify/ics.ts).
+		 */
+		calendarSequence: integer('calendar_sequence').notNull().default(0)
 	},
 	(t) => [index('meetings_case').on(t.caseId)]
 );

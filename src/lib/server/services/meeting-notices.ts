@@ -7,11 +7,15 @@ import { formatDateTime } from '../../format.ts';
 import { first, tablesOf, type Db } from '../db/index.ts';
 import { defineJob, enqueue, type Queryable } from '../jobs/index.ts';
 import { notify } from '../notify/index.ts';
+import { meetingCalendar } from '../notify/ics.ts';
+import { config } from '../config.ts';
 import { correctionVisibleTo, personReader } from './meeting-summary.ts';
 
 // What a meeting's invited people are told, outside the app: that it was moved or cancelled, and that its
 // summary is ready (again, when corrected). One job kind; each message in the language of the person's
-// invitation, with a link, and nothing of what was said or written in the meeting.
+// invitation, with a link, and nothing of what was said or written in the meeting. An email about a move or
+// a cancellation carries the meeting as a calendar event (notify/ics.ts), so the event already in their
+// calendar moves or goes away.
 
 /** What happened: `moved` (its time or place changed), `cancelled`, `summary` (version 1) or `summary-corrected`. */
 export const NOTICES = ['moved', 'cancelled', 'summary', 'summary-corrected'] as const;
@@ -73,10 +77,42 @@ export const meetingNotice = defineJob({
 					return { subject: m.meeting_notice_moved_subject({}, o), text };
 				}
 			}[what]();
-			await notify(db as Db, { ...destination, locale, kind: `meeting-${what}`, caseId: meeting.caseId, personId: p.personId, ...words }, { now });
+			const calendar =
+				destination.channel === 'email' && (what === 'moved' || what === 'cancelled')
+					? {
+							method: what === 'cancelled' ? ('CANCEL' as const) : ('REQUEST' as const),
+							ics: meetingCalendar({
+								meetingId,
+								origin,
+								sequence: meeting.calendarSequence,
+								method: what === 'cancelled' ? 'CANCEL' : 'REQUEST',
+								start: meeting.startsAt,
+								end: meeting.startsAt + meeting.durationMinutes * 60_000,
+								timeZone: meeting.timeZone,
+								summary: meeting.kind === 'FGDM' ? m.meeting_kind_fgdm({}, o) : m.meeting_kind_ftdm({}, o),
+								description: m.meeting_notice_calendar_description({ link: page }, o),
+								location: typedTextFor({ en: meeting.location, es: meeting.locationEs }, locale)?.text ?? null,
+								stamp: now,
+								organizer: organizer(origin),
+								attendee: { name, email: destination.to }
+							})
+						}
+					: undefined;
+			await notify(db as Db, { ...destination, locale, kind: `meeting-${what}`, caseId: meeting.caseId, personId: p.personId, ...words, calendar }, { now });
 		}
 	}
 });
+
+/**
+ * Who a calendar event is from: the sender the app mails as (MAIL_FROM, `Name <address>` or an address), or
+ * when it sends no email of its own (a log or file transport), `Hearth <meetings@<host of origin>>`.
+ */
+export function organizer(origin: string, mailFrom = config().MAIL_FROM): { name: string; email: string } {
+	const named = mailFrom ? /^\s*(.*?)\s*<([^<>]+)>\s*$/.exec(mailFrom) : null;
+	if (named) return { name: named[1] || 'Hearth', email: named[2] };
+	if (mailFrom) return { name: 'Hearth', email: mailFrom.trim() };
+	return { name: 'Hearth', email: `meetings@${new URL(origin).hostname}` };
+}
 
 /** Queues `meetingNotice` (in the caller's transaction when `q` is one), due `delayMs` after `now`. */
 export function queueMeetingNotice(q: Queryable, notice: z.infer<typeof payload>, now: number, delayMs = 0): Promise<string> {

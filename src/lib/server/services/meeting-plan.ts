@@ -1,4 +1,4 @@
-import { and, asc, eq, inArray } from 'drizzle-orm';
+import { and, asc, eq, inArray, sql } from 'drizzle-orm';
 import { opaqueId } from '../../domain/doc-id.ts';
 import { keepApartClash } from '../../domain/keep-apart.ts';
 import { parseMeetingPlan, sessionsOfPlan, type MeetingPlan, type MeetingPlanField, type MeetingPlanValues } from '../../domain/meeting-plan.ts';
@@ -299,14 +299,15 @@ export async function updateMeeting(ctx: RequestContext, caseId: string, meeting
 		const plan = parsed.plan;
 		const checked = await checkPlan(tx, caseId, plan, 'meeting.update', meetingId);
 		if (!checked.ok) return checked;
+		// Everyone invited hears of a new time or place (a new zone alone is the same moment, shown another way),
+		// and their calendars move the event they hold: one more revision (RFC 5545 SEQUENCE).
+		const next = plannedColumns(plan);
+		const moved = next.startsAt !== existing.startsAt || next.durationMinutes !== existing.durationMinutes || next.location !== existing.location || next.locationEs !== existing.locationEs;
 		await tx.db
 			.update(meetings)
-			.set(plannedColumns(plan))
+			.set(moved ? { ...next, calendarSequence: sql`${meetings.calendarSequence} + 1` } : next)
 			.where(eq(meetings.id, meetingId));
 		await placePeople(tx, meetingId, plan);
-		// Everyone invited hears of a new time or place (a new zone alone is the same moment, shown another way).
-		const next = plannedColumns(plan);
-		const moved = next.startsAt !== existing.startsAt || next.location !== existing.location || next.locationEs !== existing.locationEs;
 		if (moved) await queueMeetingNotice(tx.db, { meetingId, what: 'moved', origin }, tx.now);
 		await record(tx, {
 			action: 'meeting.update',
@@ -341,7 +342,11 @@ export async function cancelMeeting(ctx: RequestContext, caseId: string, meeting
 		if (!confirmed) return { ok: false, reason: 'not-confirmed' };
 		if (existing.status === 'cancelled') return { ok: true, value: { alreadyCancelled: true } };
 		if (existing.status !== 'scheduled') return { ok: false, reason: 'not-scheduled' };
-		await tx.db.update(meetings).set({ status: 'cancelled' }).where(and(eq(meetings.id, meetingId), eq(meetings.status, 'scheduled')));
+		// The cancellation is the event's last revision: calendars remove it (METHOD:CANCEL, a higher SEQUENCE).
+		await tx.db
+			.update(meetings)
+			.set({ status: 'cancelled', calendarSequence: sql`${meetings.calendarSequence} + 1` })
+			.where(and(eq(meetings.id, meetingId), eq(meetings.status, 'scheduled')));
 		await record(tx, { action: 'meeting.cancel', resourceType: 'meeting', resourceId: meetingId, caseId, outcome: 'allowed' });
 		await queueMeetingNotice(tx.db, { meetingId, what: 'cancelled', origin }, tx.now);
 		return { ok: true, value: { alreadyCancelled: false } };
