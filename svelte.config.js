@@ -13,6 +13,10 @@ const config = {
 		// HEARTH_BUILD_DIR / HEARTH_KIT_DIR let several builds live side by side (parallel test runs).
 		adapter: adapter({ out: process.env.HEARTH_BUILD_DIR ?? 'build' }),
 		outDir: process.env.HEARTH_KIT_DIR ?? '.svelte-kit',
+		// The browser asks the server which page a link is (when it is hovered or tapped: app.html preloads)
+		// instead of loading every route of the app with the first page: each new page cost every page's first
+		// load about 40 bytes, on a phone's 90 KB budget (tests/unit/bundle-budget.test.ts).
+		router: { resolution: 'server' },
 		// Forms keep SvelteKit's origin check (CSRF); JSON endpoints check Origin/Sec-Fetch-Site themselves.
 		csp: {
 			mode: 'hash',

@@ -40,15 +40,20 @@ export function readManifest(dir = kitDir()): Manifest {
 	return JSON.parse(readFileSync(path, 'utf8')) as Manifest;
 }
 
-/** The layout and page nodes of a route, from SvelteKit's generated route table (root layout 0 first). */
+/**
+ * The layout and page nodes of a route (root layout 0 first), from SvelteKit's server manifest: with
+ * `router.resolution: 'server'` (svelte.config.js) the browser has no route table; the server resolves
+ * routes, and its manifest names each route's nodes by the same numbers as the client's. Route ids there
+ * keep their (groups).
+ */
 export function routeNodes(routeId: string, dir = kitDir()): number[] {
-	const app = readFileSync(join(dir, 'generated', 'client-optimized', 'app.js'), 'utf8');
-	const escaped = routeId.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
-	const match = new RegExp(`"${escaped}":\\s*\\[~?(\\d+)(?:,\\s*\\[([^\\]]*)\\])?`).exec(app);
-	if (!match) throw new Error(`route ${routeId} is not in SvelteKit's route table`);
-	const page = Number(match[1]);
-	const layouts = (match[2] ?? '').split(',').filter((s) => s.trim() !== '').map((s) => Number(s.replace(/[^\d]/g, '')));
-	return [0, ...layouts.filter((n) => n !== 0), page];
+	const server = readFileSync(join(dir, 'output', 'server', 'manifest.js'), 'utf8');
+	for (const m of server.matchAll(/\{id:"([^"]+)",pattern:[\s\S]*?layouts:\[(.*?)\],errors:\[.*?\],leaf:\[(?:true|false),(\d+)\]\}/g)) {
+		if (m[1].replace(/\/\([^)]+\)/g, '') !== routeId) continue;
+		const layouts = [...m[2].matchAll(/\[(?:true|false),(\d+)\]/g)].map((l) => Number(l[1]));
+		return [0, ...layouts.filter((n) => n !== 0), Number(m[3])];
+	}
+	throw new Error(`route ${routeId} is not in SvelteKit's server manifest: build first`);
 }
 
 /** A chunk and everything it imports statically, as manifest keys (not descending into `skip`). */
