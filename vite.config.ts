@@ -26,6 +26,9 @@ function hearthCollab(): Plugin {
  */
 const NOTES_LIBRARIES = /[\\/]node_modules[\\/](yjs|lib0|y-protocols|y-websocket|@tiptap|prosemirror-[\w-]+|@floating-ui|linkifyjs|orderedmap|rope-sequence|w3c-keyname)[\\/]/;
 
+/** Modules only the availability pages use, their words too (each message is a module of its own at build): kept out of the chunk every page loads. */
+const ONLY_AVAILABILITY = /[\\/]src[\\/]lib[\\/](components[\\/]AvailabilityForm\.svelte|domain[\\/]availability\.ts|paraglide[\\/]messages[\\/]availability_\w+\.js)$/;
+
 export default defineConfig(({ isSsrBuild }) => ({
 	// Browser chunks. Left alone, the bundler makes a chunk for every set of pages that share a module, so
 	// the meeting page asked for 17 files, some of 100 bytes (one message shared by two pages). A phone on
@@ -44,7 +47,9 @@ export default defineConfig(({ isSsrBuild }) => ({
 						codeSplitting: {
 							groups: [
 								{ name: 'doc-connection', test: /[\\/]src[\\/]lib[\\/]collab[\\/]doc-connection\.ts$/, priority: 2 },
-								{ name: 'shared', test: (id: string) => !NOTES_LIBRARIES.test(id), minShareCount: 2, priority: 1 }
+								// Not the availability form (issue 22): its two pages (the family member's, the worker's for them)
+								// share it with no other, and every page would load it from here.
+								{ name: 'shared', test: (id: string) => !NOTES_LIBRARIES.test(id) && !ONLY_AVAILABILITY.test(id), minShareCount: 2, priority: 1 }
 							]
 						}
 					}

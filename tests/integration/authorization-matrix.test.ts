@@ -96,6 +96,13 @@ const MATRIX: Entry[] = [
 	{ route: '/cases/[caseId]/safety', method: 'POST', path: (i) => `/cases/${i.caseId}/safety?/removePair`, body: (i) => ({ personA: i.grace, personB: i.tom }), expect: caseStaff(404) },
 	// Staff record what Grace agreed to share (here: nothing, as on record: no change).
 	{ route: '/cases/[caseId]/safety', method: 'POST', path: (i) => `/cases/${i.caseId}/safety?/sharing`, body: (i) => ({ personId: i.grace }), expect: caseStaff(200) },
+	// When a family member can meet (issue 22): the person themself on /family/availability, staff on the case for
+	// anyone on it (Grace here; an empty form is refused as 400, and the rules are in availability.test.ts).
+	{ route: '/cases/[caseId]/people/[personId]/availability', method: 'GET', path: (i) => `/cases/${i.caseId}/people/${i.grace}/availability`, expect: caseStaff(200) },
+	{ route: '/cases/[caseId]/people/[personId]/availability', method: 'POST', path: (i) => `/cases/${i.caseId}/people/${i.grace}/availability`, body: () => ({ timeZone: 'Mars/Base' }), expect: caseStaff(400) },
+	// Staff are sent to their own pages, as from /family.
+	{ route: '/family/availability', method: 'GET', path: () => '/family/availability', expect: row(303, { onCase: 303, admin: 303, outsider: 303 }, { parent: 200, survivor: 200, observer: 200 }) },
+	{ route: '/family/availability', method: 'POST', path: () => '/family/availability', body: () => ({ timeZone: 'Mars/Base' }), expect: row(303, { onCase: 303, admin: 303, outsider: 303 }, { parent: 400, survivor: 400, observer: 400 }) },
 	{ route: '/cases/[caseId]/people/[personId]', method: 'GET', path: (i) => `/cases/${i.caseId}/people/${i.grace}`, expect: caseStaff(200) },
 	{ route: '/cases/[caseId]/people/[personId]', method: 'POST', path: (i) => `/cases/${i.caseId}/people/${i.grace}`, body: () => ({ code: 'FAMILY_FRIEND', side: '', noteEn: '', noteEs: '', birthDate: '' }), expect: caseStaff(200) },
 	{ route: '/cases/[caseId]/meetings/[meetingId]/place', method: 'GET', path: (i) => `/cases/${i.caseId}/meetings/${i.meetingId}/place`, expect: caseStaff(200) },

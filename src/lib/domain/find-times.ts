@@ -2,6 +2,7 @@ import { Temporal } from 'temporal-polyfill';
 import { startOfLocalDay, zonedWallTimeToInstant, type CalendarDay } from './time.ts';
 import { isAfterDeadline, type Deadline } from './jurisdiction.ts';
 import type { KeepApartPair } from './keep-apart.ts';
+import { DAY_MINUTES, isBlock, STEP_MINUTES, type Availability, type Preference } from './availability.ts';
 
 // Finding meeting times around the family (issue 22; the practice guides: the family has a say in the
 // time, date and place; consider hours before and after office hours, lunch and weekends; domain.md §6:
@@ -22,20 +23,8 @@ import type { KeepApartPair } from './keep-apart.ts';
 // input) is not held to any time. Times are spread across days: at most `perDay` a day (in the agency's
 // zone), never two that overlap.
 
-/** How a time suits a person: works best, if need be, can't. */
-export const PREFERENCES = ['BEST', 'IF_NEED_BE', 'CANT'] as const;
-export type Preference = (typeof PREFERENCES)[number];
-
-/** Minutes of a day that blocks start and end on: whole quarter hours, 0 to 1440 (24:00, the end of the day). */
-export const STEP_MINUTES = 15;
-export const DAY_MINUTES = 1440;
-
-/** A repeating block: ISO weekday (1 Monday … 7 Sunday), from `start` to `end` (minutes after local midnight, end exclusive). */
-export type WeeklyBlock = { weekday: number; start: number; end: number; preference: Preference };
-/** A change on one calendar day (YYYY-MM-DD in the person's zone), from `start` to `end` (minutes, end exclusive). */
-export type DateBlock = { date: string; start: number; end: number; preference: Preference };
-/** What a person said of their time, in their own IANA zone. */
-export type Availability = { timeZone: string; weekly: readonly WeeklyBlock[]; dates: readonly DateBlock[] };
+export { PREFERENCES, STEP_MINUTES, DAY_MINUTES, isBlock } from './availability.ts';
+export type { Preference, WeeklyBlock, DateBlock, Availability } from './availability.ts';
 
 /** Office hours of the agency: weekly blocks (no preference: inside is office hours) in its zone. */
 export type OfficeHours = { timeZone: string; weekly: readonly { weekday: number; start: number; end: number }[] };
@@ -78,11 +67,6 @@ export type ProposedTime = {
 	outsideOfficeHours: boolean;
 	separateSessions: KeepApartPair[];
 };
-
-/** Whether a block's minutes are whole quarter hours within a day and it is not empty. */
-export function isBlock(b: { start: number; end: number }): boolean {
-	return Number.isInteger(b.start) && Number.isInteger(b.end) && b.start >= 0 && b.end <= DAY_MINUTES && b.start < b.end && b.start % STEP_MINUTES === 0 && b.end % STEP_MINUTES === 0;
-}
 
 // Standings as small numbers, worst first: the worst of several is their minimum.
 const CANT = 0;

@@ -317,6 +317,17 @@ describe('a person’s phone, email and address, and their consent to share them
 		}
 	});
 
+	it('lets a person give their own availability, never anyone else’s nor another detail; staff on the case enter it for them', () => {
+		expect(can(relative(), 'edit', detail('rosa', 'availability'))).toBe(true);
+		expect(can(relative(), 'edit', detail('daniel', 'availability'))).toBe(false);
+		expect(can(relative(), 'edit', detail('rosa', 'contact'))).toBe(false);
+		expect(can(relative(), 'edit', { ...detail('rosa', 'availability'), caseId: 'caseb' } as Resource)).toBe(false);
+		const worker = staff('caseworker', [[caseA, 'caseworker']]);
+		expect(can(worker, 'edit', detail('daniel', 'availability'))).toBe(true);
+		expect(can(worker, 'edit', detail('daniel', 'address'))).toBe(false);
+		expect(can(staff('caseworker', [['caseb', 'caseworker']]), 'edit', detail('daniel', 'availability'))).toBe(false);
+	});
+
 	describe('giving and withdrawing consent', () => {
 		const change = (personId: string, what: 'give' | 'withdraw', personRole: ParticipantRole = 'RELATIVE_KIN'): Resource => ({ type: 'detail-consent', caseId: caseA, personId, personRole, change: what });
 
@@ -405,7 +416,9 @@ describe('actions: each resource lists its own, and a verb it does not list is r
 		for (const type of types) {
 			for (const action of ACTIONS[type] as readonly Action[]) {
 				// Correcting a meeting's summary exists only once the meeting is closed.
-				const samples: Resource[] = type === 'meeting' ? [SAMPLES.meeting, { ...SAMPLES.meeting, closed: true }] : [SAMPLES[type]];
+				// Only availability is edited as a person's detail.
+				const samples: Resource[] =
+					type === 'meeting' ? [SAMPLES.meeting, { ...SAMPLES.meeting, closed: true }] : type === 'person-detail' ? [SAMPLES[type], { ...SAMPLES['person-detail'], detail: 'availability' } as Resource] : [SAMPLES[type]];
 				expect(everyone.some((actor) => samples.some((sample) => can(actor, action, sample as Extract<Resource, { type: typeof type }>))), `${action} on ${type}`).toBe(true);
 			}
 		}

@@ -143,7 +143,7 @@ export const ACTIONS = {
 	meeting: ['view', 'edit', 'run', 'decide', 'close', 'correct'],
 	'meeting-session': ['view'],
 	document: ['view', 'edit', 'manage'],
-	'person-detail': ['view'],
+	'person-detail': ['view', 'edit'],
 	'detail-consent': ['edit'],
 	invites: ['manage'],
 	'safety-settings': ['manage'],
@@ -269,7 +269,12 @@ const STAFF_RULES: Rules<StaffActor> = {
 			return onCase(actor, r.caseId);
 		}
 	},
-	'person-detail': { view: caseStaff },
+	'person-detail': {
+		view: caseStaff,
+		// A worker enters a family member's availability after talking with them (issue 22); other details
+		// are changed on the person's page (`case` edit), never through this.
+		edit: (actor, r) => r.detail === 'availability' && caseStaff(actor, r)
+	},
 	// Staff on the case record a person's answer after asking them (by phone, in person).
 	'detail-consent': { edit: caseStaff },
 	invites: { manage: caseStaff },
@@ -374,7 +379,9 @@ const PARTICIPANT_RULES: Rules<ParticipantActor> = {
 			if (consent === undefined) return false;
 			if (r.personRole === 'CHILD_YOUTH' && consent !== 'staff') return false;
 			return true;
-		}
+		},
+		// Each person gives their own availability (issue 22), and only their own; nothing else of theirs here.
+		edit: (actor, r) => r.detail === 'availability' && r.personId === actor.personId
 	},
 	'detail-consent': {
 		// A person gives or withdraws their own agreement. A child can always withdraw it, but giving it

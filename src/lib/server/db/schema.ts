@@ -570,3 +570,32 @@ export const childVoices = sqliteTable(
 	},
 	(t) => [primaryKey({ columns: [t.meetingId, t.childId] })]
 );
+
+/**
+ * What a family member said of their time for meetings (issue 22; find-times.ts): their zone, a weekly
+ * pattern and date-specific changes (JSON lists of blocks: find-times.ts WeeklyBlock, DateBlock), how they
+ * can take part (JSON list of codes: availability.ts JOIN_MODES; in person where: a code, and a community
+ * place's name as typed), and what they need to attend (JSON list of codes; the interpreter's language).
+ * One row per person on a case; `entered_by` says whether they gave it themself (`self`) or a worker
+ * entered it after talking with them (`staff`, `updated_by` the worker). A detail of theirs: the policy's
+ * `person-detail: availability` and the label AVAILABILITY_CONFIDENTIAL decide who reads it.
+ */
+export const availability = sqliteTable('availability', {
+	personId: text('person_id')
+		.primaryKey()
+		.references(() => casePeople.id, { onDelete: 'cascade' }),
+	caseId: text('case_id')
+		.notNull()
+		.references(() => cases.id, { onDelete: 'cascade' }),
+	timeZone: text('time_zone').notNull(),
+	weekly: text('weekly').notNull(),
+	dates: text('dates').notNull(),
+	joinModes: text('join_modes').notNull(),
+	inPersonPlace: text('in_person_place'),
+	placeName: text('place_name'),
+	needs: text('needs').notNull(),
+	interpreterLanguage: text('interpreter_language'),
+	enteredBy: text('entered_by', { enum: ['self', 'staff'] }).notNull(),
+	updatedBy: text('updated_by').references(() => users.id),
+	updatedAt: integer('updated_at').notNull()
+});
