@@ -408,3 +408,41 @@ export async function shareFamilyTime(ctx: RequestContext, meetingId: string, me
 	}
 	return { ok: true, value: { sharedAt: result.value.sharedAt } };
 }
+
+/** What a form of the meeting page asks to do, by who may do it (see `refuseUnparsedForm`). */
+export type MeetingForm = 'run' | 'decide' | 'sessions' | 'share';
+
+/**
+ * For a form of the meeting page that did not parse: the refusal (through the policy, audited as
+ * `auditAction`) when this person may not do what the form asks, whatever they sent; null when they may,
+ * and the form's own "what you sent is not right" answer is theirs. Without it, someone who may not run
+ * the agenda, decide or manage the meeting's parts was answered 400 for a bad form and 403 for a good one,
+ * and the refusal was not written down. `run`/`decide`: the meeting's policy actions; `sessions`: managing
+ * who is in which part (the case's safety settings); `share`: a family member sharing family time (someone
+ * who may manage one of the meeting's family times).
+ */
+export async function refuseUnparsedForm(ctx: RequestContext, meetingId: string, form: MeetingForm, auditAction: string): Promise<Result<null>> {
+	const { meetings, meetingSessions } = tablesOf(ctx);
+	if (!opaqueId.safeParse(meetingId).success) return refuseUnknown(ctx, 'meeting', meetingId, auditAction);
+	const m = await first(ctx.db.select({ caseId: meetings.caseId, status: meetings.status }).from(meetings).where(eq(meetings.id, meetingId)));
+	if (!m) return refuseUnknown(ctx, 'meeting', meetingId, auditAction);
+	const closed = meetingClosed(m.status);
+	if (form === 'run' || form === 'decide') {
+		const resource = { type: 'meeting' as const, caseId: m.caseId, meetingId, closed };
+		// Whoever may run it when open learns the form's problem (as the agenda's and decision's own answers do).
+		if (can(ctx.actor, form, { ...resource, closed: false })) return { ok: true, value: null };
+		return (await authorize(ctx, form, resource, auditAction)) ?? { ok: true, value: null };
+	}
+	if (form === 'sessions') {
+		const resource = { type: 'safety-settings' as const, caseId: m.caseId };
+		if (can(ctx.actor, 'manage', resource)) return { ok: true, value: null };
+		return (await authorize(ctx, 'manage', resource, auditAction)) ?? { ok: true, value: null };
+	}
+	const times = await ctx.db.select().from(meetingSessions).where(and(eq(meetingSessions.meetingId, meetingId), eq(meetingSessions.kind, 'FAMILY_ALONE')));
+	const resources = times.map((s) =>
+		documentResource({ kind: 'session', id: s.id }, { caseId: m.caseId, meetingId, meetingSessionId: s.id, meetingSessionKind: 'FAMILY_ALONE', ...sessionFacts(s), meetingClosed: closed })
+	);
+	if (ctx.actor.kind === 'participant' && resources.some((r) => can(ctx.actor, 'manage', r))) return { ok: true, value: null };
+	if (resources.length === 0) return refuseUnknown(ctx, 'meeting-session', meetingId, auditAction);
+	return (await authorize(ctx, 'manage', resources[0], auditAction)) ?? { ok: false, reason: 'forbidden' };
+}
