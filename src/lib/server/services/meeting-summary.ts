@@ -13,6 +13,7 @@ import { collabControl } from '../collab/registry.ts';
 import { loadStoredDocument } from '../collab/stored.ts';
 import { defineJob, enqueue } from '../jobs/index.ts';
 import { queueMeetingNotice } from './meeting-notices.ts';
+import { stopAgendaTimers } from './agenda.ts';
 import { newId } from '../ids.ts';
 import { accessChanged, authorize, inTransaction, record, refuseUnknown, type RequestContext, type Result } from './access.ts';
 import { documentResource, meetingClosed } from './documents.ts';
@@ -178,6 +179,7 @@ export async function closeMeeting(ctx: RequestContext, meetingId: string, input
 		// say so at once, and the stored state the summary reads is final.
 		await accessChanged(ctx, result.value.caseId);
 		await control!.transact(docName({ kind: 'meeting', id: meetingId }), (doc) => writeClosed(doc, ctx.now));
+		await stopAgendaTimers(ctx, meetingId, ctx.now);
 		await writeSummary(ctx.db, meetingId, input, { version: 1, correction: null, createdBy: ctx.actor.kind === 'staff' ? ctx.actor.userId : null, now: ctx.now });
 	}
 	return { ok: true, value: { alreadyClosed: result.value.alreadyClosed } };
