@@ -81,9 +81,7 @@ export function meetingStatusLabel(status: MeetingStatus, o: Opts = {}): string 
  * A role as a family member reads it beside a name (their page's team, who is here now, the summary): the
  * facilitator as what they do ("runs the meeting"), not the field's word for it; any other role as anyRoleLabel.
  */
-export function familyRoleLabel(role: string, o: Opts = {}): string {
-	return role === 'facilitator' ? m.role_facilitator_family({}, o) : anyRoleLabel(role, o);
-}
+export const familyRoleLabel = (role: string): string => (role === 'facilitator' ? m.role_facilitator_family() : anyRoleLabel(role));
 
 export function anyRoleLabel(role: string, o: Opts = {}): string {
 	if ((STAFF_ROLES as readonly string[]).includes(role)) return roleLabel(role as StaffRole, o);
