@@ -3,13 +3,16 @@
 // policy, on the audit trail) whatever they send, not told "what you sent is not right" (400, nothing
 // written down) for a bad form and refused only for a good one; a meeting that is closed has no stage
 // timer running (it ran on, and at zero asked the facilitator "need more time?" on a closed meeting);
-// the old decision draft's text root, which no page shows, takes nobody's words;
+// the old decision draft's text root, which no page shows, takes nobody's words; an entry on the board no
+// page shows does not keep the facilitator from choosing its layout;
 // families read what the facilitator does ("runs the meeting"), not the field's word for it.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { removeServer, startServer, type RunningServer } from '../support/server.ts';
 import { accept, connect, demoIds, destroy, get, invite, personId, postForm, signIn, synced, textOf, waitFor } from '../support/clients.ts';
 import { agendaOf } from '../../src/lib/domain/agenda.ts';
 import { CLOSE } from '../../src/lib/domain/collab-protocol.ts';
+import { boardOf, frameworkOf } from '../../src/lib/domain/board.ts';
+import * as Y from 'yjs';
 import { withSql } from '../support/sql.ts';
 
 let server: RunningServer;
@@ -69,6 +72,22 @@ describe('the meeting document’s old decision draft', () => {
 		await synced(dana);
 		expect(dana.doc.getText('decision').length).toBe(0);
 		destroy(dana);
+	});
+});
+
+describe('an entry on the board that no page shows', () => {
+	it('does not keep the facilitator from choosing the board’s layout over a board everyone sees empty', async () => {
+		const daniel = connect(server.url, `meeting:${ids.meetingId}`, cookies.daniel);
+		await synced(daniel);
+		// The server takes a record without its keys (nothing in the card's schema is required).
+		daniel.doc.getArray('board').push([new Y.Map()]);
+		const dana = connect(server.url, `meeting:${ids.meetingId}`, cookies.facilitator);
+		await synced(dana);
+		await waitFor(() => dana.doc.getArray('board').length === 1, 5000, 'the entry stored');
+		expect(boardOf(dana.doc)).toEqual([]);
+		expect((await postForm(server.url, `/meetings/${ids.meetingId}?/agenda`, cookies.facilitator, [['do', 'framework'], ['framework', 'TDM_STRENGTHS_CONCERNS']])).status).toBe(200);
+		await waitFor(() => frameworkOf(dana.doc) === 'TDM_STRENGTHS_CONCERNS', 5000, 'the layout chosen');
+		destroy(daniel, dana);
 	});
 });
 
