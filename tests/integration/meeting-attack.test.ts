@@ -4,7 +4,8 @@
 // written down) for a bad form and refused only for a good one; a meeting that is closed has no stage
 // timer running (it ran on, and at zero asked the facilitator "need more time?" on a closed meeting);
 // the old decision draft's text root, which no page shows, takes nobody's words; an entry on the board no
-// page shows does not keep the facilitator from choosing its layout;
+// page shows does not keep the facilitator from choosing its layout; who is put in which part of a meeting
+// is on the audit trail;
 // families read what the facilitator does ("runs the meeting"), not the field's word for it.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { removeServer, startServer, type RunningServer } from '../support/server.ts';
@@ -72,6 +73,28 @@ describe('the meeting document’s old decision draft', () => {
 		await synced(dana);
 		expect(dana.doc.getText('decision').length).toBe(0);
 		destroy(dana);
+	});
+});
+
+describe('who is put in which part of a meeting', () => {
+	// The policy's answer was on the trail (allowed, on the case's safety settings), but not who was placed where.
+	it('is on the audit trail, person and part, when staff add someone to a part or take them out', async () => {
+		const ana = await personId(server.url, cookies.caseworker, ids.caseId, 'Ana Rivera');
+		const grace = await personId(server.url, cookies.caseworker, ids.caseId, 'Grace Whitfield');
+		const anaCookie = await accept(server.url, await invite(server.url, cookies.caseworker, ids.caseId, ana, { meetingId: ids.meetingId }));
+		const anaSession = /"session:([a-z2-7]+)"/.exec(await (await get(server.url, `/meetings/${ids.meetingId}`, anaCookie)).text())![1];
+		const trail = () =>
+			withSql(server, (sql) => sql.all<{ action: string; resource_type: string; resource_id: string; detail: string }>("SELECT action, resource_type, resource_id, detail FROM audit_events WHERE action IN ('meeting.session.add', 'meeting.session.remove') AND outcome = 'allowed' AND resource_type = 'person' ORDER BY seq"), { readonly: true });
+		const before = (await trail()).length;
+		for (const action of ['addMember', 'removeMember']) expect((await postForm(server.url, `/meetings/${ids.meetingId}?/${action}`, cookies.caseworker, [['meetingSessionId', anaSession], ['personId', grace]])).status).toBe(200);
+		// Taking out someone who is not there changes nothing, and says nothing happened.
+		expect((await postForm(server.url, `/meetings/${ids.meetingId}?/removeMember`, cookies.caseworker, [['meetingSessionId', anaSession], ['personId', grace]])).status).toBe(200);
+		const rows = (await trail()).slice(before);
+		expect(rows.map((r) => [r.action, r.resource_type, r.resource_id])).toEqual([
+			['meeting.session.add', 'person', grace],
+			['meeting.session.remove', 'person', grace]
+		]);
+		expect(JSON.parse(rows[0].detail)).toEqual({ meetingSessionId: anaSession, kind: 'SEPARATE' });
 	});
 });
 

@@ -214,7 +214,9 @@ export async function addToMeetingSession(ctx: RequestContext, meetingSessionId:
 			await record(tx, { action: 'meeting.session.add', resourceType: 'meeting-session', resourceId: meetingSessionId, caseId: s.caseId, outcome: 'denied', detail: { why: 'keep-apart' } });
 			return { ok: false, reason: 'keep-apart', withName: personName(other) };
 		}
-		await tx.db.insert(meetingSessionMembers).values({ meetingSessionId, personId }).onConflictDoNothing();
+		const added = await tx.db.insert(meetingSessionMembers).values({ meetingSessionId, personId }).onConflictDoNothing().returning({ personId: meetingSessionMembers.personId });
+		// Who was put in which part of a meeting is a safety fact (domain.md §6): on the trail, as the refusal is.
+		if (added.length > 0) await record(tx, { action: 'meeting.session.add', resourceType: 'person', resourceId: personId, caseId: s.caseId, outcome: 'allowed', detail: { meetingSessionId, kind: s.kind } });
 		return { ok: true, value: { caseId: s.caseId } };
 	});
 	if (!result.ok) return result;
@@ -231,7 +233,11 @@ export async function removeFromMeetingSession(ctx: RequestContext, meetingSessi
 		const refused = await authorize(tx, 'manage', { type: 'safety-settings', caseId: s.caseId }, 'meeting.session.remove');
 		if (refused) return refused;
 		if (meetingClosed(s.status)) return { ok: false, reason: 'forbidden' };
-		await tx.db.delete(meetingSessionMembers).where(and(eq(meetingSessionMembers.meetingSessionId, meetingSessionId), eq(meetingSessionMembers.personId, personId)));
+		const removed = await tx.db
+			.delete(meetingSessionMembers)
+			.where(and(eq(meetingSessionMembers.meetingSessionId, meetingSessionId), eq(meetingSessionMembers.personId, personId)))
+			.returning({ personId: meetingSessionMembers.personId });
+		if (removed.length > 0) await record(tx, { action: 'meeting.session.remove', resourceType: 'person', resourceId: personId, caseId: s.caseId, outcome: 'allowed', detail: { meetingSessionId, kind: s.kind } });
 		return { ok: true, value: { caseId: s.caseId } };
 	});
 	if (!result.ok) return result;
