@@ -5,7 +5,7 @@
 // timer running (it ran on, and at zero asked the facilitator "need more time?" on a closed meeting);
 // the old decision draft's text root, which no page shows, takes nobody's words; an entry on the board no
 // page shows does not keep the facilitator from choosing its layout; who is put in which part of a meeting
-// is on the audit trail;
+// is on the audit trail; private family time takes only the family;
 // families read what the facilitator does ("runs the meeting"), not the field's word for it.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { removeServer, startServer, type RunningServer } from '../support/server.ts';
@@ -95,6 +95,30 @@ describe('who is put in which part of a meeting', () => {
 			['meeting.session.remove', 'person', grace]
 		]);
 		expect(JSON.parse(rows[0].detail)).toEqual({ meetingSessionId: anaSession, kind: 'SEPARATE' });
+	});
+});
+
+describe('private family time', () => {
+	it('takes only the family: an observer or a foster caregiver is not put in it (they would read its notes), and the page does not offer them', async () => {
+		expect((await postForm(server.url, `/meetings/${ids.meetingId}?/familyTime`, cookies.caseworker, [])).status).toBe(200);
+		const familyTime = await withSql(server, async (sql) => (await sql.get<{ id: string }>("SELECT id FROM meeting_sessions WHERE meeting_id = ? AND kind = 'FAMILY_ALONE'", [ids.meetingId]))!.id, { readonly: true });
+		const members = () => withSql(server, async (sql) => (await sql.all<{ person_id: string }>('SELECT person_id FROM meeting_session_members WHERE meeting_session_id = ?', [familyTime])).map((r) => r.person_id), { readonly: true });
+		for (const name of ['Jordan Lee', 'Tom Baker']) {
+			const who = await personId(server.url, cookies.caseworker, ids.caseId, name);
+			expect((await postForm(server.url, `/meetings/${ids.meetingId}?/addMember`, cookies.caseworker, [['meetingSessionId', familyTime], ['personId', who]])).status, name).toBe(409);
+			expect(await members()).not.toContain(who);
+			const page = await (await get(server.url, `/meetings/${ids.meetingId}`, cookies.caseworker)).text();
+			// The page offers family time only the family.
+			const addable = /kind:"FAMILY_ALONE".*?addable:(\[[^\]]*\])/s.exec(page)![1];
+			expect(addable).not.toContain(who);
+		}
+		const grace = await personId(server.url, cookies.caseworker, ids.caseId, 'Grace Whitfield');
+		expect((await postForm(server.url, `/meetings/${ids.meetingId}?/removeMember`, cookies.caseworker, [['meetingSessionId', familyTime], ['personId', grace]])).status).toBe(200);
+		const page = await (await get(server.url, `/meetings/${ids.meetingId}`, cookies.caseworker)).text();
+		expect(/kind:"FAMILY_ALONE".*?addable:(\[[^\]]*\])/s.exec(page)![1]).toContain(grace);
+		expect((await postForm(server.url, `/meetings/${ids.meetingId}?/addMember`, cookies.caseworker, [['meetingSessionId', familyTime], ['personId', grace]])).status).toBe(200);
+		expect(await members()).toContain(grace);
+		expect((await postForm(server.url, `/meetings/${ids.meetingId}?/endFamilyTime`, cookies.caseworker, [['meetingSessionId', familyTime]])).status).toBe(200);
 	});
 });
 

@@ -35,6 +35,11 @@ export type MeetingSessionView = {
 	 * other's part would tell the other that they take part.
 	 */
 	owners: Record<string, string>;
+	/**
+	 * For staff who manage the meeting's parts: the people of the case who may be added to this one (not in
+	 * it yet; for private family time, family only: FAMILY_ROLES). Empty for anyone else.
+	 */
+	addable: { id: string; name: string }[];
 };
 
 export type MeetingView = {
@@ -102,6 +107,13 @@ export async function getMeeting(ctx: RequestContext, meetingId: string): Promis
 	const { caseAssignments, users } = tablesOf(ctx);
 	const staffRows = await ctx.db.select({ id: users.id, name: users.name }).from(caseAssignments).innerJoin(users, eq(users.id, caseAssignments.userId)).where(eq(caseAssignments.caseId, m.caseId));
 	const staffNames: Record<string, string> = Object.fromEntries(staffRows.map((u) => [`u:${u.id}`, u.name]));
+	const managesParts = can(ctx.actor, 'manage', { type: 'safety-settings', caseId: m.caseId });
+	const addableTo = (sessionId: string, kind: MeetingSessionKind) =>
+		managesParts
+			? people
+					.filter((p) => (kind !== 'FAMILY_ALONE' || FAMILY_ROLES.includes(p.role)) && !memberRows.some((r) => r.sessionId === sessionId && r.personId === p.id))
+					.map((p) => ({ id: p.id, name: personName(p) }))
+			: [];
 	const visible: MeetingSessionView[] = [];
 	for (const s of sessionRows) {
 		const ref = s.kind === 'JOINT' ? { kind: 'meeting' as const, id: meetingId } : { kind: 'session' as const, id: s.id };
@@ -119,7 +131,8 @@ export async function getMeeting(ctx: RequestContext, meetingId: string): Promis
 			endedAt: s.endedAt,
 			sharedAt: s.sharedAt,
 			canShare: s.sharedAt === null && can(ctx.actor, 'manage', resource),
-			owners: { ...staffNames, ...(isStaff ? Object.fromEntries(memberRows.filter((r) => r.sessionId === s.id).map((r) => [`p:${r.personId}`, personName(r)])) : {}) }
+			owners: { ...staffNames, ...(isStaff ? Object.fromEntries(memberRows.filter((r) => r.sessionId === s.id).map((r) => [`p:${r.personId}`, personName(r)])) : {}) },
+			addable: addableTo(s.id, s.kind)
 		});
 	}
 	// A meeting made before sessions existed (or by a benchmark) still has its joint document for staff.
@@ -134,7 +147,8 @@ export async function getMeeting(ctx: RequestContext, meetingId: string): Promis
 			endedAt: null,
 			sharedAt: null,
 			canShare: false,
-			owners: staffNames
+			owners: staffNames,
+			addable: []
 		});
 	}
 
@@ -142,7 +156,7 @@ export async function getMeeting(ctx: RequestContext, meetingId: string): Promis
 	if (isStaff) for (const p of people) authorNames[`p:${p.id}`] = personName(p);
 
 	let manage: MeetingView['manage'] = null;
-	if (can(ctx.actor, 'manage', { type: 'safety-settings', caseId: m.caseId })) {
+	if (managesParts) {
 		const pairs = await ctx.db.select({ a: keepApartPairs.personA, b: keepApartPairs.personB }).from(keepApartPairs).where(eq(keepApartPairs.caseId, m.caseId));
 		manage = {
 			people: people.map((p) => ({ id: p.id, name: personName(p) })),
@@ -175,8 +189,11 @@ export async function getMeeting(ctx: RequestContext, meetingId: string): Promis
 	};
 }
 
-/** Why a person cannot join a session: someone they must be kept apart from is already in it. */
-export type PlacementRefusal = { ok: false; reason: 'keep-apart'; withName: string };
+/**
+ * Why a person cannot join a session: someone they must be kept apart from is already in it; or it is
+ * private family time and they are not family (family time is the family's alone, domain.md §2).
+ */
+export type PlacementRefusal = { ok: false; reason: 'keep-apart'; withName: string } | { ok: false; reason: 'family-only' };
 
 function meetingOfSession(db: Db, meetingSessionId: string) {
 	const { meetingSessions, meetings } = tablesOf(db);
@@ -204,8 +221,14 @@ export async function addToMeetingSession(ctx: RequestContext, meetingSessionId:
 		if (refused) return refused;
 		// A closed or cancelled meeting's parts are kept as they were (its summary says who was where).
 		if (meetingClosed(s.status)) return { ok: false, reason: 'forbidden' };
-		const person = await first(tx.db.select({ id: casePeople.id }).from(casePeople).where(and(eq(casePeople.id, personId), eq(casePeople.caseId, s.caseId))));
+		const person = await first(tx.db.select({ id: casePeople.id, role: casePeople.role }).from(casePeople).where(and(eq(casePeople.id, personId), eq(casePeople.caseId, s.caseId))));
 		if (!person) return { ok: false, reason: 'not-found' };
+		// Private family time is the family's alone: professionals leave (domain.md §2). An observer (a trainee
+		// of the agency), a foster caregiver or a provider put in it would read the family's private notes.
+		if (s.kind === 'FAMILY_ALONE' && !FAMILY_ROLES.includes(person.role)) {
+			await record(tx, { action: 'meeting.session.add', resourceType: 'person', resourceId: personId, caseId: s.caseId, outcome: 'denied', detail: { why: 'not-family', meetingSessionId } });
+			return { ok: false, reason: 'family-only' };
+		}
 		const members = await tx.db.select({ personId: meetingSessionMembers.personId }).from(meetingSessionMembers).where(eq(meetingSessionMembers.meetingSessionId, meetingSessionId));
 		const pairs = await tx.db.select({ personA: keepApartPairs.personA, personB: keepApartPairs.personB }).from(keepApartPairs).where(eq(keepApartPairs.caseId, s.caseId));
 		const clash = keepApartClash(pairs, personId, members.map((m) => m.personId));

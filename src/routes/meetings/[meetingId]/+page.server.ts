@@ -137,6 +137,7 @@ export const actions: Actions = {
 		const result = await addToMeetingSession(event.locals.ctx, parsed.data.meetingSessionId, parsed.data.personId);
 		if (!result.ok) {
 			if (result.reason === 'keep-apart') return fail(409, { problem: 'keep-apart' as const, withName: result.withName });
+			if (result.reason === 'family-only') return fail(409, { problem: 'family-only' as const });
 			if (result.reason === 'not-found') return fail(404, { problem: 'invalid' as const });
 			refuse(event, result);
 		}
