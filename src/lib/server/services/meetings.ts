@@ -2,7 +2,7 @@ import { and, asc, eq, inArray, isNull } from 'drizzle-orm';
 import type { meetings } from '../db/schema.ts';
 import { opaqueId, docName } from '../../domain/doc-id.ts';
 import { can } from '../../domain/policy.ts';
-import { FAMILY_ROLES, type MeetingSessionKind } from '../../domain/roles.ts';
+import { FAMILY_ROLES, FAMILY_TIME_ROLES, type MeetingSessionKind } from '../../domain/roles.ts';
 import { typedText, type TypedText } from '../../domain/people.ts';
 import { keepApartClash } from '../../domain/keep-apart.ts';
 import { first, transact, type Db, tablesOf } from '../db/index.ts';
@@ -37,7 +37,7 @@ export type MeetingSessionView = {
 	owners: Record<string, string>;
 	/**
 	 * For staff who manage the meeting's parts: the people of the case who may be added to this one (not in
-	 * it yet; for private family time, family only: FAMILY_ROLES). Empty for anyone else.
+	 * it yet; for private family time, the family and an interpreter: FAMILY_TIME_ROLES). Empty for anyone else.
 	 */
 	addable: { id: string; name: string }[];
 };
@@ -111,7 +111,7 @@ export async function getMeeting(ctx: RequestContext, meetingId: string): Promis
 	const addableTo = (sessionId: string, kind: MeetingSessionKind) =>
 		managesParts
 			? people
-					.filter((p) => (kind !== 'FAMILY_ALONE' || FAMILY_ROLES.includes(p.role)) && !memberRows.some((r) => r.sessionId === sessionId && r.personId === p.id))
+					.filter((p) => (kind !== 'FAMILY_ALONE' || FAMILY_TIME_ROLES.includes(p.role)) && !memberRows.some((r) => r.sessionId === sessionId && r.personId === p.id))
 					.map((p) => ({ id: p.id, name: personName(p) }))
 			: [];
 	const visible: MeetingSessionView[] = [];
@@ -225,7 +225,7 @@ export async function addToMeetingSession(ctx: RequestContext, meetingSessionId:
 		if (!person) return { ok: false, reason: 'not-found' };
 		// Private family time is the family's alone: professionals leave (domain.md §2). An observer (a trainee
 		// of the agency), a foster caregiver or a provider put in it would read the family's private notes.
-		if (s.kind === 'FAMILY_ALONE' && !FAMILY_ROLES.includes(person.role)) {
+		if (s.kind === 'FAMILY_ALONE' && !FAMILY_TIME_ROLES.includes(person.role)) {
 			await record(tx, { action: 'meeting.session.add', resourceType: 'person', resourceId: personId, caseId: s.caseId, outcome: 'denied', detail: { why: 'not-family', meetingSessionId } });
 			return { ok: false, reason: 'family-only' };
 		}
