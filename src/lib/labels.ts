@@ -77,6 +77,12 @@ export function meetingStatusLabel(status: MeetingStatus, o: Opts = {}): string 
 }
 
 /** A role code of either kind (staff or participant), e.g. for presence lists; '' for anything else. */
+/**
+ * A role as a family member reads it beside a name (their page's team, who is here now, the summary): the
+ * facilitator as what they do ("runs the meeting"), not the field's word for it; any other role as anyRoleLabel.
+ */
+export const familyRoleLabel = (role: string): string => (role === 'facilitator' ? m.role_facilitator_family() : anyRoleLabel(role));
+
 export function anyRoleLabel(role: string, o: Opts = {}): string {
 	if ((STAFF_ROLES as readonly string[]).includes(role)) return roleLabel(role as StaffRole, o);
 	if ((PARTICIPANT_ROLES as readonly string[]).includes(role)) return participantRoleLabel(role as ParticipantRole, o);

@@ -22,6 +22,9 @@ test('the facilitator records the agency’s decision; what is missing is explai
 	}
 	await form.getByLabel(english('decision_form_no')).check();
 	const words = 'Daniel: I want them to come home to me now.';
+	// Whose words are read by whom: everyone who may see the meeting, in every part (never the mother's words
+	// for the father to read unless she agreed: domain.md §6).
+	await expect(form.getByLabel(english('decision_form_dissent'))).toHaveAccessibleDescription(english('decision_form_dissent_hint'));
 	await form.getByLabel(english('decision_form_dissent')).fill(words);
 	// No decision-maker, no reason: explained, and what she typed is still there.
 	await form.getByRole('button', { name: english('decision_form_save') }).click();

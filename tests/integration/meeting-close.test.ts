@@ -207,16 +207,32 @@ describe('closing a meeting', () => {
 		expect(danielNow).not.toContain('Recorded how she took part');
 		expect(danielNow).not.toContain('Version 3');
 		expect(danielNow).toContain('Daniel came in person, not by video.');
+		// Nor can he tell from the address that a third version exists: ?v=3 answers as ?v=99 does.
 		const v3 = await page(`/meetings/${ids.meetingId}/summary?v=3`, cookies.daniel);
 		expect(v3).not.toContain('Recorded how she took part');
+		expect(v3).toContain('There is no such version of this summary.');
 		expect(await page(`/meetings/${ids.meetingId}/summary?v=3`, cookies.caseworker)).toContain('Recorded how she took part');
 		expect(await page(`/meetings/${ids.meetingId}/summary?v=99`, cookies.daniel)).toContain('There is no such version of this summary.');
+		// A later correction he may see is his third version, not "version 4" (which would show the gap).
+		const later = await post(`/meetings/${ids.meetingId}/close?/correct`, cookies.facilitator, [...fields, ['came', `p:${people['Ana Rivera']}`], [`mode:p:${people['Ana Rivera']}`, 'PHONE'], [`mode:p:${people['Daniel Ortiz']}`, 'VIDEO'], ['note', 'Daniel joined by video after all']]);
+		expect(later.status).toBe(303);
+		const danielLater = await page(`/meetings/${ids.meetingId}/summary`, cookies.daniel);
+		expect(danielLater).toContain('Daniel joined by video after all');
+		expect(danielLater).toContain('Corrected (version 3');
+		expect(danielLater).not.toContain('version 4');
+		expect(danielLater).not.toContain('Version 4');
+		expect(await page(`/meetings/${ids.meetingId}/summary?v=3`, cookies.daniel)).toContain('Daniel joined by video after all');
+		expect(await page(`/meetings/${ids.meetingId}/summary?v=4`, cookies.daniel)).toContain('There is no such version of this summary.');
+		expect(await page(`/meetings/${ids.meetingId}/summary`, cookies.caseworker)).toContain('Corrected (version 4');
 		// Each invited person is told, in their language, with a link and nothing of the summary itself.
 		await waitFor(() => outbox('daniel.ortiz@example.test').some((m) => m.kind === 'meeting-summary-corrected' && m.text.includes('was corrected')), 15_000, 'the corrected summary’s notice to Daniel');
 		await waitFor(() => outbox('ana.rivera@example.test').some((m) => m.kind === 'meeting-summary-corrected' && m.text.includes('Se corrigió')), 15_000, 'the notice to Ana, in Spanish');
-		// Ana hears of the third version; Daniel only of the second (the third changed nothing he may see).
+		// Ana hears of the third version, not of the fourth (Daniel's line); Daniel of the second and the
+		// fourth, not of the third (it changed nothing he may see).
+		await waitFor(() => outbox('daniel.ortiz@example.test').filter((m) => m.kind === 'meeting-summary-corrected').length === 2, 15_000, 'the fourth version’s notice to Daniel');
 		await waitFor(() => outbox('ana.rivera@example.test').filter((m) => m.kind === 'meeting-summary-corrected').length === 2, 15_000, 'both corrections’ notices to Ana');
-		expect(outbox('daniel.ortiz@example.test').filter((m) => m.kind === 'meeting-summary-corrected')).toHaveLength(1);
+		expect(outbox('daniel.ortiz@example.test').filter((m) => m.kind === 'meeting-summary-corrected')).toHaveLength(2);
+		expect(outbox('ana.rivera@example.test').filter((m) => m.kind === 'meeting-summary-corrected')).toHaveLength(2);
 		for (const message of [...outbox('daniel.ortiz@example.test'), ...outbox('ana.rivera@example.test')].filter((m) => m.kind.startsWith('meeting-summary'))) {
 			expect(message.text).toContain(`/meetings/${ids.meetingId}/summary`);
 			expect(message.text).not.toContain('park');

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import * as Y from 'yjs';
 import { AGENDA_FIELD, agendaOf, agendaTemplate, applyAgenda, FGDM_STAGES, FTDM_STAGES, remainingMs, type AgendaCommand } from './agenda';
-import { addCard, CARD_SCHEMA, CATEGORIES, COLUMNS, FRAMEWORK_COLUMNS, frameworkOf } from './board';
+import { addCard, BOARD_FIELD, boardOf, CARD_SCHEMA, CATEGORIES, COLUMNS, FRAMEWORK_COLUMNS, frameworkOf } from './board';
 
 let n = 0;
 const newId = () => `s${++n}`;
@@ -119,6 +119,17 @@ describe('the board’s layout', () => {
 		// An unknown value stored reads as the safety map.
 		doc.getMap(AGENDA_FIELD).set('framework', 'NOT_A_LAYOUT');
 		expect(frameworkOf(doc)).toBe('SOS_3COL');
+	});
+
+	it('is chosen over a board that shows no card, whatever entries no page shows it holds', () => {
+		const doc = new Y.Doc();
+		// What a page can leave on the board (the server takes both): a record with no keys, and a card whose column was deleted.
+		doc.getArray(BOARD_FIELD).push([new Y.Map()]);
+		addCard(doc, { column: 'WORRIES', category: null, text: 'Gone', voice: 'FAMILY', ownWords: false, factors: [] }, 'p:aaaaaaaaaaaaaaaa');
+		doc.getArray<Y.Map<unknown>>(BOARD_FIELD).get(1).delete('column');
+		expect(boardOf(doc)).toEqual([]);
+		expect(applyAgenda(doc, { do: 'framework', framework: 'TDM_STRENGTHS_CONCERNS' }, 0, () => 'x')).toBeNull();
+		expect(frameworkOf(doc)).toBe('TDM_STRENGTHS_CONCERNS');
 	});
 
 	it('has columns every card may be in, and categories only on the safety map', () => {

@@ -1,5 +1,5 @@
 import * as Y from 'yjs';
-import { boardArray, frameworkOf, type Framework } from './board.ts';
+import { boardOf, frameworkOf, type Framework } from './board.ts';
 import type { MeetingKind } from './roles.ts';
 
 // The meeting's agenda in `meeting:<id>` (architecture.md, "Shared documents"): its stages, the current
@@ -211,7 +211,10 @@ export function applyAgenda(doc: Y.Doc, command: AgendaCommand, now: number, new
 			}
 			case 'framework': {
 				// Chosen before the first card: cards already in one framework's columns would vanish from another's.
-				if (boardArray(doc).length > 0 && command.framework !== frameworkOf(doc)) return void (problem = 'board-not-empty');
+				// Cards, as every page reads them: an entry no page shows (a record with no column, which a page
+				// may leave: the server takes a record without its keys) does not keep the facilitator from
+				// choosing over a board that everyone sees empty.
+				if (boardOf(doc).length > 0 && command.framework !== frameworkOf(doc)) return void (problem = 'board-not-empty');
 				map.set('framework', command.framework);
 				return;
 			}

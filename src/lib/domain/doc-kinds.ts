@@ -77,12 +77,21 @@ export type DocKindSpec = {
 };
 
 /**
+ * A text root planned for a draft of the decision before the decision became the server's record
+ * (`outcome`, decision.ts). No page reads or writes it, and no summary holds it: writable, it let any
+ * family member of the joint session put up to the document's whole limit of words there, which every
+ * screen then loaded and nobody could see or remove (and past the limit, nobody could change the meeting).
+ * Kept declared, so documents that hold it still load; a browser that writes it is refused.
+ */
+export const DECISION_DRAFT_FIELD = 'decision';
+
+/**
  * A meeting's parts (architecture.md, "Shared documents"): the notes today; the agenda (stages, items, the
  * current stage, the timer), the board, the safety scale (each person's own rating: scale.ts), the decision
  * draft and the action items come with the meeting room,
  * which gives them their rules here. A separate part of a meeting, or family time, has its own notes.
  */
-const MEETING_ROOTS: DocKindSpec['roots'] = { [NOTES_FIELD]: 'xml', [AGENDA_FIELD]: 'map', [BOARD_FIELD]: 'array', decision: 'text', [ACTIONS_FIELD]: 'array', [OUTCOME_FIELD]: 'map', [SCALE_FIELD]: 'array' };
+const MEETING_ROOTS: DocKindSpec['roots'] = { [NOTES_FIELD]: 'xml', [AGENDA_FIELD]: 'map', [BOARD_FIELD]: 'array', [DECISION_DRAFT_FIELD]: 'text', [ACTIONS_FIELD]: 'array', [OUTCOME_FIELD]: 'map', [SCALE_FIELD]: 'array' };
 
 /** The table of kinds. `meeting:<meetingId>` is the joint session's; `session:<id>` a separate or family part's. */
 export const DOC_KIND_SPECS: Readonly<Record<DocKind, DocKindSpec>> = {
@@ -96,7 +105,8 @@ export const DOC_KIND_SPECS: Readonly<Record<DocKind, DocKindSpec>> = {
 		// changes go through the agenda endpoint, with the policy, the audit trail and the server's clock. A
 		// browser that writes it itself is refused, whoever it is.
 		// So is the recorded decision (decision.ts): the facilitator records it through the meeting page.
-		check: (change) => (change.roots.has(AGENDA_FIELD) || change.roots.has(OUTCOME_FIELD) ? 'read-only' : null)
+		// The old decision draft's text root is nobody's to write (see DECISION_DRAFT_FIELD).
+		check: (change) => (change.roots.has(AGENDA_FIELD) || change.roots.has(OUTCOME_FIELD) || change.roots.has(DECISION_DRAFT_FIELD) ? 'read-only' : null)
 	},
 	// A separate session (for one of a keep-apart pair) and private family time each have their own notes,
 	// agenda, board and action items (the meeting-room issue, "Separate and private parts"). The decision is

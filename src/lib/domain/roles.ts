@@ -25,6 +25,13 @@ export type ParticipantRole = (typeof PARTICIPANT_ROLES)[number];
 /** The family's own people: those who stay for private family time when professionals leave (domain.md §2). */
 export const FAMILY_ROLES: readonly ParticipantRole[] = ['PARENT', 'CHILD_YOUTH', 'RELATIVE_KIN', 'FICTIVE_KIN', 'SUPPORT_PERSON'];
 
+/**
+ * Who staff may place in private family time: the family's own people, and an interpreter the family needs
+ * to talk among themselves (who reads its notes, and never shares them: policy.ts). No other professional,
+ * observer or caregiver: they would read what the family has not shared (domain.md §2).
+ */
+export const FAMILY_TIME_ROLES: readonly ParticipantRole[] = [...FAMILY_ROLES, 'INTERPRETER'];
+
 /** How a staff member is attached to one case. */
 export const ASSIGNMENT_ROLES = ['caseworker', 'facilitator', 'supervisor'] as const;
 export type AssignmentRole = (typeof ASSIGNMENT_ROLES)[number];

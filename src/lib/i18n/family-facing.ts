@@ -54,6 +54,7 @@ export const FAMILY_FACING_KEYS: readonly string[] = [
 	'case_next_meeting',
 	'case_no_meeting',
 	'role_facilitator', // staff roles shown to families next to names in the meeting
+	'role_facilitator_family', // the facilitator as families read it: "runs the meeting"
 	'role_caseworker',
 	'role_supervisor',
 	'nav_family_home', // a family member's navigation

@@ -177,7 +177,7 @@ function logSuite(label: Label, start: () => Promise<Engine>) {
 
 		it('a room loads, takes an edit (claiming its client id first), acknowledges it once committed, and reloads it', async () => {
 			const log = newLog(engine.db);
-			const room = new Room('meeting:room', log, new InProcessBus(), 500, { owners: new ClientIdOwners(engine.db, 'meeting:room') });
+			const room = new Room('scratch:room', log, new InProcessBus(), 500, { owners: new ClientIdOwners(engine.db, 'scratch:room') });
 			await room.ready;
 			const a = connection(false, { owner: 'u:dana' });
 			const b = connection(false, { owner: 'p:rosa' });
@@ -199,17 +199,17 @@ function logSuite(label: Label, start: () => Promise<Engine>) {
 			expect(room.doc.getText('decision').toString()).toBe('hello world');
 			await log.committed();
 			room.destroy();
-			const stored = await loadStoredDocument(engine.db, 'meeting:room');
+			const stored = await loadStoredDocument(engine.db, 'scratch:room');
 			expect(stored.getText('decision').toString()).toBe('hello world');
 			stored.destroy();
 			// The writer's client id is hers now; the server's changes claim one of their own.
-			const owners = new ClientIdOwners(engine.db, 'meeting:room');
+			const owners = new ClientIdOwners(engine.db, 'scratch:room');
 			await owners.ready;
-			const again = new Room('meeting:room', log, new InProcessBus(), 500, { owners });
+			const again = new Room('scratch:room', log, new InProcessBus(), 500, { owners });
 			await again.ready;
 			await again.transact((doc) => doc.getText('decision').insert(0, '» '));
 			expect(owners.ownerOf(again.doc.clientID)).toBe(SERVER_OWNER);
-			expect((await loadStoredDocument(engine.db, 'meeting:room')).getText('decision').toString()).toBe('» hello world');
+			expect((await loadStoredDocument(engine.db, 'scratch:room')).getText('decision').toString()).toBe('» hello world');
 			again.destroy();
 		});
 

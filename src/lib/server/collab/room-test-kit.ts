@@ -39,6 +39,7 @@ export function updateMessage(update: Uint8Array): Uint8Array {
 	return encoding.toUint8Array(e);
 }
 
+/** Plain text in a `decision` root: for a room of no kind (`scratch:`), which keeps no kind's rules. */
 export function textEdit(text: string): Uint8Array {
 	const doc = new Y.Doc();
 	doc.getText('decision').insert(0, text);

@@ -9,11 +9,13 @@ import { InProcessBus } from './bus';
 import { CLOSE, ProtocolError, Room, type Connection } from './room';
 import { connection, readSync, stepOne, textEdit, tick, updateMessage } from './room-test-kit';
 
+// `scratch:` rooms are no kind of document (doc-kinds.ts): the rules every room keeps, none of a kind's own,
+// so these tests write plain text in a `decision` root, which a meeting's document no longer takes from a browser.
 describe('a room', () => {
 	it('stores an update before anyone else receives it, and reloads it from the log', async () => {
 		const db = testDatabase();
 		const log = new UpdateLog(db);
-		const room = new Room('meeting:x', log, new InProcessBus(), 500);
+		const room = new Room('scratch:x', log, new InProcessBus(), 500);
 		const a = connection();
 		const b = connection();
 		room.join(a.conn);
@@ -26,13 +28,13 @@ describe('a room', () => {
 		expect(b.sent.length).toBe(before + 1);
 		expect(a.sent.length).toBe(1); // the sender got its sync step 1 only: its own update is not echoed
 		room.destroy();
-		const again = new Room('meeting:x', log, new InProcessBus(), 500);
+		const again = new Room('scratch:x', log, new InProcessBus(), 500);
 		expect(again.doc.getText('decision').toString()).toBe('hello');
 	});
 
 	it('drops edits from read-only connections', async () => {
 		const db = testDatabase();
-		const room = new Room('meeting:y', new UpdateLog(db), new InProcessBus(), 500);
+		const room = new Room('scratch:y', new UpdateLog(db), new InProcessBus(), 500);
 		const viewer = connection(true);
 		room.join(viewer.conn);
 		room.receive(viewer.conn, updateMessage(textEdit('not allowed')));
@@ -41,7 +43,7 @@ describe('a room', () => {
 	});
 
 	it('closes only the sender on garbage, with 1007', () => {
-		const room = new Room('meeting:z', new UpdateLog(testDatabase()), new InProcessBus(), 500);
+		const room = new Room('scratch:z', new UpdateLog(testDatabase()), new InProcessBus(), 500);
 		const a = connection();
 		room.join(a.conn);
 		for (const garbage of [new Uint8Array([0, 2, 5, 1, 2]), new Uint8Array([0xff, 0xff, 0xff]), new Uint8Array([0, 2, 4, 1, 2, 3, 4])]) {
@@ -54,7 +56,7 @@ describe('a room', () => {
 	it('compacts the log into a snapshot that loads the same document', async () => {
 		const db = testDatabase();
 		const log = new UpdateLog(db);
-		const room = new Room('meeting:c', log, new InProcessBus(), 3);
+		const room = new Room('scratch:c', log, new InProcessBus(), 3);
 		const a = connection();
 		room.join(a.conn);
 		for (const word of ['one ', 'two ', 'three ', 'four ']) {
@@ -65,15 +67,15 @@ describe('a room', () => {
 			await tick();
 			await tick();
 		}
-		const { snapshot, updates } = await log.load('meeting:c');
+		const { snapshot, updates } = await log.load('scratch:c');
 		expect(snapshot).not.toBeNull();
 		expect(updates.length).toBeLessThan(3);
 		room.destroy();
-		expect(new Room('meeting:c', log, new InProcessBus(), 3).doc.getText('decision').toString()).toBe('one two three four ');
+		expect(new Room('scratch:c', log, new InProcessBus(), 3).doc.getText('decision').toString()).toBe('one two three four ');
 	});
 
 	it('answers a sync step 1 with what the client lacks', async () => {
-		const room = new Room('meeting:s', new UpdateLog(testDatabase()), new InProcessBus(), 500);
+		const room = new Room('scratch:s', new UpdateLog(testDatabase()), new InProcessBus(), 500);
 		const a = connection();
 		room.join(a.conn);
 		room.receive(a.conn, updateMessage(textEdit('abc')));
@@ -90,7 +92,7 @@ describe('a room', () => {
 	});
 
 	it('sends what a client lacks on join when it says what it holds, and answers its step 1 with only the rest', async () => {
-		const room = new Room('meeting:j', new UpdateLog(testDatabase()), new InProcessBus(), 500);
+		const room = new Room('scratch:j', new UpdateLog(testDatabase()), new InProcessBus(), 500);
 		const a = connection();
 		room.join(a.conn);
 		room.receive(a.conn, updateMessage(textEdit('saved notes')));
@@ -118,7 +120,7 @@ describe('a room', () => {
 	});
 
 	it('sends a reconnecting client only what it lacks on join', async () => {
-		const room = new Room('meeting:r', new UpdateLog(testDatabase()), new InProcessBus(), 500);
+		const room = new Room('scratch:r', new UpdateLog(testDatabase()), new InProcessBus(), 500);
 		const a = connection();
 		room.join(a.conn);
 		room.receive(a.conn, updateMessage(textEdit('first part')));
@@ -142,7 +144,7 @@ describe('a room', () => {
 
 	it('draws its compaction threshold around the mean', () => {
 		const log = new UpdateLog(testDatabase());
-		const thresholds = Array.from({ length: 200 }, (_, i) => (new Room(`meeting:t${i}`, log, new InProcessBus(), 400) as unknown as { compactAfter: number }).compactAfter);
+		const thresholds = Array.from({ length: 200 }, (_, i) => (new Room(`scratch:t${i}`, log, new InProcessBus(), 400) as unknown as { compactAfter: number }).compactAfter);
 		expect(Math.min(...thresholds)).toBeGreaterThanOrEqual(300);
 		expect(Math.max(...thresholds)).toBeLessThanOrEqual(500);
 		expect(new Set(thresholds).size).toBeGreaterThan(20);
@@ -159,8 +161,8 @@ describe('a room', () => {
 		}
 
 		it('loads a compacted document resting, and serves sync from it without waking it', async () => {
-			const log = await snapshotOnly('meeting:r1', 'the whole plan');
-			const room = new Room('meeting:r1', log, new InProcessBus(), 500);
+			const log = await snapshotOnly('scratch:r1', 'the whole plan');
+			const room = new Room('scratch:r1', log, new InProcessBus(), 500);
 			expect(room.isResting).toBe(true);
 			const a = connection();
 			room.join(a.conn, Y.encodeStateVector(new Y.Doc()));
@@ -183,8 +185,8 @@ describe('a room', () => {
 		});
 
 		it('wakes at the first edit, stores and broadcasts it, and rests again keeping everything', async () => {
-			const log = await snapshotOnly('meeting:r2', 'saved');
-			const room = new Room('meeting:r2', log, new InProcessBus(), 500);
+			const log = await snapshotOnly('scratch:r2', 'saved');
+			const room = new Room('scratch:r2', log, new InProcessBus(), 500);
 			const a = connection();
 			const b = connection();
 			room.join(a.conn, Y.encodeStateVector(new Y.Doc()));
@@ -203,12 +205,12 @@ describe('a room', () => {
 			expect(room.isResting).toBe(true);
 			expect(room.doc.getText('decision').toString()).toBe('saved and edited');
 			room.destroy();
-			expect(new Room('meeting:r2', log, new InProcessBus(), 500).doc.getText('decision').toString()).toBe('saved and edited');
+			expect(new Room('scratch:r2', log, new InProcessBus(), 500).doc.getText('decision').toString()).toBe('saved and edited');
 		});
 
 		it('rests by itself once nobody has typed for restMs, and compacts from the resting state', async () => {
 			const log = new UpdateLog(testDatabase());
-			const room = new Room('meeting:r3', log, new InProcessBus(), 500, { restMs: 30 });
+			const room = new Room('scratch:r3', log, new InProcessBus(), 500, { restMs: 30 });
 			const a = connection();
 			room.join(a.conn);
 			room.receive(a.conn, updateMessage(textEdit('typed')));
@@ -216,7 +218,7 @@ describe('a room', () => {
 			await vi.waitFor(() => expect(room.isResting).toBe(true), { timeout: 2000, interval: 10 });
 			room.compact();
 			await tick();
-			const { snapshot, updates } = await log.load('meeting:r3');
+			const { snapshot, updates } = await log.load('scratch:r3');
 			expect(updates).toHaveLength(0);
 			const check = new Y.Doc();
 			Y.applyUpdate(check, snapshot!);

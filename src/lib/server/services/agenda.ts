@@ -1,6 +1,6 @@
 import { and, eq } from 'drizzle-orm';
 import { opaqueId, docName } from '../../domain/doc-id.ts';
-import { applyAgenda, type AgendaCommand, type AgendaProblem } from '../../domain/agenda.ts';
+import { agendaOf, applyAgenda, type AgendaCommand, type AgendaProblem } from '../../domain/agenda.ts';
 import { first, tablesOf } from '../db/index.ts';
 import { collabControl } from '../collab/registry.ts';
 import { newId } from '../ids.ts';
@@ -56,4 +56,24 @@ export async function runAgenda(ctx: RequestContext, meetingId: string, command:
 	if (problem) return { ok: false, reason: 'agenda', problem };
 	await record(ctx, { action: 'meeting.agenda', resourceType: 'meeting', resourceId: meetingId, caseId: m.caseId, outcome: 'allowed', detail: { command: command.do, part } });
 	return { ok: true, value: null };
+}
+
+/**
+ * Stops the stage timers of meeting `meetingId` at `now` (its joint session's, and each separate session's),
+ * keeping what was left, as a pause does: a meeting that is over has no clock running. Before, a timer
+ * running at close or cancel ran on over a meeting that was over, and at zero asked its facilitator "need
+ * more time?" (with the sound, if asked for) on a meeting nobody could change any more. Through the durable
+ * path; a timer already stopped, or an agenda never started, is left as it is. Server only.
+ */
+export async function stopAgendaTimers(ctx: Pick<RequestContext, 'db'>, meetingId: string, now: number): Promise<void> {
+	const control = collabControl();
+	if (!control) return;
+	const { meetingSessions } = tablesOf(ctx);
+	const separate = await ctx.db.select({ id: meetingSessions.id }).from(meetingSessions).where(and(eq(meetingSessions.meetingId, meetingId), eq(meetingSessions.kind, 'SEPARATE')));
+	for (const docId of [docName({ kind: 'meeting', id: meetingId }), ...separate.map((s) => docName({ kind: 'session', id: s.id }))]) {
+		await control.transact(docId, (doc) => {
+			const timer = agendaOf(doc).timer;
+			if (timer && timer.endsAt !== null) applyAgenda(doc, { do: 'pause' }, now, newId);
+		});
+	}
 }

@@ -10,6 +10,7 @@ import { first, tablesOf } from '../db/index.ts';
 import { newId } from '../ids.ts';
 import { config } from '../config.ts';
 import { queueMeetingNotice } from './meeting-notices.ts';
+import { stopAgendaTimers } from './agenda.ts';
 import { accessChanged, authorize, inTransaction, record, refuseUnknown, type RequestContext, type Result, type TxContext } from './access.ts';
 
 // Planning a case's meetings from the case page (issue 20, first bullet): create one, change it, cancel it.
@@ -352,6 +353,9 @@ export async function cancelMeeting(ctx: RequestContext, caseId: string, meeting
 		return { ok: true, value: { alreadyCancelled: false } };
 	});
 	// Open editors of its documents turn read only now (the policy refuses edits to a cancelled meeting).
-	if (result.ok && !result.value.alreadyCancelled) await accessChanged(ctx, caseId);
+	if (result.ok && !result.value.alreadyCancelled) {
+		await accessChanged(ctx, caseId);
+		await stopAgendaTimers(ctx, meetingId, ctx.now);
+	}
 	return result;
 }

@@ -13,6 +13,7 @@ import { collabControl } from '../collab/registry.ts';
 import { loadStoredDocument } from '../collab/stored.ts';
 import { defineJob, enqueue } from '../jobs/index.ts';
 import { queueMeetingNotice } from './meeting-notices.ts';
+import { stopAgendaTimers } from './agenda.ts';
 import { newId } from '../ids.ts';
 import { accessChanged, authorize, inTransaction, record, refuseUnknown, type RequestContext, type Result } from './access.ts';
 import { documentResource, meetingClosed } from './documents.ts';
@@ -178,6 +179,7 @@ export async function closeMeeting(ctx: RequestContext, meetingId: string, input
 		// say so at once, and the stored state the summary reads is final.
 		await accessChanged(ctx, result.value.caseId);
 		await control!.transact(docName({ kind: 'meeting', id: meetingId }), (doc) => writeClosed(doc, ctx.now));
+		await stopAgendaTimers(ctx, meetingId, ctx.now);
 		await writeSummary(ctx.db, meetingId, input, { version: 1, correction: null, createdBy: ctx.actor.kind === 'staff' ? ctx.actor.userId : null, now: ctx.now });
 	}
 	return { ok: true, value: { alreadyClosed: result.value.alreadyClosed } };
@@ -359,8 +361,8 @@ export async function correctionVisibleTo(db: Db, meetingId: string, version: nu
  * `version` (the latest when null): left to `summaryFor` what their access excludes (a family member never
  * reads anything of a person they are kept apart from; the board and action items only when they may open
  * the joint session's document; a separate session's only when they were in it). A family member sees only
- * the versions that differ for them (`distinctFor`): a correction of what they cannot see is not shown to
- * them, nor its note; asked for such a version, they get the one before it. Audited (`meeting.summary.view`).
+ * the versions that differ for them (`distinctFor`), numbered 1, 2, … as they saw them: a correction of what
+ * they cannot see is not shown to them, nor its note, nor its number. Audited (`meeting.summary.view`).
  */
 export async function summaryPage(ctx: RequestContext, meetingId: string, version: number | null): Promise<Result<SummaryPage>> {
 	const { meetingSummaries, meetingSessions } = tablesOf(ctx);
@@ -382,10 +384,12 @@ export async function summaryPage(ctx: RequestContext, meetingId: string, versio
 		.from(meetingSummaries)
 		.where(eq(meetingSummaries.meetingId, meetingId))
 		.orderBy(asc(meetingSummaries.version));
-	const seen = distinctFor(rows, reader);
-	const missing = version !== null && !rows.some((r) => r.version === version);
-	// The version asked for, or the one this reader saw last before it (a correction they cannot see reads as the earlier one).
-	const chosen = missing ? undefined : version === null ? seen.at(-1) : seen.filter((r) => r.version <= version).at(-1);
+	// A family member's versions are numbered as they saw them (1, 2, … of their own): the stored numbers would
+	// show a gap where a correction they may not see was made (a line of someone kept apart from them), and
+	// `?v=` of that number would answer with a version where one that never was says there is none.
+	const seen = distinctFor(rows, reader).map((r, i) => (reader.staff ? r : { ...r, version: i + 1 }));
+	const missing = version !== null && !seen.some((r) => r.version === version);
+	const chosen = missing ? undefined : version === null ? seen.at(-1) : seen.find((r) => r.version === version);
 	const firstSeen = seen[0]?.version;
 	return {
 		ok: true,

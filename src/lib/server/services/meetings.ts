@@ -2,7 +2,7 @@ import { and, asc, eq, inArray, isNull } from 'drizzle-orm';
 import type { meetings } from '../db/schema.ts';
 import { opaqueId, docName } from '../../domain/doc-id.ts';
 import { can } from '../../domain/policy.ts';
-import { FAMILY_ROLES, type MeetingSessionKind } from '../../domain/roles.ts';
+import { FAMILY_ROLES, FAMILY_TIME_ROLES, type MeetingSessionKind } from '../../domain/roles.ts';
 import { typedText, type TypedText } from '../../domain/people.ts';
 import { keepApartClash } from '../../domain/keep-apart.ts';
 import { first, transact, type Db, tablesOf } from '../db/index.ts';
@@ -35,6 +35,11 @@ export type MeetingSessionView = {
 	 * other's part would tell the other that they take part.
 	 */
 	owners: Record<string, string>;
+	/**
+	 * For staff who manage the meeting's parts: the people of the case who may be added to this one (not in
+	 * it yet; for private family time, the family and an interpreter: FAMILY_TIME_ROLES). Empty for anyone else.
+	 */
+	addable: { id: string; name: string }[];
 };
 
 export type MeetingView = {
@@ -102,6 +107,13 @@ export async function getMeeting(ctx: RequestContext, meetingId: string): Promis
 	const { caseAssignments, users } = tablesOf(ctx);
 	const staffRows = await ctx.db.select({ id: users.id, name: users.name }).from(caseAssignments).innerJoin(users, eq(users.id, caseAssignments.userId)).where(eq(caseAssignments.caseId, m.caseId));
 	const staffNames: Record<string, string> = Object.fromEntries(staffRows.map((u) => [`u:${u.id}`, u.name]));
+	const managesParts = can(ctx.actor, 'manage', { type: 'safety-settings', caseId: m.caseId });
+	const addableTo = (sessionId: string, kind: MeetingSessionKind) =>
+		managesParts
+			? people
+					.filter((p) => (kind !== 'FAMILY_ALONE' || FAMILY_TIME_ROLES.includes(p.role)) && !memberRows.some((r) => r.sessionId === sessionId && r.personId === p.id))
+					.map((p) => ({ id: p.id, name: personName(p) }))
+			: [];
 	const visible: MeetingSessionView[] = [];
 	for (const s of sessionRows) {
 		const ref = s.kind === 'JOINT' ? { kind: 'meeting' as const, id: meetingId } : { kind: 'session' as const, id: s.id };
@@ -119,7 +131,8 @@ export async function getMeeting(ctx: RequestContext, meetingId: string): Promis
 			endedAt: s.endedAt,
 			sharedAt: s.sharedAt,
 			canShare: s.sharedAt === null && can(ctx.actor, 'manage', resource),
-			owners: { ...staffNames, ...(isStaff ? Object.fromEntries(memberRows.filter((r) => r.sessionId === s.id).map((r) => [`p:${r.personId}`, personName(r)])) : {}) }
+			owners: { ...staffNames, ...(isStaff ? Object.fromEntries(memberRows.filter((r) => r.sessionId === s.id).map((r) => [`p:${r.personId}`, personName(r)])) : {}) },
+			addable: addableTo(s.id, s.kind)
 		});
 	}
 	// A meeting made before sessions existed (or by a benchmark) still has its joint document for staff.
@@ -134,7 +147,8 @@ export async function getMeeting(ctx: RequestContext, meetingId: string): Promis
 			endedAt: null,
 			sharedAt: null,
 			canShare: false,
-			owners: staffNames
+			owners: staffNames,
+			addable: []
 		});
 	}
 
@@ -142,7 +156,7 @@ export async function getMeeting(ctx: RequestContext, meetingId: string): Promis
 	if (isStaff) for (const p of people) authorNames[`p:${p.id}`] = personName(p);
 
 	let manage: MeetingView['manage'] = null;
-	if (can(ctx.actor, 'manage', { type: 'safety-settings', caseId: m.caseId })) {
+	if (managesParts) {
 		const pairs = await ctx.db.select({ a: keepApartPairs.personA, b: keepApartPairs.personB }).from(keepApartPairs).where(eq(keepApartPairs.caseId, m.caseId));
 		manage = {
 			people: people.map((p) => ({ id: p.id, name: personName(p) })),
@@ -175,8 +189,11 @@ export async function getMeeting(ctx: RequestContext, meetingId: string): Promis
 	};
 }
 
-/** Why a person cannot join a session: someone they must be kept apart from is already in it. */
-export type PlacementRefusal = { ok: false; reason: 'keep-apart'; withName: string };
+/**
+ * Why a person cannot join a session: someone they must be kept apart from is already in it; or it is
+ * private family time and they are not family (family time is the family's alone, domain.md §2).
+ */
+export type PlacementRefusal = { ok: false; reason: 'keep-apart'; withName: string } | { ok: false; reason: 'family-only' };
 
 function meetingOfSession(db: Db, meetingSessionId: string) {
 	const { meetingSessions, meetings } = tablesOf(db);
@@ -204,8 +221,14 @@ export async function addToMeetingSession(ctx: RequestContext, meetingSessionId:
 		if (refused) return refused;
 		// A closed or cancelled meeting's parts are kept as they were (its summary says who was where).
 		if (meetingClosed(s.status)) return { ok: false, reason: 'forbidden' };
-		const person = await first(tx.db.select({ id: casePeople.id }).from(casePeople).where(and(eq(casePeople.id, personId), eq(casePeople.caseId, s.caseId))));
+		const person = await first(tx.db.select({ id: casePeople.id, role: casePeople.role }).from(casePeople).where(and(eq(casePeople.id, personId), eq(casePeople.caseId, s.caseId))));
 		if (!person) return { ok: false, reason: 'not-found' };
+		// Private family time is the family's alone: professionals leave (domain.md §2). An observer (a trainee
+		// of the agency), a foster caregiver or a provider put in it would read the family's private notes.
+		if (s.kind === 'FAMILY_ALONE' && !FAMILY_TIME_ROLES.includes(person.role)) {
+			await record(tx, { action: 'meeting.session.add', resourceType: 'person', resourceId: personId, caseId: s.caseId, outcome: 'denied', detail: { why: 'not-family', meetingSessionId } });
+			return { ok: false, reason: 'family-only' };
+		}
 		const members = await tx.db.select({ personId: meetingSessionMembers.personId }).from(meetingSessionMembers).where(eq(meetingSessionMembers.meetingSessionId, meetingSessionId));
 		const pairs = await tx.db.select({ personA: keepApartPairs.personA, personB: keepApartPairs.personB }).from(keepApartPairs).where(eq(keepApartPairs.caseId, s.caseId));
 		const clash = keepApartClash(pairs, personId, members.map((m) => m.personId));
@@ -214,7 +237,9 @@ export async function addToMeetingSession(ctx: RequestContext, meetingSessionId:
 			await record(tx, { action: 'meeting.session.add', resourceType: 'meeting-session', resourceId: meetingSessionId, caseId: s.caseId, outcome: 'denied', detail: { why: 'keep-apart' } });
 			return { ok: false, reason: 'keep-apart', withName: personName(other) };
 		}
-		await tx.db.insert(meetingSessionMembers).values({ meetingSessionId, personId }).onConflictDoNothing();
+		const added = await tx.db.insert(meetingSessionMembers).values({ meetingSessionId, personId }).onConflictDoNothing().returning({ personId: meetingSessionMembers.personId });
+		// Who was put in which part of a meeting is a safety fact (domain.md §6): on the trail, as the refusal is.
+		if (added.length > 0) await record(tx, { action: 'meeting.session.add', resourceType: 'person', resourceId: personId, caseId: s.caseId, outcome: 'allowed', detail: { meetingSessionId, kind: s.kind } });
 		return { ok: true, value: { caseId: s.caseId } };
 	});
 	if (!result.ok) return result;
@@ -231,7 +256,11 @@ export async function removeFromMeetingSession(ctx: RequestContext, meetingSessi
 		const refused = await authorize(tx, 'manage', { type: 'safety-settings', caseId: s.caseId }, 'meeting.session.remove');
 		if (refused) return refused;
 		if (meetingClosed(s.status)) return { ok: false, reason: 'forbidden' };
-		await tx.db.delete(meetingSessionMembers).where(and(eq(meetingSessionMembers.meetingSessionId, meetingSessionId), eq(meetingSessionMembers.personId, personId)));
+		const removed = await tx.db
+			.delete(meetingSessionMembers)
+			.where(and(eq(meetingSessionMembers.meetingSessionId, meetingSessionId), eq(meetingSessionMembers.personId, personId)))
+			.returning({ personId: meetingSessionMembers.personId });
+		if (removed.length > 0) await record(tx, { action: 'meeting.session.remove', resourceType: 'person', resourceId: personId, caseId: s.caseId, outcome: 'allowed', detail: { meetingSessionId, kind: s.kind } });
 		return { ok: true, value: { caseId: s.caseId } };
 	});
 	if (!result.ok) return result;
@@ -407,4 +436,42 @@ export async function shareFamilyTime(ctx: RequestContext, meetingId: string, me
 		}
 	}
 	return { ok: true, value: { sharedAt: result.value.sharedAt } };
+}
+
+/** What a form of the meeting page asks to do, by who may do it (see `refuseUnparsedForm`). */
+export type MeetingForm = 'run' | 'decide' | 'sessions' | 'share';
+
+/**
+ * For a form of the meeting page that did not parse: the refusal (through the policy, audited as
+ * `auditAction`) when this person may not do what the form asks, whatever they sent; null when they may,
+ * and the form's own "what you sent is not right" answer is theirs. Without it, someone who may not run
+ * the agenda, decide or manage the meeting's parts was answered 400 for a bad form and 403 for a good one,
+ * and the refusal was not written down. `run`/`decide`: the meeting's policy actions; `sessions`: managing
+ * who is in which part (the case's safety settings); `share`: a family member sharing family time (someone
+ * who may manage one of the meeting's family times).
+ */
+export async function refuseUnparsedForm(ctx: RequestContext, meetingId: string, form: MeetingForm, auditAction: string): Promise<Result<null>> {
+	const { meetings, meetingSessions } = tablesOf(ctx);
+	if (!opaqueId.safeParse(meetingId).success) return refuseUnknown(ctx, 'meeting', meetingId, auditAction);
+	const m = await first(ctx.db.select({ caseId: meetings.caseId, status: meetings.status }).from(meetings).where(eq(meetings.id, meetingId)));
+	if (!m) return refuseUnknown(ctx, 'meeting', meetingId, auditAction);
+	const closed = meetingClosed(m.status);
+	if (form === 'run' || form === 'decide') {
+		const resource = { type: 'meeting' as const, caseId: m.caseId, meetingId, closed };
+		// Whoever may run it when open learns the form's problem (as the agenda's and decision's own answers do).
+		if (can(ctx.actor, form, { ...resource, closed: false })) return { ok: true, value: null };
+		return (await authorize(ctx, form, resource, auditAction)) ?? { ok: true, value: null };
+	}
+	if (form === 'sessions') {
+		const resource = { type: 'safety-settings' as const, caseId: m.caseId };
+		if (can(ctx.actor, 'manage', resource)) return { ok: true, value: null };
+		return (await authorize(ctx, 'manage', resource, auditAction)) ?? { ok: true, value: null };
+	}
+	const times = await ctx.db.select().from(meetingSessions).where(and(eq(meetingSessions.meetingId, meetingId), eq(meetingSessions.kind, 'FAMILY_ALONE')));
+	const resources = times.map((s) =>
+		documentResource({ kind: 'session', id: s.id }, { caseId: m.caseId, meetingId, meetingSessionId: s.id, meetingSessionKind: 'FAMILY_ALONE', ...sessionFacts(s), meetingClosed: closed })
+	);
+	if (ctx.actor.kind === 'participant' && resources.some((r) => can(ctx.actor, 'manage', r))) return { ok: true, value: null };
+	if (resources.length === 0) return refuseUnknown(ctx, 'meeting-session', meetingId, auditAction);
+	return (await authorize(ctx, 'manage', resources[0], auditAction)) ?? { ok: false, reason: 'forbidden' };
 }

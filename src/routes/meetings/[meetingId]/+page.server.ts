@@ -1,7 +1,8 @@
 import { fail } from '@sveltejs/kit';
 import { z } from 'zod';
-import type { Actions, PageServerLoad } from './$types';
-import { addToMeetingSession, createSeparateSession, endFamilyTime, getMeeting, removeFromMeetingSession, shareFamilyTime, startFamilyTime } from '$lib/server/services/meetings';
+import type { Actions, PageServerLoad, RequestEvent } from './$types';
+import { addToMeetingSession, createSeparateSession, endFamilyTime, getMeeting, refuseUnparsedForm, removeFromMeetingSession, shareFamilyTime, startFamilyTime, type MeetingForm } from '$lib/server/services/meetings';
+
 import { refuse } from '$lib/server/http';
 import { sessionIdentity } from '$lib/server/auth/session';
 import { colourFor } from '$lib/domain/colour';
@@ -61,6 +62,15 @@ const decisionSchema = z.object({
 });
 const recommendationField = z.string().max(64);
 
+/**
+ * A form that did not parse: someone who may not do what it asks is refused as such (403, audited through
+ * the policy), whatever they sent; only whoever may do it is told what was wrong with it.
+ */
+async function refuseUnlessAllowed(event: RequestEvent, form: MeetingForm, auditAction: string): Promise<void> {
+	const allowed = await refuseUnparsedForm(event.locals.ctx, event.params.meetingId, form, auditAction);
+	if (!allowed.ok) refuse(event, allowed);
+}
+
 export const actions: Actions = {
 	/** The facilitator records the meeting's decision (services/decision.ts). */
 	decision: async (event) => {
@@ -78,7 +88,10 @@ export const actions: Actions = {
 			if (!opaqueId.safeParse(childId).success || !code.success) recsOk = false;
 			else if (code.data !== '') recommendations[childId] = code.data;
 		}
-		if (!parsed.success || !recsOk) return fail(400, { problem: 'decision' as const, decisionProblem: 'invalid' as const, typed });
+		if (!parsed.success || !recsOk) {
+			await refuseUnlessAllowed(event, 'decide', 'meeting.decision');
+			return fail(400, { problem: 'decision' as const, decisionProblem: 'invalid' as const, typed });
+		}
 		const d = parsed.data;
 		const result = await recordDecision(event.locals.ctx, event.params.meetingId, {
 			recommendations,
@@ -99,6 +112,7 @@ export const actions: Actions = {
 		const fields = Object.fromEntries(await event.request.formData());
 		const parsed = agendaSchema.safeParse(fields);
 		if (!parsed.success) {
+			await refuseUnlessAllowed(event, 'run', 'meeting.agenda');
 			return fail(400, { problem: fields.do === 'add-stage' ? ('agenda-title' as const) : ('invalid' as const), title: typeof fields.title === 'string' ? fields.title.slice(0, 200) : '' });
 		}
 		const command: AgendaCommand = parsed.data.do === 'start' ? { do: 'start', kind: 'FTDM' } : parsed.data;
@@ -116,10 +130,14 @@ export const actions: Actions = {
 	},
 	addMember: async (event) => {
 		const parsed = memberSchema.safeParse(Object.fromEntries(await event.request.formData()));
-		if (!parsed.success) return fail(400, { problem: 'invalid' as const });
+		if (!parsed.success) {
+			await refuseUnlessAllowed(event, 'sessions', 'meeting.session.add');
+			return fail(400, { problem: 'invalid' as const });
+		}
 		const result = await addToMeetingSession(event.locals.ctx, parsed.data.meetingSessionId, parsed.data.personId);
 		if (!result.ok) {
 			if (result.reason === 'keep-apart') return fail(409, { problem: 'keep-apart' as const, withName: result.withName });
+			if (result.reason === 'family-only') return fail(409, { problem: 'family-only' as const });
 			if (result.reason === 'not-found') return fail(404, { problem: 'invalid' as const });
 			refuse(event, result);
 		}
@@ -127,7 +145,10 @@ export const actions: Actions = {
 	},
 	removeMember: async (event) => {
 		const parsed = memberSchema.safeParse(Object.fromEntries(await event.request.formData()));
-		if (!parsed.success) return fail(400, { problem: 'invalid' as const });
+		if (!parsed.success) {
+			await refuseUnlessAllowed(event, 'sessions', 'meeting.session.remove');
+			return fail(400, { problem: 'invalid' as const });
+		}
 		const result = await removeFromMeetingSession(event.locals.ctx, parsed.data.meetingSessionId, parsed.data.personId);
 		if (!result.ok) refuse(event, result);
 		return { done: 'removed' as const };
@@ -142,7 +163,10 @@ export const actions: Actions = {
 	},
 	endFamilyTime: async (event) => {
 		const parsed = sessionSchema.safeParse(Object.fromEntries(await event.request.formData()));
-		if (!parsed.success) return fail(400, { problem: 'invalid' as const });
+		if (!parsed.success) {
+			await refuseUnlessAllowed(event, 'sessions', 'meeting.session.end');
+			return fail(400, { problem: 'invalid' as const });
+		}
 		const result = await endFamilyTime(event.locals.ctx, event.params.meetingId, parsed.data.meetingSessionId);
 		if (!result.ok) refuse(event, result);
 		return { done: 'family-time-ended' as const };
@@ -150,14 +174,20 @@ export const actions: Actions = {
 	/** A family member shares family time's notes with the team. */
 	shareFamilyTime: async (event) => {
 		const parsed = sessionSchema.safeParse(Object.fromEntries(await event.request.formData()));
-		if (!parsed.success) return fail(400, { problem: 'invalid' as const });
+		if (!parsed.success) {
+			await refuseUnlessAllowed(event, 'share', 'meeting.family-time.share');
+			return fail(400, { problem: 'invalid' as const });
+		}
 		const result = await shareFamilyTime(event.locals.ctx, event.params.meetingId, parsed.data.meetingSessionId);
 		if (!result.ok) refuse(event, result);
 		return { done: 'family-time-shared' as const };
 	},
 	separate: async (event) => {
 		const parsed = z.object({ personId: opaqueId }).safeParse(Object.fromEntries(await event.request.formData()));
-		if (!parsed.success) return fail(400, { problem: 'invalid' as const });
+		if (!parsed.success) {
+			await refuseUnlessAllowed(event, 'sessions', 'meeting.session.create');
+			return fail(400, { problem: 'invalid' as const });
+		}
 		const result = await createSeparateSession(event.locals.ctx, event.params.meetingId, parsed.data.personId);
 		if (!result.ok) {
 			if (result.reason === 'not-found') return fail(404, { problem: 'invalid' as const });
