@@ -98,6 +98,8 @@ const MATRIX: Entry[] = [
 	{ route: '/cases/[caseId]/safety', method: 'POST', path: (i) => `/cases/${i.caseId}/safety?/sharing`, body: (i) => ({ personId: i.grace }), expect: caseStaff(200) },
 	// When a family member can meet (issue 22): the person themself on /family/availability, staff on the case for
 	// anyone on it (Grace here; an empty form is refused as 400, and the rules are in availability.test.ts).
+	// Good times for a meeting, ranked from everyone's availability: the case's staff (who may schedule it).
+	{ route: '/cases/[caseId]/meetings/[meetingId]/times', method: 'GET', path: (i) => `/cases/${i.caseId}/meetings/${i.meetingId}/times`, expect: caseStaff(200) },
 	{ route: '/cases/[caseId]/people/[personId]/availability', method: 'GET', path: (i) => `/cases/${i.caseId}/people/${i.grace}/availability`, expect: caseStaff(200) },
 	{ route: '/cases/[caseId]/people/[personId]/availability', method: 'POST', path: (i) => `/cases/${i.caseId}/people/${i.grace}/availability`, body: () => ({ timeZone: 'Mars/Base' }), expect: caseStaff(400) },
 	// Staff are sent to their own pages, as from /family.

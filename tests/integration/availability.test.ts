@@ -83,6 +83,23 @@ describe('availability', () => {
 		expect(await page(`/cases/${ids.caseId}/people/${people.ana}/availability`, cookies.facilitator)).toContain('Eastside Library');
 	});
 
+	it('ranks times for the worker from what each gave, with reasons; never for a family member', async () => {
+		const path = `/cases/${ids.caseId}/meetings/${ids.meetingId}/times`;
+		const res = await get(server.url, path, cookies.caseworker);
+		expect(res.status).toBe(200);
+		const html = await res.text();
+		expect(html).toContain('Good times for this meeting');
+		// Daniel's Saturday mornings (Chicago) work best for him: the best times say so. (Ana's one-hour lunch
+		// is shorter than the meeting: the rest of such a time she has not said.)
+		expect(html).toMatch(/Works best for: [^<]*Daniel Ortiz/);
+		expect(html).not.toMatch(/Cannot come: [^<]*(Ana|Daniel)/);
+		// Daniel and Ana are kept apart: every time they both may come needs separate sessions.
+		expect(html).toContain('must meet apart');
+		for (const who of [cookies.ana, cookies.daniel]) expect((await get(server.url, path, who)).status).toBe(403);
+		// A meeting of this case under another case's address is refused.
+		expect((await get(server.url, `/cases/${'a'.repeat(24)}/meetings/${ids.meetingId}/times`, cookies.caseworker)).status).toBe(403);
+	});
+
 	it('records who saved, never the times or places', async () => {
 		const trail = await withSql(server, (sql) => sql.all<{ detail: string }>("SELECT detail FROM audit_events WHERE action = 'availability.save' AND outcome = 'allowed' AND detail IS NOT NULL"));
 		expect(trail).toHaveLength(2);
