@@ -33,7 +33,8 @@ export const FAMILY_FACING_PREFIXES: readonly string[] = [
 	'houses_', // a child's own words (Three Houses), which the child reads (staff's form: below)
 	'meeting_houses_link',
 	'summary_', // a closed meeting's summary, which every participant reads and prints (its staff section: below)
-	'feedback_' // the family's survey after a meeting, and its links (the supervisors' aggregates: below)
+	'feedback_', // the family's survey after a meeting, and its links (the supervisors' aggregates: below)
+	'case_plan_' // the case plan's page, which family members read and write with the team
 ];
 
 export const FAMILY_FACING_KEYS: readonly string[] = [
