@@ -124,6 +124,9 @@ const MATRIX: Entry[] = [
 	{ route: '/cases/[caseId]/meetings/plan/[[meetingId]]', method: 'POST', path: (i) => `/cases/${i.caseId}/meetings/plan/${i.meetingId}?/cancel`, body: () => ({ confirm: 'no' }), expect: caseStaff(400) },
 	// Cancelling no meeting at all: refused like a meeting nobody may see.
 	{ route: '/cases/[caseId]/meetings/plan/[[meetingId]]', method: 'POST', path: (i) => `/cases/${i.caseId}/meetings/plan?/cancel`, body: () => ({ confirm: 'yes' }), expect: row(303, { onCase: 403, admin: 403, outsider: 403 }, { parent: 403, survivor: 403, observer: 403 }) },
+	// The case plan: staff on the case, and family members invited to the whole case (Ana, who reads it only:
+	// kept apart from Daniel); Daniel and Jordan were invited to one meeting only.
+	{ route: '/cases/[caseId]/plan', method: 'GET', path: (i) => `/cases/${i.caseId}/plan`, expect: row(303, { onCase: 200, admin: 403, outsider: 403 }, { parent: 403, survivor: 200, observer: 403 }) },
 	{ route: '/meetings/[meetingId]', method: 'GET', path: (i) => `/meetings/${i.meetingId}`, expect: row(303, { onCase: 200, admin: 403, outsider: 403 }, { parent: 200, survivor: 200, observer: 200 }) },
 	{ route: '/meetings/[meetingId]', method: 'POST', path: (i) => `/meetings/${i.meetingId}?/addMember`, body: (i) => ({ meetingSessionId: i.jointSessionId, personId: i.lucia }), expect: caseStaff(200) },
 	{ route: '/meetings/[meetingId]', method: 'POST', path: (i) => `/meetings/${i.meetingId}?/addMember`, body: (i) => ({ meetingSessionId: i.anaSessionId, personId: i.tom }), expect: caseStaff(200) },

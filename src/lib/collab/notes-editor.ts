@@ -1,7 +1,8 @@
-// The live notes editor: Tiptap bound to the Y.Doc and provider of a connection that is already open (or
-// opening), see doc-connection.ts. Imported dynamically: its JavaScript is large and pages must not
-// wait for it, nor must the socket.
-import { Editor, Extension } from '@tiptap/core';
+// The live rich-text editor of every shared document (a meeting's notes, the case plan): Tiptap bound to
+// one fragment of the Y.Doc and to the provider of a connection that is already open (or opening), see
+// doc-connection.ts. Imported dynamically: its JavaScript is large and pages must not wait for it, nor must
+// the socket.
+import { Editor, Extension, Node } from '@tiptap/core';
 import { Plugin, TextSelection, type EditorState, type Selection, type Transaction } from '@tiptap/pm/state';
 import type { Fragment } from '@tiptap/pm/model';
 import { ReplaceAroundStep, ReplaceStep } from '@tiptap/pm/transform';
@@ -14,6 +15,8 @@ import Collaboration from '@tiptap/extension-collaboration';
 import CollaborationCaret from '@tiptap/extension-collaboration-caret';
 import { NOTES_FIELD } from '$lib/domain/meeting-doc';
 import { isAllowedHref } from '$lib/domain/rich-text-schema';
+import { PLAN_FIELD, PLAN_SECTION_ATTRIBUTE, PLAN_SECTION_NODE } from '$lib/domain/plan-doc';
+import { isPlanSection } from '$lib/domain/plan-sections';
 import type { DocConnection } from './doc-connection';
 
 export type NotesEditor = { editor: Editor; destroy: () => void };
@@ -203,6 +206,45 @@ function sizeLimit(onTooLong: (refused: boolean) => void): Extension {
 	});
 }
 
+/** A section heading's words in the reader's language (its title, and a line on what goes in it), or null. */
+export type SectionWords = (code: string) => { title: string; hint: string } | null;
+
+/**
+ * A case plan's section heading (plan-doc.ts): an element carrying a section code, shown as a heading in
+ * the reader's language with a line on what goes in the section. Not text: nobody types into it (it is
+ * one selectable block), and the words are never stored, so each reader sees them in their own language.
+ * Pasted HTML makes one only for a known code (the server refuses any other).
+ */
+function planSection(words: SectionWords) {
+	return Node.create({
+		name: PLAN_SECTION_NODE,
+		group: 'block',
+		atom: true,
+		selectable: true,
+		draggable: false,
+		addAttributes: () => ({
+			[PLAN_SECTION_ATTRIBUTE]: {
+				default: null,
+				parseHTML: (element) => element.getAttribute('data-plan-section'),
+				renderHTML: (attrs) => ({ 'data-plan-section': attrs[PLAN_SECTION_ATTRIBUTE] })
+			}
+		}),
+		parseHTML: () => [{ tag: 'div[data-plan-section]', getAttrs: (element) => (isPlanSection(element.getAttribute('data-plan-section')) ? null : false) }],
+		renderHTML: ({ HTMLAttributes }) => ['div', HTMLAttributes],
+		addNodeView: () => ({ node }) => {
+			const said = words(String(node.attrs[PLAN_SECTION_ATTRIBUTE]));
+			const dom = document.createElement('div');
+			dom.className = 'plan-section';
+			dom.contentEditable = 'false';
+			dom.dataset.planSection = String(node.attrs[PLAN_SECTION_ATTRIBUTE]);
+			const title = dom.appendChild(document.createElement('h2'));
+			title.textContent = said?.title ?? '';
+			if (said?.hint) dom.appendChild(document.createElement('p')).textContent = said.hint;
+			return { dom, ignoreMutation: () => true };
+		}
+	});
+}
+
 /**
  * The editor's extensions: what makes its schema (StarterKit's nodes and marks, with link addresses limited
  * to what rich-text-schema.ts allows) and its behaviour. The server refuses any node, attribute or mark
@@ -213,6 +255,10 @@ export function notesExtensions(opts: {
 	connection: Pick<DocConnection, 'doc' | 'provider'>;
 	user: { name: string; color: string; role: string };
 	onTooLong: (refused: boolean) => void;
+	/** The fragment it edits: the notes (meeting-doc.ts) unless told (the plan: plan-doc.ts PLAN_FIELD). */
+	field?: string;
+	/** How section headings read (the plan's); without it they show no words. */
+	sectionWords?: SectionWords;
 }) {
 	return [
 		ReadInputFirst,
@@ -220,7 +266,10 @@ export function notesExtensions(opts: {
 		sizeLimit(opts.onTooLong),
 		// Collaboration brings Yjs undo; StarterKit's own history must be off.
 		StarterKit.configure({ undoRedo: false, link: { isAllowedUri: (url) => isAllowedHref(url) } }),
-		Collaboration.configure({ document: opts.connection.doc, field: NOTES_FIELD }),
+		planSection(opts.sectionWords ?? (() => null)),
+		// Collaboration's undo is Yjs's UndoManager tracking this editor's own changes only: undo never takes
+		// back what someone else typed.
+		Collaboration.configure({ document: opts.connection.doc, field: opts.field ?? NOTES_FIELD }),
 		CollaborationCaret.configure({ provider: opts.connection.provider, user: opts.user })
 	];
 }
@@ -234,6 +283,12 @@ export function startEditor(opts: {
 	label: string;
 	/** A change was turned away as too large (true), or a later one was taken (false): see sizeLimit. */
 	onTooLong: (refused: boolean) => void;
+	/** Which document's text: a meeting's notes (the default) or the case plan (plan-doc.ts PLAN_FIELD). */
+	kind?: 'notes' | 'plan';
+	/** How section headings read (the case plan's). */
+	sectionWords?: SectionWords;
+	/** The editor's CSS class (default `notes-editor`). */
+	className?: string;
 }): NotesEditor {
 	const { connection } = opts;
 	// The connection may have ended while this chunk was loading.
@@ -243,12 +298,12 @@ export function startEditor(opts: {
 		'aria-multiline': 'true',
 		'aria-label': opts.label,
 		'aria-readonly': String(readOnly),
-		class: 'notes-editor'
+		class: opts.className ?? 'notes-editor'
 	});
 	const editor = new Editor({
 		element: opts.element,
 		editable,
-		extensions: notesExtensions({ connection, user: opts.user, onTooLong: opts.onTooLong }),
+		extensions: notesExtensions({ connection, user: opts.user, onTooLong: opts.onTooLong, field: opts.kind === 'plan' ? PLAN_FIELD : NOTES_FIELD, sectionWords: opts.sectionWords }),
 		editorProps: { attributes: attributes(!editable) }
 	});
 	// Before a remote edit or caret reaches the editor: see readPendingInput. (The key-down read is the one

@@ -9,6 +9,7 @@ import { ACTIONS_FIELD, ACTION_ITEM_SCHEMA } from './action-items.ts';
 import { SCALE_FIELD, SCALE_SCHEMA } from './scale.ts';
 import type { RecordSchema } from './records.ts';
 import { PLAN_FIELD, PLAN_META_FIELD, PLAN_SCHEMA_KEY, seedPlan } from './plan-doc.ts';
+import { JURISDICTION_DEFAULTS } from './jurisdiction.ts';
 
 // The kinds of shared document, each declared once: where it belongs, which shared types it holds, how a
 // new one is filled, and the rules every incoming change must keep. The collab server reads this table
@@ -124,7 +125,8 @@ export const DOC_KIND_SPECS: Readonly<Record<DocKind, DocKindSpec>> = {
 		belongsTo: 'case',
 		roots: { [PLAN_FIELD]: 'xml', [PLAN_META_FIELD]: 'map' },
 		richText: [PLAN_FIELD],
-		seed: (doc) => seedPlan(doc),
+		// The jurisdiction's template: its section headings as codes (plan-sections.ts), worded by each page.
+		seed: (doc) => seedPlan(doc, JURISDICTION_DEFAULTS.planTemplate),
 		// The shape version is the server's to set (seedPlan); a browser that sets or deletes it is refused.
 		check: (change) => (change.roots.get(PLAN_META_FIELD)?.has(PLAN_SCHEMA_KEY) ? 'shape' : null)
 	}

@@ -51,4 +51,10 @@ describe('decision deadlines (domain.md §5 defaults)', () => {
 		expect(isCompleteConfig(JURISDICTION_DEFAULTS)).toBe(true);
 		expect(isCompleteConfig({ ...JURISDICTION_DEFAULTS, rules: { ...JURISDICTION_DEFAULTS.rules, EXIT_REUNIFICATION: undefined as never } })).toBe(false);
 	});
+	it('a plan template names known sections, each once', () => {
+		expect(isCompleteConfig({ ...JURISDICTION_DEFAULTS, planTemplate: ['VISION', 'GOALS'] })).toBe(true);
+		expect(isCompleteConfig({ ...JURISDICTION_DEFAULTS, planTemplate: [] })).toBe(false);
+		expect(isCompleteConfig({ ...JURISDICTION_DEFAULTS, planTemplate: ['VISION', 'VISION'] })).toBe(false);
+		expect(isCompleteConfig({ ...JURISDICTION_DEFAULTS, planTemplate: ['VISION', 'Our vision' as never] })).toBe(false);
+	});
 });

@@ -1,6 +1,7 @@
 import { Temporal } from 'temporal-polyfill';
 import { MEETING_TYPES, type MeetingType } from './roles.ts';
 import type { CalendarDay } from './time.ts';
+import { PLAN_SECTIONS, type PlanSection } from './plan-sections.ts';
 
 // When the decision a meeting is for must be made (domain.md §5, "rule engine; configure per state"). The
 // rules are data (JURISDICTION_DEFAULTS below, domain.md's defaults); an agency in another state swaps the
@@ -15,6 +16,11 @@ export type JurisdictionConfig = {
 	holidays: readonly string[];
 	/** Per FTDM trigger (domain.md §1 tdm.meeting_type): the usual deadline and the one of an emergency. */
 	rules: Record<MeetingType, { usual: DeadlineRule; emergency: DeadlineRule }>;
+	/**
+	 * The sections a new case plan starts with, in order (plan-sections.ts): the server seeds them once
+	 * (plan-doc.ts seedPlan). Each at most once.
+	 */
+	planTemplate: readonly PlanSection[];
 };
 
 /**
@@ -29,7 +35,10 @@ export const JURISDICTION_DEFAULTS: JurisdictionConfig = {
 		PLACEMENT_CHANGE: { usual: { kind: 'BEFORE_MOVE' }, emergency: { kind: 'WORKING_DAYS', days: 1 } },
 		EXIT_REUNIFICATION: { usual: { kind: 'BEFORE_MOVE' }, emergency: { kind: 'BEFORE_MOVE' } },
 		PERMANENCY_PLANNING: { usual: { kind: 'BEFORE_HEARING' }, emergency: { kind: 'BEFORE_HEARING' } }
-	}
+	},
+	// domain.md §4: the family's vision first, in their own words; then what keeps the children safe, what
+	// must change and how, and the federal floor (services, visits, permanency, the youth's part).
+	planTemplate: PLAN_SECTIONS
 };
 
 function plain(day: CalendarDay): Temporal.PlainDate {
@@ -72,7 +81,16 @@ export function isAfterDeadline(deadline: Deadline, meetingDay: CalendarDay): bo
 	return deadline.kind === 'BY_DAY' && Temporal.PlainDate.compare(plain(meetingDay), plain(deadline.day)) > 0;
 }
 
-/** Every trigger has its rules (a configuration that misses one is refused at load, not at a meeting). */
+/**
+ * Every trigger has its rules, and the plan template names known sections, each once (a configuration that
+ * misses one is refused at load, not at a meeting or a new plan).
+ */
 export function isCompleteConfig(config: JurisdictionConfig): boolean {
-	return MEETING_TYPES.every((t) => config.rules[t]?.usual && config.rules[t]?.emergency);
+	const template = config.planTemplate ?? [];
+	return (
+		MEETING_TYPES.every((t) => config.rules[t]?.usual && config.rules[t]?.emergency) &&
+		template.length > 0 &&
+		template.every((code) => (PLAN_SECTIONS as readonly string[]).includes(code)) &&
+		new Set(template).size === template.length
+	);
 }

@@ -13,6 +13,7 @@
 // ones left out); text is a Y.XmlText whose formatting attributes are the marks (key: the mark's name, or
 // `name--<8-character hash>` for a mark that may overlap itself; value: the mark's attrs, null ends it).
 // Pure: no Yjs, no Tiptap (the server must not load the editor).
+import { PLAN_SECTIONS } from './plan-sections.ts';
 
 /** How one attribute's value is checked. Every rule takes only primitives (never an object or an array). */
 export type AttributeRule =
@@ -41,7 +42,9 @@ export const RICH_TEXT_NODES: Readonly<Record<string, AttributeRules>> = {
 	horizontalRule: {},
 	listItem: {},
 	// HTML's list numbering types (what Tiptap reads from a pasted <ol type>).
-	orderedList: { start: { type: 'integer', min: -1_000_000, max: 1_000_000 }, type: text(1, ['1', 'a', 'A', 'i', 'I']) }
+	orderedList: { start: { type: 'integer', min: -1_000_000, max: 1_000_000 }, type: text(1, ['1', 'a', 'A', 'i', 'I']) },
+	// A case plan's section heading (plan-doc.ts): a code, never words; each reader's page words it.
+	planSection: { section: text(16, PLAN_SECTIONS) }
 };
 
 /** The marks, with the attributes each declares. */

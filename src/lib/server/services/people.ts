@@ -150,6 +150,7 @@ export type MySharing = {
 };
 
 export type FamilyHome = {
+	caseId: string;
 	caseName: string;
 	me: PersonView;
 	/** The person's own phone-and-email and address, each when on record. */
@@ -194,6 +195,7 @@ export async function familyHome(ctx: RequestContext): Promise<Result<FamilyHome
 	return {
 		ok: true,
 		value: {
+			caseId: actor.caseId,
 			caseName: theCase.name,
 			me,
 			sharing: mySharing(ctx, me, myLabels),
