@@ -65,6 +65,20 @@ export async function authorize(ctx: RequestContext, action: Action, resource: R
 	return decision.allow ? null : { ok: false, reason: decision.reason };
 }
 
+/**
+ * `authorize` for a change that must reach people before its audit entries are written (a facilitator's
+ * stage move: services/agenda.ts puts it on every screen, then writes the decision and the change in one
+ * transaction, one commit instead of two on the way). A refusal is recorded at once and returned as
+ * `refused`; an allowance comes back as the entry the caller must record with its change (`allowed`).
+ */
+export async function authorizeThenRecord(ctx: RequestContext, action: Action, resource: Resource, auditAction: string): Promise<{ refused: Refusal } | { allowed: Parameters<typeof record>[1] }> {
+	const decision = decide(ctx.actor, action, resource);
+	const entry = { action: auditAction, resourceType: resource.type, resourceId: resourceId(resource), caseId: 'caseId' in resource ? (resource.caseId ?? null) : null, outcome: decision.allow ? ('allowed' as const) : ('denied' as const) };
+	if (decision.allow) return { allowed: entry };
+	await record(ctx, entry);
+	return { refused: { ok: false, reason: decision.reason } };
+}
+
 /** An id that does not exist is refused and audited like one the actor may not see: ids are not to be probed. */
 export async function refuseUnknown(ctx: RequestContext, resourceType: string, id: string, auditAction: string): Promise<Refusal> {
 	await record(ctx, { action: auditAction, resourceType, resourceId: id.slice(0, 64), outcome: 'denied', detail: { why: 'not-found' } });

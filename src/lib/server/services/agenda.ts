@@ -6,7 +6,7 @@ import { collabControl } from '../collab/registry.ts';
 import { newId } from '../ids.ts';
 import { can } from '../../domain/policy.ts';
 import { meetingClosed } from './documents.ts';
-import { authorize, record, refuseUnknown, type RequestContext, type Result } from './access.ts';
+import { authorizeThenRecord, inTransaction, record, refuseUnknown, type RequestContext, type Result } from './access.ts';
 
 /** Why a facilitator's agenda change was not made: the agenda's own reason, or the meeting was cancelled. */
 export type AgendaRefusal = { ok: false; reason: 'agenda'; problem: AgendaProblem | 'cancelled' | 'closed' | 'unavailable' };
@@ -16,8 +16,9 @@ export type AgendaRefusal = { ok: false; reason: 'agenda'; problem: AgendaProble
  * `ctx.now` in the server's clock: written into `meeting:<meetingId>` (or, with `meetingSessionId` naming
  * a separate session of that meeting, into `session:<id>`; a session of another meeting, or family time,
  * is `no-such-stage`) through the collab server's durable
- * path (committed, then sent to everyone connected), and recorded on the audit trail (`meeting.agenda`,
- * with the command's name, never any typed title). Returns the refusal of the policy (audited), or
+ * path (committed, then sent to everyone connected), and recorded on the audit trail right after (the
+ * policy's allowance and `meeting.agenda` with the command's name, never any typed title, in one
+ * transaction: access.ts authorizeThenRecord). Returns the refusal of the policy (audited), or
  * `agenda` with why the command does not apply (nothing changed), or `unavailable` when no collab server
  * runs in this process (never in the app: `npm start` runs one).
  */
@@ -29,8 +30,9 @@ export async function runAgenda(ctx: RequestContext, meetingId: string, command:
 	const resource = { type: 'meeting' as const, caseId: m.caseId, meetingId, closed: meetingClosed(m.status) };
 	// The facilitator of a meeting that is over learns why nothing moves (no one else learns its status).
 	if (resource.closed && can(ctx.actor, 'run', { ...resource, closed: false })) return { ok: false, reason: 'agenda', problem: m.status === 'cancelled' ? 'cancelled' : 'closed' };
-	const refused = await authorize(ctx, 'run', resource, 'meeting.agenda');
-	if (refused) return refused;
+	// The stage reaches every screen first; the decision and the change are recorded together right after.
+	const decided = await authorizeThenRecord(ctx, 'run', resource, 'meeting.agenda');
+	if ('refused' in decided) return decided.refused;
 	// The joint session's agenda is in `meeting:<id>`; a separate session's in its own document. Private
 	// family time's is the family's: staff do not run it (nor open it).
 	let docId = docName({ kind: 'meeting', id: meetingId });
@@ -53,8 +55,12 @@ export async function runAgenda(ctx: RequestContext, meetingId: string, command:
 	await control.transact(docId, (doc) => {
 		problem = applyAgenda(doc, applied, ctx.now, newId);
 	});
+	const changed = problem === null;
+	await inTransaction(ctx, async (tx) => {
+		await record(tx, decided.allowed);
+		if (changed) await record(tx, { action: 'meeting.agenda', resourceType: 'meeting', resourceId: meetingId, caseId: m.caseId, outcome: 'allowed', detail: { command: command.do, part } });
+	});
 	if (problem) return { ok: false, reason: 'agenda', problem };
-	await record(ctx, { action: 'meeting.agenda', resourceType: 'meeting', resourceId: meetingId, caseId: m.caseId, outcome: 'allowed', detail: { command: command.do, part } });
 	return { ok: true, value: null };
 }
 
