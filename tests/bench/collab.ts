@@ -10,7 +10,7 @@
 //      (1,200 real providers, each applying every update of its meeting) runs out of CPU before the
 //      server does, so the ramp also reports the server's own figures (event-loop delay, how long an
 //      update is held before broadcast, CPU) and goes on while those hold and the generator keeps up.
-// Usage: npm run bench:collab [-- --seconds=30 --no-ramp --ramp=200,300,400]
+// Usage: npm run bench:collab [-- --seconds=30 --no-ramp --ramp=200,300,400 --single-only]
 // Clients run in a separate process (lib/driver-main.ts); every socket is signed in like a real user.
 import { startHearth, demoMeeting } from './lib/targets.ts';
 import type { LoadResult } from './lib/driver.ts';
@@ -51,6 +51,11 @@ try {
 		])
 	);
 
+	if (args.has('single-only')) {
+		console.log(`(machine load average at the end: ${loadNow()})`);
+		await hearth.stop();
+		process.exit(0);
+	}
 	console.error('150 meetings …');
 	const capacity = await load(150, seconds);
 	console.log(

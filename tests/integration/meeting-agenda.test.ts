@@ -5,7 +5,9 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { addCard, boardOf, frameworkOf } from '../../src/lib/domain/board.ts';
 import { removeServerFiles, startServer, type RunningServer } from '../support/server.ts';
-import { accept, connect, demoIds, destroy, invite, personId, signIn, synced, waitFor, type Client } from '../support/clients.ts';
+import { accept, connect, demoIds, destroy, invite, personId, signIn, synced, waitFor, withActions, type Client } from '../support/clients.ts';
+import { withSql } from '../support/sql.ts';
+import { encodeHearthMessage } from '../../src/lib/domain/collab-protocol.ts';
 import { agendaOf, FTDM_STAGES, remainingMs } from '../../src/lib/domain/agenda.ts';
 import { CLOSE } from '../../src/lib/domain/collab-protocol.ts';
 
@@ -100,6 +102,45 @@ describe('the meeting agenda', () => {
 			expect(agendaOf(check.doc).currentId).toBe(stagesBefore.currentId);
 		} finally {
 			destroy(check);
+		}
+	});
+
+	it('takes the same controls over the meeting’s socket: the facilitator’s move reaches every screen; anyone else is refused and audited; a malformed action closes only its own socket', async () => {
+		const audited = (outcome: string) =>
+			withSql(server, (db) => db.all<{ n: number }>("SELECT count(*) AS n FROM audit_events WHERE action = 'meeting.agenda' AND outcome = ?", [outcome]), { readonly: true }).then((r) => r[0].n);
+		const facilitator = withActions(await joined(cookies.facilitator));
+		const parent = withActions(await joined(cookies.parent));
+		const caseworker = withActions(await joined(cookies.caseworker));
+		try {
+			const stages = agendaOf(caseworker.doc).stages;
+			const target = stages.find((s) => s.id !== agendaOf(caseworker.doc).currentId)!;
+			const allowedBefore = await audited('allowed');
+			expect(await facilitator.act('agenda', { do: 'move', stageId: target.id })).toBeNull();
+			for (const client of [parent, caseworker]) await waitFor(() => agendaOf(client.doc).currentId === target.id, 2000, 'the stage on every screen');
+			// The policy's allowance and the move, as by the form: committed before the answer.
+			expect(await audited('allowed')).toBe(allowedBefore + 2);
+			// The form's own answers, in the same words.
+			expect(await facilitator.act('agenda', { do: 'move', stageId: 'aaaaaaaaaaaaaaaaaaaaaaaa' })).toBe('agenda');
+			expect(await facilitator.act('agenda', { do: 'add-stage', title: '', minutes: '10' })).toBe('agenda-title');
+			expect(await facilitator.act('agenda', { do: 'teleport' })).toBe('invalid');
+			// Not the facilitator: refused and audited; their sockets stay open (they did nothing wrong by asking).
+			const deniedBefore = await audited('denied');
+			const other = stages.find((s) => s.id !== target.id)!;
+			expect(await parent.act('agenda', { do: 'move', stageId: other.id })).toBe('forbidden');
+			expect(await caseworker.act('agenda', { do: 'teleport' })).toBe('forbidden');
+			expect(await audited('denied')).toBe(deniedBefore + 2);
+			expect(agendaOf(caseworker.doc).currentId).toBe(target.id);
+			// A malformed action (not the protocol's shape) closes that one socket, and nobody else's.
+			const raw = new TextEncoder().encode('{"t":"act","id":1,"action":"agenda","fields":{"do":5}}');
+			const bytes = new Uint8Array(raw.length + 2);
+			bytes.set(encodeHearthMessage({ t: 'act', id: 1, action: 'agenda', fields: {} }).subarray(0, 2));
+			bytes.set(raw, 2);
+			parent.provider.ws!.send(bytes);
+			expect((await parent.closed).code).toBe(CLOSE.malformed);
+			expect(await facilitator.act('agenda', { do: 'move', stageId: other.id })).toBeNull();
+			await waitFor(() => agendaOf(caseworker.doc).currentId === other.id, 2000, 'the caseworker still follows');
+		} finally {
+			destroy(facilitator, parent, caseworker);
 		}
 	});
 

@@ -6,7 +6,7 @@ import { WebsocketProvider } from 'y-websocket';
 import * as decoding from 'lib0/decoding';
 import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { MESSAGE_HEARTH, decodeHearthMessage, type HearthMessage } from '../../src/lib/domain/collab-protocol.ts';
+import { MESSAGE_HEARTH, decodeHearthMessage, encodeHearthMessage, type HearthMessage, type SocketAction } from '../../src/lib/domain/collab-protocol.ts';
 
 export const DEMO_PASSWORD = 'hearth-demo';
 
@@ -73,6 +73,40 @@ export function listening(baseUrl: string, docId: string, cookie?: string): Clie
 		if (message) heard.push(message);
 	};
 	return Object.assign(client, { heard });
+}
+
+/**
+ * Lets `client` send socket actions (collab-protocol.ts HearthAction) as the page's doc-connection.ts does:
+ * `act` resolves to the server's answer (null: done; else its problem code), or rejects when the socket
+ * is not open or closes first. Keeps reading the other Hearth messages as `connect` does.
+ */
+export function withActions<C extends Client>(client: C): C & { act: (action: SocketAction, fields: Record<string, string>) => Promise<string | null> } {
+	const answers = new Map<number, { resolve: (p: string | null) => void; reject: (e: Error) => void }>();
+	let lastId = 0;
+	const previous = client.provider.messageHandlers[MESSAGE_HEARTH];
+	client.provider.messageHandlers[MESSAGE_HEARTH] = (encoder, decoder, provider, emitSynced, messageType) => {
+		const bytes = decoding.readTailAsUint8Array(decoder);
+		const message = decodeHearthMessage(bytes);
+		if (message?.t === 'acted') {
+			answers.get(message.id)?.resolve(message.problem);
+			answers.delete(message.id);
+			return;
+		}
+		previous(encoder, decoding.createDecoder(bytes), provider, emitSynced, messageType);
+	};
+	client.provider.on('connection-close', () => {
+		for (const a of answers.values()) a.reject(new Error('the socket closed before the answer'));
+		answers.clear();
+	});
+	const act = (action: SocketAction, fields: Record<string, string>) =>
+		new Promise<string | null>((resolve, reject) => {
+			const ws = client.provider.ws;
+			if (!ws || ws.readyState !== 1) return reject(new Error('the socket is not open'));
+			const id = ++lastId;
+			answers.set(id, { resolve, reject });
+			ws.send(encodeHearthMessage({ t: 'act', id, action, fields }));
+		});
+	return Object.assign(client, { act });
 }
 
 /**

@@ -13,7 +13,7 @@ import { toBase64UrlEncoded } from 'lib0/buffer';
 import * as decoding from 'lib0/decoding';
 import { EARLY_SOCKET_GLOBAL } from './early-socket-script.js';
 import { SaveTracker, type SocketLedger } from './save-tracker';
-import { CLOSE, decodeHearthMessage, MESSAGE_HEARTH, type RefusalReason } from '$lib/domain/collab-protocol';
+import { CLOSE, decodeHearthMessage, encodeHearthMessage, MESSAGE_HEARTH, type RefusalReason, type SocketAction } from '$lib/domain/collab-protocol';
 
 export type Presence = { clientId: number; name: string; role: string; color: string; isSelf: boolean };
 /** 'ended': the server closed for good (close codes 4400-4499, see `endedBy`): nothing more is saved. */
@@ -45,6 +45,14 @@ export type DocConnection = {
 	onAccess: (listener: (access: 'read' | 'write') => void) => void;
 	/** True while something typed on this page is not known to be stored. */
 	readonly unsaved: boolean;
+	/**
+	 * Sends a form's `fields` as socket action `action` on this document (collab-protocol.ts HearthAction):
+	 * the server runs it as the form's action would, without an HTTP request. Returns null when the socket
+	 * is not open (post the form instead), else the answer: null when done, or a problem code (the form's
+	 * own codes; `forbidden`, `not-found`, `busy`; `unavailable` when the socket closed first: it may or may
+	 * not have been done, and the document shows which).
+	 */
+	act: (action: SocketAction, fields: Record<string, string>) => Promise<string | null> | null;
 	destroy: () => void;
 };
 
@@ -166,10 +174,18 @@ export function connectDocument(opts: {
 		params: stateVectorParam(doc),
 		WebSocketPolyfill: sockets.WebSocketPolyfill
 	});
-	// Hearth's own messages (collab-protocol.ts): acknowledgements and access. A handler writes nothing back.
+	// Actions sent on the current socket and not yet answered (see `act`).
+	const answers = new Map<number, (problem: string | null) => void>();
+	let lastActionId = 0;
+	// Hearth's own messages (collab-protocol.ts): acknowledgements, access, answers. A handler writes nothing back.
 	provider.messageHandlers[MESSAGE_HEARTH] = (_encoder, decoder) => {
 		const message = decodeHearthMessage(decoding.readTailAsUint8Array(decoder));
 		if (!message) return;
+		if (message.t === 'acted') {
+			answers.get(message.id)?.(message.problem);
+			answers.delete(message.id);
+			return;
+		}
 		if (message.t === 'access') {
 			state.access = message.access;
 			for (const listener of accessListeners) listener(message.access);
@@ -180,7 +196,11 @@ export function connectDocument(opts: {
 		report();
 	};
 	// Before a reconnect (the provider reads its URL, params included, each time it opens a socket).
-	provider.on('connection-close', () => (provider.params = stateVectorParam(doc)));
+	provider.on('connection-close', () => {
+		provider.params = stateVectorParam(doc);
+		for (const answer of answers.values()) answer('unavailable');
+		answers.clear();
+	});
 	// Who we are, from the first message on: the editor's caret extension sets the same fields later.
 	provider.awareness.setLocalStateField('user', opts.user);
 
@@ -287,6 +307,15 @@ export function connectDocument(opts: {
 		},
 		get unsaved() {
 			return tracker.unsaved;
+		},
+		act: (action, fields) => {
+			const ws = provider.ws;
+			if (!provider.wsconnected || !ws || ws.readyState !== WebSocket.OPEN || state.status === 'ended') return null;
+			const id = ++lastActionId;
+			return new Promise<string | null>((resolve) => {
+				answers.set(id, resolve);
+				ws.send(encodeHearthMessage({ t: 'act', id, action, fields }));
+			});
 		},
 		destroy: () => {
 			window.removeEventListener('offline', wentOffline);

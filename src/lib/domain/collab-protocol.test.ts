@@ -4,7 +4,7 @@ import { decodeHearthMessage, encodeHearthMessage, isFinalClose, CLOSE, MESSAGE_
 
 describe('Hearth messages on the collab socket', () => {
 	it('round-trip, and start with a type byte y-websocket reads as an unknown message type', () => {
-		for (const message of [{ t: 'saved', n: 3 }, { t: 'refused', reason: 'too-large' }, { t: 'access', access: 'read' }] as HearthMessage[]) {
+		for (const message of [{ t: 'saved', n: 3 }, { t: 'refused', reason: 'too-large' }, { t: 'access', access: 'read' }, { t: 'acted', id: 7, problem: null }, { t: 'acted', id: 8, problem: 'agenda-closed' }] as HearthMessage[]) {
 			const bytes = encodeHearthMessage(message);
 			const decoder = decoding.createDecoder(bytes);
 			expect(decoding.readVarUint(decoder)).toBe(MESSAGE_HEARTH);
@@ -18,6 +18,9 @@ describe('Hearth messages on the collab socket', () => {
 		expect(decodeHearthMessage(new TextEncoder().encode('\u0000{"t":"saved","n":-1}'))).toBeNull();
 		expect(decodeHearthMessage(new TextEncoder().encode('\u0000{"t":"nonsense"}'))).toBeNull();
 		expect(decodeHearthMessage(new TextEncoder().encode('\u0000not json'))).toBeNull();
+		// An answer's problem is a code the page words, never text to show as it came.
+		expect(decodeHearthMessage(new TextEncoder().encode('\u0000{"t":"acted","id":1,"problem":"<b>hi</b>"}'))).toBeNull();
+		expect(decodeHearthMessage(new TextEncoder().encode('\u0000{"t":"acted","id":0,"problem":null}'))).toBeNull();
 	});
 
 	it('marks the close codes after which a page must not reconnect', () => {

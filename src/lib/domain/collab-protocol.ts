@@ -33,11 +33,34 @@ export type RefusalReason = (typeof REFUSAL_REASONS)[number];
  *   `refused`, in order.
  * - `refused`: the next sync message this connection sent was not stored, for `reason`.
  * - `access`: what this connection may do with the document now (sent on join, and when it changes).
+ * - `acted`: the answer to this connection's action `id` (HearthAction): `problem` null when it was done,
+ *   else a code the page words (the same codes its form action answers with; `forbidden`, `not-found`,
+ *   `not-signed-in` when the policy refused; `busy` when the connection sent too many at once).
  */
 export type HearthMessage =
 	| { t: 'saved'; n: number }
 	| { t: 'refused'; reason: RefusalReason }
-	| { t: 'access'; access: 'read' | 'write' };
+	| { t: 'access'; access: 'read' | 'write' }
+	| { t: 'acted'; id: number; problem: string | null };
+
+/**
+ * The socket actions: a page sends what its form would post, over the document's socket that is open
+ * already. A stage move then reaches every screen as fast as a keystroke (no HTTP request, session
+ * cookie and page action on the way), and goes through the same service and policy as the form
+ * (services/agenda.ts). The form stays for pages without JavaScript and sockets that are down.
+ */
+export const SOCKET_ACTIONS = ['agenda'] as const;
+export type SocketAction = (typeof SOCKET_ACTIONS)[number];
+
+/**
+ * Client → server: do `action` on this connection's document with `fields` (a form's fields, strings),
+ * and answer `acted` with the same `id` (a positive integer the page chooses, unique per socket).
+ */
+export type HearthAction = { t: 'act'; id: number; action: SocketAction; fields: Record<string, string> };
+
+/** Most fields, and the longest value, an action carries (an agenda stage's title is 120 characters). */
+export const MAX_ACTION_FIELDS = 16;
+export const MAX_ACTION_VALUE = 400;
 
 /**
  * The shape check of a Hearth message, by hand rather than with zod: the page's notes connection decodes
@@ -51,6 +74,8 @@ function asHearthMessage(value: unknown): HearthMessage | null {
 	if (v.t === 'saved' && keys === 2 && Number.isInteger(v.n) && (v.n as number) >= 1 && (v.n as number) <= 1_000_000) return { t: 'saved', n: v.n as number };
 	if (v.t === 'refused' && keys === 2 && REFUSAL_REASONS.includes(v.reason as RefusalReason)) return { t: 'refused', reason: v.reason as RefusalReason };
 	if (v.t === 'access' && keys === 2 && (v.access === 'read' || v.access === 'write')) return { t: 'access', access: v.access };
+	if (v.t === 'acted' && keys === 3 && Number.isInteger(v.id) && (v.id as number) >= 1 && (v.problem === null || (typeof v.problem === 'string' && /^[a-z-]{1,40}$/.test(v.problem))))
+		return { t: 'acted', id: v.id as number, problem: v.problem as string | null };
 	return null;
 }
 
@@ -97,8 +122,8 @@ export function isFinalClose(code: number): boolean {
 	return code >= 4400 && code < 4500;
 }
 
-/** The bytes of one Hearth message: the message type, then the message as JSON. */
-export function encodeHearthMessage(message: HearthMessage): Uint8Array {
+/** The bytes of one Hearth message (either way): the message type, a version byte, then the message as JSON. */
+export function encodeHearthMessage(message: HearthMessage | HearthAction): Uint8Array<ArrayBuffer> {
 	const json = new TextEncoder().encode(JSON.stringify(message));
 	const out = new Uint8Array(json.length + 2);
 	// MESSAGE_HEARTH (100) as a varUint is one byte; the JSON's length follows as the rest of the frame.

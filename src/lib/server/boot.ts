@@ -13,6 +13,7 @@ import { sweepExpired } from './jobs/sweeps.ts';
 import { decisionReview } from './services/decision.ts';
 import { meetingSummaryJob } from './services/meeting-summary.ts';
 import { meetingNotice } from './services/meeting-notices.ts';
+import { runAgendaOnDocument } from './services/agenda.ts';
 import { sendMessage } from './notify/index.ts';
 import { openRedis, setRedis, type RedisLink } from './redis/connection.ts';
 import { RedisBus } from './redis/bus.ts';
@@ -75,7 +76,14 @@ export async function bootHearth(): Promise<Hearth> {
 		maxDocumentBytes: c.COLLAB_MAX_DOCUMENT_BYTES,
 		maxSocketsPerSession: c.COLLAB_MAX_SOCKETS_PER_SESSION,
 		pingMs: c.COLLAB_PING_MS,
-		bus: link ? new RedisBus(link) : undefined
+		bus: link ? new RedisBus(link) : undefined,
+		// What a page may send over a document's socket instead of posting its form (collab-protocol.ts).
+		actions: (ctx, docId, action, fields) => {
+			switch (action) {
+				case 'agenda':
+					return runAgendaOnDocument(ctx, docId, fields);
+			}
+		}
 	});
 	// The first edit after a start should not wait for the commit thread to open the database.
 	await collab.ready;

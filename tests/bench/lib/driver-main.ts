@@ -11,8 +11,9 @@
 //   clock. Yjs applies one client's updates in order, so seeing number n means every earlier one arrived
 //   too (a server that merges updates into one message is timed per update). At the end every client must
 //   hold every participant's last number (no lost update) and the same notes, board and stage.
-//   With `stageMoves`, the facilitator also moves each meeting's stage through the agenda endpoint (the
-//   server writes the agenda), and each participant's document is timed from the request to the new stage.
+//   With `stageMoves`, the facilitator (a socket of its own on each meeting, as the facilitator's page has)
+//   also moves each meeting's stage as the page does: the agenda form's fields sent as a socket action
+//   (the server writes the agenda), and each participant's document is timed from the send to the new stage.
 // memory: opens documents with realistic content (two clients each) and reads the server's memory.
 import WebSocket from 'ws';
 import { writeFileSync } from 'node:fs';
@@ -28,6 +29,7 @@ import { addCard, BOARD_FIELD, FRAMEWORK_COLUMNS } from '../../../src/lib/domain
 import { AGENDA_FIELD, agendaOf } from '../../../src/lib/domain/agenda.ts';
 import { NOTES_FIELD } from '../../../src/lib/domain/meeting-doc.ts';
 import type { DriverConfig, LoadConfig, LoadResult, MemoryConfig, MemoryDoc, MemoryResult } from './driver.ts';
+import { connect as connectClient, synced, withActions, type Client } from '../../support/clients.ts';
 
 const config = JSON.parse(process.env.BENCH_DRIVER_CONFIG ?? 'null') as DriverConfig | null;
 if (!config) throw new Error('BENCH_DRIVER_CONFIG is not set');
@@ -103,7 +105,8 @@ type Participant = {
 };
 
 /** A meeting's stage moves (with `stageMoves`): its stages, and each move asked for, in order. */
-type MeetingMoves = { id: string; stages: string[]; moves: { stageId: string; at: number }[]; nextAt: number; inFlight: boolean };
+type MeetingMoves = { id: string; stages: string[]; moves: { stageId: string; at: number }[]; nextAt: number; inFlight: boolean; facilitator: ActingClient | null };
+type ActingClient = ReturnType<typeof withActions<Client>>;
 
 /**
  * Runs `change` (a shape module's function, written against the app's Yjs) on `doc` and sends what it
@@ -135,8 +138,8 @@ async function barrier(): Promise<void> {
 }
 
 /**
- * Asks Hearth's agenda endpoint (the meeting page's `agenda` form action, as the facilitator's browser
- * does) for `fields`. Resolves to whether it was done.
+ * Asks Hearth's agenda endpoint (the meeting page's `agenda` form action, as a browser without JavaScript
+ * posts it) for `fields`. Resolves to whether it was done. Used to start each meeting's agenda.
  */
 async function agendaRequest(httpUrl: string, meetingId: string, cookie: string, fields: Record<string, string>): Promise<boolean> {
 	const response = await fetch(`${httpUrl}/meetings/${meetingId}?/agenda`, {
@@ -173,7 +176,10 @@ async function runLoad(kit: ClientKit, c: LoadConfig): Promise<LoadResult> {
 		await pool(c.docs, 8, async (docName, m) => {
 			const id = docName.replace(/^meeting:/, '');
 			if (!(await agendaRequest(c.httpUrl, id, cookies[m % cookies.length], { do: 'start' }))) throw new Error(`the agenda of ${docName} could not be started`);
-			meetings[m] = { id, stages: [], moves: [], nextAt: 0, inFlight: false };
+			// The facilitator's own page on the meeting: its socket carries the stage moves, as the page's does.
+			const facilitator = withActions(connectClient(c.httpUrl, docName, cookies[m % cookies.length]));
+			await withTimeout(synced(facilitator, 30_000), 30_000, `the facilitator's sync of ${docName}`);
+			meetings[m] = { id, stages: [], moves: [], nextAt: 0, inFlight: false, facilitator };
 		});
 	}
 
@@ -271,13 +277,13 @@ async function runLoad(kit: ClientKit, c: LoadConfig): Promise<LoadResult> {
 			}
 		});
 	};
-	const moveStage = (m: MeetingMoves, index: number) => {
+	const moveStage = (m: MeetingMoves) => {
 		const stageId = m.stages[m.moves.length % m.stages.length];
 		m.inFlight = true;
 		m.moves.push({ stageId, at: performance.now() });
-		const cookies = c.stageMoves!.runCookies;
-		agendaRequest(c.httpUrl, m.id, cookies[index % cookies.length], { do: 'move', stageId })
-			.then((done) => void (done || moveErrors++))
+		// Over the facilitator's socket, as the meeting page sends it (MeetingAgenda.svelte, doc-connection.ts act).
+		m.facilitator!.act('agenda', { do: 'move', stageId })
+			.then((problem) => void (problem === null || moveErrors++))
 			.catch(() => moveErrors++)
 			.finally(() => (m.inFlight = false));
 	};
@@ -293,7 +299,7 @@ async function runLoad(kit: ClientKit, c: LoadConfig): Promise<LoadResult> {
 		}
 		meetings.forEach((m, i) => {
 			if (!m || m.nextAt > now || m.inFlight) return;
-			moveStage(m, i);
+			moveStage(m);
 			m.nextAt += c.stageMoves!.everyMs;
 			if (m.nextAt < now) m.nextAt = now + c.stageMoves!.everyMs;
 		});
@@ -364,6 +370,7 @@ async function runLoad(kit: ClientKit, c: LoadConfig): Promise<LoadResult> {
 	const memory = inspector ? await inspector.memory() : { rss: NaN, heapUsed: NaN, heapTotal: NaN, external: NaN, arrayBuffers: NaN };
 
 	for (const p of participants) p.client.destroy();
+	for (const m of meetings) m?.facilitator?.provider.destroy();
 	inspector?.close();
 	if (c.shard) {
 		const write = (file: string, values: Float64Array) => writeFileSync(file, new Uint8Array(values.buffer, values.byteOffset, values.byteLength));

@@ -33,9 +33,10 @@ export type LoadConfig = Common & {
 	/** Evaluated in the server when the measured window starts, and when it ends (its value is returned). */
 	probe?: { start: string; end: string };
 	/**
-	 * When set, the facilitator moves each meeting's stage every `everyMs` (first at a random phase), through
-	 * Hearth's agenda endpoint with one of `runCookies` (the server writes the agenda: doc-kinds.ts), and every
-	 * participant's screen is timed from the request to the new stage in its document.
+	 * When set, the facilitator moves each meeting's stage every `everyMs` (first at a random phase), over a
+	 * socket of its own on the meeting signed in with one of `runCookies`, as the meeting page sends it (a
+	 * socket action; the server writes the agenda: doc-kinds.ts), and every participant's screen is timed
+	 * from the send to the new stage in its document.
 	 */
 	stageMoves?: { everyMs: number; runCookies: string[] };
 	/** Set by runLoad() when the load is split over several driver processes. */

@@ -14,7 +14,8 @@ export interface CollabControl {
 	accessChanged(caseId: string): Promise<void>;
 	/**
 	 * Changes a shared document on the server's behalf, through the path a client's edit takes (committed,
-	 * then sent to everyone). The caller has asked the policy already.
+	 * then sent to everyone). Resolves once it is written to every connected socket of this instance. The
+	 * caller has asked the policy already.
 	 */
 	transact(docId: string, change: (doc: import('yjs').Doc) => void): Promise<void>;
 	/** People connected to a document now (for pages that show presence without a socket). */

@@ -5,7 +5,7 @@ import * as decoding from 'lib0/decoding';
 import type { WebSocket } from 'ws';
 import { applyStored, type StoredDocument, type UpdateLog } from './update-log.ts';
 import { REMOTE, type Bus, type BusMessage, type PresenceFacts } from './bus.ts';
-import { CLOSE, encodeHearthMessage, type RefusalReason } from '../../domain/collab-protocol.ts';
+import { CLOSE, encodeHearthMessage, MESSAGE_HEARTH, type RefusalReason } from '../../domain/collab-protocol.ts';
 import type { ClientIdOwners } from './client-ids.ts';
 import { addsTypes, changeFacts, deepestNewType, dropPending, leavesPending, MAX_TYPE_DEPTH, recordsMisfit, richTextMisfit, UpdatePlaces, valuesTooDeep, writtenClientIds, type DecodedUpdate } from './update-check.ts';
 import { checkChange, DOC_KIND_SPECS, type DocKindSpec, type WriterFacts } from '../../domain/doc-kinds.ts';
@@ -126,6 +126,7 @@ export class Room {
 	private readonly maxMessageBytes: number;
 	private readonly maxDocumentBytes: number;
 	private readonly onRefused: NonNullable<RoomOptions['onRefused']>;
+	private readonly onAction: RoomOptions['onAction'] | null;
 	/** The document's kind (doc-kinds.ts): its roots and rules. Null for a name no kind claims (tests). */
 	readonly spec: DocKindSpec | null;
 	/**
@@ -154,6 +155,7 @@ export class Room {
 		this.maxMessageBytes = opts.maxMessageBytes ?? 1024 * 1024;
 		this.maxDocumentBytes = opts.maxDocumentBytes ?? Infinity;
 		this.onRefused = opts.onRefused ?? (() => {});
+		this.onAction = opts.onAction ?? null;
 		this.spec = (DOC_KIND_SPECS as Record<string, DocKindSpec | undefined>)[docId.slice(0, docId.indexOf(':'))] ?? null;
 		// Presence needs a Y.Doc only for its own client id (the server has no presence of its own).
 		this.awareness = new awarenessProtocol.Awareness(new Y.Doc());
@@ -509,6 +511,10 @@ export class Room {
 			case MESSAGE_AUTH:
 				// Authentication happens at the upgrade, with the session cookie; this message is not used.
 				return;
+			case MESSAGE_HEARTH:
+				// A page's action (collab-protocol.ts HearthAction): the collab server runs it through the policy.
+				if (!this.onAction) throw new ProtocolError(CLOSE.policy, 'unknown message type');
+				return this.onAction(conn, decoding.readTailAsUint8Array(decoder));
 			default:
 				throw new ProtocolError(CLOSE.policy, 'unknown message type');
 		}
@@ -824,6 +830,12 @@ export type RoomOptions = {
 	maxDocumentBytes?: number;
 	/** Told of every refusal (for the audit trail). */
 	onRefused?: (conn: Connection, reason: RefusalReason) => void;
+	/**
+	 * Given each Hearth message a connection sends (what follows its type byte: collab-protocol.ts
+	 * HearthAction), in the order sent. May throw ProtocolError to close that connection. Without it, such a
+	 * message closes the connection as an unknown type.
+	 */
+	onAction?: (conn: Connection, body: Uint8Array) => void;
 };
 
 /** A person, as the keep-apart rule sees them: who they are (null for staff), whom they must be kept apart from. */
@@ -892,6 +904,14 @@ function holdForTurn(ws: WebSocket): void {
 	socket.cork();
 	held.add(socket);
 	if (held.size === 1) setImmediate(releaseHeld);
+}
+
+/**
+ * Resolves once the sends held in this turn (holdForTurn) have been written to their sockets: on the turn's
+ * check phase, after releaseHeld (setImmediate runs its callbacks in the order they were queued).
+ */
+export function heldSendsWritten(): Promise<void> {
+	return new Promise((resolve) => setImmediate(resolve));
 }
 
 function releaseHeld(): void {

@@ -10,8 +10,10 @@ import type { Actor } from '../../domain/policy.ts';
 import { documentAccess } from '../services/documents.ts';
 import { authorizeUpgrade, COLLAB_PATH, type UpgradeVerdict } from './authorize-upgrade.ts';
 import { InProcessBus, type Bus } from './bus.ts';
-import { CLOSE, ProtocolError, Room, send, type Connection } from './room.ts';
-import { encodeHearthMessage, type RefusalReason } from '../../domain/collab-protocol.ts';
+import { CLOSE, heldSendsWritten, ProtocolError, Room, send, type Connection } from './room.ts';
+import { encodeHearthMessage, MAX_ACTION_FIELDS, MAX_ACTION_VALUE, SOCKET_ACTIONS, type RefusalReason, type SocketAction } from '../../domain/collab-protocol.ts';
+import type { RequestContext } from '../services/access.ts';
+import { now as clockNow } from '../clock.ts';
 import type { WriterFacts } from '../../domain/doc-kinds.ts';
 import { UpdateLog } from './update-log.ts';
 import { ClientIdOwners } from './client-ids.ts';
@@ -43,7 +45,31 @@ export type CollabOptions = {
 	deflate?: boolean;
 	/** On a SQLite file, commit the update log on a thread of its own (UpdateLog; default off, boot turns it on). */
 	commitThread?: boolean;
+	/** What the socket actions do (boot.ts wires the services); without it every action is answered `unavailable`. */
+	actions?: SocketActionHandler;
 };
+
+/**
+ * Runs one socket action (collab-protocol.ts HearthAction) for the person behind `ctx` on document
+ * `docId`, the document of the connection it came on, with the fields its form would post. Resolves to
+ * null when done, or the problem code the page words (the policy's refusals as `forbidden`, `not-found`,
+ * `not-signed-in`). The handler asks the policy and writes the audit trail itself, as the form does.
+ */
+export type SocketActionHandler = (ctx: RequestContext, docId: string, action: SocketAction, fields: Record<string, string>) => Promise<string | null>;
+
+/** A socket action as it arrives (collab-protocol.ts HearthAction); anything else closes that connection. */
+const actionSchema = z
+	.object({
+		t: z.literal('act'),
+		id: z.number().int().min(1).max(2 ** 31),
+		action: z.enum(SOCKET_ACTIONS),
+		fields: z.record(z.string().max(40), z.string().max(MAX_ACTION_VALUE)).refine((f) => Object.keys(f).length <= MAX_ACTION_FIELDS)
+	})
+	.strict();
+
+/** Actions one connection may have waiting at once, and start in one second; past either, answered `busy`. */
+export const MAX_ACTIONS_WAITING = 8;
+export const MAX_ACTIONS_PER_SECOND = 10;
 
 /** Sockets one session may open in a minute (reconnects included): far above what pages do, far below a loop. */
 export const MAX_OPENS_PER_MINUTE = 120;
@@ -139,6 +165,15 @@ export class CollabServer implements CollabControl {
 	private readonly coolingDown = new Map<string, { until: number; lengthMs: number; refused: number }>();
 	/** What each open socket joined with (for the audit rows of its refusals). */
 	private readonly joinedOf = new WeakMap<WebSocket, Joined>();
+	/** Each socket's actions: the last one's promise (they run one after another, in the order sent), how many wait, this second's count. */
+	private readonly actionsOf = new WeakMap<WebSocket, { last: Promise<void>; waiting: number; second: number; started: number }>();
+	/**
+	 * Who acts behind each session with sockets, as last read for a socket action: read again once its
+	 * expiry is reached, after any access change (accessChanged), and at each periodic re-check; dropped
+	 * when its sockets are closed. So an action sees the session as an edit on the same socket does: an
+	 * announced end closes the socket at once, an unannounced one at the next re-check.
+	 */
+	private readonly actingAs = new Map<string, { session: Session; actor: Actor }>();
 	/** The longest one turn of recheckConnections() may run before it yields to the sockets. */
 	recheckSliceMs = 4;
 
@@ -362,7 +397,10 @@ export class CollabServer implements CollabControl {
 			audit('collab.leave', { code });
 			const open = (this.socketsOf.get(j.sessionId) ?? 1) - 1;
 			if (open > 0) this.socketsOf.set(j.sessionId, open);
-			else this.socketsOf.delete(j.sessionId);
+			else {
+				this.socketsOf.delete(j.sessionId);
+				this.actingAs.delete(j.sessionId);
+			}
 			if (room.leave(ws)) this.scheduleUnload(room);
 		});
 		try {
@@ -383,7 +421,8 @@ export class CollabServer implements CollabControl {
 				owners: new ClientIdOwners(this.opts.db, docId),
 				maxMessageBytes: this.opts.maxMessageBytes,
 				maxDocumentBytes: this.opts.maxDocumentBytes,
-				onRefused: (conn, reason) => this.refused(docId, conn, reason)
+				onRefused: (conn, reason) => this.refused(docId, conn, reason),
+				onAction: (conn, body) => this.act(docId, conn, body)
 			});
 			this.rooms.set(docId, room);
 			// A new document gets its kind's template here, once, on the server: never in each browser (two
@@ -435,6 +474,9 @@ export class CollabServer implements CollabControl {
 		const room = await this.openRoom(docId);
 		try {
 			await room.transact(change);
+			// Sent, not only handed to the sockets: whatever the caller does next (an audit row's commit holds the
+			// thread on SQLite) comes after the change is on its way to every screen.
+			await heldSendsWritten();
 		} finally {
 			if (room.connections.size === 0) this.scheduleUnload(room);
 		}
@@ -454,6 +496,67 @@ export class CollabServer implements CollabControl {
 		for (const [client, clock] of theirs) missing += Math.max(0, clock - (ours.get(client) ?? 0));
 		// A Yjs clock counts characters: a refused paste is far more than a page typed while offline.
 		return missing > (this.opts.maxMessageBytes ?? 1024 * 1024) / 8;
+	}
+
+	/**
+	 * A socket action from `conn` on `docId`: checked (a malformed one closes that connection alone, 1007),
+	 * then run after the connection's earlier actions, for the session's person as they are now (the
+	 * session re-read, as each HTTP request does; an ended session closes the socket with 4401), and
+	 * answered `acted` on that socket. The handler asks the policy and audits, as the page's form action does.
+	 */
+	private act(docId: string, conn: Connection, body: Uint8Array): void {
+		let parsed: z.infer<typeof actionSchema>;
+		try {
+			if (body.length < 1 || body[0] !== 0) throw new Error('version');
+			const result = actionSchema.safeParse(JSON.parse(new TextDecoder('utf-8', { fatal: true }).decode(body.subarray(1))));
+			if (!result.success) throw new Error('shape');
+			parsed = result.data;
+		} catch {
+			throw new ProtocolError(CLOSE.malformed, 'malformed action');
+		}
+		const joined = this.joinedOf.get(conn.ws);
+		if (!joined) throw new ProtocolError(CLOSE.policy, 'unknown connection');
+		const answer = (problem: string | null) => send(conn.ws, encodeHearthMessage({ t: 'acted', id: parsed.id, problem }));
+		let queue = this.actionsOf.get(conn.ws);
+		if (!queue) this.actionsOf.set(conn.ws, (queue = { last: Promise.resolve(), waiting: 0, second: 0, started: 0 }));
+		const second = Math.floor(Date.now() / 1000);
+		if (queue.second !== second) {
+			queue.second = second;
+			queue.started = 0;
+		}
+		if (queue.waiting >= MAX_ACTIONS_WAITING || queue.started >= MAX_ACTIONS_PER_SECOND) return answer('busy');
+		// Activity, as an edit is: the re-check keeps the session alive for it.
+		conn.lastActiveAt = Date.now();
+		queue.started++;
+		queue.waiting++;
+		const handler = this.opts.actions;
+		const q = queue;
+		q.last = q.last.then(async () => {
+			try {
+				if (conn.closing || conn.ws.readyState !== 1) return;
+				if (!handler) return answer('unavailable');
+				const now = clockNow();
+				let acting = this.actingAs.get(conn.sessionId);
+				if (!acting || acting.session.expiresAt <= now) {
+					this.actingAs.delete(conn.sessionId);
+					const session = await revalidateSession(this.opts.db, conn.sessionId, this.opts.sessionPolicy, true, now);
+					if (!session) {
+						conn.closing = true;
+						conn.ws.close(CLOSE.sessionEnded, 'session ended');
+						return;
+					}
+					acting = { session, actor: await actorFor(this.opts.db, session) };
+					if (this.socketsOf.has(conn.sessionId)) this.actingAs.set(conn.sessionId, acting);
+				}
+				const ctx: RequestContext = { db: this.opts.db, actor: acting.actor, sessionId: conn.sessionId, clientAddress: joined.clientAddress, now };
+				answer(await handler(ctx, docId, parsed.action, parsed.fields));
+			} catch (err) {
+				console.error(`collab: an action on ${docId} failed`, err);
+				answer('unavailable');
+			} finally {
+				q.waiting--;
+			}
+		});
 	}
 
 	/** A refused update: on the audit trail; a refusal for size also makes that session wait before it reopens the document. */
@@ -530,6 +633,7 @@ export class CollabServer implements CollabControl {
 	 */
 	recheckConnections(): Promise<void> {
 		if (this.recheck) return this.recheck;
+		this.actingAs.clear();
 		const now = Date.now();
 		const windowMs = this.opts.recheckMs ?? 30_000;
 		const work: { room: Room; conn: Connection }[] = [];
@@ -616,6 +720,7 @@ export class CollabServer implements CollabControl {
 	}
 
 	async accessChanged(caseId: string): Promise<void> {
+		this.actingAs.clear();
 		const caches: RecheckCaches = { sessions: new Map(), verdicts: new Map() };
 		const now = Date.now();
 		for (const room of [...this.rooms.values()]) {
@@ -627,10 +732,12 @@ export class CollabServer implements CollabControl {
 
 	closeSessions(sessionIds: readonly string[], reason: 'session-ended' | 'access-revoked'): number {
 		const ids = new Set(sessionIds);
+		for (const id of ids) this.actingAs.delete(id);
 		return this.closeWhere((c) => ids.has(c.sessionId), reason);
 	}
 
 	closeUser(userId: string, reason: 'session-ended' | 'access-revoked'): number {
+		this.actingAs.clear();
 		return this.closeWhere((c) => c.userId === userId, reason);
 	}
 

@@ -1,12 +1,15 @@
 import { and, eq } from 'drizzle-orm';
-import { opaqueId, docName } from '../../domain/doc-id.ts';
-import { agendaOf, applyAgenda, type AgendaCommand, type AgendaProblem } from '../../domain/agenda.ts';
+import { z } from 'zod';
+import { opaqueId, docIdSchema, docName } from '../../domain/doc-id.ts';
+import { agendaOf, applyAgenda, MAX_STAGE_MINUTES, MAX_TITLE_LENGTH, MIN_STAGE_MINUTES, type AgendaCommand, type AgendaProblem } from '../../domain/agenda.ts';
+import { FRAMEWORKS } from '../../domain/board.ts';
 import { first, tablesOf } from '../db/index.ts';
 import { collabControl } from '../collab/registry.ts';
 import { newId } from '../ids.ts';
 import { can } from '../../domain/policy.ts';
 import { meetingClosed } from './documents.ts';
-import { authorizeThenRecord, inTransaction, record, refuseUnknown, type RequestContext, type Result } from './access.ts';
+import { authorizeThenRecord, inTransaction, record, refuseUnknown, type Refusal, type RequestContext, type Result } from './access.ts';
+import { refuseUnparsedForm } from './meetings.ts';
 
 /** Why a facilitator's agenda change was not made: the agenda's own reason, or the meeting was cancelled. */
 export type AgendaRefusal = { ok: false; reason: 'agenda'; problem: AgendaProblem | 'cancelled' | 'closed' | 'unavailable' };
@@ -82,4 +85,77 @@ export async function stopAgendaTimers(ctx: Pick<RequestContext, 'db'>, meetingI
 			if (timer && timer.endsAt !== null) applyAgenda(doc, { do: 'pause' }, now, newId);
 		});
 	}
+}
+
+const minutes = z.coerce.number().int().min(MIN_STAGE_MINUTES).max(MAX_STAGE_MINUTES);
+/** What the facilitator's agenda controls send, as form fields (agenda.ts AgendaCommand; the meeting's kind comes from the meeting). */
+const agendaFields = z.discriminatedUnion('do', [
+	z.object({ do: z.literal('start') }),
+	z.object({ do: z.literal('move'), stageId: opaqueId }),
+	z.object({ do: z.literal('pause') }),
+	z.object({ do: z.literal('resume') }),
+	z.object({ do: z.literal('add-time'), minutes }),
+	z.object({ do: z.literal('add-stage'), title: z.string().trim().min(1).max(MAX_TITLE_LENGTH), minutes }),
+	z.object({ do: z.literal('remove-stage'), stageId: opaqueId }),
+	z.object({ do: z.literal('reorder'), stageId: opaqueId, by: z.enum(['-1', '1']).transform((v) => (v === '1' ? 1 : -1) as 1 | -1) }),
+	z.object({ do: z.literal('set-minutes'), stageId: opaqueId, minutes }),
+	z.object({ do: z.literal('framework'), framework: z.enum(FRAMEWORKS) })
+]);
+
+/** What the agenda's controls tell the facilitator when a command was not made (MeetingAgenda.svelte words each). */
+export type AgendaFormProblem = 'invalid' | 'agenda-title' | 'agenda' | 'agenda-cancelled' | 'agenda-closed' | 'agenda-board';
+
+/**
+ * The agenda controls' one way in, for the page's form action and for the same form sent over the
+ * meeting's socket (collab/server.ts socket actions): checks `fields` (strings, as a form posts them),
+ * then runs the command (runAgenda) on meeting `meetingId`, or on its separate session `meetingSessionId`.
+ * Returns `{ ok: true }` when done (a second `start` counts as done), the policy's refusal (audited), or
+ * the problem to show. Fields that do not parse: someone who may not run the meeting is refused as such
+ * (403, audited) whatever they sent; only the facilitator learns what was wrong (`agenda-title` for a
+ * stage to add, else `invalid`).
+ */
+export async function runAgendaForm(
+	ctx: RequestContext,
+	meetingId: string,
+	fields: Record<string, unknown>,
+	meetingSessionId: string | null
+): Promise<{ ok: true } | Refusal | { ok: false; reason: 'problem'; problem: AgendaFormProblem }> {
+	const parsed = agendaFields.safeParse(fields);
+	if (!parsed.success) {
+		const allowed = await refuseUnparsedForm(ctx, meetingId, 'run', 'meeting.agenda');
+		if (!allowed.ok) return allowed;
+		return { ok: false, reason: 'problem', problem: fields.do === 'add-stage' ? 'agenda-title' : 'invalid' };
+	}
+	const command: AgendaCommand = parsed.data.do === 'start' ? { do: 'start', kind: 'FTDM' } : parsed.data;
+	const result = await runAgenda(ctx, meetingId, command, meetingSessionId);
+	if (result.ok) return { ok: true };
+	if (result.reason !== 'agenda') return result;
+	// Set up already (by another tab, or a second press): what was asked for is so.
+	if (result.problem === 'already-started') return { ok: true };
+	const problem: AgendaFormProblem = result.problem === 'cancelled' ? 'agenda-cancelled' : result.problem === 'closed' ? 'agenda-closed' : result.problem === 'board-not-empty' ? 'agenda-board' : 'agenda';
+	return { ok: false, reason: 'problem', problem };
+}
+
+/**
+ * The agenda form sent over a document's socket (collab-protocol.ts HearthAction `agenda`), on the
+ * document `docId` of that socket: `meeting:<id>` runs the joint session's agenda, `session:<id>` that
+ * separate session's (runAgenda refuses other parts). Resolves to null when done, else the form's problem
+ * code or the refusal's reason (`forbidden`, `not-found`, `not-signed-in`). Any other document kind is
+ * `not-found` (audited as an unknown meeting).
+ */
+export async function runAgendaOnDocument(ctx: RequestContext, docId: string, fields: Record<string, string>): Promise<string | null> {
+	const parsedName = docIdSchema.safeParse(docId);
+	const name = parsedName.success ? parsedName.data : null;
+	let meetingId: string | null = null;
+	let meetingSessionId: string | null = null;
+	if (name?.kind === 'meeting') meetingId = name.id;
+	else if (name?.kind === 'session') {
+		const { meetingSessions } = tablesOf(ctx);
+		const row = await first(ctx.db.select({ meetingId: meetingSessions.meetingId }).from(meetingSessions).where(eq(meetingSessions.id, name.id)));
+		meetingId = row?.meetingId ?? null;
+		meetingSessionId = name.id;
+	}
+	if (meetingId === null) return (await refuseUnknown(ctx, 'meeting', docId, 'meeting.agenda')).reason;
+	const outcome = await runAgendaForm(ctx, meetingId, fields, meetingSessionId);
+	return outcome.ok ? null : outcome.reason === 'problem' ? outcome.problem : outcome.reason;
 }

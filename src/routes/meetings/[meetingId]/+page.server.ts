@@ -8,11 +8,9 @@ import { sessionIdentity } from '$lib/server/auth/session';
 import { colourFor } from '$lib/domain/colour';
 import { opaqueId } from '$lib/domain/doc-id';
 import { savedNotesHtml, savedNotesSlot } from '$lib/server/services/saved-notes';
-import { runAgenda } from '$lib/server/services/agenda';
+import { runAgendaForm } from '$lib/server/services/agenda';
 import { recordDecision } from '$lib/server/services/decision';
 import { MAX_DISSENT_LENGTH, MAX_REASON_LENGTH } from '$lib/domain/decision';
-import { FRAMEWORKS } from '$lib/domain/board';
-import { MAX_STAGE_MINUTES, MAX_TITLE_LENGTH, MIN_STAGE_MINUTES, type AgendaCommand } from '$lib/domain/agenda';
 
 export const load: PageServerLoad = async (event) => {
 	const result = await getMeeting(event.locals.ctx, event.params.meetingId);
@@ -36,20 +34,6 @@ export const load: PageServerLoad = async (event) => {
 };
 
 const memberSchema = z.object({ meetingSessionId: opaqueId, personId: opaqueId });
-const minutes = z.coerce.number().int().min(MIN_STAGE_MINUTES).max(MAX_STAGE_MINUTES);
-/** What the facilitator's agenda controls send (agenda.ts AgendaCommand; the meeting's kind comes from the meeting). */
-const agendaSchema = z.discriminatedUnion('do', [
-	z.object({ do: z.literal('start') }),
-	z.object({ do: z.literal('move'), stageId: opaqueId }),
-	z.object({ do: z.literal('pause') }),
-	z.object({ do: z.literal('resume') }),
-	z.object({ do: z.literal('add-time'), minutes }),
-	z.object({ do: z.literal('add-stage'), title: z.string().trim().min(1).max(MAX_TITLE_LENGTH), minutes }),
-	z.object({ do: z.literal('remove-stage'), stageId: opaqueId }),
-	z.object({ do: z.literal('reorder'), stageId: opaqueId, by: z.enum(['-1', '1']).transform((v) => (v === '1' ? 1 : -1) as 1 | -1) }),
-	z.object({ do: z.literal('set-minutes'), stageId: opaqueId, minutes }),
-	z.object({ do: z.literal('framework'), framework: z.enum(FRAMEWORKS) })
-]);
 const sessionSchema = z.object({ meetingSessionId: opaqueId });
 
 /** The decision form: a recommendation per child (`rec_<childId>`), consensus, and the rest (decision.ts). */
@@ -107,26 +91,15 @@ export const actions: Actions = {
 		}
 		return { done: 'decision' as const };
 	},
-	/** The facilitator runs the agenda: stages and timer (services/agenda.ts). */
+	/** The facilitator runs the agenda: stages and timer (services/agenda.ts; the page sends the same fields over its socket when it can). */
 	agenda: async (event) => {
 		const fields = Object.fromEntries(await event.request.formData());
-		const parsed = agendaSchema.safeParse(fields);
-		if (!parsed.success) {
-			await refuseUnlessAllowed(event, 'run', 'meeting.agenda');
-			return fail(400, { problem: fields.do === 'add-stage' ? ('agenda-title' as const) : ('invalid' as const), title: typeof fields.title === 'string' ? fields.title.slice(0, 200) : '' });
-		}
-		const command: AgendaCommand = parsed.data.do === 'start' ? { do: 'start', kind: 'FTDM' } : parsed.data;
 		// A separate session's agenda: its controls post to `?s=<sessionId>&/agenda` (the page's part).
-		const result = await runAgenda(event.locals.ctx, event.params.meetingId, command, event.url.searchParams.get('s'));
-		if (!result.ok) {
-			if (result.reason === 'agenda') {
-				// Set up already (by another tab, or a second press): what was asked for is so.
-				if (result.problem === 'already-started') return { done: 'agenda' as const };
-				return fail(409, { problem: result.problem === 'cancelled' ? ('agenda-cancelled' as const) : result.problem === 'closed' ? ('agenda-closed' as const) : result.problem === 'board-not-empty' ? ('agenda-board' as const) : ('agenda' as const) });
-			}
-			refuse(event, result);
-		}
-		return { done: 'agenda' as const };
+		const result = await runAgendaForm(event.locals.ctx, event.params.meetingId, fields, event.url.searchParams.get('s'));
+		if (result.ok) return { done: 'agenda' as const };
+		if (result.reason !== 'problem') refuse(event, result);
+		if (result.problem === 'invalid' || result.problem === 'agenda-title') return fail(400, { problem: result.problem, title: typeof fields.title === 'string' ? fields.title.slice(0, 200) : '' });
+		return fail(409, { problem: result.problem });
 	},
 	addMember: async (event) => {
 		const parsed = memberSchema.safeParse(Object.fromEntries(await event.request.formData()));
