@@ -156,12 +156,19 @@ describe('closing a meeting', () => {
 		// Her own part of the meeting is in her summary.
 		expect(anaPage).toContain('Visits at the family centre only');
 		expect(danielPage).not.toContain('family centre');
-		// Someone else of the family (his sister, not in her session) reads that she came, never that it was
-		// apart, in what the page shows or in its data.
+		// Someone else of the family (his sister, in the joint session, not in hers) reads who took part where
+		// she was, never that the other parent came to a session held apart (she could tell him), in what the
+		// page shows or in its data.
 		const luciaHtml = await (await get(server.url, `/meetings/${ids.meetingId}/summary`, cookies.lucia)).text();
 		const luciaData = await (await get(server.url, `/meetings/${ids.meetingId}/summary/__data.json`, cookies.lucia)).text();
-		expect(textOf(luciaHtml.replace(/<script[\s\S]*?<\/script>/g, ''))).toContain('Ana Rivera (Parent)');
-		expect(textOf(luciaHtml.replace(/<script[\s\S]*?<\/script>/g, ''))).not.toMatch(/separate/i);
+		const luciaPage = textOf(luciaHtml.replace(/<script[\s\S]*?<\/script>/g, ''));
+		expect(luciaPage).toContain('Daniel Ortiz (Parent)');
+		expect(luciaPage).not.toContain('Ana Rivera');
+		expect(luciaData).not.toContain('Ana Rivera');
+		expect(luciaData).not.toContain(people['Ana Rivera']);
+		expect(luciaPage).not.toMatch(/separate/i);
+		// Nor does she, in her separate session, read who of the family was in the joint one.
+		expect(anaPage).not.toContain('Lucia Ortiz');
 		expect(luciaData).not.toContain('SEPARATE');
 		expect(luciaData).not.toContain(anaSession);
 		expect(luciaData).not.toContain('family centre');

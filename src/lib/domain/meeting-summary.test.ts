@@ -11,6 +11,7 @@ import { buildSummary, parseSummaryFacts, summaryFor, type SummarySources } from
 
 const ID = (n: number) => `${'a'.repeat(15)}${'bcdefghijklmnopq'[n]}`;
 const staffId = ID(0);
+const anaSession = 'anasessionaaaaaaaa';
 const mother = ID(1);
 const father = ID(2);
 const grandma = ID(3);
@@ -36,7 +37,7 @@ const sources = (over: Partial<SummarySources> = {}): SummarySources => ({
 	facilitatorName: 'Fran Facilitator',
 	expected: [
 		{ ref: `u:${staffId}`, name: 'Fran Facilitator', role: 'facilitator', staff: true, session: 'JOINT' },
-		{ ref: `p:${mother}`, name: 'Ana Rivera', role: 'PARENT', staff: false, session: 'SEPARATE' },
+		{ ref: `p:${mother}`, name: 'Ana Rivera', role: 'PARENT', staff: false, session: 'SEPARATE', sessionId: anaSession },
 		{ ref: `p:${father}`, name: 'Daniel Ortiz', role: 'PARENT', staff: false, session: 'JOINT' },
 		{ ref: `p:${grandma}`, name: 'Rosa Rivera', role: 'RELATIVE_KIN', staff: false, session: 'JOINT' }
 	],
@@ -125,9 +126,19 @@ describe('a meeting’s summary', () => {
 		]);
 		// Cards show whose voice they are; only staff authors are named.
 		expect(view.board?.map((c) => c.author)).toEqual([null, `u:${staffId}`]);
-		// Without a keep-apart pair, the other parent's line is there.
-		const other = summaryFor(facts, { staff: false, keepApartWith: new Set(), seesTeamRecord: true });
-		expect(other.attendance.map((a) => a.name)).toContain('Ana Rivera');
+		// Someone of the family with no keep-apart pair, in the joint session: the people they met, not who
+		// came to a session held apart (a relative of one parent must not learn that the other came).
+		const relative = summaryFor(facts, { staff: false, personId: grandma, keepApartWith: new Set(), seesTeamRecord: true, sessionIds: new Set(['jointsessionaaaaaa']) });
+		expect(relative.attendance.map((a) => a.name)).toEqual(['Fran Facilitator', 'Daniel Ortiz', 'Rosa Rivera']);
+		// Nor named as an action's owner (the item stays), as on the live board, where family members read staff names only.
+		expect(relative.actions?.map((a) => a.owner)).toEqual([null, `p:${grandma}`]);
+		expect(JSON.stringify(relative)).not.toContain('Ana Rivera');
+		// Someone who was in her session reads her line; and she reads her own, staff's, and not the joint session's family.
+		const supporter = summaryFor(facts, { staff: false, keepApartWith: new Set(), seesTeamRecord: false, sessionIds: new Set([anaSession]) });
+		expect(supporter.attendance.map((a) => a.name)).toEqual(['Fran Facilitator', 'Ana Rivera']);
+		const ana = summaryFor(facts, { staff: false, personId: mother, keepApartWith: new Set([father]), seesTeamRecord: false, sessionIds: new Set([anaSession]) });
+		expect(ana.attendance.map((a) => a.name)).toEqual(['Fran Facilitator', 'Ana Rivera']);
+		expect(JSON.stringify(ana.attendance)).not.toContain(anaSession);
 	});
 
 	it('leaves out the board and action items for a family member who may not open the joint session’s document', () => {

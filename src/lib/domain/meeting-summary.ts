@@ -24,9 +24,10 @@ export const MAX_CORRECTION_LENGTH = 2000;
  * Someone who was expected at the meeting. `ref`: `u:<userId>` staff, `p:<personId>` a person of the case.
  * `role`: a staff assignment (`facilitator`, `caseworker`, `supervisor`) or a participant role code.
  * `attended` and `mode` (how they took part) as the facilitator recorded them at close. `session`: the part
- * of the meeting they were in (a separate session for one of a keep-apart pair; never shown to a family member).
+ * of the meeting they were in (a separate session for one of a keep-apart pair; never shown to a family
+ * member), and `sessionId` that separate session's id (absent in summaries stored before it was kept).
  */
-export type Attendee = { ref: string; name: string; role: string; staff: boolean; attended: boolean; mode: ParticipationMode | null; session: MeetingSessionKind };
+export type Attendee = { ref: string; name: string; role: string; staff: boolean; attended: boolean; mode: ParticipationMode | null; session: MeetingSessionKind; sessionId?: string };
 
 /**
  * A card as it was at close. `id`: its own id; `pairs`: on a safety goal, the id of the danger statement it
@@ -198,19 +199,26 @@ export type SummaryView = Omit<SummaryFacts, 'board' | 'actions' | 'separateSess
  * Leaves out of `facts` what `reader` may not see (domain.md §6): for a family member, anyone they must be
  * kept apart from (their attendance line, their name on an action item: the item stays, with no owner
  * named), the part of the meeting each person was in and the separate sessions' count (which would tell
- * that a keep-apart party took part), and card authors who are not staff (a card shows whose voice it is), the
+ * that a keep-apart party took part); family members' attendance only of the parts the reader was in
+ * (the joint session for a reader of its document, their own separate session; staff and the reader
+ * always; nor named on an action item): a relative of one parent never learns that the other parent
+ * came to a session held apart, and card authors who are not staff (a card shows whose voice it is), the
  * same for who gave each answer on the safety scale. The board, action items, scale and the family's
  * presented plan only for a reader of the joint session's document. A child's Three Houses only when the
  * child agreed to show them, or to the child.
  */
 export function summaryFor(facts: SummaryFacts, reader: SummaryReader): SummaryView {
 	if (reader.staff) return { ...facts, presented: facts.presented ?? [] };
-	const hidden = (ref: string | null) => ref !== null && ref.startsWith('p:') && reader.keepApartWith.has(ref.slice(2));
+	// Family members who were not where this reader was are not named to them, as those kept apart are not.
+	const elsewhere = new Set(facts.attendance.filter((a) => !a.staff && !metThere(a, reader)).map((a) => a.ref));
+	const hidden = (ref: string | null) => ref !== null && ref.startsWith('p:') && (reader.keepApartWith.has(ref.slice(2)) || elsewhere.has(ref));
 	const names = Object.fromEntries(Object.entries(facts.names).filter(([ref]) => ref.startsWith('u:')));
 	return {
 		...facts,
 		// Where each took part, and "in a separate session" as how, would tell that a keep-apart party took part.
-		attendance: facts.attendance.filter((a) => !hidden(a.ref)).map((a) => ({ ...a, session: 'JOINT' as const, mode: a.mode === 'SEPARATE_SESSION' ? null : a.mode })),
+		attendance: facts.attendance
+			.filter((a) => !hidden(a.ref))
+			.map(({ sessionId: _part, ...a }) => ({ ...a, session: 'JOINT' as const, mode: a.mode === 'SEPARATE_SESSION' ? null : a.mode })),
 		board: reader.seesTeamRecord ? facts.board.map((c) => ({ ...c, author: c.author?.startsWith('u:') ? c.author : null })) : null,
 		actions: reader.seesTeamRecord ? facts.actions.map((a) => ({ ...a, owner: hidden(a.owner) ? null : a.owner })) : null,
 		presented: reader.seesTeamRecord ? (facts.presented ?? []) : null,
@@ -225,6 +233,17 @@ export function summaryFor(facts: SummaryFacts, reader: SummaryReader): SummaryV
 			?.filter((part) => reader.sessionIds?.has(part.sessionId))
 			.map((part) => ({ ...part, board: part.board.map((c) => ({ ...c, author: c.author?.startsWith('u:') ? c.author : null })), actions: part.actions.map((a) => ({ ...a, owner: hidden(a.owner) ? null : a.owner })) }))
 	};
+}
+
+/**
+ * Whether a family reader was in the part of the meeting where `a` took part: staff and the reader always;
+ * the joint session's people for a reader of its document; a separate session's people for the people
+ * in that session (by id; a summary stored before ids were kept: none but the reader).
+ */
+function metThere(a: Attendee, reader: Extract<SummaryReader, { staff: false }>): boolean {
+	if (a.staff || (reader.personId !== undefined && a.ref === `p:${reader.personId}`)) return true;
+	if (a.session === 'SEPARATE') return a.sessionId !== undefined && (reader.sessionIds?.has(a.sessionId) ?? false);
+	return reader.seesTeamRecord;
 }
 
 /** Reads stored facts back (JSON from `meeting_summaries.facts`), or null when they are not a summary this code knows. */

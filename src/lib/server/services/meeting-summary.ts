@@ -76,7 +76,7 @@ async function expectedAt(db: Db, caseId: string, meetingId: string): Promise<{ 
 		if (kind === 'FAMILY_ALONE') continue;
 		const person = people.find((p) => p.id === mb.personId);
 		if (!person || (placed.has(person.id) && kind !== 'SEPARATE')) continue;
-		placed.set(person.id, { ref: `p:${person.id}`, name: nameOf(person), role: person.role, staff: false, session: kind === 'SEPARATE' ? 'SEPARATE' : 'JOINT', plannedMode: mb.mode ?? null });
+		placed.set(person.id, { ref: `p:${person.id}`, name: nameOf(person), role: person.role, staff: false, session: kind === 'SEPARATE' ? 'SEPARATE' : 'JOINT', ...(kind === 'SEPARATE' ? { sessionId: mb.sessionId } : {}), plannedMode: mb.mode ?? null });
 	}
 	expected.push(...placed.values());
 	return { expected, names, familyTimeHeld: sessions.some((s) => s.kind === 'FAMILY_ALONE'), separateSessions: sessions.filter((s) => s.kind === 'SEPARATE').length };
