@@ -34,8 +34,11 @@ const securityHeaders: Handle = async ({ event, resolve }) => {
 };
 
 /**
- * SvelteKit's origin check covers form posts only. Anything else that changes state (JSON endpoints)
- * must come from our own pages: same Origin, or Sec-Fetch-Site: same-origin.
+ * Every request that can change something (forms and JSON alike) must come from our own pages: same Origin,
+ * or Sec-Fetch-Site: same-origin. SvelteKit's own check (forms only) is off (svelte.config.js): it answered
+ * before any hook ran, so a cross-site attempt on someone's session left no trace. Refused here, before the
+ * session is read (an attempt never keeps a session alive), and on the audit trail as `http.cross-site`
+ * (counted per address when they come in numbers: audit.ts), with whether it carried a session cookie.
  */
 const requestOrigin: Handle = async ({ event, resolve }) => {
 	const method = event.request.method;
@@ -43,7 +46,24 @@ const requestOrigin: Handle = async ({ event, resolve }) => {
 		const origin = event.request.headers.get('origin');
 		const site = event.request.headers.get('sec-fetch-site');
 		const ok = origin ? origin === event.url.origin : site === 'same-origin';
-		if (!ok) return new Response('Cross-site request refused', { status: 403, headers: { 'content-type': 'text/plain' } });
+		if (!ok) {
+			let clientAddress: string | null = null;
+			try {
+				clientAddress = event.getClientAddress();
+			} catch {
+				clientAddress = null;
+			}
+			await writeAudit(getDatabase(), {
+				actor: { kind: 'anonymous' },
+				action: 'http.cross-site',
+				resourceType: 'request',
+				resourceId: event.url.pathname.slice(0, 64),
+				outcome: 'denied',
+				clientAddress,
+				detail: { why: 'cross-site', method: method.slice(0, 10), withSession: event.cookies.get(SESSION_COOKIE) !== undefined }
+			});
+			return new Response('Cross-site request refused', { status: 403, headers: { 'content-type': 'text/plain' } });
+		}
 	}
 	return resolve(event);
 };

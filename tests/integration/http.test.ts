@@ -7,6 +7,7 @@ import { createHash } from 'node:crypto';
 import * as Y from 'yjs';
 import { removeServer, startServer, type RunningServer } from '../support/server.ts';
 import { connect, demoIds, destroy, get, signIn, synced, waitFor } from '../support/clients.ts';
+import { withSql } from '../support/sql.ts';
 
 let server: RunningServer;
 let caseworker: string;
@@ -162,6 +163,9 @@ describe('request safety', () => {
 		expect(res.status).toBe(403);
 		// The session survived the attempt.
 		expect((await get(server.url, '/cases', caseworker)).status).toBe(200);
+		// And the attempt is on the audit trail (SvelteKit's own check answered before anything could record it).
+		const rows = await withSql(server, (db) => db.all<{ resource_id: string; detail: string }>("SELECT resource_id, detail FROM audit_events WHERE action = 'http.cross-site'"), { readonly: true });
+		expect(rows.some((r) => r.resource_id === '/sign-out' && JSON.parse(r.detail).withSession === true)).toBe(true);
 	});
 
 	it('refuses a cross-site JSON post', async () => {
