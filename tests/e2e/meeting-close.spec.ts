@@ -41,6 +41,9 @@ test('the facilitator closes a meeting: the parent’s open page turns read only
 	await add.getByLabel(spanish('board_card_text')).fill(words);
 	await add.getByRole('button', { name: spanish('board_add') }).click();
 	await expect(parent.page.getByText(spanish('board_added', { column: working }))).toBeAttached();
+	// He starts a second card and has not added it yet when the meeting closes.
+	const halfTyped = uniqueText('Y también le ayudo con la tarea');
+	await add.getByLabel(spanish('board_card_text')).fill(halfTyped);
 
 	// Dana opens the meeting and closes it: without the box ticked, nothing closes and her ticks stay.
 	await page.goto(`/meetings/${meetingId}`);
@@ -63,6 +66,8 @@ test('the facilitator closes a meeting: the parent’s open page turns read only
 	// Daniel's open page says so at once, and his board takes no more cards.
 	await expect(parent.page.getByTestId('meeting-closed')).toHaveText(new RegExp(spanish('meeting_closed_notice')), { timeout: 2000 });
 	await expect(parent.page.getByRole('group', { name: spanish('board_add_heading', { column: working }) })).toHaveCount(0);
+	// What he was typing is not lost without a word: it stays on his page, to copy.
+	await expect(parent.page.getByLabel(spanish('board_kept_after_close'))).toHaveValue(halfTyped);
 	await expect(parent.page.locator('.notes-editor')).toHaveAttribute('aria-readonly', 'true');
 
 	// He reads the summary in Spanish, on his phone, with his card and how he took part; no staff facts.
