@@ -28,11 +28,11 @@ export function isCalendarDate(value: unknown): value is string {
 
 /** What an action item may hold (records.ts), checked by the server on every change. */
 export const ACTION_ITEM_SCHEMA: RecordSchema = {
-	text: { kind: 'text', max: MAX_ACTION_LENGTH },
+	text: { kind: 'text', max: MAX_ACTION_LENGTH, required: true },
 	owner: { kind: 'value', valid: (v) => v === null || (typeof v === 'string' && OWNER_ID.test(v)) },
 	due: { kind: 'value', valid: (v) => v === null || isCalendarDate(v) },
 	done: { kind: 'value', valid: (v) => typeof v === 'boolean' },
-	author: { kind: 'author' }
+	author: { kind: 'author', required: true }
 };
 
 export type ActionItem = { map: Y.Map<unknown>; text: string; owner: string | null; due: string | null; done: boolean; author: string | null };

@@ -88,13 +88,13 @@ export const MAX_CARD_LENGTH = 2000;
 
 /** What a card may hold (records.ts), checked by the server on every change; `author` is set once, to its maker. */
 export const CARD_SCHEMA: RecordSchema = {
-	column: { kind: 'value', valid: oneOf(COLUMNS) },
+	column: { kind: 'value', valid: oneOf(COLUMNS), required: true },
 	category: { kind: 'value', valid: (v) => v === null || ALL_CATEGORIES.includes(v as string) },
-	text: { kind: 'text', max: MAX_CARD_LENGTH },
-	author: { kind: 'author' },
-	id: { kind: 'id' },
+	text: { kind: 'text', max: MAX_CARD_LENGTH, required: true },
+	author: { kind: 'author', required: true },
+	id: { kind: 'id', required: true },
 	pairs: { kind: 'value', valid: (v) => v === null || isRecordId(v) },
-	voice: { kind: 'value', valid: oneOf(VOICES) },
+	voice: { kind: 'value', valid: oneOf(VOICES), required: true },
 	ownWords: { kind: 'value', valid: (v) => typeof v === 'boolean' },
 	factors: { kind: 'value', valid: (v) => Array.isArray(v) && v.length <= PROTECTIVE_FACTORS.length && v.every(oneOf(PROTECTIVE_FACTORS)) }
 };

@@ -46,7 +46,7 @@ describe('shared-document kinds', () => {
 		expect(checkChange(meeting, withItems([['scale', [null]]], [['scale', ['text']]]), facilitator)).toBe('shape');
 		expect(checkChange(DOC_KIND_SPECS.session, change([['scale', [null]]]), facilitator)).toBe('shape');
 		expect(meeting.records?.scale).toBe(SCALE_SCHEMA);
-		expect(meeting.records?.scale.author).toEqual({ kind: 'author', owns: true });
+		expect(meeting.records?.scale.author).toEqual({ kind: 'author', owns: true, required: true });
 	});
 
 	it('refuse the agenda and the recorded decision from any browser, the facilitator’s too: the server writes them (agenda.ts, decision.ts)', () => {

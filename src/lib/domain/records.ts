@@ -12,7 +12,10 @@ import * as Y from 'yjs';
  * made, so other records can name it. An `author` with `owns: true` makes the record its author's alone:
  * nobody else changes anything in it or removes it (a person's own rating on the safety scale, scale.ts).
  */
-export type FieldRule = { kind: 'text'; max: number } | { kind: 'author'; owns?: true } | { kind: 'id' } | { kind: 'value'; valid: (value: unknown) => boolean };
+export type FieldRule = ({ kind: 'text'; max: number } | { kind: 'author'; owns?: true } | { kind: 'id' } | { kind: 'value'; valid: (value: unknown) => boolean }) & {
+	/** A new record must be made with this key (a card with no column or no words is no card anyone can read or move). */
+	required?: true;
+};
 export type RecordSchema = Readonly<Record<string, FieldRule>>;
 
 /** One of `values`. */

@@ -24,8 +24,8 @@ export const isRating = (v: unknown): v is number => typeof v === 'number' && Nu
 
 /** What a rating may hold (records.ts), checked by the server on every change: its author's alone. */
 export const SCALE_SCHEMA: RecordSchema = {
-	rating: { kind: 'value', valid: isRating },
-	author: { kind: 'author', owns: true }
+	rating: { kind: 'value', valid: isRating, required: true },
+	author: { kind: 'author', owns: true, required: true }
 };
 
 /** One person's rating as read from the document. */

@@ -539,6 +539,30 @@ describe('a change to the meeting board, checked before it is applied (board.ts)
 		expect(misfit(doc, changeOf(doc, (c) => c.getArray('board').push([new Y.Text('x')])), 'p:rosa')).toBe('board content that is not a record');
 	});
 
+	it('refuses a new card or action item made without the keys its module always writes (no column, no words, no author)', () => {
+		const doc = new Y.Doc();
+		expect(misfit(doc, changeOf(doc, (c) => c.getArray('board').push([new Y.Map()])), 'p:rosa')).toMatch(/board \w+ missing/);
+		const cardWithout = (key: string) =>
+			misfit(doc, changeOf(doc, (c) => {
+				addCard(c, card, 'p:rosa');
+				boardOf(c)[0].map.delete(key);
+			}), 'p:rosa');
+		expect(cardWithout('column')).toBe('board column missing');
+		expect(cardWithout('voice')).toBe('board voice missing');
+		expect(cardWithout('id')).toBe('board id missing');
+		// What has a default may be left out (an older page's card without its factors).
+		expect(cardWithout('factors')).toBeNull();
+		const itemWithout = (key: string) =>
+			misfit(doc, changeOf(doc, (c) => {
+				addActionItem(c, { text: 'Call the school', owner: null, due: null }, 'p:rosa');
+				actionItemsOf(c)[0].map.delete(key);
+			}), 'p:rosa');
+		expect(itemWithout('text')).toBe('actions text missing');
+		expect(itemWithout('due')).toBeNull();
+		// A card made and removed in one change is no card.
+		expect(misfit(doc, changeOf(doc, (c) => { addCard(c, card, 'p:rosa'); removeCard(c, boardOf(c)[0]); }), 'p:rosa')).toBeNull();
+	});
+
 	it('keeps a card’s words within their limit as a whole: added in pieces, not past it; reworded at the limit, or shortened, taken', () => {
 		const made = withCard();
 		const words = (c: Y.Doc) => boardOf(c)[0].map.get('text') as Y.Text;

@@ -357,8 +357,8 @@ export function richTextMisfit(update: DecodedUpdate, doc: Y.Doc, roots: readonl
  * `owner`, the writer (so nobody puts words in someone else's name, and an author never changes, nor is
  * deleted but with its record); `id` id-shaped, only on a record this same update makes, never changed nor
  * deleted but with its record. Where the author `owns` the record (records.ts), only `owner` as its author
- * changes anything in it or removes it, and a new one must carry its author. A deleted
- * item fits anywhere. Returns `<root> <what>` for the first misfit, for logs and tests.
+ * changes anything in it or removes it, and a new one must carry its author. A new record carries every key
+ * its schema marks `required`. A deleted item fits anywhere. Returns `<root> <what>` for the first misfit, for logs and tests.
  */
 export function recordsMisfit(update: DecodedUpdate, doc: Y.Doc, schemas: Readonly<Record<string, RecordSchema>>, owner: string, places = new UpdatePlaces(update, doc)): string | null {
 	const roots = Object.keys(schemas);
@@ -368,6 +368,8 @@ export function recordsMisfit(update: DecodedUpdate, doc: Y.Doc, schemas: Readon
 	const grows = new Map<Y.Item, { what: string; max: number; added: number; deleted: number }>();
 	/** Records this update makes in a root whose records their author owns, until their author is seen. */
 	const unauthored = new Map<Y.Item, string>();
+	/** Records this update makes, with the keys it gives them (for the schema's required keys). */
+	const made = new Map<Y.Item, { root: string; keys: Set<string> }>();
 	for (const item of fresh) {
 		const p = places.parentPlace(item);
 		if (p.root === null || !Object.hasOwn(schemas, p.root)) continue;
@@ -377,6 +379,7 @@ export function recordsMisfit(update: DecodedUpdate, doc: Y.Doc, schemas: Readon
 		if (p.depth === 0) {
 			if (p.sub !== null || !(content instanceof Y.ContentType) || !(content.type instanceof Y.Map)) return `${p.root} content that is not a record`;
 			if (ownerKey(schema) !== null) unauthored.set(item, p.root);
+			made.set(item, { root: p.root, keys: new Set() });
 			continue;
 		}
 		const holder = p.holder?.content instanceof Y.ContentType ? p.holder.content.type : null;
@@ -384,8 +387,9 @@ export function recordsMisfit(update: DecodedUpdate, doc: Y.Doc, schemas: Readon
 			const key = p.sub;
 			const rule = key !== null && Object.hasOwn(schema, key) ? schema[key] : null;
 			if (!rule) return `${p.root} key ${JSON.stringify(String(key).slice(0, 64))}`;
-			const made = p.holder !== null && fresh.has(p.holder);
-			if (!made && notTheirs(schema, p.holder, owner)) return `${p.root} not the writer's`;
+			const isNew = p.holder !== null && fresh.has(p.holder);
+			if (!isNew && notTheirs(schema, p.holder, owner)) return `${p.root} not the writer's`;
+			if (isNew) made.get(p.holder!)?.keys.add(key!);
 			if (rule.kind === 'text') {
 				if (!(content instanceof Y.ContentType) || !(content.type instanceof Y.Text)) return `${p.root} ${key} that is not text`;
 				continue;
@@ -393,7 +397,7 @@ export function recordsMisfit(update: DecodedUpdate, doc: Y.Doc, schemas: Readon
 			const v = singleValue(content);
 			if (!v) return `${p.root} ${key} that is not one value`;
 			// author: the writer's own id, on a record made in this update; id: id-shaped, on a record made in this update.
-			const fits = rule.kind === 'author' ? v.value === owner && made : rule.kind === 'id' ? made && isRecordId(v.value) : rule.valid(v.value);
+			const fits = rule.kind === 'author' ? v.value === owner && isNew : rule.kind === 'id' ? isNew && isRecordId(v.value) : rule.valid(v.value);
 			if (!fits) return `${p.root} ${key}`;
 			if (rule.kind === 'author') unauthored.delete(p.holder!);
 			continue;
@@ -441,6 +445,11 @@ export function recordsMisfit(update: DecodedUpdate, doc: Y.Doc, schemas: Readon
 	}
 	// A record its author owns is made with its author (else it would stand in nobody's name, and nobody could change it).
 	if (unauthored.size > 0) return `${[...unauthored.values()][0]} author missing`;
+	for (const [record, { root, keys }] of made) {
+		if (Y.isDeleted(update.ds, record.id)) continue;
+		const missing = Object.keys(schemas[root]).find((k) => schemas[root][k].required === true && !keys.has(k));
+		if (missing !== undefined) return `${root} ${missing} missing`;
+	}
 	// A record's words stay within their limit as a whole, not only per insertion: words added in update
 	// after update made one card 200,000 characters on every screen. An update that adds nothing (a
 	// deletion) is taken whatever the length, so words over the limit from before can always be shortened.
