@@ -85,6 +85,13 @@ const MATRIX: Entry[] = [
 	{ route: '/sessions', method: 'POST', path: () => '/sessions?/end', body: () => ({ ref: 'aaaaaaaa' }), expect: signedIn(404) },
 	{ route: '/cases', method: 'GET', path: () => '/cases', expect: anyStaff(200) },
 	{ route: '/cases/[caseId]', method: 'GET', path: (i) => `/cases/${i.caseId}`, expect: caseStaff(200) },
+	// Opening a case: staff who carry cases (caseworkers and supervisors, on this case or not); never a
+	// facilitator, an administrator or a family member. The empty form is "please fix" for them alone.
+	{ route: '/cases/new', method: 'GET', path: () => '/cases/new', expect: row(303, { onCase: 200, facilitator: 403, admin: 403, outsider: 200 }, { parent: 403, survivor: 403, observer: 403 }) },
+	{ route: '/cases/new', method: 'POST', path: () => '/cases/new', body: () => ({ name: '' }), expect: row(303, { onCase: 400, facilitator: 403, admin: 403, outsider: 400 }, { parent: 403, survivor: 403, observer: 403 }) },
+	// Adding a person to the family network: the case's staff.
+	{ route: '/cases/[caseId]/people/new', method: 'GET', path: (i) => `/cases/${i.caseId}/people/new`, expect: caseStaff(200) },
+	{ route: '/cases/[caseId]/people/new', method: 'POST', path: (i) => `/cases/${i.caseId}/people/new`, body: () => ({ role: 'NOT_A_ROLE', givenName: 'A', familyName: 'B', locale: 'en' }), expect: caseStaff(400) },
 	{ route: '/cases/[caseId]', method: 'POST', path: (i) => `/cases/${i.caseId}?/revoke`, body: () => ({ inviteId: BOGUS }), expect: caseStaff(404) },
 	{ route: '/cases/[caseId]/invite', method: 'GET', path: (i) => `/cases/${i.caseId}/invite`, expect: caseStaff(200) },
 	{ route: '/cases/[caseId]/invite', method: 'POST', path: (i) => `/cases/${i.caseId}/invite`, body: (i) => ({ personId: i.grace, meetingId: '', channel: 'in_person', locale: 'en' }), expect: caseStaff(200) },

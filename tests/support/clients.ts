@@ -30,7 +30,7 @@ export function get(baseUrl: string, path: string, cookie?: string): Promise<Res
 /** The demo case and meeting ids, read from the pages as the caseworker sees them. */
 export async function demoIds(baseUrl: string, cookie: string): Promise<{ caseId: string; meetingId: string }> {
 	const cases = await (await get(baseUrl, '/cases', cookie)).text();
-	const caseId = /\/cases\/([a-z2-7]+)/.exec(cases)?.[1];
+	const caseId = /\/cases\/([a-z2-7]{16,})/.exec(cases)?.[1];
 	if (!caseId) throw new Error('no case on the case list');
 	const page = await (await get(baseUrl, `/cases/${caseId}`, cookie)).text();
 	const meetingId = /\/meetings\/([a-z2-7]+)/.exec(page)?.[1];

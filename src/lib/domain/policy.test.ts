@@ -456,6 +456,16 @@ describe('staff', () => {
 		expect(can(participant(), 'view', { type: 'case-list' })).toBe(false);
 	});
 
+	it('open a case when they carry cases (caseworkers and supervisors, assigned anywhere or not); not facilitators, administrators, family members or anyone signed out', () => {
+		const list = { type: 'case-list' } as const;
+		for (const role of ['caseworker', 'supervisor'] as const) expect(can(staff(role), 'open', list), role).toBe(true);
+		expect(can(staff('facilitator'), 'open', list)).toBe(false);
+		expect(can(staff('facilitator', [[caseA, 'caseworker']]), 'open', list)).toBe(false);
+		expect(can(staff('admin'), 'open', list)).toBe(false);
+		expect(can(participant(), 'open', list)).toBe(false);
+		expect(can({ kind: 'anonymous' }, 'open', list)).toBe(false);
+	});
+
 	it('on the case invite people and set its safety settings; not staff off it, not administrators, not family members', () => {
 		for (const type of ['invites', 'safety-settings'] as const) {
 			for (const role of ASSIGNED) expect(can(onCase(role), 'manage', { type, caseId: caseA }), `${role}: ${type}`).toBe(true);

@@ -132,12 +132,13 @@ export type ResourceOf<T extends ResourceType> = Extract<Resource, { type: T }>;
  * of the summary of a closed meeting (the first is kept).
  * `give` on feedback is answering the family's survey after a meeting; `view` on it is reading the answers,
  * as aggregates only (supervisors).
+ * `open` on the case list is opening a new case (the person opening it is assigned to it).
  * `manage` on a case is closing or reassigning it; on a document, deciding who else may read it (for family
  * time, a family member sharing the family's notes with the team); on invites, safety settings and user
  * accounts, changing them.
  */
 export const ACTIONS = {
-	'case-list': ['view'],
+	'case-list': ['view', 'open'],
 	case: ['view', 'edit', 'manage', 'schedule'],
 	'family-home': ['view'],
 	meeting: ['view', 'edit', 'run', 'decide', 'close', 'correct'],
@@ -219,8 +220,9 @@ const isSupervisorOn = (actor: StaffActor, caseId: string): boolean => onCase(ac
 const isAdmin = (actor: StaffActor): boolean => actor.role === 'admin';
 
 const STAFF_RULES: Rules<StaffActor> = {
-	// Everyone on staff has a home page; what it lists is filtered by `case` below.
-	'case-list': { view: () => true },
+	// Everyone on staff has a home page; what it lists is filtered by `case` below. A case is opened by a
+	// caseworker or a supervisor (case-carrying staff, domain.md §1), never a facilitator or an administrator.
+	'case-list': { view: () => true, open: (actor) => actor.role === 'caseworker' || actor.role === 'supervisor' },
 	case: {
 		view: caseStaff,
 		edit: caseStaff,

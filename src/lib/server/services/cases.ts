@@ -9,6 +9,7 @@ import { opaqueId } from '../../domain/doc-id.ts';
 import type { MeetingKind, MeetingStatus, MeetingType } from '../../domain/roles.ts';
 import { typedText, type TypedText } from '../../domain/people.ts';
 import { first, tablesOf } from '../db/index.ts';
+import { newId } from '../ids.ts';
 import { authorize, inTransaction, record, refuseUnknown, type RequestContext, type Result } from './access.ts';
 
 export type CaseSummary = { id: string; name: string; removalDate: string | null; nextMeetingAt: number | null };
@@ -163,4 +164,99 @@ export function setMeetingPlace(ctx: RequestContext, caseId: string, meetingId: 
 		await record(tx, { action: 'meeting.place.set', resourceType: 'meeting', resourceId: meetingId, caseId, outcome: 'allowed', detail: { en: input.en !== '', es: input.es !== '' } });
 		return { ok: true, value: true };
 	});
+}
+
+/** The longest name of a case (characters): how staff name it, e.g. "Rivera family". */
+export const CASE_NAME_MAX = 120;
+
+/** What opening a case takes (the form's fields, checked at the boundary): names are trimmed, dates are ISO days. */
+export const openCaseSchema = z.object({
+	name: z.string().trim().min(1).max(CASE_NAME_MAX),
+	removalDate: z.union([z.literal(''), z.string().regex(/^\d{4}-\d{2}-\d{2}$/).refine((d) => !Number.isNaN(Date.parse(`${d}T00:00:00Z`)) && new Date(`${d}T00:00:00Z`).toISOString().startsWith(d))]),
+	caseworkerId: opaqueId,
+	facilitatorId: z.union([z.literal(''), opaqueId]),
+	supervisorId: z.union([z.literal(''), opaqueId])
+});
+
+/** Staff of this person's agency who may be assigned to a new case, by role (active accounts only), and the agency's time zone. */
+export type OpenCaseForm = { timeZone: string; staff: { id: string; name: string; role: 'caseworker' | 'facilitator' | 'supervisor' }[]; me: { id: string; role: 'caseworker' | 'supervisor' } };
+
+/**
+ * The form for opening a case: for staff the policy lets open one (policy `open` on the case list:
+ * caseworkers and supervisors); anyone else is refused and audited (`case.open.form`). Lists the agency's
+ * active caseworkers, facilitators and supervisors, and the agency's time zone (every time of the case is
+ * shown in it).
+ */
+export async function openCaseForm(ctx: RequestContext): Promise<Result<OpenCaseForm>> {
+	const refused = await authorize(ctx, 'open', { type: 'case-list' }, 'case.open.form');
+	if (refused) return refused;
+	const actor = ctx.actor as Extract<RequestContext['actor'], { kind: 'staff' }>;
+	const { agencies, users } = tablesOf(ctx);
+	const me = await first(ctx.db.select({ agencyId: users.agencyId, timeZone: agencies.timeZone }).from(users).innerJoin(agencies, eq(agencies.id, users.agencyId)).where(eq(users.id, actor.userId)));
+	if (!me) return { ok: false, reason: 'forbidden' };
+	const staff = await ctx.db
+		.select({ id: users.id, name: users.name, role: users.role, disabledAt: users.disabledAt })
+		.from(users)
+		.where(and(eq(users.agencyId, me.agencyId), inArray(users.role, ['caseworker', 'facilitator', 'supervisor'])))
+		.orderBy(asc(users.name));
+	return {
+		ok: true,
+		value: {
+			timeZone: me.timeZone,
+			staff: staff.filter((s) => s.disabledAt === null).map((s) => ({ id: s.id, name: s.name, role: s.role as 'caseworker' | 'facilitator' | 'supervisor' })),
+			me: { id: actor.userId, role: actor.role as 'caseworker' | 'supervisor' }
+		}
+	};
+}
+
+/** Why a case was not opened: a chosen person is not active staff of this agency in that role, or two roles name one person. */
+export type OpenCaseProblem = { ok: false; reason: 'staff'; field: 'caseworkerId' | 'facilitatorId' | 'supervisorId' };
+
+/**
+ * Opens a case in the agency of the person opening it (policy `open` on the case list), with its name,
+ * the children's removal date if any (an ISO day, or '' for none), and its staff: a caseworker of record
+ * (required), a facilitator and a supervisor (optional), each an active user of the same agency with that
+ * role; the person opening it must be one of them (they are assigned as what they are: `caseworker` or
+ * `supervisor`), so nobody opens a case they then cannot see. One transaction: the case, its assignments,
+ * and the audit entry `case.open` (which names the roles filled, never the name typed). Returns the new
+ * case's id, the policy's refusal (audited), or which staff choice does not hold.
+ */
+export async function openCase(ctx: RequestContext, input: z.infer<typeof openCaseSchema>): Promise<Result<{ caseId: string }> | OpenCaseProblem> {
+	const { cases, caseAssignments, users } = tablesOf(ctx);
+	return inTransaction(ctx, async (tx) => {
+		const refused = await authorize(tx, 'open', { type: 'case-list' }, 'case.open');
+		if (refused) return refused;
+		const actor = tx.actor as Extract<RequestContext['actor'], { kind: 'staff' }>;
+		const me = await first(tx.db.select({ agencyId: users.agencyId }).from(users).where(eq(users.id, actor.userId)));
+		if (!me) return { ok: false, reason: 'forbidden' };
+		const chosen = { caseworkerId: input.caseworkerId, facilitatorId: input.facilitatorId, supervisorId: input.supervisorId };
+		const roleOf = { caseworkerId: 'caseworker', facilitatorId: 'facilitator', supervisorId: 'supervisor' } as const;
+		const ids = Object.values(chosen).filter((id) => id !== '');
+		const found = await tx.db.select({ id: users.id, role: users.role, agencyId: users.agencyId, disabledAt: users.disabledAt }).from(users).where(inArray(users.id, ids));
+		for (const field of Object.keys(chosen) as (keyof typeof chosen)[]) {
+			const id = chosen[field];
+			if (id === '') continue;
+			const user = found.find((u) => u.id === id);
+			// Someone of this agency, active, in that role, and named for one role only.
+			if (!user || user.agencyId !== me.agencyId || user.disabledAt !== null || user.role !== roleOf[field] || ids.indexOf(id) !== ids.lastIndexOf(id)) return { ok: false, reason: 'staff', field };
+		}
+		// The person opening it is on it, as what they are.
+		const mine = actor.role === 'supervisor' ? 'supervisorId' : 'caseworkerId';
+		if (chosen[mine] !== actor.userId) return { ok: false, reason: 'staff', field: mine };
+		const caseId = newId();
+		await tx.db.insert(cases).values({ id: caseId, agencyId: me.agencyId, name: input.name, removalDate: input.removalDate || null, createdAt: tx.now });
+		for (const field of Object.keys(chosen) as (keyof typeof chosen)[]) {
+			if (chosen[field] !== '') await tx.db.insert(caseAssignments).values({ caseId, userId: chosen[field], role: roleOf[field], createdAt: tx.now });
+		}
+		await record(tx, { action: 'case.open', resourceType: 'case', resourceId: caseId, caseId, outcome: 'allowed', detail: { facilitator: input.facilitatorId !== '', supervisor: input.supervisorId !== '', removal: input.removalDate !== '' } });
+		return { ok: true, value: { caseId } };
+	});
+}
+
+/**
+ * For a form to open a case that did not parse: whoever may not open a case is refused as such (audited as
+ * `case.open`) whatever they sent; only staff who may open one learn what was wrong with it.
+ */
+export async function mayOpenCase(ctx: RequestContext): Promise<Result<null>> {
+	return (await authorize(ctx, 'open', { type: 'case-list' }, 'case.open')) ?? { ok: true, value: null };
 }

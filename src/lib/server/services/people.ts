@@ -3,7 +3,7 @@ import { and, asc, eq, inArray } from 'drizzle-orm';
 import { z } from 'zod';
 import type { casePeople, detailConsents } from '../db/schema.ts';
 import { HIDING_LABEL, can, decide, type PersonDetail } from '../../domain/policy.ts';
-import { SENSITIVITY_LABELS, type AssignmentRole, type MeetingKind, type MeetingStatus, type MeetingType, type ParticipantRole, type SensitivityLabel } from '../../domain/roles.ts';
+import { PARTICIPANT_ROLES, SENSITIVITY_LABELS, type AssignmentRole, type MeetingKind, type MeetingStatus, type MeetingType, type ParticipantRole, type SensitivityLabel } from '../../domain/roles.ts';
 import {
 	FAMILY_SIDES,
 	RELATIONSHIPS,
@@ -23,6 +23,7 @@ import { zonedDate } from '../../domain/time.ts';
 import { opaqueId } from '../../domain/doc-id.ts';
 import { meetingsShared, orderedPair } from '../../domain/keep-apart.ts';
 import { first, tablesOf } from '../db/index.ts';
+import { newId } from '../ids.ts';
 import { accessChanged, authorize, inTransaction, record, refuseUnknown, type RequestContext, type Result } from './access.ts';
 
 // People on a case and what each viewer may see of them. Every detail passes policy.can('view',
@@ -405,4 +406,50 @@ export async function removeKeepApart(ctx: RequestContext, caseId: string, input
 export function keepApartOfCase(ctx: RequestContext, caseId: string): Promise<{ personA: string; personB: string }[]> {
 	const { keepApartPairs } = tablesOf(ctx);
 	return ctx.db.select({ personA: keepApartPairs.personA, personB: keepApartPairs.personB }).from(keepApartPairs).where(eq(keepApartPairs.caseId, caseId));
+}
+
+// ---- Adding people to the family network (staff on the case) ----
+
+/** The longest given or family name (characters). */
+export const PERSON_NAME_MAX = 80;
+
+/** A new person on a case, as the form sends it: their role, their names as they write them, the language they read. */
+export const addPersonSchema = z.object({
+	role: z.enum(PARTICIPANT_ROLES),
+	givenName: z.string().trim().min(1).max(PERSON_NAME_MAX),
+	familyName: z.string().trim().min(1).max(PERSON_NAME_MAX),
+	locale: z.enum(['en', 'es'])
+});
+
+/**
+ * Adds one person to case `caseId` (policy `edit` on the case: its staff), with their role, names and the
+ * language they read; what they are to the children, their birth date, contact details and labels are set
+ * on their own page afterwards (setRelationship, setLabels…). One transaction with its audit entry
+ * `person.add` (the role, never the name). Returns the new person's id, or the refusal (audited; an
+ * unknown case is refused like a forbidden one).
+ */
+export function addPerson(ctx: RequestContext, caseId: string, input: z.infer<typeof addPersonSchema>): Promise<Result<{ personId: string }>> {
+	const { cases, casePeople } = tablesOf(ctx);
+	return inTransaction(ctx, async (tx) => {
+		const theCase = opaqueId.safeParse(caseId).success ? await first(tx.db.select({ id: cases.id }).from(cases).where(eq(cases.id, caseId))) : undefined;
+		if (!theCase) return refuseUnknown(tx, 'case', caseId, 'person.add');
+		const refused = await authorize(tx, 'edit', { type: 'case', caseId }, 'person.add');
+		if (refused) return refused;
+		const personId = newId();
+		await tx.db.insert(casePeople).values({ id: personId, caseId, role: input.role, givenName: input.givenName, familyName: input.familyName, locale: input.locale, createdAt: tx.now });
+		await record(tx, { action: 'person.add', resourceType: 'person', resourceId: personId, caseId, outcome: 'allowed', detail: { role: input.role } });
+		return { ok: true, value: { personId } };
+	});
+}
+
+/**
+ * The form to add a person to case `caseId`, and the check for one that did not parse: the case's name
+ * for whoever may add people to it (policy `edit` on the case); anyone else is refused as such whatever
+ * they sent (audited as `auditAction`; an unknown case like a forbidden one).
+ */
+export async function addPersonForm(ctx: RequestContext, caseId: string, auditAction = 'person.add.form'): Promise<Result<{ caseName: string }>> {
+	const { cases } = tablesOf(ctx);
+	const theCase = opaqueId.safeParse(caseId).success ? await first(ctx.db.select({ name: cases.name }).from(cases).where(eq(cases.id, caseId))) : undefined;
+	if (!theCase) return refuseUnknown(ctx, 'case', caseId, auditAction);
+	return (await authorize(ctx, 'edit', { type: 'case', caseId }, auditAction)) ?? { ok: true, value: { caseName: theCase.name } };
 }

@@ -8,5 +8,6 @@ export const load: PageServerLoad = async (event) => {
 	if (!result.ok) refuse(event, result);
 	// Supervisors find the families' survey aggregates from here (not the header, which has no room on a phone).
 	const seesFeedback = can(event.locals.actor, 'view', { type: 'feedback' });
-	return { cases: result.value, isAdmin: event.locals.actor.kind === 'staff' && event.locals.actor.role === 'admin', seesFeedback };
+	const mayOpen = can(event.locals.actor, 'open', { type: 'case-list' });
+	return { cases: result.value, isAdmin: event.locals.actor.kind === 'staff' && event.locals.actor.role === 'admin', seesFeedback, mayOpen };
 };
