@@ -109,6 +109,12 @@ describe('comparing two versions', () => {
 		]);
 	});
 
+	it('reads a paragraph rewritten with other words as one taken out and one added, not a tangle of words', () => {
+		const before = plan((b) => b.insert(0, [paragraph('Sam visits every week at the library')]));
+		const after = plan((b) => b.insert(0, [paragraph('Grandmother drives the children to school')]));
+		expect(comparePlans(planBlocks(planOf(before).body), planBlocks(planOf(after).body)).map((c) => c.change)).toEqual(['removed', 'added']);
+	});
+
 	it('finds two identical plans the same', () => {
 		const a = plan((b) => b.insert(0, [section('VISION'), paragraph('One')]));
 		expect(comparisonCounts(comparePlans(planBlocks(planOf(a).body), planBlocks(planOf(a).body)))).toEqual({ added: 0, removed: 0, changed: 0 });

@@ -155,8 +155,9 @@ const sameKind = (a: PlanBlock, b: PlanBlock): boolean =>
 /**
  * Compares two plans' blocks (`planBlocks`), the earlier first: blocks are lined up by jsdiff's `diffArrays`
  * (Myers' algorithm, whole blocks compared); where blocks were removed and others added in their place, each
- * removed block is paired in order with an added block of the same kind and depth, and the two are compared
- * word by word (jsdiff's `diffWords`). Returns the blocks of both in reading order, each marked.
+ * removed block is paired in order with one of the next few added blocks of the same kind and depth that
+ * shares at least 40% of its words, and the two are compared word by word (jsdiff's `diffWords`); a block
+ * rewritten beyond that is marked removed, and its new wording added. Returns the blocks of both in reading order, each marked.
  */
 export function comparePlans(before: PlanBlock[], after: PlanBlock[]): ComparedBlock[] {
 	const beforeKeys = before.map(keyOf);
@@ -195,12 +196,39 @@ export function comparePlans(before: PlanBlock[], after: PlanBlock[]): ComparedB
 	return out;
 }
 
+/** How far ahead among the added blocks a removed block looks for its new wording. */
+const PAIR_WINDOW = 8;
+/** The share of words two blocks must have in common to be read as one block reworded (else: one out, one in). */
+const PAIR_SIMILARITY = 0.4;
+
+function wordSet(text: string): Set<string> {
+	return new Set(text.toLowerCase().split(/[^\p{L}\p{N}]+/u).filter(Boolean));
+}
+
+/** Words in common over words in either (Jaccard), 0 to 1; two empty blocks are alike. */
+function similarity(a: string, b: string): number {
+	const x = wordSet(a);
+	const y = wordSet(b);
+	if (x.size === 0 && y.size === 0) return 1;
+	let common = 0;
+	for (const w of x) if (y.has(w)) common++;
+	return common / (x.size + y.size - common);
+}
+
 function pairBlocks(removed: PlanBlock[], added: PlanBlock[]): ComparedBlock[] {
 	const out: ComparedBlock[] = [];
 	let a = 0;
 	for (const old of removed) {
-		// The next added block of the same kind pairs with it; added blocks passed over on the way are new.
-		const at = added.findIndex((b, k) => k >= a && sameKind(old, b));
+		// The next added block (within a few) of the same kind and mostly the same words pairs with it; added
+		// blocks passed over on the way are new. A block rewritten beyond that reads as removed, then added:
+		// clearer to read than a word-by-word tangle, and it keeps a compare of unrelated plans fast.
+		let at = -1;
+		for (let k = a; k < Math.min(added.length, a + PAIR_WINDOW); k++) {
+			if (sameKind(old, added[k]) && similarity((old as { text: string }).text, (added[k] as { text: string }).text) >= PAIR_SIMILARITY) {
+				at = k;
+				break;
+			}
+		}
 		if (at === -1) {
 			out.push({ change: 'removed', block: old });
 			continue;
