@@ -115,6 +115,14 @@ describe('comparing two versions', () => {
 		expect(comparePlans(planBlocks(planOf(before).body), planBlocks(planOf(after).body)).map((c) => c.change)).toEqual(['removed', 'added']);
 	});
 
+	it('reads words written in an empty paragraph as words added to it', () => {
+		const before = plan((b) => b.insert(0, [section('VISION'), paragraph('')]));
+		const after = plan((b) => b.insert(0, [section('VISION'), paragraph('Safe at home')]));
+		const compared = comparePlans(planBlocks(planOf(before).body), planBlocks(planOf(after).body));
+		expect(compared.map((c) => c.change)).toEqual(['kept', 'changed']);
+		expect(comparisonToHtml(compared, words)).toContain('<p data-depth="0"><ins><span class="visually-hidden">added: </span>Safe at home</ins></p>');
+	});
+
 	it('finds two identical plans the same', () => {
 		const a = plan((b) => b.insert(0, [section('VISION'), paragraph('One')]));
 		expect(comparisonCounts(comparePlans(planBlocks(planOf(a).body), planBlocks(planOf(a).body)))).toEqual({ added: 0, removed: 0, changed: 0 });

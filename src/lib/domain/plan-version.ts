@@ -205,11 +205,14 @@ function wordSet(text: string): Set<string> {
 	return new Set(text.toLowerCase().split(/[^\p{L}\p{N}]+/u).filter(Boolean));
 }
 
-/** Words in common over words in either (Jaccard), 0 to 1; two empty blocks are alike. */
+/**
+ * Words in common over words in either (Jaccard), 0 to 1. A block with no words is like any other: an empty
+ * paragraph someone wrote in reads as words added to it, not as an empty paragraph removed.
+ */
 function similarity(a: string, b: string): number {
 	const x = wordSet(a);
 	const y = wordSet(b);
-	if (x.size === 0 && y.size === 0) return 1;
+	if (x.size === 0 || y.size === 0) return 1;
 	let common = 0;
 	for (const w of x) if (y.has(w)) common++;
 	return common / (x.size + y.size - common);
