@@ -131,6 +131,9 @@ describe('saved versions of the plan', () => {
 	it('refuses a compare that names no version, and keeps a name that was too long in the form', async () => {
 		expect((await get(server.url, `/cases/${caseId}/plan/compare?from=nope&to=current`, cookies.caseworker)).status).toBe(200);
 		expect(textOf(await (await get(server.url, `/cases/${caseId}/plan/compare?from=nope&to=current`, cookies.caseworker)).text())).toContain('Pick two versions to compare.');
+		// Still only for who may read the plan.
+		expect((await get(server.url, `/cases/${caseId}/plan/compare?from=nope&to=current`, cookies.outsider)).status).toBe(403);
+		expect((await get(server.url, `/cases/${caseId}/plan/compare?from=nope&to=current`)).status).toBe(303);
 		const before = await countVersions();
 		const long = 'x'.repeat(121);
 		const res = await save('caseworker', long);
