@@ -42,7 +42,7 @@ const auditReaders = (ok: number): Expect => row(303, { onCase: 403, supervisor:
 /** One case's audit: its supervisor only (administrators never read a case's entries). */
 const caseAudit = (ok: number): Expect => ({ ...auditReaders(ok), admin: 403 });
 
-type Ids = { caseId: string; meetingId: string; jointSessionId: string; anaSessionId: string; familyTimeId: string; grace: string; tom: string; lucia: string; ana: string; daniel: string; rosa: string; jordan: string; sofia: string };
+type Ids = { caseId: string; meetingId: string; versionId: string; jointSessionId: string; anaSessionId: string; familyTimeId: string; grace: string; tom: string; lucia: string; ana: string; daniel: string; rosa: string; jordan: string; sofia: string };
 /**
  * One request per role. Which handler it reaches: a `POST` to `…?/name` the form action `name`; another
  * `POST` the page's default action if it has one, else the endpoint; a `GET` the page if there is one, else
@@ -53,7 +53,7 @@ type Entry = { route: string; method: 'GET' | 'POST'; path: (ids: Ids) => string
 
 const BOGUS = 'aaaaaaaaaaaaaaaaaaaaaaaa';
 /** Route parameters as SvelteKit names them, for test names. */
-const PLACEHOLDERS = { caseId: '[caseId]', meetingId: '[meetingId]', grace: '[personId]' } as Ids;
+const PLACEHOLDERS = { caseId: '[caseId]', meetingId: '[meetingId]', versionId: '[versionId]', grace: '[personId]' } as Ids;
 
 /** A whole meeting plan (Grace by video), but with a facilitator who is on no case. */
 const planForm = (i: Ids): Record<string, string> => ({
@@ -134,6 +134,14 @@ const MATRIX: Entry[] = [
 	// The case plan: staff on the case, and family members invited to the whole case (Ana, who reads it only:
 	// kept apart from Daniel); Daniel and Jordan were invited to one meeting only.
 	{ route: '/cases/[caseId]/plan', method: 'GET', path: (i) => `/cases/${i.caseId}/plan`, expect: row(303, { onCase: 200, admin: 403, outsider: 403 }, { parent: 403, survivor: 200, observer: 403 }) },
+	// The plan's saved versions are part of the plan (policy `document` of kind `plan`): who reads the plan lists,
+	// opens and compares them (Ana too); who edits it saves one: Ana, kept apart from Daniel, only reads the plan.
+	{ route: '/cases/[caseId]/plan/versions', method: 'GET', path: (i) => `/cases/${i.caseId}/plan/versions`, expect: row(303, { onCase: 200, admin: 403, outsider: 403 }, { parent: 403, survivor: 200, observer: 403 }) },
+	{ route: '/cases/[caseId]/plan/versions', method: 'POST', path: (i) => `/cases/${i.caseId}/plan/versions`, body: () => ({ name: 'Checked by the matrix' }), expect: row(303, { onCase: 200, admin: 403, outsider: 403 }, { parent: 403, survivor: 403, observer: 403 }) },
+	{ route: '/cases/[caseId]/plan/versions/[versionId]', method: 'GET', path: (i) => `/cases/${i.caseId}/plan/versions/${i.versionId}`, expect: row(303, { onCase: 200, admin: 403, outsider: 403 }, { parent: 403, survivor: 200, observer: 403 }) },
+	// A version's id under another case's address is refused like a forbidden one.
+	{ route: '/cases/[caseId]/plan/versions/[versionId]', method: 'GET', path: (i) => `/cases/${i.caseId}/plan/versions/${BOGUS}`, expect: row(303, { onCase: 403, admin: 403, outsider: 403 }, { parent: 403, survivor: 403, observer: 403 }) },
+	{ route: '/cases/[caseId]/plan/compare', method: 'GET', path: (i) => `/cases/${i.caseId}/plan/compare?from=${i.versionId}&to=current`, expect: row(303, { onCase: 200, admin: 403, outsider: 403 }, { parent: 403, survivor: 200, observer: 403 }) },
 	{ route: '/meetings/[meetingId]', method: 'GET', path: (i) => `/meetings/${i.meetingId}`, expect: row(303, { onCase: 200, admin: 403, outsider: 403 }, { parent: 200, survivor: 200, observer: 200 }) },
 	{ route: '/meetings/[meetingId]', method: 'POST', path: (i) => `/meetings/${i.meetingId}?/addMember`, body: (i) => ({ meetingSessionId: i.jointSessionId, personId: i.lucia }), expect: caseStaff(200) },
 	{ route: '/meetings/[meetingId]', method: 'POST', path: (i) => `/meetings/${i.meetingId}?/addMember`, body: (i) => ({ meetingSessionId: i.anaSessionId, personId: i.tom }), expect: caseStaff(200) },
@@ -247,8 +255,18 @@ beforeAll(async () => {
 	if (started.status !== 200) throw new Error(`family time did not start: ${started.status}`);
 	const afterStart = await (await get(server.url, `/meetings/${demo.meetingId}`, staff)).text();
 	const familyTimeId = /action="\?\/endFamilyTime"[\s\S]*?name="meetingSessionId" value="([a-z2-7]+)"/.exec(afterStart)![1];
+	// A saved version of the plan, for the rows of its pages.
+	const saved = await fetch(`${server.url}/cases/${demo.caseId}/plan/versions`, {
+		method: 'POST',
+		headers: { cookie: staff, origin: server.url, 'content-type': 'application/x-www-form-urlencoded', accept: 'text/html' },
+		body: new URLSearchParams({ name: 'Before the matrix' }),
+		redirect: 'manual'
+	});
+	if (saved.status !== 200) throw new Error(`the plan's version was not saved: ${saved.status}`);
+	const versionId = /\/plan\/versions\/([a-z2-7]+)"/.exec(await (await get(server.url, `/cases/${demo.caseId}/plan/versions`, staff)).text())![1];
 	ids = {
 		...demo,
+		versionId,
 		jointSessionId,
 		anaSessionId,
 		familyTimeId,

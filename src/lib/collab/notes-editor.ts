@@ -15,6 +15,7 @@ import Collaboration from '@tiptap/extension-collaboration';
 import CollaborationCaret from '@tiptap/extension-collaboration-caret';
 import { NOTES_FIELD } from '$lib/domain/meeting-doc';
 import { isAllowedHref } from '$lib/domain/rich-text-schema';
+import type { SectionWords as NotesSectionWords } from '$lib/domain/notes-html';
 import { PLAN_FIELD, PLAN_SECTION_ATTRIBUTE, PLAN_SECTION_NODE } from '$lib/domain/plan-doc';
 import { isPlanSection } from '$lib/domain/plan-sections';
 import type { DocConnection } from './doc-connection';
@@ -207,7 +208,8 @@ function sizeLimit(onTooLong: (refused: boolean) => void): Extension {
 }
 
 /** A section heading's words in the reader's language (its title, and a line on what goes in it), or null. */
-export type SectionWords = (code: string) => { title: string; hint: string } | null;
+/** How a section heading reads (the same shape as the saved-notes renderer's, notes-html.ts). */
+export type SectionWords = NotesSectionWords;
 
 /**
  * A case plan's section heading (plan-doc.ts): an element carrying a section code, shown as a heading in

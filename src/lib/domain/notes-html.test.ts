@@ -126,3 +126,27 @@ describe('the notes as plain text (a copy kept in a record)', () => {
 		expect(text({ type: 'paragraph', content: [{ type: 'text', text: 'a'.repeat(NOTES_TEXT_MAX + 50) }] })).toHaveLength(NOTES_TEXT_MAX);
 	});
 });
+
+describe('a case plan’s text as HTML (saved versions)', () => {
+	const plan = (): Y.XmlFragment => {
+		const doc = new Y.Doc();
+		const body = doc.getXmlFragment('plan');
+		const heading = new Y.XmlElement('planSection');
+		heading.setAttribute('section', 'VISION');
+		const unknown = new Y.XmlElement('planSection');
+		unknown.setAttribute('section', 'NOT_A_SECTION');
+		const p = new Y.XmlElement('paragraph');
+		p.insert(0, [new Y.XmlText('Safe at home')]);
+		body.insert(0, [heading, p, unknown]);
+		return body;
+	};
+
+	it('words each section heading in the reader’s language, escaped, and leaves out a code with no words', () => {
+		const html = notesToHtml(plan(), (code) => (code === 'VISION' ? { title: 'Nuestra esperanza <para> un futuro', hint: 'En sus palabras' } : null));
+		expect(html).toBe('<div class="plan-section" data-plan-section="VISION"><h2>Nuestra esperanza &lt;para&gt; un futuro</h2><p>En sus palabras</p></div><p>Safe at home</p>');
+	});
+
+	it('leaves section headings out where no words are given (the meeting’s notes)', () => {
+		expect(notesToHtml(plan())).toBe('<p>Safe at home</p>');
+	});
+});

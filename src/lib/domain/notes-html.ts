@@ -99,15 +99,25 @@ function renderInline(node: Y.XmlElement | Y.XmlText): { html: string; lineBreak
  */
 const MAX_RENDER_DEPTH = 64;
 
-function renderNode(node: Y.XmlElement | Y.XmlText, depth: number): string {
+/** A plan's section heading (plan-doc.ts `planSection`), worded in the reader's language: title and hint, or null. */
+export type SectionWords = (code: string) => { title: string; hint: string } | null;
+
+function renderNode(node: Y.XmlElement | Y.XmlText, depth: number, sections: SectionWords | undefined): string {
 	if (node instanceof Y.XmlText) return renderText(node);
 	if (depth > MAX_RENDER_DEPTH) return '';
 	if (node.nodeName === 'horizontalRule') return '<hr>';
+	if (node.nodeName === 'planSection' && sections) {
+		// As the plan's editor shows it (notes-editor.ts planSection): the words, never stored, in this reader's language.
+		const code = String(node.getAttribute('section') ?? '');
+		const said = sections(code);
+		if (!said) return '';
+		return `<div class="plan-section" data-plan-section="${escapeHtml(code)}"><h2>${escapeHtml(said.title)}</h2>${said.hint ? `<p>${escapeHtml(said.hint)}</p>` : ''}</div>`;
+	}
 	const block = BLOCKS[node.nodeName];
 	if (!block) return '';
 	const [open, close] = block(node.getAttributes() as Attrs);
 	const children = node.toArray() as (Y.XmlElement | Y.XmlText)[];
-	if (!TEXTBLOCKS.has(node.nodeName)) return open + children.map((child) => renderNode(child, depth + 1)).join('') + close;
+	if (!TEXTBLOCKS.has(node.nodeName)) return open + children.map((child) => renderNode(child, depth + 1, sections)).join('') + close;
 	let inner = '';
 	let endsWithBreak = true; // an empty textblock, like one ending in a line break, gets a <br> to hold its line
 	for (const child of children) {
@@ -121,13 +131,15 @@ function renderNode(node: Y.XmlElement | Y.XmlText, depth: number): string {
 
 /**
  * The notes as HTML: only the allowlisted tags above, every text and attribute escaped. A top-level block
- * that cannot be rendered is left out (and reported), never the whole page.
+ * that cannot be rendered is left out (and reported), never the whole page. With `sections` (a case plan's
+ * text, plan-doc.ts), each section heading is rendered in the reader's words (a <h2> and its hint, as the
+ * plan's editor shows it); without, section headings are left out.
  */
-export function notesToHtml(notes: Y.XmlFragment): string {
+export function notesToHtml(notes: Y.XmlFragment, sections?: SectionWords): string {
 	let html = '';
 	for (const node of notes.toArray() as (Y.XmlElement | Y.XmlText)[]) {
 		try {
-			html += renderNode(node, 1);
+			html += renderNode(node, 1, sections);
 		} catch (err) {
 			console.error('notes: left out a block that could not be rendered', err);
 		}

@@ -611,3 +611,22 @@ export const availability = pgTable('availability', {
 	updatedBy: text('updated_by').references(() => users.id),
 	updatedAt: int64('updated_at').notNull()
 });
+
+/** A named version of a case plan: see schema.ts. UPDATE, DELETE and TRUNCATE are refused by triggers. */
+export const planVersions = pgTable(
+	'plan_versions',
+	{
+		id: text('id').primaryKey(),
+		caseId: text('case_id')
+			.notNull()
+			.references(() => cases.id),
+		name: text('name').notNull(),
+		state: bytea('state').notNull(),
+		contentHash: text('content_hash').notNull(),
+		savedByUser: text('saved_by_user').references(() => users.id),
+		savedByPerson: text('saved_by_person').references(() => casePeople.id),
+		savedByName: text('saved_by_name').notNull(),
+		createdAt: int64('created_at').notNull()
+	},
+	(t) => [index('plan_versions_case').on(t.caseId, t.createdAt), check('plan_versions_saved_by', sql`(${t.savedByUser} IS NULL) <> (${t.savedByPerson} IS NULL)`)]
+);

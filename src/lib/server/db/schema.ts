@@ -599,3 +599,29 @@ export const availability = sqliteTable('availability', {
 	updatedBy: text('updated_by').references(() => users.id),
 	updatedAt: integer('updated_at').notNull()
 });
+
+/**
+ * A named version of a case plan (issue 21, domain.md §4): an unchangeable copy of `plan:<caseId>` as the
+ * server had committed it when someone who may edit the plan saved it. `state` is the document's encoded
+ * Yjs state; `content_hash` the SHA-256 (hex) of the canonical rendering of its content (plan-version.ts
+ * `planContentHash`), which an agreement binds to. Saved by staff (`saved_by_user`) or by a family member
+ * (`saved_by_person`), exactly one; `saved_by_name` is the name they had then. UPDATE and DELETE are
+ * refused by triggers (drizzle/0014): a version is never changed or removed.
+ */
+export const planVersions = sqliteTable(
+	'plan_versions',
+	{
+		id: text('id').primaryKey(),
+		caseId: text('case_id')
+			.notNull()
+			.references(() => cases.id),
+		name: text('name').notNull(),
+		state: blob('state', { mode: 'buffer' }).notNull(),
+		contentHash: text('content_hash').notNull(),
+		savedByUser: text('saved_by_user').references(() => users.id),
+		savedByPerson: text('saved_by_person').references(() => casePeople.id),
+		savedByName: text('saved_by_name').notNull(),
+		createdAt: integer('created_at').notNull()
+	},
+	(t) => [index('plan_versions_case').on(t.caseId, t.createdAt), check('plan_versions_saved_by', sql`(${t.savedByUser} IS NULL) <> (${t.savedByPerson} IS NULL)`)]
+);
