@@ -53,6 +53,8 @@ export type DocConnection = {
 	 * not have been done, and the document shows which).
 	 */
 	act: (action: SocketAction, fields: Record<string, string>) => Promise<string | null> | null;
+	/** Called with each quiet word the server sends this screen alone (someone asked the facilitator for a break). */
+	onBreakAsked: (listener: (name: string) => void) => () => void;
 	destroy: () => void;
 };
 
@@ -176,6 +178,7 @@ export function connectDocument(opts: {
 	});
 	// Actions sent on the current socket and not yet answered (see `act`).
 	const answers = new Map<number, (problem: string | null) => void>();
+	const breakListeners = new Set<(name: string) => void>();
 	let lastActionId = 0;
 	// Hearth's own messages (collab-protocol.ts): acknowledgements, access, answers. A handler writes nothing back.
 	provider.messageHandlers[MESSAGE_HEARTH] = (_encoder, decoder) => {
@@ -184,6 +187,10 @@ export function connectDocument(opts: {
 		if (message.t === 'acted') {
 			answers.get(message.id)?.(message.problem);
 			answers.delete(message.id);
+			return;
+		}
+		if (message.t === 'break-asked') {
+			for (const listener of breakListeners) listener(message.name);
 			return;
 		}
 		if (message.t === 'access') {
@@ -316,6 +323,10 @@ export function connectDocument(opts: {
 				answers.set(id, resolve);
 				ws.send(encodeHearthMessage({ t: 'act', id, action, fields }));
 			});
+		},
+		onBreakAsked: (listener) => {
+			breakListeners.add(listener);
+			return () => breakListeners.delete(listener);
 		},
 		destroy: () => {
 			window.removeEventListener('offline', wentOffline);

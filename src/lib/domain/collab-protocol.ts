@@ -33,6 +33,7 @@ export type RefusalReason = (typeof REFUSAL_REASONS)[number];
  *   `refused`, in order.
  * - `refused`: the next sync message this connection sent was not stored, for `reason`.
  * - `access`: what this connection may do with the document now (sent on join, and when it changes).
+ * - `break-asked`: someone asked for a break, quietly (sent to the meeting's facilitator only).
  * - `acted`: the answer to this connection's action `id` (HearthAction): `problem` null when it was done,
  *   else a code the page words (the same codes its form action answers with; `forbidden`, `not-found`,
  *   `not-signed-in` when the policy refused; `busy` when the connection sent too many at once).
@@ -41,7 +42,9 @@ export type HearthMessage =
 	| { t: 'saved'; n: number }
 	| { t: 'refused'; reason: RefusalReason }
 	| { t: 'access'; access: 'read' | 'write' }
-	| { t: 'acted'; id: number; problem: string | null };
+	| { t: 'acted'; id: number; problem: string | null }
+	/** To the person running the meeting only: `name` asked for a break (a socket action `break`; nobody else is told). */
+	| { t: 'break-asked'; name: string };
 
 /**
  * The socket actions: a page sends what its form would post, over the document's socket that is open
@@ -49,7 +52,7 @@ export type HearthMessage =
  * cookie and page action on the way), and goes through the same service and policy as the form
  * (services/agenda.ts). The form stays for pages without JavaScript and sockets that are down.
  */
-export const SOCKET_ACTIONS = ['agenda'] as const;
+export const SOCKET_ACTIONS = ['agenda', 'break'] as const;
 export type SocketAction = (typeof SOCKET_ACTIONS)[number];
 
 /**
@@ -76,6 +79,7 @@ function asHearthMessage(value: unknown): HearthMessage | null {
 	if (v.t === 'access' && keys === 2 && (v.access === 'read' || v.access === 'write')) return { t: 'access', access: v.access };
 	if (v.t === 'acted' && keys === 3 && Number.isInteger(v.id) && (v.id as number) >= 1 && (v.problem === null || (typeof v.problem === 'string' && /^[a-z-]{1,40}$/.test(v.problem))))
 		return { t: 'acted', id: v.id as number, problem: v.problem as string | null };
+	if (v.t === 'break-asked' && keys === 2 && typeof v.name === 'string' && v.name.length <= 200) return { t: 'break-asked', name: v.name };
 	return null;
 }
 

@@ -35,7 +35,8 @@ export const FAMILY_FACING_PREFIXES: readonly string[] = [
 	'summary_', // a closed meeting's summary, which every participant reads and prints (its staff section: below)
 	'feedback_', // the family's survey after a meeting, and its links (the supervisors' aggregates: below)
 	'availability_', // when a family member can meet and how they take part (the worker's own lines: below)
-	'case_plan_' // the case plan's page, which family members read and write with the team
+	'case_plan_', // the case plan's page, which family members read and write with the team
+	'break_' // the quiet "I need a break" on the meeting page (the facilitator's notice too)
 ];
 
 export const FAMILY_FACING_KEYS: readonly string[] = [

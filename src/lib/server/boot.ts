@@ -14,6 +14,7 @@ import { decisionReview } from './services/decision.ts';
 import { meetingSummaryJob } from './services/meeting-summary.ts';
 import { meetingNotice } from './services/meeting-notices.ts';
 import { runAgendaOnDocument } from './services/agenda.ts';
+import { askForBreak } from './services/safety-break.ts';
 import { sendMessage } from './notify/index.ts';
 import { openRedis, setRedis, type RedisLink } from './redis/connection.ts';
 import { RedisBus } from './redis/bus.ts';
@@ -82,6 +83,8 @@ export async function bootHearth(): Promise<Hearth> {
 			switch (action) {
 				case 'agenda':
 					return runAgendaOnDocument(ctx, docId, fields);
+				case 'break':
+					return askForBreak(ctx, docId);
 			}
 		}
 	});

@@ -20,6 +20,12 @@ export interface CollabControl {
 	transact(docId: string, change: (doc: import('yjs').Doc) => void): Promise<void>;
 	/** People connected to a document now (for pages that show presence without a socket). */
 	connectedCount(docId: string): number;
+	/**
+	 * Sends `message` to the connections of these staff users (`userIds`) on these documents, and to no one
+	 * else (a participant's connection never, whatever its id). Returns how many connections of this
+	 * instance it reached (others' are told too, with several instances).
+	 */
+	tellStaff(docIds: readonly string[], userIds: readonly string[], message: import('../../domain/collab-protocol.ts').HearthMessage): number;
 }
 
 const KEY = Symbol.for('hearth.collab');

@@ -11,7 +11,7 @@ import { documentAccess } from '../services/documents.ts';
 import { authorizeUpgrade, COLLAB_PATH, type UpgradeVerdict } from './authorize-upgrade.ts';
 import { InProcessBus, type Bus } from './bus.ts';
 import { CLOSE, heldSendsWritten, ProtocolError, Room, send, type Connection } from './room.ts';
-import { encodeHearthMessage, MAX_ACTION_FIELDS, MAX_ACTION_VALUE, SOCKET_ACTIONS, type RefusalReason, type SocketAction } from '../../domain/collab-protocol.ts';
+import { encodeHearthMessage, MAX_ACTION_FIELDS, MAX_ACTION_VALUE, SOCKET_ACTIONS, type HearthMessage, type RefusalReason, type SocketAction } from '../../domain/collab-protocol.ts';
 import type { RequestContext } from '../services/access.ts';
 import { now as clockNow } from '../clock.ts';
 import type { WriterFacts } from '../../domain/doc-kinds.ts';
@@ -743,6 +743,20 @@ export class CollabServer implements CollabControl {
 
 	connectedCount(docId: string): number {
 		return this.rooms.get(docId)?.connections.size ?? 0;
+	}
+
+	tellStaff(docIds: readonly string[], userIds: readonly string[], message: HearthMessage): number {
+		const owners = new Set(userIds.map((id) => `u:${id}`));
+		const bytes = encodeHearthMessage(message);
+		let reached = 0;
+		for (const docId of new Set(docIds)) {
+			for (const conn of this.rooms.get(docId)?.connections.values() ?? []) {
+				if (conn.closing || conn.personId !== null || !owners.has(conn.owner)) continue;
+				send(conn.ws, bytes);
+				reached++;
+			}
+		}
+		return reached;
 	}
 
 	private closeWhere(match: (c: Connection) => boolean, reason: 'session-ended' | 'access-revoked'): number {

@@ -14,7 +14,13 @@ const controlSchema = z.object({
 	message: z.discriminatedUnion('t', [
 		z.object({ t: z.literal('close-sessions'), sessionIds: z.array(z.string().min(1).max(200)).max(10_000), reason: reasonSchema }),
 		z.object({ t: z.literal('close-user'), userId: z.string().min(1).max(200), reason: reasonSchema }),
-		z.object({ t: z.literal('access-changed'), caseId: z.string().min(1).max(200) })
+		z.object({ t: z.literal('access-changed'), caseId: z.string().min(1).max(200) }),
+		z.object({
+			t: z.literal('tell-staff'),
+			docIds: z.array(z.string().min(1).max(200)).max(100),
+			userIds: z.array(z.string().min(1).max(200)).max(100),
+			message: z.object({ t: z.literal('break-asked'), name: z.string().max(200) })
+		})
 	])
 });
 
@@ -61,6 +67,7 @@ export class ClusterControl implements CollabControl {
 		const m = parsed.message;
 		if (m.t === 'close-sessions') this.local.closeSessions(m.sessionIds, m.reason);
 		else if (m.t === 'close-user') this.local.closeUser(m.userId, m.reason);
+		else if (m.t === 'tell-staff') this.local.tellStaff(m.docIds, m.userIds, m.message);
 		else this.local.accessChanged(m.caseId).catch((err) => console.error(`collab: could not re-check access on case ${m.caseId}`, err));
 	}
 
@@ -90,5 +97,11 @@ export class ClusterControl implements CollabControl {
 
 	connectedCount(docId: string): number {
 		return this.local.connectedCount(docId);
+	}
+
+	/** Tells this instance's connections at once, and every other instance's as soon as it hears it. */
+	tellStaff(docIds: readonly string[], userIds: readonly string[], message: import('../../domain/collab-protocol.ts').HearthMessage): number {
+		if (message.t === 'break-asked') this.tell({ t: 'tell-staff', docIds: [...docIds], userIds: [...userIds], message });
+		return this.local.tellStaff(docIds, userIds, message);
 	}
 }

@@ -200,12 +200,13 @@ describe.skipIf(!url)('on Redis, shared by instances', () => {
 				closeUser: (id, reason) => (calls.push(`user ${id} ${reason}`), 1),
 				accessChanged: async (caseId) => void calls.push(`access ${caseId}`),
 				transact: async () => {},
-				connectedCount: () => 0
+				connectedCount: () => 0,
+				tellStaff: (docIds, userIds, message) => (calls.push(`tell ${docIds.join(',')} ${userIds.join(',')} ${message.t}`), 1)
 			};
 			return { calls, control };
 		}
 
-		it('apply a sign-out, a disabled account and an access change on every instance, once each', async () => {
+		it('apply a sign-out, a disabled account, an access change and a quiet word to staff on every instance, once each', async () => {
 			const here = recorder();
 			const there = recorder();
 			const a = new ClusterControl(here.control, one);
@@ -214,8 +215,9 @@ describe.skipIf(!url)('on Redis, shared by instances', () => {
 			expect(a.closeSessions(['s1', 's2'], 'session-ended')).toBe(1);
 			a.closeUser('u1', 'access-revoked');
 			await a.accessChanged('case-1');
-			const expected = ['sessions s1,s2 session-ended', 'user u1 access-revoked', 'access case-1'];
-			await waitFor(() => there.calls.length === 3, 2000, 'the other instance to apply all three');
+			a.tellStaff(['meeting:m1'], ['u2'], { t: 'break-asked', name: 'Rosa Rivera' });
+			const expected = ['sessions s1,s2 session-ended', 'user u1 access-revoked', 'access case-1', 'tell meeting:m1 u2 break-asked'];
+			await waitFor(() => there.calls.length === 4, 2000, 'the other instance to apply all four');
 			expect(there.calls).toEqual(expected);
 			expect(here.calls).toEqual(expected);
 			a.stop();
