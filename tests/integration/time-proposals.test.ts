@@ -8,7 +8,7 @@
 // the one change path (calendar revision, "moved" notice); without a "no" it needs none.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { removeServer, startServer, type RunningServer } from '../support/server.ts';
-import { accept, demoIds, get, invite, messagesTo, personId, signIn, textOf, waitFor } from '../support/clients.ts';
+import { accept, demoIds, get, invite, messagesTo, personId, postForm, signIn, textOf, waitFor } from '../support/clients.ts';
 import { withSql } from '../support/sql.ts';
 
 let server: RunningServer;
@@ -41,11 +41,9 @@ afterAll(async () => {
 	if (server) await removeServer(server);
 });
 
-function post(path: string, cookie: string, fields: Record<string, string | string[]>): Promise<Response> {
-	const body = new URLSearchParams();
-	for (const [k, v] of Object.entries(fields)) for (const one of Array.isArray(v) ? v : [v]) body.append(k, one);
-	return fetch(`${server.url}${path}`, { method: 'POST', headers: { cookie, origin: server.url, 'content-type': 'application/x-www-form-urlencoded', accept: 'text/html' }, body, redirect: 'manual' });
-}
+/** A form POST (clients.ts postForm); a list value is sent as that field repeated. */
+const post = (path: string, cookie: string, fields: Record<string, string | string[]>) =>
+	postForm(server.url, path, cookie, Object.entries(fields).flatMap(([k, v]) => (Array.isArray(v) ? v : [v]).map((one): [string, string] => [k, one])));
 const page = async (path: string, cookie: string) => (await (await get(server.url, path, cookie)).text()) + (await (await get(server.url, `${path}/__data.json`, cookie)).text());
 const timesPath = () => `/cases/${ids.caseId}/meetings/${ids.meetingId}/times`;
 const query = <R>(sql: string, ...args: unknown[]) => withSql(server, (db) => db.all<R>(sql, args), { readonly: true });

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { parseAnswers, parseProposal, reconcileOptions, requiredNos, tallyAnswers, type StoredAnswer } from './time-proposals';
+import { parseAnswers, parseProposal, reconcileOptions, requiredNos, tallyAnswers, type AnswerShown, type StoredAnswer } from './time-proposals';
 
 const NOW = Date.UTC(2026, 11, 1, 15, 0); // Tuesday 1 December 2026, 15:00 UTC
 const HOUR = 3_600_000;
@@ -69,7 +69,7 @@ describe('tallyAnswers and requiredNos', () => {
 	];
 
 	it('shows each answer as the reader may see it, and nothing of someone hidden, not even that they have not answered', () => {
-		const shown = (p: string) => (p === 'ana' ? 'available' : p === 'daniel' ? 'nothing' : 'answer') as const;
+		const shown = (p: string): AnswerShown => (p === 'ana' ? 'available' : p === 'daniel' ? 'nothing' : 'answer');
 		const tally = tallyAnswers(['o1', 'o2'], ['o1', 'o2'], ['ana', 'rosa', 'daniel'], answers, shown);
 		expect(tally.options).toEqual([
 			{ optionId: 'o1', answers: [{ personId: 'ana', available: true }, { personId: 'rosa', answer: 'YES', joinMode: 'IN_PERSON' }] },
