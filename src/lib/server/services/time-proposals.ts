@@ -202,12 +202,12 @@ export async function proposeTimes(ctx: RequestContext, caseId: string, meetingI
 		if (refused) return refused;
 		const parsed = parseProposal(values, tx.now);
 		if (!parsed.ok) return { ok: false as const, reason: 'invalid' as const, fields: parsed.fields };
-		let proposal = await proposalOfMeeting(tx, meetingId);
-		if (!proposal) {
-			const id = newId();
-			await tx.db.insert(timeProposals).values({ id, meetingId, caseId: m.caseId, createdBy: tx.actor.kind === 'staff' ? tx.actor.userId : null, createdAt: tx.now, updatedAt: tx.now });
-			proposal = { id, meetingId, caseId: m.caseId, confirmedOptionId: null, confirmedAt: null, overrideReason: null };
-		}
+		// One proposal per meeting, held by its unique index: two workers sending times at once share it.
+		await tx.db
+			.insert(timeProposals)
+			.values({ id: newId(), meetingId, caseId: m.caseId, createdBy: tx.actor.kind === 'staff' ? tx.actor.userId : null, createdAt: tx.now, updatedAt: tx.now })
+			.onConflictDoNothing({ target: timeProposals.meetingId });
+		const proposal = (await proposalOfMeeting(tx, meetingId))!;
 		const stored = await optionsOf(tx, proposal.id);
 		const change = reconcileOptions(stored, parsed.options);
 		if (change.withdraw.length) await tx.db.update(timeProposalOptions).set({ withdrawnAt: tx.now }).where(inArray(timeProposalOptions.id, change.withdraw));
