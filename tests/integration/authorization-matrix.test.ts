@@ -42,7 +42,7 @@ const auditReaders = (ok: number): Expect => row(303, { onCase: 403, supervisor:
 /** One case's audit: its supervisor only (administrators never read a case's entries). */
 const caseAudit = (ok: number): Expect => ({ ...auditReaders(ok), admin: 403 });
 
-type Ids = { caseId: string; meetingId: string; versionId: string; jointSessionId: string; anaSessionId: string; familyTimeId: string; grace: string; tom: string; lucia: string; ana: string; daniel: string; rosa: string; jordan: string; sofia: string };
+type Ids = { caseId: string; meetingId: string; versionId: string; proposalId: string; jointSessionId: string; anaSessionId: string; familyTimeId: string; grace: string; tom: string; lucia: string; ana: string; daniel: string; rosa: string; jordan: string; sofia: string };
 /**
  * One request per role. Which handler it reaches: a `POST` to `…?/name` the form action `name`; another
  * `POST` the page's default action if it has one, else the endpoint; a `GET` the page if there is one, else
@@ -53,7 +53,7 @@ type Entry = { route: string; method: 'GET' | 'POST'; path: (ids: Ids) => string
 
 const BOGUS = 'aaaaaaaaaaaaaaaaaaaaaaaa';
 /** Route parameters as SvelteKit names them, for test names. */
-const PLACEHOLDERS = { caseId: '[caseId]', meetingId: '[meetingId]', versionId: '[versionId]', grace: '[personId]' } as Ids;
+const PLACEHOLDERS = { caseId: '[caseId]', meetingId: '[meetingId]', versionId: '[versionId]', proposalId: '[proposalId]', grace: '[personId]' } as Ids;
 
 /** A whole meeting plan (Grace by video), but with a facilitator who is on no case. */
 const planForm = (i: Ids): Record<string, string> => ({
@@ -107,6 +107,18 @@ const MATRIX: Entry[] = [
 	// anyone on it (Grace here; an empty form is refused as 400, and the rules are in availability.test.ts).
 	// Good times for a meeting, ranked from everyone's availability: the case's staff (who may schedule it).
 	{ route: '/cases/[caseId]/meetings/[meetingId]/times', method: 'GET', path: (i) => `/cases/${i.caseId}/meetings/${i.meetingId}/times`, expect: caseStaff(200) },
+	// Propose and choose (issue 22): the case's caseworker and facilitator send times and confirm one (policy
+	// `propose-times`, `confirm-time`; not the supervisor). A single time is "please fix" (400), as is a time
+	// that is not among those proposed; the rules and the answers are in time-proposals.test.ts.
+	{ route: '/cases/[caseId]/meetings/[meetingId]/times', method: 'POST', path: (i) => `/cases/${i.caseId}/meetings/${i.meetingId}/times?/propose`, body: () => ({ picked: String(Date.now() + 7 * 86_400_000), durationMinutes: '60' }), expect: row(303, { onCase: 403, caseworker: 400, facilitator: 400, admin: 403, outsider: 403 }, { parent: 403, survivor: 403, observer: 403 }) },
+	{ route: '/cases/[caseId]/meetings/[meetingId]/times', method: 'POST', path: (i) => `/cases/${i.caseId}/meetings/${i.meetingId}/times?/confirm`, body: () => ({ optionId: BOGUS, reason: '' }), expect: row(303, { onCase: 403, caseworker: 400, facilitator: 400, admin: 403, outsider: 403 }, { parent: 403, survivor: 403, observer: 403 }) },
+	// Staff on the case enter a family member's answer after a call (Grace's, here without answers: 400); a family
+	// member never answers for someone else.
+	{ route: '/cases/[caseId]/meetings/[meetingId]/times', method: 'POST', path: (i) => `/cases/${i.caseId}/meetings/${i.meetingId}/times?/answerFor`, body: (i) => ({ proposalId: i.proposalId, personId: i.grace }), expect: caseStaff(400) },
+	// The family's own page to answer the times: family members invited to the meeting (Daniel; Ana, in her own part),
+	// never an observer; staff are sent to their own pages. An empty answer is "please fix" (400).
+	{ route: '/family/times/[proposalId]', method: 'GET', path: (i) => `/family/times/${i.proposalId}`, expect: row(303, { onCase: 303, admin: 303, outsider: 303 }, { parent: 200, survivor: 200, observer: 403 }) },
+	{ route: '/family/times/[proposalId]', method: 'POST', path: (i) => `/family/times/${i.proposalId}`, expect: row(303, { onCase: 303, admin: 303, outsider: 303 }, { parent: 400, survivor: 400, observer: 403 }) },
 	{ route: '/cases/[caseId]/people/[personId]/availability', method: 'GET', path: (i) => `/cases/${i.caseId}/people/${i.grace}/availability`, expect: caseStaff(200) },
 	{ route: '/cases/[caseId]/people/[personId]/availability', method: 'POST', path: (i) => `/cases/${i.caseId}/people/${i.grace}/availability`, body: () => ({ timeZone: 'Mars/Base' }), expect: caseStaff(400) },
 	// Staff are sent to their own pages, as from /family.
@@ -264,9 +276,20 @@ beforeAll(async () => {
 	});
 	if (saved.status !== 200) throw new Error(`the plan's version was not saved: ${saved.status}`);
 	const versionId = /\/plan\/versions\/([a-z2-7]+)"/.exec(await (await get(server.url, `/cases/${demo.caseId}/plan/versions`, staff)).text())![1];
+	// Times proposed for the demo meeting (issue 22), so that the family's answer page has one to show.
+	const week = Math.ceil((Date.now() + 7 * 86_400_000) / 3_600_000) * 3_600_000;
+	const proposed = await fetch(`${server.url}/cases/${demo.caseId}/meetings/${demo.meetingId}/times?/propose`, {
+		method: 'POST',
+		headers: { cookie: staff, origin: server.url, 'content-type': 'application/x-www-form-urlencoded', accept: 'text/html' },
+		body: new URLSearchParams([['picked', String(week)], ['picked', String(week + 86_400_000)], ['durationMinutes', '90']]),
+		redirect: 'manual'
+	});
+	if (proposed.status !== 200) throw new Error(`times were not proposed: ${proposed.status}`);
+	const proposalId = (await withSql(server, (db) => db.get<{ id: string }>('select id from time_proposals where meeting_id = ?', [demo.meetingId]), { readonly: true }))!.id;
 	ids = {
 		...demo,
 		versionId,
+		proposalId,
 		jointSessionId,
 		anaSessionId,
 		familyTimeId,

@@ -398,7 +398,8 @@ describe('actions: each resource lists its own, and a verb it does not list is r
 		'user-admin': { type: 'user-admin' },
 		audit: { type: 'audit', caseId: caseA },
 		feedback: { type: 'feedback', caseId: caseA, meetingId: 'm1', held: true },
-		'child-voice': { type: 'child-voice', caseId: caseA, meetingId: 'm1', childId: 'lucia', shared: true, closed: false }
+		'child-voice': { type: 'child-voice', caseId: caseA, meetingId: 'm1', childId: 'lucia', shared: true, closed: false },
+		'time-answer': { type: 'time-answer', caseId: caseA, meetingId: 'm1', personId: 'ana', labels: new Set(), shown: 'answer' }
 	};
 	const everyone: Actor[] = [
 		{ kind: 'anonymous' },
@@ -683,5 +684,92 @@ describe('the family’s survey after a meeting (domain.md §7)', () => {
 		expect(can(participant(), 'view', report)).toBe(false);
 		expect(can(participant(), 'view', held)).toBe(false);
 		expect(decide({ kind: 'anonymous' }, 'view', report)).toEqual({ allow: false, reason: 'not-signed-in' });
+	});
+});
+
+describe('proposing times for a meeting, answering them, confirming one (issue 22)', () => {
+	const open = { type: 'meeting', caseId: caseA, meetingId: 'm1', closed: false } as const;
+	const closed = { ...open, closed: true } as const;
+
+	it('the case’s caseworker and facilitator propose times and confirm one; not its supervisor, staff off the case, an administrator or a family member', () => {
+		for (const action of ['propose-times', 'confirm-time'] as const) {
+			for (const role of ['caseworker', 'facilitator'] as const) {
+				expect(can(onCase(role), action, open), `${role} ${action}`).toBe(true);
+				expect(can(onCase(role), action, closed), `${role} ${action} on a closed meeting`).toBe(false);
+			}
+			expect(can(onCase('supervisor'), action, open), `supervisor ${action}`).toBe(false);
+			expect(can(staff('caseworker', [['another-case', 'caseworker']]), action, open), `caseworker of another case ${action}`).toBe(false);
+			expect(can(staff('admin', [[caseA, 'caseworker']]), action, open), `administrator ${action}`).toBe(false);
+			expect(can(participant(), action, open), `parent ${action}`).toBe(false);
+			expect(decide({ kind: 'anonymous' }, action, open)).toEqual({ allow: false, reason: 'not-signed-in' });
+		}
+	});
+
+	it('each of the family’s own people answers for the meeting they were invited to, while it is open; never an observer or another professional', () => {
+		for (const role of ['PARENT', 'CHILD_YOUTH', 'RELATIVE_KIN', 'FICTIVE_KIN', 'SUPPORT_PERSON'] as const) {
+			expect(can(participant({ role }), 'answer-times', open), role).toBe(true);
+			expect(can(participant({ role, meetingId: 'm1' }), 'answer-times', open), `${role} invited to this meeting`).toBe(true);
+		}
+		expect(can(participant(), 'answer-times', closed)).toBe(false);
+		expect(can(participant({ meetingId: 'm2' }), 'answer-times', open)).toBe(false);
+		expect(can(participant({ caseId: 'another-case' }), 'answer-times', open)).toBe(false);
+		for (const role of ['OBSERVER', 'INTERPRETER', 'SERVICE_PROVIDER', 'CAREGIVER'] as const) expect(can(participant({ role }), 'answer-times', open), role).toBe(false);
+		expect(decide({ kind: 'anonymous' }, 'answer-times', open)).toEqual({ allow: false, reason: 'not-signed-in' });
+	});
+
+	it('staff on the case enter an answer for someone after a call; not on a closed meeting, not off the case, not an administrator', () => {
+		for (const role of ASSIGNED) expect(can(onCase(role), 'answer-times', open), role).toBe(true);
+		expect(can(onCase('caseworker'), 'answer-times', closed)).toBe(false);
+		expect(can(staff('caseworker'), 'answer-times', open)).toBe(false);
+		expect(can(staff('admin', [[caseA, 'caseworker']]), 'answer-times', open)).toBe(false);
+	});
+
+	describe('whose answers a reader sees', () => {
+		const answerOf = (personId: string, over: Partial<Extract<Resource, { type: 'time-answer' }>> = {}): Extract<Resource, { type: 'time-answer' }> => ({
+			type: 'time-answer',
+			caseId: caseA,
+			meetingId: 'm1',
+			personId,
+			labels: new Set(),
+			shown: 'answer',
+			...over
+		});
+		const confidential = new Set<SensitivityLabel>(['AVAILABILITY_CONFIDENTIAL']);
+
+		it('staff on the case see every answer as given, a confidential one too; not staff off the case or an administrator', () => {
+			for (const role of ASSIGNED) expect(can(onCase(role), 'view', answerOf('ana', { labels: confidential })), role).toBe(true);
+			expect(can(staff('caseworker'), 'view', answerOf('ana'))).toBe(false);
+			expect(can(staff('admin', [[caseA, 'caseworker']]), 'view', answerOf('ana'))).toBe(false);
+		});
+
+		it('a family member sees their own, and the other family members’ answers of their meeting', () => {
+			expect(can(participant({ personId: 'ana', keepApartWith: new Set(['daniel']) }), 'view', answerOf('ana', { labels: confidential }))).toBe(true);
+			expect(can(participant(), 'view', answerOf('rosa'))).toBe(true);
+			expect(can(participant({ meetingId: 'm1' }), 'view', answerOf('rosa'))).toBe(true);
+		});
+
+		it('a confidential schedule shows others only “available” or not; the person themself sees their own answers', () => {
+			expect(can(participant(), 'view', answerOf('ana', { labels: confidential }))).toBe(false);
+			expect(can(participant(), 'view', answerOf('ana', { labels: confidential, shown: 'available' }))).toBe(true);
+			expect(can(participant({ personId: 'ana' }), 'view', answerOf('ana', { labels: confidential }))).toBe(true);
+		});
+
+		it('the other parent of a keep-apart pair sees nothing of the other’s answers, not even available or not', () => {
+			const daniel = participant({ keepApartWith: new Set(['ana']) });
+			expect(can(daniel, 'view', answerOf('ana', { shown: 'available' }))).toBe(false);
+			expect(can(daniel, 'view', answerOf('ana'))).toBe(false);
+			expect(can(daniel, 'view', answerOf('rosa'))).toBe(true);
+		});
+
+		it('observers and professionals see no one else’s; nobody sees answers of another meeting or case', () => {
+			for (const role of ['OBSERVER', 'INTERPRETER', 'SERVICE_PROVIDER'] as const) {
+				expect(can(participant({ role }), 'view', answerOf('rosa', { shown: 'available' })), role).toBe(false);
+				expect(can(participant({ role, personId: 'rosa' }), 'view', answerOf('rosa')), `${role}: their own`).toBe(true);
+			}
+			expect(can(participant({ meetingId: 'm2' }), 'view', answerOf('rosa'))).toBe(false);
+			expect(can(participant({ meetingId: 'm2', personId: 'rosa' }), 'view', answerOf('rosa'))).toBe(false);
+			expect(can(participant({ caseId: 'another-case' }), 'view', answerOf('rosa'))).toBe(false);
+			expect(decide({ kind: 'anonymous' }, 'view', answerOf('rosa'))).toEqual({ allow: false, reason: 'not-signed-in' });
+		});
 	});
 });

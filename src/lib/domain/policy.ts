@@ -110,7 +110,14 @@ export type Resource =
 	 * CHILD_VOICE. `shared`: the child agreed to show them to others (and, when the child lives with a parent,
 	 * a parent agreed first), as staff recorded. `closed`: the meeting is closed or cancelled.
 	 */
-	| { type: 'child-voice'; caseId: string; meetingId: string; childId: string; shared: boolean; closed: boolean };
+	| { type: 'child-voice'; caseId: string; meetingId: string; childId: string; shared: boolean; closed: boolean }
+	/**
+	 * One person's answers to the times proposed for a meeting (issue 22), as a reader would be shown them:
+	 * `shown: 'answer'` the answers themselves (yes, if need be, no, and how they join), `'available'` only
+	 * "available" or "not available" for each time. `labels`: the labels on the person whose answers they
+	 * are (AVAILABILITY_CONFIDENTIAL: domain.md §6, others see only whether a proposed time works).
+	 */
+	| { type: 'time-answer'; caseId: string; meetingId: string; personId: string; labels: ReadonlySet<SensitivityLabel>; shown: 'answer' | 'available' };
 
 export type ResourceType = Resource['type'];
 /** The resource of one type, e.g. `ResourceOf<'case'>` is `{ type: 'case'; caseId: string }`. */
@@ -130,6 +137,10 @@ export type ResourceOf<T extends ResourceType> = Extract<Resource, { type: T }>;
  * recording its decision (decision.ts); `close` is ending it for good, with who came, which writes its
  * summary (meeting-summary.ts) and makes its documents read only; `correct` is adding a corrected version
  * of the summary of a closed meeting (the first is kept).
+ * `propose-times` on a meeting is sending the family two to five times for it, and changing them;
+ * `confirm-time` is choosing one of them, which moves the meeting there; `answer-times` is answering them
+ * (a family member for themself; staff for someone after talking with them). `view` on a time-answer is
+ * reading one person's answers to them.
  * `give` on feedback is answering the family's survey after a meeting; `view` on it is reading the answers,
  * as aggregates only (supervisors).
  * `open` on the case list is opening a new case (the person opening it is assigned to it).
@@ -141,7 +152,7 @@ export const ACTIONS = {
 	'case-list': ['view', 'open'],
 	case: ['view', 'edit', 'manage', 'schedule'],
 	'family-home': ['view'],
-	meeting: ['view', 'edit', 'run', 'decide', 'close', 'correct'],
+	meeting: ['view', 'edit', 'run', 'decide', 'close', 'correct', 'propose-times', 'confirm-time', 'answer-times'],
 	'meeting-session': ['view'],
 	document: ['view', 'edit', 'manage'],
 	'person-detail': ['view', 'edit'],
@@ -151,7 +162,8 @@ export const ACTIONS = {
 	'user-admin': ['view', 'manage'],
 	audit: ['view'],
 	feedback: ['give', 'view'],
-	'child-voice': ['view', 'edit']
+	'child-voice': ['view', 'edit'],
+	'time-answer': ['view']
 } as const satisfies { readonly [T in ResourceType]: readonly string[] };
 
 /** The actions that exist on resources of type `T`. */
@@ -216,6 +228,11 @@ function onCase(actor: StaffActor, caseId: string): boolean {
 
 const caseStaff = (actor: StaffActor, resource: { caseId: string }): boolean => onCase(actor, resource.caseId);
 const isFacilitator = (actor: StaffActor, caseId: string): boolean => onCase(actor, caseId) && actor.assignments.get(caseId) === 'facilitator';
+/** The case's caseworker or its facilitator: the workers who plan its meetings' times with the family (issue 22). */
+const isWorkerOn = (actor: StaffActor, caseId: string): boolean => {
+	const assignment = actor.assignments.get(caseId);
+	return onCase(actor, caseId) && (assignment === 'caseworker' || assignment === 'facilitator');
+};
 const isSupervisorOn = (actor: StaffActor, caseId: string): boolean => onCase(actor, caseId) && actor.assignments.get(caseId) === 'supervisor';
 const isAdmin = (actor: StaffActor): boolean => actor.role === 'admin';
 
@@ -251,7 +268,13 @@ const STAFF_RULES: Rules<StaffActor> = {
 		// (a meeting must never go without its summary).
 		close: (actor, r) => !r.closed && (isFacilitator(actor, r.caseId) || isSupervisorOn(actor, r.caseId)),
 		// The same people correct the summary of a meeting once it is closed (a new version; the first stays).
-		correct: (actor, r) => r.closed && (isFacilitator(actor, r.caseId) || isSupervisorOn(actor, r.caseId))
+		correct: (actor, r) => r.closed && (isFacilitator(actor, r.caseId) || isSupervisorOn(actor, r.caseId)),
+		// The worker who talks with the family about when to meet, the caseworker or the facilitator, proposes
+		// times and confirms one (issue 22). The supervisor oversees; a closed meeting's time is history.
+		'propose-times': (actor, r) => !r.closed && isWorkerOn(actor, r.caseId),
+		'confirm-time': (actor, r) => !r.closed && isWorkerOn(actor, r.caseId),
+		// Staff on the case enter a family member's answer after a phone call (audited as entered by staff).
+		'answer-times': (actor, r) => !r.closed && caseStaff(actor, r)
 	},
 	'meeting-session': { view: caseStaff },
 	document: {
@@ -300,7 +323,9 @@ const STAFF_RULES: Rules<StaffActor> = {
 	},
 	// The staff of the case hear and write down the child's words with the child, and keep them as they were
 	// once the meeting is closed.
-	'child-voice': { view: caseStaff, edit: (actor, r) => !r.closed && caseStaff(actor, r) }
+	'child-voice': { view: caseStaff, edit: (actor, r) => !r.closed && caseStaff(actor, r) },
+	// Staff of the case see every answer as given (they weigh who can come).
+	'time-answer': { view: caseStaff }
 };
 
 // ---- Participants (family members and the people invited with them) ----
@@ -344,7 +369,12 @@ const PARTICIPANT_RULES: Rules<ParticipantActor> = {
 	case: {},
 	// Their own case's (checked before any rule).
 	'family-home': { view: () => true },
-	meeting: { view: (actor, r) => meetingInScope(actor, r.meetingId) },
+	meeting: {
+		view: (actor, r) => meetingInScope(actor, r.meetingId),
+		// Each family member answers the proposed times for themself (the service holds them to their own
+		// person and to the meeting's invited people). Not an observer, interpreter or other professional.
+		'answer-times': (actor, r) => !r.closed && FAMILY_ROLES.includes(actor.role) && meetingInScope(actor, r.meetingId)
+	},
 	'meeting-session': { view: (actor, r) => inMeetingSession(actor, r.meetingId, r.meetingSessionId) },
 	document: {
 		view: opensDocument,
@@ -417,6 +447,21 @@ const PARTICIPANT_RULES: Rules<ParticipantActor> = {
 			if (!meetingInScope(actor, r.meetingId)) return false;
 			if (actor.personId === r.childId) return true;
 			return r.shared;
+		}
+	},
+	'time-answer': {
+		view: (actor, r) => {
+			if (!meetingInScope(actor, r.meetingId)) return false;
+			if (r.personId === actor.personId) return true;
+			// Domestic violence (domain.md §6): the other parent of a keep-apart pair learns nothing of the
+			// other's answers, not even that there are any.
+			if (actor.keepApartWith.has(r.personId)) return false;
+			// The family's own people see each other's answers, as in any poll of times; not observers or
+			// professionals invited with them.
+			if (!FAMILY_ROLES.includes(actor.role)) return false;
+			// A confidential schedule (AVAILABILITY_CONFIDENTIAL) shows only whether a proposed time works.
+			if (r.shown === 'answer' && r.labels.has(HIDING_LABEL.availability)) return false;
+			return true;
 		}
 	}
 };

@@ -18,7 +18,10 @@ const SAME_IN_BOTH_LANGUAGES: Record<string, string> = {
 	meeting_heading: 'only "{kind}: {type}": both parts are translated messages of their own',
 	relationship_with_note: 'only "{relationship} ({note})": a translated relationship and the note staff typed',
 	agenda_heading: '"Agenda" is the Spanish word too',
-	agenda_minutes: '"{minutes} min": the abbreviation of minutes is "min" in both'
+	agenda_minutes: '"{minutes} min": the abbreviation of minutes is "min" in both',
+	family_times_no: '"No" is the Spanish word too',
+	family_times_person_answer: 'only "{name}: {answer}": a name and a translated answer',
+	proposal_answer_line: 'only "{name}: {answer}, {mode}": a name, a translated answer and a translated way to join'
 };
 
 /** Informal "tú" forms. Hearth speaks to families as "usted" (messages/glossary.md, Register). */

@@ -2,7 +2,7 @@ import type { PlanProblem } from './services/meeting-plan.ts';
 import type { Refusal } from './services/access.ts';
 
 /** A refusal of the policy (or an unknown id), as opposed to a problem with the form. */
-export function isRefusal(result: Refusal | PlanProblem): result is Refusal {
+export function isRefusal(result: Refusal | PlanProblem | { ok: false; reason: string }): result is Refusal {
 	return result.reason === 'not-signed-in' || result.reason === 'forbidden' || result.reason === 'not-found';
 }
 

@@ -14,6 +14,7 @@ import {
 } from '../../domain/roles.ts';
 import { CONSENT_RECORDERS, FAMILY_SIDES, RELATIONSHIPS, SHAREABLE_DETAILS } from '../../domain/people.ts';
 import { RESPONDENT_CATEGORIES } from '../../domain/feedback.ts';
+import { ANSWER_JOIN_MODES, TIME_ANSWERS } from '../../domain/time-proposals.ts';
 
 // Times are stored as milliseconds since the epoch (UTC); dates without a time as 'YYYY-MM-DD'.
 // Labels the app supplies are stored as codes (see domain/roles.ts), never as English text.
@@ -624,4 +625,72 @@ export const planVersions = sqliteTable(
 		createdAt: integer('created_at').notNull()
 	},
 	(t) => [index('plan_versions_case').on(t.caseId, t.createdAt), check('plan_versions_saved_by', sql`(${t.savedByUser} IS NULL) <> (${t.savedByPerson} IS NULL)`)]
+);
+
+/**
+ * Times a worker proposed for a meeting (issue 22, "propose and choose"): one proposal per meeting, made
+ * and changed by its caseworker or facilitator (policy `meeting: propose-times`). When the worker confirms
+ * one option (`confirm-time`), the meeting moves to it through the one change path (meeting-plan.ts) and
+ * the option, who confirmed and when are kept here; confirming an option a required person answered "no"
+ * needs a reason (`override_reason`, also on the audit trail).
+ */
+export const timeProposals = sqliteTable('time_proposals', {
+	id: text('id').primaryKey(),
+	meetingId: text('meeting_id')
+		.notNull()
+		.unique()
+		.references(() => meetings.id, { onDelete: 'cascade' }),
+	caseId: text('case_id')
+		.notNull()
+		.references(() => cases.id, { onDelete: 'cascade' }),
+	createdBy: text('created_by').references(() => users.id),
+	createdAt: integer('created_at').notNull(),
+	updatedAt: integer('updated_at').notNull(),
+	confirmedOptionId: text('confirmed_option_id'),
+	confirmedBy: text('confirmed_by').references(() => users.id),
+	confirmedAt: integer('confirmed_at'),
+	overrideReason: text('override_reason')
+});
+
+/**
+ * One proposed time: its start (ms since the epoch, UTC) and length. Never changed or deleted once made, so
+ * answers (which name it by id) never move: an option taken out of the proposal is marked `withdrawn_at`,
+ * and its answers stay, shown as withdrawn; proposing the same time again brings it back with them.
+ */
+export const timeProposalOptions = sqliteTable(
+	'time_proposal_options',
+	{
+		id: text('id').primaryKey(),
+		proposalId: text('proposal_id')
+			.notNull()
+			.references(() => timeProposals.id, { onDelete: 'cascade' }),
+		startsAt: integer('starts_at').notNull(),
+		durationMinutes: integer('duration_minutes').notNull(),
+		createdAt: integer('created_at').notNull(),
+		withdrawnAt: integer('withdrawn_at')
+	},
+	(t) => [uniqueIndex('time_proposal_options_time').on(t.proposalId, t.startsAt, t.durationMinutes)]
+);
+
+/**
+ * A person's answer to one proposed time (codes: domain/time-proposals.ts TIME_ANSWERS, ANSWER_JOIN_MODES),
+ * given by the person themself (`self`) or entered by a worker after talking with them (`staff`,
+ * `updated_by` the worker). One per person per option; changing it replaces it.
+ */
+export const timeProposalAnswers = sqliteTable(
+	'time_proposal_answers',
+	{
+		optionId: text('option_id')
+			.notNull()
+			.references(() => timeProposalOptions.id, { onDelete: 'cascade' }),
+		personId: text('person_id')
+			.notNull()
+			.references(() => casePeople.id, { onDelete: 'cascade' }),
+		answer: text('answer', { enum: TIME_ANSWERS }).notNull(),
+		joinMode: text('join_mode', { enum: ANSWER_JOIN_MODES }).notNull(),
+		enteredBy: text('entered_by', { enum: ['self', 'staff'] }).notNull(),
+		updatedBy: text('updated_by').references(() => users.id),
+		updatedAt: integer('updated_at').notNull()
+	},
+	(t) => [primaryKey({ columns: [t.optionId, t.personId] }), index('time_proposal_answers_person').on(t.personId)]
 );

@@ -85,6 +85,39 @@ async function staffOfCase(ctx: RequestContext, caseId: string) {
 /** The facilitator is the caseworker of record or the case's supervisor (domain.md §1: they must not be). */
 const conflicted = (assignment: AssignmentRole) => assignment === 'caseworker' || assignment === 'supervisor';
 
+/**
+ * A stored meeting as the plan form's values (what `updateMeeting` takes): its date and time as wall time
+ * in its own zone, who comes and how (the joint session's people with their mode; each person with a
+ * separate session of their own as SEPARATE_SESSION).
+ */
+async function planValuesOf(ctx: RequestContext, existing: NonNullable<Awaited<ReturnType<typeof meetingRow>>>): Promise<MeetingPlanValues> {
+	const { meetingSessionMembers, meetingSessions } = tablesOf(ctx);
+	const sessions = await ctx.db.select().from(meetingSessions).where(eq(meetingSessions.meetingId, existing.id));
+	const members = sessions.length ? await ctx.db.select().from(meetingSessionMembers).where(inArray(meetingSessionMembers.meetingSessionId, sessions.map((s) => s.id))) : [];
+	const joint = sessions.find((s) => s.kind === 'JOINT');
+	const participants: MeetingPlanValues['participants'] = [];
+	for (const mb of members.filter((mb) => mb.meetingSessionId === joint?.id)) participants.push({ personId: mb.personId, mode: mb.mode ?? 'IN_PERSON' });
+	for (const s of sessions.filter((s) => s.kind === 'SEPARATE' && s.forPersonId)) {
+		if (members.some((mb) => mb.meetingSessionId === s.id && mb.personId === s.forPersonId) && !participants.some((p) => p.personId === s.forPersonId)) {
+			participants.push({ personId: s.forPersonId!, mode: 'SEPARATE_SESSION' });
+		}
+	}
+	const wall = Temporal.Instant.fromEpochMilliseconds(existing.startsAt).toZonedDateTimeISO(existing.timeZone);
+	return {
+		kind: existing.kind,
+		meetingType: existing.meetingType,
+		emergency: existing.emergency ? 'on' : 'off',
+		date: wall.toPlainDate().toString(),
+		time: `${String(wall.hour).padStart(2, '0')}:${String(wall.minute).padStart(2, '0')}`,
+		timeZone: existing.timeZone,
+		durationMinutes: String(existing.durationMinutes),
+		location: existing.location ?? '',
+		locationEs: existing.locationEs ?? '',
+		facilitatorId: existing.facilitatorId ?? '',
+		participants
+	};
+}
+
 /** What the form needs to plan a meeting of this case, or to change one (`meetingId`). Staff who schedule the case's meetings. */
 export async function meetingPlanForm(ctx: RequestContext, caseId: string, meetingId?: string): Promise<Result<MeetingPlanForm>> {
 	const auditAction = meetingId === undefined ? 'meeting.plan.form' : 'meeting.edit.form';
@@ -95,45 +128,13 @@ export async function meetingPlanForm(ctx: RequestContext, caseId: string, meeti
 	const refused = await authorize(ctx, 'schedule', { type: 'case', caseId }, auditAction);
 	if (refused) return refused;
 
-	const { casePeople, keepApartPairs, meetingSessionMembers, meetingSessions } = tablesOf(ctx);
+	const { casePeople, keepApartPairs } = tablesOf(ctx);
 	const peopleRows = await ctx.db.select().from(casePeople).where(eq(casePeople.caseId, caseId)).orderBy(asc(casePeople.givenName));
 	const nameOf = new Map(peopleRows.map((p) => [p.id, personName(p)]));
 	const staff = await staffOfCase(ctx, caseId);
 	const pairs = await ctx.db.select().from(keepApartPairs).where(eq(keepApartPairs.caseId, caseId));
 
-	let meeting: MeetingPlanForm['meeting'] = null;
-	if (existing) {
-		const sessions = await ctx.db.select().from(meetingSessions).where(eq(meetingSessions.meetingId, existing.id));
-		const members = sessions.length
-			? await ctx.db.select().from(meetingSessionMembers).where(inArray(meetingSessionMembers.meetingSessionId, sessions.map((s) => s.id)))
-			: [];
-		const joint = sessions.find((s) => s.kind === 'JOINT');
-		const participants: MeetingPlanValues['participants'] = [];
-		for (const mb of members.filter((mb) => mb.meetingSessionId === joint?.id)) participants.push({ personId: mb.personId, mode: mb.mode ?? 'IN_PERSON' });
-		for (const s of sessions.filter((s) => s.kind === 'SEPARATE' && s.forPersonId)) {
-			if (members.some((mb) => mb.meetingSessionId === s.id && mb.personId === s.forPersonId) && !participants.some((p) => p.personId === s.forPersonId)) {
-				participants.push({ personId: s.forPersonId!, mode: 'SEPARATE_SESSION' });
-			}
-		}
-		const wall = Temporal.Instant.fromEpochMilliseconds(existing.startsAt).toZonedDateTimeISO(existing.timeZone);
-		meeting = {
-			id: existing.id,
-			status: existing.status,
-			values: {
-				kind: existing.kind,
-				meetingType: existing.meetingType,
-				emergency: existing.emergency ? 'on' : 'off',
-				date: wall.toPlainDate().toString(),
-				time: `${String(wall.hour).padStart(2, '0')}:${String(wall.minute).padStart(2, '0')}`,
-				timeZone: existing.timeZone,
-				durationMinutes: String(existing.durationMinutes),
-				location: existing.location ?? '',
-				locationEs: existing.locationEs ?? '',
-				facilitatorId: existing.facilitatorId ?? '',
-				participants
-			}
-		};
-	}
+	const meeting: MeetingPlanForm['meeting'] = existing ? { id: existing.id, status: existing.status, values: await planValuesOf(ctx, existing) } : null;
 
 	return {
 		ok: true,
@@ -287,42 +288,62 @@ export async function createMeeting(ctx: RequestContext, caseId: string, values:
  * time or place is announced to everyone invited (`meeting.notice`, links at `origin`).
  */
 export async function updateMeeting(ctx: RequestContext, caseId: string, meetingId: string, values: MeetingPlanValues, origin: string): Promise<Result<Planned> | PlanProblem> {
-	const { meetings } = tablesOf(ctx);
-	const result = await inTransaction(ctx, async (tx): Promise<Result<Planned> | PlanProblem> => {
-		const theCase = await caseRow(tx, caseId);
-		const existing = theCase ? await meetingRow(tx, caseId, meetingId) : undefined;
-		if (!existing) return refuseUnknown(tx, 'meeting', meetingId, 'meeting.update');
-		const refused = await authorize(tx, 'schedule', { type: 'case', caseId }, 'meeting.update');
-		if (refused) return refused;
-		if (existing.status !== 'scheduled') return { ok: false, reason: 'not-scheduled' };
-		const parsed = parseMeetingPlan(values);
-		if (!parsed.ok) return { ok: false, reason: 'invalid', fields: parsed.fields };
-		const plan = parsed.plan;
-		const checked = await checkPlan(tx, caseId, plan, 'meeting.update', meetingId);
-		if (!checked.ok) return checked;
-		// Everyone invited hears of a new time or place (a new zone alone is the same moment, shown another way),
-		// and their calendars move the event they hold: one more revision (RFC 5545 SEQUENCE).
-		const next = plannedColumns(plan);
-		const moved = next.startsAt !== existing.startsAt || next.durationMinutes !== existing.durationMinutes || next.location !== existing.location || next.locationEs !== existing.locationEs;
-		await tx.db
-			.update(meetings)
-			.set(moved ? { ...next, calendarSequence: sql`${meetings.calendarSequence} + 1` } : next)
-			.where(eq(meetings.id, meetingId));
-		await placePeople(tx, meetingId, plan);
-		if (moved) await queueMeetingNotice(tx.db, { meetingId, what: 'moved', origin }, tx.now);
-		await record(tx, {
-			action: 'meeting.update',
-			resourceType: 'meeting',
-			resourceId: meetingId,
-			caseId,
-			outcome: 'allowed',
-			detail: planDetail(plan, checked.facilitatorConflict)
-		});
-		return { ok: true, value: { id: meetingId, facilitatorConflict: checked.facilitatorConflict } };
-	});
+	const result = await inTransaction(ctx, (tx) => changeMeeting(tx, caseId, meetingId, values, origin));
 	// Someone taken out of the joint session loses its live document now.
 	if (result.ok) await accessChanged(ctx, caseId);
 	return result;
+}
+
+/**
+ * The one path that changes a planned meeting, inside the caller's transaction `tx` (policy `schedule` on
+ * its case, audited as `meeting.update`): `values` replace the plan; a new time or place bumps its calendar
+ * revision (RFC 5545 SEQUENCE) and queues the "moved" notice. `updateMeeting` (the plan form) and
+ * `confirmTime` (time-proposals.ts: the worker confirms a proposed time) both go through it. The caller
+ * rechecks open sockets after the commit (`accessChanged`).
+ */
+export async function changeMeeting(tx: TxContext, caseId: string, meetingId: string, values: MeetingPlanValues, origin: string): Promise<Result<Planned> | PlanProblem> {
+	const { meetings } = tablesOf(tx);
+	const theCase = await caseRow(tx, caseId);
+	const existing = theCase ? await meetingRow(tx, caseId, meetingId) : undefined;
+	if (!existing) return refuseUnknown(tx, 'meeting', meetingId, 'meeting.update');
+	const refused = await authorize(tx, 'schedule', { type: 'case', caseId }, 'meeting.update');
+	if (refused) return refused;
+	if (existing.status !== 'scheduled') return { ok: false, reason: 'not-scheduled' };
+	const parsed = parseMeetingPlan(values);
+	if (!parsed.ok) return { ok: false, reason: 'invalid', fields: parsed.fields };
+	const plan = parsed.plan;
+	const checked = await checkPlan(tx, caseId, plan, 'meeting.update', meetingId);
+	if (!checked.ok) return checked;
+	// Everyone invited hears of a new time or place (a new zone alone is the same moment, shown another way),
+	// and their calendars move the event they hold: one more revision (RFC 5545 SEQUENCE).
+	const next = plannedColumns(plan);
+	const moved = next.startsAt !== existing.startsAt || next.durationMinutes !== existing.durationMinutes || next.location !== existing.location || next.locationEs !== existing.locationEs;
+	await tx.db
+		.update(meetings)
+		.set(moved ? { ...next, calendarSequence: sql`${meetings.calendarSequence} + 1` } : next)
+		.where(eq(meetings.id, meetingId));
+	await placePeople(tx, meetingId, plan);
+	if (moved) await queueMeetingNotice(tx.db, { meetingId, what: 'moved', origin }, tx.now);
+	await record(tx, {
+		action: 'meeting.update',
+		resourceType: 'meeting',
+		resourceId: meetingId,
+		caseId,
+		outcome: 'allowed',
+		detail: planDetail(plan, checked.facilitatorConflict)
+	});
+	return { ok: true, value: { id: meetingId, facilitatorConflict: checked.facilitatorConflict } };
+}
+
+/**
+ * The plan form's values of meeting `meetingId` of case `caseId` as it stands, with its start moved to
+ * `startsAt` (ms, UTC; written as wall time in the meeting's own zone) and its length `durationMinutes`:
+ * what `changeMeeting` takes to move it there and change nothing else. Undefined for no such meeting.
+ */
+export async function valuesMovedTo(tx: TxContext, caseId: string, meetingId: string, startsAt: number, durationMinutes: number): Promise<MeetingPlanValues | undefined> {
+	const existing = await meetingRow(tx, caseId, meetingId);
+	if (!existing) return undefined;
+	return { ...(await planValuesOf(tx, { ...existing, startsAt })), durationMinutes: String(durationMinutes) };
 }
 
 /**

@@ -59,7 +59,8 @@ export type PersonView = {
 type PersonRow = typeof casePeople.$inferSelect;
 type ConsentRow = typeof detailConsents.$inferSelect;
 
-async function labelsByPerson(ctx: RequestContext, personIds: string[]): Promise<Map<string, Set<SensitivityLabel>>> {
+/** The sensitivity labels on each of `personIds` (a person with none is absent). */
+export async function labelsByPerson(ctx: RequestContext, personIds: string[]): Promise<Map<string, Set<SensitivityLabel>>> {
 	const { sensitivityLabels } = tablesOf(ctx);
 	const map = new Map<string, Set<SensitivityLabel>>();
 	if (personIds.length === 0) return map;

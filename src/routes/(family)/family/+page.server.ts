@@ -3,6 +3,7 @@ import { z } from 'zod';
 import type { Actions, PageServerLoad } from './$types';
 import { familyHome, shareMyDetail } from '$lib/server/services/people';
 import { surveysToAnswer } from '$lib/server/services/meeting-feedback';
+import { proposalsToAnswer } from '$lib/server/services/time-proposals';
 import { refuse } from '$lib/server/http';
 import { SHAREABLE_DETAILS } from '$lib/domain/people';
 
@@ -10,7 +11,8 @@ export const load: PageServerLoad = async (event) => {
 	const result = await familyHome(event.locals.ctx);
 	if (!result.ok) refuse(event, result);
 	// Held meetings whose survey this person has not answered (domain.md §7): a link to each.
-	return { home: result.value, surveys: await surveysToAnswer(event.locals.ctx) };
+	// Times proposed for a meeting of theirs, still open: a link to answer each (issue 22).
+	return { home: result.value, surveys: await surveysToAnswer(event.locals.ctx), proposals: await proposalsToAnswer(event.locals.ctx) };
 };
 
 const shareSchema = z.object({ detail: z.enum(SHAREABLE_DETAILS), share: z.enum(['yes', 'no']) });
