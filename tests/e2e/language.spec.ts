@@ -1,5 +1,5 @@
 import { expect, test, type Browser, type BrowserContext, type Page } from '@playwright/test';
-import { expectAccessible, expectNotesLive, notesOf, openDemoMeeting, personAt, signIn, spanish, typeInNotes, uniqueText } from './helpers';
+import { demoMeetingLink, expectAccessible, expectNotesLive, notesOf, openDemoMeeting, personAt, signIn, spanish, typeInNotes, uniqueText } from './helpers';
 
 // Issue 11: every page in Spanish and English, each person in their own. A browser that asks for Spanish
 // gets Spanish; the visible "English | Español" switch changes it, and the choice follows the person:
@@ -78,7 +78,7 @@ test('a browser that asks for Spanish gets Spanish, and the switch sticks across
 	await expect(page.getByRole('cell', { name: 'Padre', exact: true })).toBeVisible();
 	await expect(page.getByRole('cell', { name: 'Madre', exact: true })).toBeVisible();
 	await expect(page.getByRole('cell', { name: 'Madre o padre' })).toHaveCount(0);
-	await page.locator('a[href^="/meetings/"]').first().click();
+	await demoMeetingLink(page).click();
 	await expectLanguage(page, 'es');
 	await expect(page.getByRole('heading', { level: 2, name: 'Notas compartidas' })).toBeVisible();
 
@@ -190,7 +190,7 @@ test('the Spanish sign-in, case and meeting pages have no serious accessibility 
 	await expect(page.getByRole('heading', { level: 2, name: 'Reuniones' })).toBeVisible();
 	await expectAccessible(page);
 
-	await page.locator('a[href^="/meetings/"]').first().click();
+	await demoMeetingLink(page).click();
 	await expectLanguage(page, 'es');
 	await expect(notesOf(page).status).toHaveText(spanish('notes_status_live'));
 	await expectAccessible(page);
