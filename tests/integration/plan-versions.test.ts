@@ -10,6 +10,7 @@ import { withSql } from '../support/sql.ts';
 import { accept, connect, demoIds, destroy, get, invite, lineWith, personId, postForm, signIn, synced, textOf, waitFor, type Client } from '../support/clients.ts';
 import { planOf, planSectionsOf, PLAN_FIELD } from '../../src/lib/domain/plan-doc.ts';
 import { planContentHash } from '../../src/lib/domain/plan-version.ts';
+import { COMPARES_PER_MINUTE } from '../../src/lib/server/services/plan-versions.ts';
 
 let server: RunningServer;
 let caseId = '';
@@ -177,5 +178,19 @@ describe('saved versions of the plan', () => {
 			expect(anonymous.headers.get('location'), path).toMatch(/^\/sign-in/);
 		}
 		expect((await save('outsider', 'Not mine')).status).toBe(403);
+	});
+
+	it('compares for one person at most COMPARES_PER_MINUTE times a minute: each holds the server’s one thread, so a loop would stall every open meeting', async () => {
+		// Ana reads the plan (one of the keep-apart pair: she may read, not write). Her compares are counted
+		// per person, a second session of hers included; then she is asked to wait a minute, in her language.
+		const compare = (who: string) => get(server.url, `/cases/${caseId}/plan/compare?from=${first}&to=current`, cookies[who]);
+		const second = await accept(server.url, await invite(server.url, cookies.caseworker, caseId, await personId(server.url, cookies.caseworker, caseId, 'Ana Rivera'), { requireCode: true, locale: 'es' }));
+		for (let i = 0; i < COMPARES_PER_MINUTE; i++) expect((await compare('ana')).status, `compare ${i + 1}`).toBe(200);
+		const refused = await get(server.url, `/cases/${caseId}/plan/compare?from=${first}&to=current`, second);
+		expect(refused.status).toBe(429);
+		expect(textOf(await refused.text())).toContain('Espere un minuto y vuelva a intentarlo.');
+		expect((await compare('ana')).status).toBe(429);
+		// Nobody else waits for her.
+		expect((await compare('caseworker')).status).toBe(200);
 	});
 });

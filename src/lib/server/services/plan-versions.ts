@@ -9,6 +9,7 @@ import { notesToHtml, type SectionWords } from '../../domain/notes-html.ts';
 import { comparePlans, comparisonCounts, comparisonToHtml, planBlocks, planContentHash, type CompareWords } from '../../domain/plan-version.ts';
 import { loadStoredDocument } from '../collab/stored.ts';
 import { newId } from '../ids.ts';
+import { RateLimiter } from '../auth/rate-limit.ts';
 import { authorize, authorizeThenRecord, inTransaction, record, refuseUnknown, type RequestContext, type Result } from './access.ts';
 
 // Saved versions of the case plan (issue 21, domain.md §4): part of the plan, so the plan's own rule decides
@@ -159,6 +160,26 @@ export async function openPlanVersion(ctx: RequestContext, caseId: string, versi
 	}
 }
 
+/**
+ * Compares one person may ask for in a minute. A compare is server work that holds the one thread every
+ * meeting's socket runs on (two 30-page plans: about 100 to 200 ms, tests/bench README), so it is counted
+ * per person (staff by user, family by person: a second session is the same person); far above what
+ * someone reading changes asks for, far below a loop that would stall every open meeting.
+ */
+export const COMPARES_PER_MINUTE = 20;
+
+/** Per person, on this instance: what it protects is this instance's thread. */
+const compares = new RateLimiter(COMPARES_PER_MINUTE, 60_000);
+
+function compareKey(ctx: RequestContext): string {
+	if (ctx.actor.kind === 'staff') return `u:${ctx.actor.userId}`;
+	if (ctx.actor.kind === 'participant') return `p:${ctx.actor.personId}`;
+	return `s:${ctx.sessionId ?? ''}`;
+}
+
+/** A compare not made because this person asked for too many in a minute (the page answers 429: wait a minute). */
+export type CompareBusy = { ok: false; reason: 'busy' };
+
 /** What a compare names on either side: a saved version, or `current`, the plan as committed now. */
 export type CompareSide = { versionId: string } | 'current';
 
@@ -179,12 +200,14 @@ export type PlanComparePage = {
  * `to`): blocks and words (plan-version.ts `comparePlans`), as HTML with <ins>/<del> and hidden words
  * (`words`, in the reader's language). Refuses (and audits, `plan.versions.compare`) anyone the policy does
  * not let read the plan; an unknown case or version, or another case's, is refused like a forbidden one.
+ * Past COMPARES_PER_MINUTE in a minute for this person, `busy` (nothing compared).
  */
-export async function comparePlanVersions(ctx: RequestContext, caseId: string, from: CompareSide, to: CompareSide, words: CompareWords): Promise<Result<PlanComparePage>> {
+export async function comparePlanVersions(ctx: RequestContext, caseId: string, from: CompareSide, to: CompareSide, words: CompareWords): Promise<Result<PlanComparePage> | CompareBusy> {
 	const row = await caseOf(ctx, caseId);
 	if (!row) return refuseUnknown(ctx, 'case', caseId, 'plan.versions.compare');
 	const refused = await authorize(ctx, 'view', planResource(caseId), 'plan.versions.compare');
 	if (refused) return refused;
+	if (!compares.take(compareKey(ctx), ctx.now)) return { ok: false, reason: 'busy' };
 	const docs: Y.Doc[] = [];
 	try {
 		const open = async (side: CompareSide): Promise<{ summary: PlanVersionSummary | null; doc: Y.Doc } | null> => {
