@@ -18,6 +18,19 @@ import { authorize, authorizeThenRecord, inTransaction, record, refuseUnknown, t
 // (collab/stored.ts, never a room's memory or a browser's copy) and stored unchangeable (plan_versions:
 // triggers refuse UPDATE and DELETE); its content hash is what an agreement will bind to.
 
+/**
+ * Versions one person may save in an hour. Each is a whole copy of the plan (up to the document limit,
+ * COLLAB_MAX_DOCUMENT_BYTES, 4 MB by default) that nobody can ever remove (triggers refuse DELETE): a save
+ * in a loop would fill the agency's database for good. A team saves one after a meeting, a few in a day.
+ */
+export const VERSION_SAVES_PER_HOUR = 12;
+
+/** Per person, on this instance. */
+const saves = new RateLimiter(VERSION_SAVES_PER_HOUR, 60 * 60_000);
+
+/** A version not saved because this person saved VERSION_SAVES_PER_HOUR in the last hour (the form says to wait). */
+export type SaveBusy = { ok: false; reason: 'busy' };
+
 /** The longest name a version may have (characters). */
 export const PLAN_VERSION_NAME_MAX = 120;
 
@@ -92,14 +105,16 @@ async function nameOfActor(ctx: RequestContext): Promise<string> {
  * (collab/stored.ts), stores its encoded Yjs state and its content hash (plan-version.ts `planContentHash`),
  * with an audit entry (`plan.version.save`, the hash, never the words) in the same transaction. Refuses
  * (and audits) anyone the policy does not let edit the plan: observers, one of a keep-apart pair, other
- * cases' staff, and an unknown case alike. Resolves to the new version's id and hash.
+ * cases' staff, and an unknown case alike; past VERSION_SAVES_PER_HOUR in an hour for this person, `busy`
+ * (nothing stored). Resolves to the new version's id and hash.
  */
-export async function savePlanVersion(ctx: RequestContext, caseId: string, name: string): Promise<Result<{ id: string; contentHash: string }>> {
+export async function savePlanVersion(ctx: RequestContext, caseId: string, name: string): Promise<Result<{ id: string; contentHash: string }> | SaveBusy> {
 	const row = await caseOf(ctx, caseId);
 	if (!row) return refuseUnknown(ctx, 'case', caseId, 'plan.version.save');
 	// Refused at once and audited; allowed, the entry is written with the version, in its transaction.
 	const decision = await authorizeThenRecord(ctx, 'edit', planResource(caseId), 'plan.version.save');
 	if ('refused' in decision) return decision.refused;
+	if (!saves.take(personKey(ctx), ctx.now)) return { ok: false, reason: 'busy' };
 	const doc = await loadStoredDocument(ctx.db, docName({ kind: 'plan', id: caseId }));
 	try {
 		const state = Buffer.from(Y.encodeStateAsUpdate(doc));
@@ -171,7 +186,8 @@ export const COMPARES_PER_MINUTE = 20;
 /** Per person, on this instance: what it protects is this instance's thread. */
 const compares = new RateLimiter(COMPARES_PER_MINUTE, 60_000);
 
-function compareKey(ctx: RequestContext): string {
+/** Who is counted for the limits here: staff by user, a family member by person (each session of theirs alike). */
+function personKey(ctx: RequestContext): string {
 	if (ctx.actor.kind === 'staff') return `u:${ctx.actor.userId}`;
 	if (ctx.actor.kind === 'participant') return `p:${ctx.actor.personId}`;
 	return `s:${ctx.sessionId ?? ''}`;
@@ -207,7 +223,7 @@ export async function comparePlanVersions(ctx: RequestContext, caseId: string, f
 	if (!row) return refuseUnknown(ctx, 'case', caseId, 'plan.versions.compare');
 	const refused = await authorize(ctx, 'view', planResource(caseId), 'plan.versions.compare');
 	if (refused) return refused;
-	if (!compares.take(compareKey(ctx), ctx.now)) return { ok: false, reason: 'busy' };
+	if (!compares.take(personKey(ctx), ctx.now)) return { ok: false, reason: 'busy' };
 	const docs: Y.Doc[] = [];
 	try {
 		const open = async (side: CompareSide): Promise<{ summary: PlanVersionSummary | null; doc: Y.Doc } | null> => {

@@ -19,7 +19,11 @@ export const actions: Actions = {
 		// What was typed stays in the form.
 		if (!parsed.success) return fail(400, { values, problem: true });
 		const result = await savePlanVersion(event.locals.ctx, event.params.caseId, parsed.data.name);
-		if (!result.ok) refuse(event, result);
+		if (!result.ok) {
+			// Many saved in the last hour (each is a whole copy, kept for good): wait, with what was typed kept.
+			if (result.reason === 'busy') return fail(429, { values, busy: true });
+			refuse(event, result);
+		}
 		return { saved: { id: result.value.id, name: parsed.data.name } };
 	}
 };
