@@ -142,6 +142,16 @@ export async function savePlanVersion(ctx: RequestContext, caseId: string, name:
 	}
 }
 
+/**
+ * For a save whose name did not parse: whoever may not save a version of case `caseId`'s plan (policy `edit`
+ * on it) is refused as such (audited as `plan.version.save`; an unknown case like a forbidden one), whatever
+ * they sent; only who may save learns what was wrong with the name.
+ */
+export async function maySavePlanVersion(ctx: RequestContext, caseId: string): Promise<Result<null>> {
+	if (!(await caseOf(ctx, caseId))) return refuseUnknown(ctx, 'case', caseId, 'plan.version.save');
+	return (await authorize(ctx, 'edit', planResource(caseId), 'plan.version.save')) ?? { ok: true, value: null };
+}
+
 /** A version as stored, opened into a Y.Doc (the caller destroys it), or null when case `caseId` has no such version. */
 async function versionDoc(ctx: RequestContext, caseId: string, versionId: string): Promise<{ summary: PlanVersionSummary; doc: Y.Doc } | null> {
 	if (!opaqueId.safeParse(versionId).success) return null;
