@@ -150,6 +150,8 @@ const MATRIX: Entry[] = [
 	// opens and compares them (Ana too); who edits it saves one: Ana, kept apart from Daniel, only reads the plan.
 	{ route: '/cases/[caseId]/plan/versions', method: 'GET', path: (i) => `/cases/${i.caseId}/plan/versions`, expect: row(303, { onCase: 200, admin: 403, outsider: 403 }, { parent: 403, survivor: 200, observer: 403 }) },
 	{ route: '/cases/[caseId]/plan/versions', method: 'POST', path: (i) => `/cases/${i.caseId}/plan/versions`, body: () => ({ name: 'Checked by the matrix' }), expect: row(303, { onCase: 200, admin: 403, outsider: 403 }, { parent: 403, survivor: 403, observer: 403 }) },
+	// A name that does not parse: whoever may not save one is refused as such, not told what was wrong with it.
+	{ route: '/cases/[caseId]/plan/versions', method: 'POST', path: (i) => `/cases/${i.caseId}/plan/versions`, body: () => ({ name: '' }), expect: row(303, { onCase: 400, admin: 403, outsider: 403 }, { parent: 403, survivor: 403, observer: 403 }) },
 	{ route: '/cases/[caseId]/plan/versions/[versionId]', method: 'GET', path: (i) => `/cases/${i.caseId}/plan/versions/${i.versionId}`, expect: row(303, { onCase: 200, admin: 403, outsider: 403 }, { parent: 403, survivor: 200, observer: 403 }) },
 	// A version's id under another case's address is refused like a forbidden one.
 	{ route: '/cases/[caseId]/plan/versions/[versionId]', method: 'GET', path: (i) => `/cases/${i.caseId}/plan/versions/${BOGUS}`, expect: row(303, { onCase: 403, admin: 403, outsider: 403 }, { parent: 403, survivor: 403, observer: 403 }) },

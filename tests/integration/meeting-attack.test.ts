@@ -12,20 +12,21 @@ import { removeServer, startServer, type RunningServer } from '../support/server
 import { accept, connect, demoIds, destroy, get, invite, personId, postForm, signIn, synced, textOf, waitFor } from '../support/clients.ts';
 import { agendaOf } from '../../src/lib/domain/agenda.ts';
 import { CLOSE } from '../../src/lib/domain/collab-protocol.ts';
-import { boardOf, frameworkOf } from '../../src/lib/domain/board.ts';
+import { addCard, boardOf, frameworkOf, moveCard } from '../../src/lib/domain/board.ts';
 import * as Y from 'yjs';
 import { withSql } from '../support/sql.ts';
 
 let server: RunningServer;
 let ids: { caseId: string; meetingId: string };
 const cookies: Record<string, string> = {};
+let danielId = '';
 
 beforeAll(async () => {
 	server = await startServer({ NODE_ENV: 'test' });
 	for (const role of ['facilitator', 'caseworker']) cookies[role] = await signIn(server.url, `${role}@demo.test`);
 	ids = await demoIds(server.url, cookies.caseworker);
-	const daniel = await personId(server.url, cookies.caseworker, ids.caseId, 'Daniel Ortiz');
-	cookies.daniel = await accept(server.url, await invite(server.url, cookies.caseworker, ids.caseId, daniel, { meetingId: ids.meetingId }));
+	danielId = await personId(server.url, cookies.caseworker, ids.caseId, 'Daniel Ortiz');
+	cookies.daniel = await accept(server.url, await invite(server.url, cookies.caseworker, ids.caseId, danielId, { meetingId: ids.meetingId }));
 });
 
 afterAll(async () => {
@@ -137,6 +138,27 @@ describe('an entry on the board that no page shows', () => {
 		expect((await postForm(server.url, `/meetings/${ids.meetingId}?/agenda`, cookies.facilitator, [['do', 'framework'], ['framework', 'TDM_STRENGTHS_CONCERNS']])).status).toBe(200);
 		await waitFor(() => frameworkOf(dana.doc) === 'TDM_STRENGTHS_CONCERNS', 5000, 'the layout chosen');
 		destroy(daniel, dana);
+	});
+
+	it('refuses a card’s column, voice or words taken away later: the card stays on every board, nobody made it an entry no page shows', async () => {
+		const daniel = connect(server.url, `meeting:${ids.meetingId}`, cookies.daniel);
+		await synced(daniel);
+		addCard(daniel.doc, { column: 'CONCERNS', category: null, text: 'Grandma picks them up from school', voice: 'FAMILY', ownWords: true, factors: [] }, `p:${danielId}`);
+		const dana = connect(server.url, `meeting:${ids.meetingId}`, cookies.facilitator);
+		await synced(dana);
+		await waitFor(() => boardOf(dana.doc).some((c) => c.text === 'Grandma picks them up from school'), 5000, 'the card on the facilitator’s board');
+		// Moving it (the column set again) is still a move.
+		moveCard(boardOf(daniel.doc).find((c) => c.text === 'Grandma picks them up from school')!, 'STRENGTHS');
+		await waitFor(() => boardOf(dana.doc).find((c) => c.text === 'Grandma picks them up from school')?.column === 'STRENGTHS', 5000, 'the card moved');
+		// Its column taken away (no page does this): refused, as a card made without one is.
+		boardOf(daniel.doc).find((c) => c.text === 'Grandma picks them up from school')!.map.delete('column');
+		const stored = waitFor(() => !boardOf(dana.doc).some((c) => c.text === 'Grandma picks them up from school'), 5000, 'the card gone from the facilitator’s board').then(() => 'stored');
+		expect(await Promise.race([daniel.closed.then((c) => c.code), stored])).toBe(CLOSE.changeRefused);
+		const again = connect(server.url, `meeting:${ids.meetingId}`, cookies.facilitator);
+		await synced(again);
+		expect(boardOf(again.doc).find((c) => c.text === 'Grandma picks them up from school')?.column).toBe('STRENGTHS');
+		expect(again.doc.getArray('board').length).toBe(boardOf(again.doc).length);
+		destroy(daniel, dana, again);
 	});
 });
 

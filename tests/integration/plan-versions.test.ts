@@ -10,6 +10,7 @@ import { withSql } from '../support/sql.ts';
 import { accept, connect, demoIds, destroy, get, invite, lineWith, personId, postForm, signIn, synced, textOf, waitFor, type Client } from '../support/clients.ts';
 import { planOf, planSectionsOf, PLAN_FIELD } from '../../src/lib/domain/plan-doc.ts';
 import { planContentHash } from '../../src/lib/domain/plan-version.ts';
+import { COMPARES_PER_MINUTE, VERSION_SAVES_PER_HOUR } from '../../src/lib/server/services/plan-versions.ts';
 
 let server: RunningServer;
 let caseId = '';
@@ -177,5 +178,37 @@ describe('saved versions of the plan', () => {
 			expect(anonymous.headers.get('location'), path).toMatch(/^\/sign-in/);
 		}
 		expect((await save('outsider', 'Not mine')).status).toBe(403);
+	});
+
+	it('compares for one person at most COMPARES_PER_MINUTE times a minute: each holds the server’s one thread, so a loop would stall every open meeting', async () => {
+		// Ana reads the plan (one of the keep-apart pair: she may read, not write). Her compares are counted
+		// per person, a second session of hers included; then she is asked to wait a minute, in her language.
+		const compare = (who: string) => get(server.url, `/cases/${caseId}/plan/compare?from=${first}&to=current`, cookies[who]);
+		const second = await accept(server.url, await invite(server.url, cookies.caseworker, caseId, await personId(server.url, cookies.caseworker, caseId, 'Ana Rivera'), { requireCode: true, locale: 'es' }));
+		for (let i = 0; i < COMPARES_PER_MINUTE; i++) expect((await compare('ana')).status, `compare ${i + 1}`).toBe(200);
+		const refused = await get(server.url, `/cases/${caseId}/plan/compare?from=${first}&to=current`, second);
+		expect(refused.status).toBe(429);
+		expect(textOf(await refused.text())).toContain('Espere un minuto y vuelva a intentarlo.');
+		expect((await compare('ana')).status).toBe(429);
+		// Nobody else waits for her.
+		expect((await compare('caseworker')).status).toBe(200);
+	});
+
+	it('saves at most VERSION_SAVES_PER_HOUR versions an hour for one person: each is a whole copy nobody can remove, so a loop would fill the database for good', async () => {
+		const grace = await personId(server.url, cookies.caseworker, caseId, 'Grace Whitfield');
+		const hers = () => withSql(server, async (db) => Number((await db.get<{ n: number }>('SELECT count(*) AS n FROM plan_versions WHERE saved_by_person = ?', [grace]))!.n), { readonly: true });
+		let answer = 0;
+		for (let i = 0; i <= VERSION_SAVES_PER_HOUR && answer !== 429; i++) answer = (await save('grace', `Loop ${i}`)).status;
+		expect(answer).toBe(429);
+		expect(await hers()).toBe(VERSION_SAVES_PER_HOUR);
+		// She is told to wait, with the name she typed kept; nothing more is stored.
+		const res = await save('grace', 'One more after the meeting');
+		expect(res.status).toBe(429);
+		const page = await res.text();
+		expect(textOf(page)).toContain('You saved many versions in the last hour.');
+		expect(page).toContain('value="One more after the meeting"');
+		expect(await hers()).toBe(VERSION_SAVES_PER_HOUR);
+		// The caseworker still saves.
+		expect((await save('caseworker', 'After the school meeting')).status).toBe(200);
 	});
 });

@@ -508,6 +508,20 @@ describe('a change to the meeting board, checked before it is applied (board.ts)
 		expect(misfit(made, changeOf(made, (c) => removeCard(c, boardOf(c)[0]), 9), 'p:rosa')).toBeNull();
 	});
 
+	it('refuses a key a card or action item is made with, taken away later on its own (the card would be an entry no page shows)', () => {
+		const made = withCard();
+		for (const key of ['column', 'voice', 'text']) expect(misfit(made, changeOf(made, (c) => boardOf(c)[0].map.delete(key), 9), 'p:rosa')).toBe(`board ${key} removed`);
+		// What has a default may go; the card itself may go, with all it holds.
+		expect(misfit(made, changeOf(made, (c) => boardOf(c)[0].map.delete('factors'), 9), 'p:rosa')).toBeNull();
+		expect(misfit(made, changeOf(made, (c) => removeCard(c, boardOf(c)[0]), 9), 'p:rosa')).toBeNull();
+		// Its column set again (a move): a change, not a loss.
+		expect(misfit(made, changeOf(made, (c) => moveCard(boardOf(c)[0], 'WORRIES'), 9), 'p:rosa')).toBeNull();
+		const withItem = new Y.Doc();
+		Y.applyUpdate(withItem, changeOf(withItem, (c) => addActionItem(c, { text: 'Call the school', owner: null, due: null }, 'p:rosa'), 3));
+		expect(misfit(withItem, changeOf(withItem, (c) => actionItemsOf(c)[0].map.delete('text'), 9), 'p:rosa')).toBe('actions text removed');
+		expect(misfit(withItem, changeOf(withItem, (c) => actionItemsOf(c)[0].map.delete('due'), 9), 'p:rosa')).toBeNull();
+	});
+
 	it('refuses a card in someone else’s name, and any change of a card’s author', () => {
 		const doc = new Y.Doc();
 		expect(misfit(doc, changeOf(doc, (c) => addCard(c, card, 'u:dana')), 'p:daniel')).toBe('board author');

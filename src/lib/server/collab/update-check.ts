@@ -358,7 +358,7 @@ export function richTextMisfit(update: DecodedUpdate, doc: Y.Doc, roots: readonl
  * deleted but with its record); `id` id-shaped, only on a record this same update makes, never changed nor
  * deleted but with its record. Where the author `owns` the record (records.ts), only `owner` as its author
  * changes anything in it or removes it, and a new one must carry its author. A new record carries every key
- * its schema marks `required`. A deleted item fits anywhere. Returns `<root> <what>` for the first misfit, for logs and tests.
+ * its schema marks `required`, and keeps them: such a key is set again, never deleted alone. A deleted item fits anywhere. Returns `<root> <what>` for the first misfit, for logs and tests.
  */
 export function recordsMisfit(update: DecodedUpdate, doc: Y.Doc, schemas: Readonly<Record<string, RecordSchema>>, owner: string, places = new UpdatePlaces(update, doc)): string | null {
 	const roots = Object.keys(schemas);
@@ -370,6 +370,8 @@ export function recordsMisfit(update: DecodedUpdate, doc: Y.Doc, schemas: Readon
 	const unauthored = new Map<Y.Item, string>();
 	/** Records this update makes, with the keys it gives them (for the schema's required keys). */
 	const made = new Map<Y.Item, { root: string; keys: Set<string> }>();
+	/** Each record's keys this update writes a value for (a required key deleted as it is set again is a change, not a loss). */
+	const written = new Map<Y.Item, Set<string>>();
 	for (const item of fresh) {
 		const p = places.parentPlace(item);
 		if (p.root === null || !Object.hasOwn(schemas, p.root)) continue;
@@ -390,6 +392,7 @@ export function recordsMisfit(update: DecodedUpdate, doc: Y.Doc, schemas: Readon
 			const isNew = p.holder !== null && fresh.has(p.holder);
 			if (!isNew && notTheirs(schema, p.holder, owner)) return `${p.root} not the writer's`;
 			if (isNew) made.get(p.holder!)?.keys.add(key!);
+			if (p.holder !== null) written.set(p.holder, (written.get(p.holder) ?? new Set()).add(key!));
 			if (rule.kind === 'text') {
 				if (!(content instanceof Y.ContentType) || !(content.type instanceof Y.Text)) return `${p.root} ${key} that is not text`;
 				continue;
@@ -439,7 +442,11 @@ export function recordsMisfit(update: DecodedUpdate, doc: Y.Doc, schemas: Readon
 				const p = places.placeOfDocItem(s);
 				if (p.depth !== 1 || p.root === null || !Object.hasOwn(schemas, p.root) || p.holder === null) continue;
 				const rule = Object.hasOwn(schemas[p.root], s.parentSub) ? schemas[p.root][s.parentSub] : null;
-				if ((rule?.kind === 'author' || rule?.kind === 'id') && !p.holder.deleted && !Y.isDeleted(update.ds, p.holder.id)) return `${p.root} ${s.parentSub} removed`;
+				if (p.holder.deleted || Y.isDeleted(update.ds, p.holder.id)) continue;
+				if (rule?.kind === 'author' || rule?.kind === 'id') return `${p.root} ${s.parentSub} removed`;
+				// A key a record is made with (`required`) stays: changed, never taken away (a card left with no
+				// column or no words is an entry no page shows, which nobody could read, move or remove).
+				if (rule?.required === true && !written.get(p.holder)?.has(s.parentSub)) return `${p.root} ${s.parentSub} removed`;
 			}
 		}
 	}

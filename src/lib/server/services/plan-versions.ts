@@ -9,6 +9,7 @@ import { notesToHtml, type SectionWords } from '../../domain/notes-html.ts';
 import { comparePlans, comparisonCounts, comparisonToHtml, planBlocks, planContentHash, type CompareWords } from '../../domain/plan-version.ts';
 import { loadStoredDocument } from '../collab/stored.ts';
 import { newId } from '../ids.ts';
+import { RateLimiter } from '../auth/rate-limit.ts';
 import { authorize, authorizeThenRecord, inTransaction, record, refuseUnknown, type RequestContext, type Result } from './access.ts';
 
 // Saved versions of the case plan (issue 21, domain.md §4): part of the plan, so the plan's own rule decides
@@ -16,6 +17,19 @@ import { authorize, authorizeThenRecord, inTransaction, record, refuseUnknown, t
 // may read it lists, opens and compares versions. A version is taken on the server from the committed state
 // (collab/stored.ts, never a room's memory or a browser's copy) and stored unchangeable (plan_versions:
 // triggers refuse UPDATE and DELETE); its content hash is what an agreement will bind to.
+
+/**
+ * Versions one person may save in an hour. Each is a whole copy of the plan (up to the document limit,
+ * COLLAB_MAX_DOCUMENT_BYTES, 4 MB by default) that nobody can ever remove (triggers refuse DELETE): a save
+ * in a loop would fill the agency's database for good. A team saves one after a meeting, a few in a day.
+ */
+export const VERSION_SAVES_PER_HOUR = 12;
+
+/** Per person, on this instance. */
+const saves = new RateLimiter(VERSION_SAVES_PER_HOUR, 60 * 60_000);
+
+/** A version not saved because this person saved VERSION_SAVES_PER_HOUR in the last hour (the form says to wait). */
+export type SaveBusy = { ok: false; reason: 'busy' };
 
 /** The longest name a version may have (characters). */
 export const PLAN_VERSION_NAME_MAX = 120;
@@ -91,14 +105,16 @@ async function nameOfActor(ctx: RequestContext): Promise<string> {
  * (collab/stored.ts), stores its encoded Yjs state and its content hash (plan-version.ts `planContentHash`),
  * with an audit entry (`plan.version.save`, the hash, never the words) in the same transaction. Refuses
  * (and audits) anyone the policy does not let edit the plan: observers, one of a keep-apart pair, other
- * cases' staff, and an unknown case alike. Resolves to the new version's id and hash.
+ * cases' staff, and an unknown case alike; past VERSION_SAVES_PER_HOUR in an hour for this person, `busy`
+ * (nothing stored). Resolves to the new version's id and hash.
  */
-export async function savePlanVersion(ctx: RequestContext, caseId: string, name: string): Promise<Result<{ id: string; contentHash: string }>> {
+export async function savePlanVersion(ctx: RequestContext, caseId: string, name: string): Promise<Result<{ id: string; contentHash: string }> | SaveBusy> {
 	const row = await caseOf(ctx, caseId);
 	if (!row) return refuseUnknown(ctx, 'case', caseId, 'plan.version.save');
 	// Refused at once and audited; allowed, the entry is written with the version, in its transaction.
 	const decision = await authorizeThenRecord(ctx, 'edit', planResource(caseId), 'plan.version.save');
 	if ('refused' in decision) return decision.refused;
+	if (!saves.take(personKey(ctx), ctx.now)) return { ok: false, reason: 'busy' };
 	const doc = await loadStoredDocument(ctx.db, docName({ kind: 'plan', id: caseId }));
 	try {
 		const state = Buffer.from(Y.encodeStateAsUpdate(doc));
@@ -124,6 +140,16 @@ export async function savePlanVersion(ctx: RequestContext, caseId: string, name:
 	} finally {
 		doc.destroy();
 	}
+}
+
+/**
+ * For a save whose name did not parse: whoever may not save a version of case `caseId`'s plan (policy `edit`
+ * on it) is refused as such (audited as `plan.version.save`; an unknown case like a forbidden one), whatever
+ * they sent; only who may save learns what was wrong with the name.
+ */
+export async function maySavePlanVersion(ctx: RequestContext, caseId: string): Promise<Result<null>> {
+	if (!(await caseOf(ctx, caseId))) return refuseUnknown(ctx, 'case', caseId, 'plan.version.save');
+	return (await authorize(ctx, 'edit', planResource(caseId), 'plan.version.save')) ?? { ok: true, value: null };
 }
 
 /** A version as stored, opened into a Y.Doc (the caller destroys it), or null when case `caseId` has no such version. */
@@ -159,6 +185,27 @@ export async function openPlanVersion(ctx: RequestContext, caseId: string, versi
 	}
 }
 
+/**
+ * Compares one person may ask for in a minute. A compare is server work that holds the one thread every
+ * meeting's socket runs on (two 30-page plans: about 100 to 200 ms, tests/bench README), so it is counted
+ * per person (staff by user, family by person: a second session is the same person); far above what
+ * someone reading changes asks for, far below a loop that would stall every open meeting.
+ */
+export const COMPARES_PER_MINUTE = 20;
+
+/** Per person, on this instance: what it protects is this instance's thread. */
+const compares = new RateLimiter(COMPARES_PER_MINUTE, 60_000);
+
+/** Who is counted for the limits here: staff by user, a family member by person (each session of theirs alike). */
+function personKey(ctx: RequestContext): string {
+	if (ctx.actor.kind === 'staff') return `u:${ctx.actor.userId}`;
+	if (ctx.actor.kind === 'participant') return `p:${ctx.actor.personId}`;
+	return `s:${ctx.sessionId ?? ''}`;
+}
+
+/** A compare not made because this person asked for too many in a minute (the page answers 429: wait a minute). */
+export type CompareBusy = { ok: false; reason: 'busy' };
+
 /** What a compare names on either side: a saved version, or `current`, the plan as committed now. */
 export type CompareSide = { versionId: string } | 'current';
 
@@ -179,12 +226,14 @@ export type PlanComparePage = {
  * `to`): blocks and words (plan-version.ts `comparePlans`), as HTML with <ins>/<del> and hidden words
  * (`words`, in the reader's language). Refuses (and audits, `plan.versions.compare`) anyone the policy does
  * not let read the plan; an unknown case or version, or another case's, is refused like a forbidden one.
+ * Past COMPARES_PER_MINUTE in a minute for this person, `busy` (nothing compared).
  */
-export async function comparePlanVersions(ctx: RequestContext, caseId: string, from: CompareSide, to: CompareSide, words: CompareWords): Promise<Result<PlanComparePage>> {
+export async function comparePlanVersions(ctx: RequestContext, caseId: string, from: CompareSide, to: CompareSide, words: CompareWords): Promise<Result<PlanComparePage> | CompareBusy> {
 	const row = await caseOf(ctx, caseId);
 	if (!row) return refuseUnknown(ctx, 'case', caseId, 'plan.versions.compare');
 	const refused = await authorize(ctx, 'view', planResource(caseId), 'plan.versions.compare');
 	if (refused) return refused;
+	if (!compares.take(personKey(ctx), ctx.now)) return { ok: false, reason: 'busy' };
 	const docs: Y.Doc[] = [];
 	try {
 		const open = async (side: CompareSide): Promise<{ summary: PlanVersionSummary | null; doc: Y.Doc } | null> => {

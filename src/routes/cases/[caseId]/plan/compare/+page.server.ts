@@ -1,5 +1,6 @@
 import type { PageServerLoad } from './$types';
 import { compareQuerySchema, comparePlanVersions, listPlanVersions } from '$lib/server/services/plan-versions';
+import { error } from '@sveltejs/kit';
 import { refuse } from '$lib/server/http';
 import { planCompareWords } from '$lib/plan-words';
 
@@ -14,6 +15,10 @@ export const load: PageServerLoad = async (event) => {
 		return { caseId: event.params.caseId, problem: true as const, compare: null };
 	}
 	const result = await comparePlanVersions(event.locals.ctx, event.params.caseId, parsed.data.from, parsed.data.to, planCompareWords());
-	if (!result.ok) refuse(event, result);
+	if (!result.ok) {
+		// Too many compares in a minute (each holds the server's thread): "wait a minute, then try again".
+		if (result.reason === 'busy') error(429, { message: 'too many compares' });
+		refuse(event, result);
+	}
 	return { caseId: event.params.caseId, problem: false as const, compare: result.value };
 };
