@@ -174,6 +174,8 @@ export class CollabServer implements CollabControl {
 	 * announced end closes the socket at once, an unannounced one at the next re-check.
 	 */
 	private readonly actingAs = new Map<string, { session: Session; actor: Actor }>();
+	/** Bumped on every clearing of `actingAs`: a read that began before one is used once, never cached. */
+	private actingAsGeneration = 0;
 	/** The longest one turn of recheckConnections() may run before it yields to the sockets. */
 	recheckSliceMs = 4;
 
@@ -539,6 +541,7 @@ export class CollabServer implements CollabControl {
 				let acting = this.actingAs.get(conn.sessionId);
 				if (!acting || acting.session.expiresAt <= now) {
 					this.actingAs.delete(conn.sessionId);
+					const generation = this.actingAsGeneration;
 					const session = await revalidateSession(this.opts.db, conn.sessionId, this.opts.sessionPolicy, true, now);
 					if (!session) {
 						conn.closing = true;
@@ -546,7 +549,9 @@ export class CollabServer implements CollabControl {
 						return;
 					}
 					acting = { session, actor: await actorFor(this.opts.db, session) };
-					if (this.socketsOf.has(conn.sessionId)) this.actingAs.set(conn.sessionId, acting);
+					// Access changed while this was read (on PostgreSQL the reads take turns with other work): use
+					// what was read for this action only; the next one reads afresh.
+					if (this.socketsOf.has(conn.sessionId) && generation === this.actingAsGeneration) this.actingAs.set(conn.sessionId, acting);
 				}
 				const ctx: RequestContext = { db: this.opts.db, actor: acting.actor, sessionId: conn.sessionId, clientAddress: joined.clientAddress, now };
 				answer(await handler(ctx, docId, parsed.action, parsed.fields));
@@ -633,7 +638,7 @@ export class CollabServer implements CollabControl {
 	 */
 	recheckConnections(): Promise<void> {
 		if (this.recheck) return this.recheck;
-		this.actingAs.clear();
+		this.forgetActing();
 		const now = Date.now();
 		const windowMs = this.opts.recheckMs ?? 30_000;
 		const work: { room: Room; conn: Connection }[] = [];
@@ -720,7 +725,7 @@ export class CollabServer implements CollabControl {
 	}
 
 	async accessChanged(caseId: string): Promise<void> {
-		this.actingAs.clear();
+		this.forgetActing();
 		const caches: RecheckCaches = { sessions: new Map(), verdicts: new Map() };
 		const now = Date.now();
 		for (const room of [...this.rooms.values()]) {
@@ -732,17 +737,24 @@ export class CollabServer implements CollabControl {
 
 	closeSessions(sessionIds: readonly string[], reason: 'session-ended' | 'access-revoked'): number {
 		const ids = new Set(sessionIds);
-		for (const id of ids) this.actingAs.delete(id);
+		this.forgetActing(ids);
 		return this.closeWhere((c) => ids.has(c.sessionId), reason);
 	}
 
 	closeUser(userId: string, reason: 'session-ended' | 'access-revoked'): number {
-		this.actingAs.clear();
+		this.forgetActing();
 		return this.closeWhere((c) => c.userId === userId, reason);
 	}
 
 	connectedCount(docId: string): number {
 		return this.rooms.get(docId)?.connections.size ?? 0;
+	}
+
+	/** Drops who acts behind these sessions (all of them without `sessionIds`), and any read of them under way. */
+	private forgetActing(sessionIds?: ReadonlySet<string>): void {
+		this.actingAsGeneration++;
+		if (!sessionIds) this.actingAs.clear();
+		else for (const id of sessionIds) this.actingAs.delete(id);
 	}
 
 	tellStaff(docIds: readonly string[], userIds: readonly string[], message: HearthMessage): number {

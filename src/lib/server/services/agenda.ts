@@ -140,8 +140,8 @@ export async function runAgendaForm(
  * The agenda form sent over a document's socket (collab-protocol.ts HearthAction `agenda`), on the
  * document `docId` of that socket: `meeting:<id>` runs the joint session's agenda, `session:<id>` that
  * separate session's (runAgenda refuses other parts). Resolves to null when done, else the form's problem
- * code or the refusal's reason (`forbidden`, `not-found`, `not-signed-in`). Any other document kind is
- * `not-found` (audited as an unknown meeting).
+ * code or the refusal's reason (`forbidden`, `not-signed-in`). Any other document kind, or an unknown
+ * session, is refused like a forbidden meeting (audited as an unknown meeting: ids are not to be probed).
  */
 export async function runAgendaOnDocument(ctx: RequestContext, docId: string, fields: Record<string, string>): Promise<string | null> {
 	const parsedName = docIdSchema.safeParse(docId);
